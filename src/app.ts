@@ -1,0 +1,185 @@
+/**
+ * Wires everything in one place: simulator (when no endpoint is set), database, events, queue,
+ * llm client, services, workers and the HTTP server. Everything started is stopped in reverse
+ * order by `stop()`.
+ */
+import type { Services } from './app-services.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/database.js';
+import type { Database } from './db/database.js';
+import { startEventBus } from './events/bus.js';
+import { startHttpServer } from './http/server.js';
+import type { HttpServer } from './http/server.js';
+import { createLlmClient } from './llm/index.js';
+import type { Logger } from './logger.js';
+import { startQueue } from './queue/queue.js';
+import type { Queue } from './queue/queue.js';
+import { categorizeStageHandler } from './services/categorize.js';
+import type { ExperimentConfig } from './services/experiment-config.js';
+import { ExperimentService } from './services/experiments.js';
+import { ExportService } from './services/exports.js';
+import { judgeStageHandler } from './services/judge.js';
+import { LiveService } from './services/live.js';
+import { LoopService } from './services/loop.js';
+import { generatePairsStageHandler } from './services/pairs.js';
+import { PipelineService } from './services/pipeline.js';
+import type { ControlJob } from './services/pipeline.js';
+import { QueryService } from './services/queries.js';
+import { StageRunner } from './services/stage-runner.js';
+import type { BatchJob } from './services/stage-runner.js';
+import { startSimulator } from './sim/server.js';
+import type { Simulator } from './sim/server.js';
+import * as experimentsRepo from './db/experiments-repo.js';
+
+export const VERSION = '0.1.0';
+
+export type App = {
+  /** GraphQL URL (http://host:port/graphql), or null for a worker-only process. */
+  url: string | null;
+  database: Database;
+  services: Services;
+  simulator: Simulator | null;
+  stop(): Promise<void>;
+};
+
+/** Options a test or benchmark may set beyond the environment. */
+export type AppOverrides = {
+  /** Seconds between loop sweeps. Default 10. */
+  sweepSeconds?: number;
+  /** Seconds between polls of a fine-tuning job. Default 5. */
+  trainPollSeconds?: number;
+};
+
+export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
+  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const { name, stop } of stops.reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.error({ err: error }, `stopping ${name} failed`);
+      }
+    }
+    stops.length = 0;
+  };
+  try {
+    const runsWork = config.role !== 'api';
+    let simulator: Simulator | null = null;
+    let baseURL = config.llm.baseURL;
+    if (!baseURL) {
+      simulator = await startSimulator(config.simulator);
+      stops.push({ name: 'simulator', stop: () => simulator!.close() });
+      baseURL = simulator.url;
+      logger.warn({ url: baseURL }, 'no OPENAI_BASE_URL set: using the built-in offline simulator (its numbers show the machinery, not model quality)');
+    }
+
+    const database = await openDatabase(config.database);
+    stops.push({ name: 'database', stop: () => database.close() });
+
+    const llm = createLlmClient(
+      {
+        baseURL,
+        apiKey: config.llm.apiKey,
+        concurrency: config.llm.concurrency,
+        requestsPerMinute: config.llm.requestsPerMinute,
+        tokensPerMinute: config.llm.tokensPerMinute,
+        timeoutMs: config.llm.timeoutMs,
+        maxRetries: config.llm.maxRetries,
+      },
+      { logger },
+    );
+    stops.push({ name: 'llm client', stop: () => llm.close() });
+
+    const events = await startEventBus(database, logger);
+    stops.push({ name: 'event bus', stop: () => events.stop() });
+
+    const queue: Queue = await startQueue(
+      database,
+      config.database.kind === 'postgres' ? config.database.url : null,
+      { expireSeconds: config.worker.jobExpireSeconds },
+      (error) => logger.error({ err: error }, 'queue error'),
+    );
+    stops.push({ name: 'queue', stop: () => queue.stop(config.worker.shutdownTimeoutMs) });
+
+    const configCache = new Map<number, ExperimentConfig>();
+    const experimentConfig = async (experimentId: number): Promise<ExperimentConfig> => {
+      const cached = configCache.get(experimentId);
+      if (cached) return cached;
+      const experiment = await experimentsRepo.getExperiment(database.db, experimentId);
+      if (!experiment) throw new Error(`experiment ${experimentId} is gone`);
+      // Config is fixed at creation, so caching it is safe.
+      configCache.set(experimentId, experiment.config as ExperimentConfig);
+      return experiment.config as ExperimentConfig;
+    };
+
+    const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: 0.1 });
+    const handlerDeps = { db: database.db, llm, config: experimentConfig };
+    runner.register(categorizeStageHandler(handlerDeps));
+    runner.register(generatePairsStageHandler(handlerDeps));
+    runner.register(judgeStageHandler(handlerDeps));
+    const pipeline = new PipelineService(database, queue, runner, logger, {
+      llm,
+      config: experimentConfig,
+      pollSeconds: overrides.trainPollSeconds ?? 5,
+    });
+    const loop = new LoopService(database, queue, pipeline, logger);
+    runner.onFinished((stage) => loop.onStageFinished(stage));
+
+    const defaultModel = (name: string | null, simName: string) => name ?? (simulator ? simName : null);
+    const services: Services = {
+      info: {
+        database: database.kind,
+        endpoint: config.llm.baseURL ?? 'simulator',
+        role: config.role,
+        version: VERSION,
+      },
+      experiments: new ExperimentService(
+        database,
+        {
+          generatorModel: defaultModel(config.models.generatorModel, 'sim-generator') ?? '',
+          judgeModel: defaultModel(config.models.judgeModel, 'sim-judge') ?? '',
+        },
+        config.limits.maxInstructionLength,
+      ),
+      pipeline,
+      loop,
+      queries: new QueryService(database),
+      live: new LiveService(database, events),
+      exports: new ExportService(database),
+      events,
+      health: async () => ({ database: await database.ping(), queue: await queue.ping() }),
+    };
+
+    if (runsWork) {
+      await queue.work<BatchJob>('stage-batch', config.worker.jobConcurrency, (job, { signal }) => runner.runBatch(job, signal));
+      await queue.work<ControlJob>('stage-control', 4, (job) =>
+        job.type === 'advance-loop' ? loop.advance(job.experimentId) : pipeline.runControl(job),
+      );
+      const sweepMs = (overrides.sweepSeconds ?? 10) * 1_000;
+      const sweeper = setInterval(() => {
+        loop.sweep().catch((error: unknown) => logger.error({ err: error }, 'loop sweep failed'));
+      }, sweepMs);
+      sweeper.unref();
+      // Stopped before the queue (registered later, stopped earlier): no sweep starts work on a closing queue.
+      stops.push({ name: 'loop sweeper', stop: async () => clearInterval(sweeper) });
+    }
+
+    let http: HttpServer | null = null;
+    if (config.role !== 'worker') {
+      http = await startHttpServer(services, logger, {
+        host: config.host,
+        port: config.port,
+        production: config.production,
+        bodyLimitBytes: 20 * 1024 * 1024,
+        maxPayloadBytes: 1024 * 1024,
+        connectionInitTimeoutMs: 3_000,
+      });
+      stops.push({ name: 'http server', stop: () => http!.stop() });
+    }
+
+    return { url: http?.url ?? null, database, services, simulator, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,314 @@
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { queryRows } from './database.js';
+import { notify } from './notify.js';
+import { iterations, judgments } from './schema.js';
+import type { JudgmentRow } from './schema.js';
+
+export type JudgmentOrder = 'CHOSEN_FIRST' | 'CHOSEN_SECOND';
+export type NewJudgment = {
+  pairId: number;
+  order: JudgmentOrder;
+  sample: number;
+  reasoning: string;
+  verdict: 'A' | 'B' | 'TIE' | 'UNPARSEABLE';
+  correct: boolean;
+  finishReason: string | null;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+};
+
+/**
+ * Stores judgments of one iteration, skipping natural keys already stored, and returns the rows
+ * stored. Must run inside a transaction: it locks the iteration row so that seqs are handed out
+ * in commit order (a reader that saw seq s has seen every seq below s), and announces the new
+ * seqs with NOTIFY, delivered only on commit.
+ */
+export async function insertJudgments(tx: Db, iterationId: number, rows: NewJudgment[]): Promise<{ pairId: number; order: string }[]> {
+  if (rows.length === 0) return [];
+  const [lock] = await tx
+    .select({ lastSeq: iterations.lastSeq })
+    .from(iterations)
+    .where(eq(iterations.id, iterationId))
+    .for('update');
+  if (!lock) throw new Error(`iteration ${iterationId} does not exist`);
+  const col = <K extends keyof NewJudgment>(key: K) => rows.map((r) => r[key]);
+  // With the lock held nobody else inserts for this iteration, so NOT EXISTS sees every stored key
+  // and the seqs below are gap-free.
+  const inserted = await queryRows<{ pair_id: string | number; order: string; seq: string | number }>(
+    tx,
+    sql`
+    insert into judgments (iteration_id, pair_id, "order", sample, seq, reasoning, verdict, correct,
+                           finish_reason, model, prompt_tokens, completion_tokens)
+    select ${iterationId}, v.pair_id, v.ord, v.sample, ${lock.lastSeq} + row_number() over (order by v.i),
+           v.reasoning, v.verdict, v.correct, v.finish_reason, v.model, v.prompt_tokens, v.completion_tokens
+    from unnest(${sql.param(col('pairId'))}::bigint[], ${sql.param(col('order'))}::text[], ${sql.param(col('sample'))}::int[],
+                ${sql.param(col('reasoning'))}::text[], ${sql.param(col('verdict'))}::text[], ${sql.param(col('correct'))}::boolean[],
+                ${sql.param(col('finishReason'))}::text[], ${sql.param(col('model'))}::text[],
+                ${sql.param(col('promptTokens'))}::int[], ${sql.param(col('completionTokens'))}::int[])
+         with ordinality as v(pair_id, ord, sample, reasoning, verdict, correct, finish_reason, model, prompt_tokens, completion_tokens, i)
+    where not exists (select 1 from judgments j where j.iteration_id = ${iterationId} and j.pair_id = v.pair_id
+                      and j."order" = v.ord and j.sample = v.sample)
+    on conflict do nothing
+    returning pair_id, "order", seq`,
+  );
+  if (inserted.length > 0) {
+    const seqs = inserted.map((r) => Number(r.seq));
+    const toSeq = Math.max(...seqs);
+    await tx.update(iterations).set({ lastSeq: toSeq }).where(eq(iterations.id, iterationId));
+    await notify(tx, { type: 'judgment.created', data: { iterationId, fromSeq: lock.lastSeq + 1, toSeq } });
+  }
+  return inserted.map((r) => ({ pairId: Number(r.pair_id), order: r.order }));
+}
+
+/** Keys "pairId:order" of these items that have judgments stored in the iteration. */
+export async function judgedItemKeys(db: Db, iterationId: number, pairIds: readonly number[]): Promise<Set<string>> {
+  if (pairIds.length === 0) return new Set();
+  const rows = await db
+    .selectDistinct({ pairId: judgments.pairId, order: judgments.order })
+    .from(judgments)
+    .where(and(eq(judgments.iterationId, iterationId), inArray(judgments.pairId, [...pairIds])));
+  return new Set(rows.map((r) => `${r.pairId}:${r.order}`));
+}
+
+export type JudgmentFilter = {
+  verdict?: string | null;
+  correct?: boolean | null;
+  order?: string | null;
+  selected?: boolean | null;
+};
+
+function filterConditions(filter: JudgmentFilter | null | undefined): (SQL | undefined)[] {
+  if (!filter) return [];
+  return [
+    filter.verdict ? eq(judgments.verdict, filter.verdict) : undefined,
+    filter.correct != null ? eq(judgments.correct, filter.correct) : undefined,
+    filter.order ? eq(judgments.order, filter.order) : undefined,
+    filter.selected != null ? eq(judgments.selected, filter.selected) : undefined,
+  ];
+}
+
+/** Judgments of an iteration in seq order after `afterSeq`. */
+export async function listJudgments(
+  db: Db,
+  iterationId: number,
+  options: { afterSeq?: number; limit: number; filter?: JudgmentFilter | null; pairId?: number; toSeq?: number },
+): Promise<JudgmentRow[]> {
+  return db
+    .select()
+    .from(judgments)
+    .where(
+      and(
+        eq(judgments.iterationId, iterationId),
+        options.afterSeq !== undefined ? gt(judgments.seq, options.afterSeq) : undefined,
+        options.toSeq !== undefined ? sql`${judgments.seq} <= ${options.toSeq}` : undefined,
+        options.pairId !== undefined ? eq(judgments.pairId, options.pairId) : undefined,
+        ...filterConditions(options.filter),
+      ),
+    )
+    .orderBy(asc(judgments.seq))
+    .limit(options.limit);
+}
+
+/** Judgments of a pair across iterations (or one), in id order. */
+export async function listPairJudgments(db: Db, pairId: number, options: { iterationId?: number; limit: number; after?: number }): Promise<JudgmentRow[]> {
+  return db
+    .select()
+    .from(judgments)
+    .where(
+      and(
+        eq(judgments.pairId, pairId),
+        options.iterationId !== undefined ? eq(judgments.iterationId, options.iterationId) : undefined,
+        options.after !== undefined ? gt(judgments.id, options.after) : undefined,
+      ),
+    )
+    .orderBy(asc(judgments.id))
+    .limit(options.limit);
+}
+
+export type IterationCounts = {
+  judgments: number;
+  correct: number;
+  incorrect: number;
+  unparseable: number;
+  ties: number;
+  selected: number;
+  selectedAWins: number;
+  selectedBWins: number;
+  pairOrdersWithoutCorrect: number;
+  pairsWithoutCorrect: number;
+  promptTokens: number;
+  completionTokens: number;
+};
+
+/** Every count of IterationStats, in one pass over the iteration's judgments. */
+export async function iterationCounts(db: Db, iterationId: number): Promise<IterationCounts> {
+  const [row] = await queryRows<Record<string, string | number | null>>(
+    db,
+    sql`
+    with per_item as (
+      select pair_id, "order", bool_or(correct) as any_correct
+      from judgments where iteration_id = ${iterationId} group by pair_id, "order"
+    ), per_pair as (
+      select pair_id, bool_or(any_correct) as any_correct from per_item group by pair_id
+    )
+    select
+      (select count(*) from judgments where iteration_id = ${iterationId}) as judgments,
+      (select count(*) filter (where correct) from judgments where iteration_id = ${iterationId}) as correct,
+      (select count(*) filter (where not correct and verdict in ('A', 'B')) from judgments where iteration_id = ${iterationId}) as incorrect,
+      (select count(*) filter (where verdict = 'UNPARSEABLE') from judgments where iteration_id = ${iterationId}) as unparseable,
+      (select count(*) filter (where verdict = 'TIE') from judgments where iteration_id = ${iterationId}) as ties,
+      (select count(*) filter (where selected) from judgments where iteration_id = ${iterationId}) as selected,
+      (select count(*) filter (where selected and verdict = 'A') from judgments where iteration_id = ${iterationId}) as selected_a,
+      (select count(*) filter (where selected and verdict = 'B') from judgments where iteration_id = ${iterationId}) as selected_b,
+      (select count(*) filter (where not any_correct) from per_item) as orders_without,
+      (select count(*) filter (where not any_correct) from per_pair) as pairs_without,
+      (select coalesce(sum(prompt_tokens), 0) from judgments where iteration_id = ${iterationId}) as prompt_tokens,
+      (select coalesce(sum(completion_tokens), 0) from judgments where iteration_id = ${iterationId}) as completion_tokens`,
+  );
+  const n = (key: string) => Number(row?.[key] ?? 0);
+  return {
+    judgments: n('judgments'),
+    correct: n('correct'),
+    incorrect: n('incorrect'),
+    unparseable: n('unparseable'),
+    ties: n('ties'),
+    selected: n('selected'),
+    selectedAWins: n('selected_a'),
+    selectedBWins: n('selected_b'),
+    pairOrdersWithoutCorrect: n('orders_without'),
+    pairsWithoutCorrect: n('pairs_without'),
+    promptTokens: n('prompt_tokens'),
+    completionTokens: n('completion_tokens'),
+  };
+}
+
+export type SelectionOutcome = {
+  pairOrders: number;
+  withoutCorrect: number;
+  belowMinShare: number;
+  droppedForBalance: number;
+  kept: number;
+  keptAWins: number;
+  keptBWins: number;
+};
+
+/**
+ * Rejection sampling in one statement: per pair and order keep one correct judgment, chosen by a
+ * hash keyed with the seed (a seeded, order-independent random choice); drop pair/orders with
+ * none or below `minCorrectShare`; then, when `balance`, drop seeded-random kept rows of the larger
+ * side until A-wins equal B-wins. Idempotent: it clears the previous selection first.
+ */
+export async function selectJudgments(
+  tx: Db,
+  iterationId: number,
+  options: { seed: number; minCorrectShare: number; balance: boolean },
+): Promise<SelectionOutcome> {
+  await tx.update(judgments).set({ selected: false }).where(and(eq(judgments.iterationId, iterationId), eq(judgments.selected, true)));
+  const key = `${options.seed}:${iterationId}`;
+  const [row] = await queryRows<Record<string, string | number>>(
+    tx,
+    sql`
+    with items as (
+      select pair_id, "order", count(*) as n, count(*) filter (where correct) as n_correct
+      from judgments where iteration_id = ${iterationId} group by pair_id, "order"
+    ), eligible as (
+      select * from items where n_correct > 0 and n_correct::float8 / n >= ${options.minCorrectShare}::float8
+    ), picked as (
+      select distinct on (j.pair_id, j."order") j.id, j.verdict, j.pair_id, j."order"
+      from judgments j join eligible e on e.pair_id = j.pair_id and e."order" = j."order"
+      where j.iteration_id = ${iterationId} and j.correct
+      order by j.pair_id, j."order", md5(${key} || ':pick:' || j.pair_id || ':' || j."order" || ':' || j.sample)
+    ), sides as (
+      select count(*) filter (where verdict = 'A') as a, count(*) filter (where verdict = 'B') as b from picked
+    ), ranked as (
+      select p.id, p.verdict,
+             row_number() over (partition by p.verdict order by md5(${key} || ':balance:' || p.pair_id || ':' || p."order")) as rn
+      from picked p
+    ), kept as (
+      select r.id, r.verdict from ranked r, sides s
+      where not ${options.balance}::boolean or r.rn <= least(s.a, s.b)
+    ), marked as (
+      update judgments j set selected = true from kept k where j.id = k.id returning j.verdict
+    )
+    select
+      (select count(*) from items) as pair_orders,
+      (select count(*) from items where n_correct = 0) as without_correct,
+      (select count(*) from items where n_correct > 0) - (select count(*) from eligible) as below_min_share,
+      (select count(*) from picked) - (select count(*) from marked) as dropped_for_balance,
+      (select count(*) from marked) as kept,
+      (select count(*) from marked where verdict = 'A') as kept_a,
+      (select count(*) from marked where verdict = 'B') as kept_b`,
+  );
+  const n = (k: string) => Number(row?.[k] ?? 0);
+  return {
+    pairOrders: n('pair_orders'),
+    withoutCorrect: n('without_correct'),
+    belowMinShare: n('below_min_share'),
+    droppedForBalance: n('dropped_for_balance'),
+    kept: n('kept'),
+    keptAWins: n('kept_a'),
+    keptBWins: n('kept_b'),
+  };
+}
+
+export type TrainingRow = { id: number; pairId: number; order: JudgmentOrder; question: string; chosen: string; rejected: string; reasoning: string; verdict: string };
+
+/** Selected judgments with their pair texts, page by page (keyset on id). */
+export async function selectedRows(db: Db, iterationId: number, afterId: number, limit: number): Promise<TrainingRow[]> {
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`
+    select j.id, j.pair_id, j."order", i.text as question, p.chosen, p.rejected, j.reasoning, j.verdict
+    from judgments j
+    join pairs p on p.id = j.pair_id
+    join instructions i on i.id = p.instruction_id
+    where j.iteration_id = ${iterationId} and j.selected and j.id > ${afterId}
+    order by j.id
+    limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    pairId: Number(r.pair_id),
+    order: r.order as JudgmentOrder,
+    question: String(r.question),
+    chosen: String(r.chosen ?? ''),
+    rejected: String(r.rejected ?? ''),
+    reasoning: String(r.reasoning),
+    verdict: String(r.verdict),
+  }));
+}
+
+/** For DPO: one incorrect or unparseable judgment (lowest sample) per pair/order given, keyed "pairId:order". */
+export async function rejectedJudgments(db: Db, iterationId: number, pairIds: readonly number[]): Promise<Map<string, string>> {
+  if (pairIds.length === 0) return new Map();
+  const rows = await queryRows<{ pair_id: string | number; order: string; reasoning: string }>(
+    db,
+    sql`
+    select distinct on (pair_id, "order") pair_id, "order", reasoning
+    from judgments
+    where iteration_id = ${iterationId} and not correct and pair_id = any(${sql.param([...pairIds])}::bigint[])
+    order by pair_id, "order", sample`,
+  );
+  return new Map(rows.map((r) => [`${Number(r.pair_id)}:${r.order}`, r.reasoning]));
+}
+
+/** Every judgment of an iteration with its pair texts, page by page (keyset on seq), for exports. */
+export async function exportRows(db: Db, iterationId: number, afterSeq: number, limit: number) {
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`
+    select j.id, j.seq, j.pair_id, j."order", j.sample, j.reasoning, j.verdict, j.correct, j.selected, j.model,
+           j.finish_reason, j.prompt_tokens, j.completion_tokens, j.created_at,
+           i.id as instruction_id, i.text as question, p.chosen, p.rejected, p.modified_instruction
+    from judgments j
+    join pairs p on p.id = j.pair_id
+    join instructions i on i.id = p.instruction_id
+    where j.iteration_id = ${iterationId} and j.seq > ${afterSeq}
+    order by j.seq
+    limit ${limit}`,
+  );
+  return rows;
+}

@@ -1,0 +1,293 @@
+/**
+ * The tables. Natural keys are unique constraints, so every write of a stage's results can be
+ * `ON CONFLICT DO NOTHING`: a retried or re-run job never duplicates a row.
+ * Migrations in /migrations are generated from this file by drizzle-kit (`npm run db:generate`);
+ * a test fails when the two drift.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const id = () => bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity();
+const ref = (name: string) => bigint(name, { mode: 'number' });
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow();
+
+export const experiments = pgTable('experiments', {
+  id: id(),
+  name: text('name').notNull(),
+  /** Validated ExperimentConfig (src/services/experiment-config.ts). */
+  config: jsonb('config').notNull(),
+  /** runLoop: the iteration index to reach; null when no loop was asked for. */
+  loopTarget: integer('loop_target'),
+  /** RUNNING | SUCCEEDED | FAILED | CANCELLED */
+  loopStatus: text('loop_status'),
+  loopError: text('loop_error'),
+  /** Benchmark ids to evaluate the seed and each trained judge on. */
+  loopEvaluateOn: jsonb('loop_evaluate_on').notNull().default([]),
+  createdAt: createdAt(),
+});
+
+export const instructions = pgTable(
+  'instructions',
+  {
+    id: id(),
+    experimentId: ref('experiment_id')
+      .notNull()
+      .references(() => experiments.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    /** sha256 of the normalised text: the deduplication key. */
+    textHash: text('text_hash').notNull(),
+    category: text('category'),
+    sourceId: text('source_id'),
+    source: text('source'),
+    /** Set when the instruction may not be used for training (for example: it is in a benchmark). */
+    excludedReason: text('excluded_reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('instructions_experiment_text_key').on(t.experimentId, t.textHash)],
+);
+
+export const pairs = pgTable(
+  'pairs',
+  {
+    id: id(),
+    experimentId: ref('experiment_id')
+      .notNull()
+      .references(() => experiments.id, { onDelete: 'cascade' }),
+    instructionId: ref('instruction_id')
+      .notNull()
+      .references(() => instructions.id, { onDelete: 'cascade' }),
+    /** 0 for the first set of pairs; incremented when an experiment regenerates pairs. */
+    generation: integer('generation').notNull().default(0),
+    /** READY | REJECTED | FAILED */
+    status: text('status').notNull(),
+    chosen: text('chosen'),
+    modifiedInstruction: text('modified_instruction'),
+    rejected: text('rejected'),
+    /** The generator's raw output for the modification prompt, kept for rejected pairs. */
+    rawOutput: text('raw_output'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(1),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('pairs_instruction_generation_key').on(t.instructionId, t.generation),
+    index('pairs_experiment_status_idx').on(t.experimentId, t.generation, t.status),
+  ],
+);
+
+export const iterations = pgTable(
+  'iterations',
+  {
+    id: id(),
+    experimentId: ref('experiment_id')
+      .notNull()
+      .references(() => experiments.id, { onDelete: 'cascade' }),
+    /** t: iteration t is judged by M_t and trains M_{t+1}. Starts at 1. */
+    index: integer('index').notNull(),
+    judgeModel: text('judge_model').notNull(),
+    trainedModel: text('trained_model'),
+    /** The pair generation this iteration judges. */
+    pairGeneration: integer('pair_generation').notNull().default(0),
+    /** PENDING | RUNNING | AWAITING_MODEL | SUCCEEDED | FAILED | CANCELLED */
+    status: text('status').notNull(),
+    error: text('error'),
+    /** Last judgment seq handed out; bumped under a row lock so that seq follows commit order. */
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('iterations_experiment_index_key').on(t.experimentId, t.index)],
+);
+
+export const judgments = pgTable(
+  'judgments',
+  {
+    id: id(),
+    iterationId: ref('iteration_id')
+      .notNull()
+      .references(() => iterations.id, { onDelete: 'cascade' }),
+    pairId: ref('pair_id')
+      .notNull()
+      .references(() => pairs.id, { onDelete: 'cascade' }),
+    /** CHOSEN_FIRST (y_w shown as A) | CHOSEN_SECOND (y_w shown as B) */
+    order: text('order').notNull(),
+    sample: integer('sample').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    reasoning: text('reasoning').notNull(),
+    /** A | B | TIE | UNPARSEABLE */
+    verdict: text('verdict').notNull(),
+    correct: boolean('correct').notNull(),
+    selected: boolean('selected').notNull().default(false),
+    finishReason: text('finish_reason'),
+    model: text('model').notNull(),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('judgments_natural_key').on(t.iterationId, t.pairId, t.order, t.sample),
+    uniqueIndex('judgments_iteration_seq_key').on(t.iterationId, t.seq),
+    check('judgments_order_check', sql`${t.order} in ('CHOSEN_FIRST', 'CHOSEN_SECOND')`),
+    check('judgments_verdict_check', sql`${t.verdict} in ('A', 'B', 'TIE', 'UNPARSEABLE')`),
+  ],
+);
+
+export const stages = pgTable(
+  'stages',
+  {
+    id: id(),
+    experimentId: ref('experiment_id')
+      .notNull()
+      .references(() => experiments.id, { onDelete: 'cascade' }),
+    iterationId: ref('iteration_id').references(() => iterations.id, { onDelete: 'cascade' }),
+    evaluationId: ref('evaluation_id'),
+    /** CATEGORIZE | GENERATE_PAIRS | JUDGE | SELECT | TRAIN | EVALUATE */
+    kind: text('kind').notNull(),
+    /** QUEUED | RUNNING | PAUSED | SUCCEEDED | FAILED | CANCELLED */
+    status: text('status').notNull(),
+    total: integer('total').notNull().default(0),
+    done: integer('done').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    params: jsonb('params').notNull().default({}),
+    /** Counts written by the stage (selection drops, unparseable, ...). */
+    stats: jsonb('stats').notNull().default({}),
+    promptTokens: bigint('prompt_tokens', { mode: 'number' }).notNull().default(0),
+    completionTokens: bigint('completion_tokens', { mode: 'number' }).notNull().default(0),
+    /** Free-text progress from long-running work (training job events). */
+    message: text('message'),
+    error: text('error'),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }),
+    finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('stages_experiment_idx').on(t.experimentId), index('stages_iteration_idx').on(t.iterationId)],
+);
+
+/** Items of a stage that failed after every retry: the error and attempt count, kept until resumed. */
+export const stageFailures = pgTable(
+  'stage_failures',
+  {
+    stageId: ref('stage_id')
+      .notNull()
+      .references(() => stages.id, { onDelete: 'cascade' }),
+    itemKey: text('item_key').notNull(),
+    error: text('error').notNull(),
+    attempts: integer('attempts').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('stage_failures_key').on(t.stageId, t.itemKey)],
+);
+
+export const trainingJobs = pgTable('training_jobs', {
+  id: id(),
+  iterationId: ref('iteration_id')
+    .notNull()
+    .unique('training_jobs_iteration_key')
+    .references(() => iterations.id, { onDelete: 'cascade' }),
+  /** openai | external */
+  backend: text('backend').notNull(),
+  /** supervised | dpo */
+  method: text('method').notNull(),
+  baseModel: text('base_model').notNull(),
+  examples: integer('examples').notNull().default(0),
+  fileId: text('file_id'),
+  externalJobId: text('external_job_id'),
+  status: text('status').notNull(),
+  fineTunedModel: text('fine_tuned_model'),
+  lastEvent: text('last_event'),
+  error: text('error'),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+export const benchmarks = pgTable('benchmarks', {
+  id: id(),
+  name: text('name').notNull().unique('benchmarks_name_key'),
+  format: text('format').notNull(),
+  size: integer('size').notNull(),
+  createdAt: createdAt(),
+});
+
+export const benchmarkItems = pgTable(
+  'benchmark_items',
+  {
+    id: id(),
+    benchmarkId: ref('benchmark_id')
+      .notNull()
+      .references(() => benchmarks.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    subset: text('subset').notNull(),
+    prompt: text('prompt').notNull(),
+    /** sha256 of the normalised prompt: matched against instructions to keep benchmarks out of training. */
+    promptHash: text('prompt_hash').notNull(),
+    chosen: text('chosen').notNull(),
+    rejected: text('rejected').notNull(),
+    sourceId: text('source_id'),
+  },
+  (t) => [
+    uniqueIndex('benchmark_items_position_key').on(t.benchmarkId, t.position),
+    index('benchmark_items_prompt_hash_idx').on(t.promptHash),
+  ],
+);
+
+export const evaluations = pgTable('evaluations', {
+  id: id(),
+  benchmarkId: ref('benchmark_id')
+    .notNull()
+    .references(() => benchmarks.id, { onDelete: 'cascade' }),
+  experimentId: ref('experiment_id').references(() => experiments.id, { onDelete: 'cascade' }),
+  iterationId: ref('iteration_id').references(() => iterations.id, { onDelete: 'cascade' }),
+  judgeModel: text('judge_model').notNull(),
+  options: jsonb('options').notNull(),
+  status: text('status').notNull(),
+  /** Computed metrics (src/services/metrics.ts) once the evaluation finishes. */
+  results: jsonb('results'),
+  error: text('error'),
+  createdAt: createdAt(),
+});
+
+export const evaluationVerdicts = pgTable(
+  'evaluation_verdicts',
+  {
+    id: id(),
+    evaluationId: ref('evaluation_id')
+      .notNull()
+      .references(() => evaluations.id, { onDelete: 'cascade' }),
+    itemId: ref('item_id')
+      .notNull()
+      .references(() => benchmarkItems.id, { onDelete: 'cascade' }),
+    order: text('order').notNull(),
+    sample: integer('sample').notNull(),
+    verdict: text('verdict').notNull(),
+    reasoning: text('reasoning').notNull(),
+    promptTokens: integer('prompt_tokens').notNull().default(0),
+    completionTokens: integer('completion_tokens').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('evaluation_verdicts_natural_key').on(t.evaluationId, t.itemId, t.order, t.sample)],
+);
+
+export type ExperimentRow = typeof experiments.$inferSelect;
+export type InstructionRow = typeof instructions.$inferSelect;
+export type PairRow = typeof pairs.$inferSelect;
+export type IterationRow = typeof iterations.$inferSelect;
+export type JudgmentRow = typeof judgments.$inferSelect;
+export type StageRow = typeof stages.$inferSelect;
+export type TrainingJobRow = typeof trainingJobs.$inferSelect;
+export type BenchmarkRow = typeof benchmarks.$inferSelect;
+export type BenchmarkItemRow = typeof benchmarkItems.$inferSelect;
+export type EvaluationRow = typeof evaluations.$inferSelect;
+export type EvaluationVerdictRow = typeof evaluationVerdicts.$inferSelect;

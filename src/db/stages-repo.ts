@@ -1,0 +1,186 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { notify } from './notify.js';
+import { stageFailures, stages } from './schema.js';
+import type { StageRow } from './schema.js';
+
+export type StageKind = 'CATEGORIZE' | 'GENERATE_PAIRS' | 'JUDGE' | 'SELECT' | 'TRAIN' | 'EVALUATE';
+export type StageStatus = 'QUEUED' | 'RUNNING' | 'PAUSED' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export const ACTIVE_STAGE_STATUSES: StageStatus[] = ['QUEUED', 'RUNNING', 'PAUSED'];
+
+export async function insertStage(
+  db: Db,
+  values: { experimentId: number; iterationId?: number | null; evaluationId?: number | null; kind: StageKind; total: number; params?: object },
+): Promise<StageRow> {
+  const [row] = await db
+    .insert(stages)
+    .values({ ...values, status: 'QUEUED', params: values.params ?? {} })
+    .returning();
+  await announce(db, row!);
+  return row!;
+}
+
+export async function getStage(db: Db, id: number): Promise<StageRow | undefined> {
+  const [row] = await db.select().from(stages).where(eq(stages.id, id));
+  return row;
+}
+
+export async function getStages(db: Db, ids: readonly number[]): Promise<StageRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(stages).where(inArray(stages.id, [...ids]));
+}
+
+export async function listStages(db: Db, where: { experimentId?: number; iterationId?: number; evaluationId?: number }): Promise<StageRow[]> {
+  const conditions = [];
+  if (where.experimentId !== undefined) conditions.push(eq(stages.experimentId, where.experimentId));
+  if (where.iterationId !== undefined) conditions.push(eq(stages.iterationId, where.iterationId));
+  if (where.evaluationId !== undefined) conditions.push(eq(stages.evaluationId, where.evaluationId));
+  return db
+    .select()
+    .from(stages)
+    .where(and(...conditions))
+    .orderBy(desc(stages.id));
+}
+
+/** Latest stage of a kind for an experiment (and iteration, when given). */
+export async function latestStage(db: Db, experimentId: number, kind: StageKind, iterationId?: number | null): Promise<StageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(stages)
+    .where(
+      and(
+        eq(stages.experimentId, experimentId),
+        eq(stages.kind, kind),
+        iterationId == null ? sql`${stages.iterationId} is null` : eq(stages.iterationId, iterationId),
+      ),
+    )
+    .orderBy(desc(stages.id))
+    .limit(1);
+  return row;
+}
+
+/** QUEUED -> RUNNING the first time a worker touches the stage. */
+export async function markRunning(db: Db, id: number): Promise<void> {
+  const rows = await db
+    .update(stages)
+    .set({ status: 'RUNNING', startedAt: sql`coalesce(${stages.startedAt}, now())`, updatedAt: sql`now()` })
+    .where(and(eq(stages.id, id), eq(stages.status, 'QUEUED')))
+    .returning();
+  if (rows[0]) await announce(db, rows[0]);
+}
+
+/**
+ * Adds a batch's newly stored items to the counts, in the caller's transaction, and finishes the
+ * stage when every item is accounted for. Returns the row after the update.
+ */
+export async function addProgress(
+  db: Db,
+  id: number,
+  delta: { done: number; failed: number; promptTokens: number; completionTokens: number },
+): Promise<StageRow> {
+  const [row] = await db
+    .update(stages)
+    .set({
+      done: sql`${stages.done} + ${delta.done}`,
+      failed: sql`${stages.failed} + ${delta.failed}`,
+      promptTokens: sql`${stages.promptTokens} + ${delta.promptTokens}`,
+      completionTokens: sql`${stages.completionTokens} + ${delta.completionTokens}`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(stages.id, id))
+    .returning();
+  await announce(db, row!);
+  return row!;
+}
+
+/** Sets a terminal (or paused) status once: returns the row only if this call changed it. */
+export async function finishStage(
+  db: Db,
+  id: number,
+  status: StageStatus,
+  fields: { error?: string | null; stats?: object; message?: string | null } = {},
+  from: StageStatus[] = ['QUEUED', 'RUNNING', 'PAUSED'],
+): Promise<StageRow | undefined> {
+  const terminal = status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELLED';
+  const [row] = await db
+    .update(stages)
+    .set({
+      status,
+      ...(fields.error !== undefined ? { error: fields.error } : {}),
+      ...(fields.stats !== undefined ? { stats: fields.stats } : {}),
+      ...(fields.message !== undefined ? { message: fields.message } : {}),
+      finishedAt: terminal ? sql`now()` : null,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(stages.id, id), inArray(stages.status, from)))
+    .returning();
+  if (row) await announce(db, row, terminal);
+  return row;
+}
+
+export async function updateStageFields(db: Db, id: number, fields: { total?: number; done?: number; message?: string | null; stats?: object }): Promise<StageRow | undefined> {
+  const [row] = await db
+    .update(stages)
+    .set({ ...fields, updatedAt: sql`now()` })
+    .where(eq(stages.id, id))
+    .returning();
+  if (row) await announce(db, row);
+  return row;
+}
+
+/** Reopens a stage for resumeStage: failures are forgotten (their items are re-queued). */
+export async function reopenStage(db: Db, id: number): Promise<StageRow | undefined> {
+  return db.transaction(async (tx) => {
+    const removed = await tx.delete(stageFailures).where(eq(stageFailures.stageId, id)).returning({ key: stageFailures.itemKey });
+    const [row] = await tx
+      .update(stages)
+      .set({
+        status: 'RUNNING',
+        error: null,
+        finishedAt: null,
+        done: sql`greatest(0, ${stages.done} - ${removed.length})`,
+        failed: sql`greatest(0, ${stages.failed} - ${removed.length})`,
+        updatedAt: sql`now()`,
+      })
+      .where(eq(stages.id, id))
+      .returning();
+    if (row) await announce(tx as unknown as Db, row);
+    return row;
+  });
+}
+
+/** Records items that failed after every retry; returns how many were new. */
+export async function insertFailures(db: Db, stageId: number, failures: { itemKey: string; error: string; attempts: number }[]): Promise<number> {
+  if (failures.length === 0) return 0;
+  const rows = await db
+    .insert(stageFailures)
+    .values(failures.map((f) => ({ stageId, ...f })))
+    .onConflictDoNothing()
+    .returning({ key: stageFailures.itemKey });
+  return rows.length;
+}
+
+export async function failureKeys(db: Db, stageId: number, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db
+    .select({ key: stageFailures.itemKey })
+    .from(stageFailures)
+    .where(and(eq(stageFailures.stageId, stageId), inArray(stageFailures.itemKey, [...keys])));
+  return new Set(rows.map((r) => r.key));
+}
+
+export async function listFailures(db: Db, stageId: number, limit = 100) {
+  return db.select().from(stageFailures).where(eq(stageFailures.stageId, stageId)).limit(limit);
+}
+
+/** Stages of an experiment that are still working. */
+export async function activeStages(db: Db, experimentId: number): Promise<StageRow[]> {
+  return db
+    .select()
+    .from(stages)
+    .where(and(eq(stages.experimentId, experimentId), inArray(stages.status, ACTIVE_STAGE_STATUSES)));
+}
+
+async function announce(db: Db, row: StageRow, final = false): Promise<void> {
+  await notify(db, { type: 'stage.updated', data: { stageId: row.id, experimentId: row.experimentId, final } });
+}

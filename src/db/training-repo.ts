@@ -1,0 +1,32 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from './database.js';
+import { trainingJobs } from './schema.js';
+import type { TrainingJobRow } from './schema.js';
+
+export async function getTrainingJob(db: Db, iterationId: number): Promise<TrainingJobRow | undefined> {
+  const [row] = await db.select().from(trainingJobs).where(eq(trainingJobs.iterationId, iterationId));
+  return row;
+}
+
+export async function getTrainingJobs(db: Db, iterationIds: readonly number[]): Promise<TrainingJobRow[]> {
+  if (iterationIds.length === 0) return [];
+  return db.select().from(trainingJobs).where(inArray(trainingJobs.iterationId, [...iterationIds]));
+}
+
+/** Creates the iteration's job row, or returns the existing one (one job per iteration). */
+export async function upsertTrainingJob(db: Db, values: Omit<typeof trainingJobs.$inferInsert, 'id'>): Promise<TrainingJobRow> {
+  const [row] = await db
+    .insert(trainingJobs)
+    .values(values)
+    .onConflictDoUpdate({ target: trainingJobs.iterationId, set: { ...values, updatedAt: sql`now()` } })
+    .returning();
+  return row!;
+}
+
+export async function updateTrainingJob(
+  db: Db,
+  iterationId: number,
+  fields: Partial<Pick<TrainingJobRow, 'status' | 'fineTunedModel' | 'lastEvent' | 'error' | 'externalJobId' | 'fileId'>>,
+): Promise<void> {
+  await db.update(trainingJobs).set({ ...fields, updatedAt: sql`now()` }).where(eq(trainingJobs.iterationId, iterationId));
+}

@@ -1,0 +1,19 @@
+/**
+ * The typed events of the pipeline. Writers announce them with NOTIFY inside the transaction of
+ * the write (a rolled-back write announces nothing); every API process LISTENs and re-emits them
+ * locally. Payloads carry ids and seqs only (NOTIFY payloads are capped at 8000 bytes): readers
+ * load the rows.
+ */
+export const EVENTS_CHANNEL = 'ste_events';
+
+export type PipelineEvents = {
+  /** Judgments with seq in [fromSeq, toSeq] were committed for the iteration. */
+  'judgment.created': { iterationId: number; fromSeq: number; toSeq: number };
+  /** A stage's status or counts changed. */
+  'stage.updated': { stageId: number; experimentId: number; final: boolean };
+  /** Verdicts were stored for an evaluation. */
+  'evaluation.progress': { evaluationId: number; stageId: number };
+};
+
+export type EventName = keyof PipelineEvents;
+export type EventMessage = { [K in EventName]: { type: K; data: PipelineEvents[K] } }[EventName];

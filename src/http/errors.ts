@@ -1,0 +1,36 @@
+/**
+ * One error policy for both transports: intentional errors keep their `extensions.code` (and the
+ * field at fault); anything else is INTERNAL_SERVER_ERROR, with no message, stack or SQL in
+ * production.
+ */
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { ServiceError } from '../services/errors.js';
+
+/** Codes that graphql-js and Apollo give to invalid operations: safe to show as they are. */
+const CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
+  const original = originalOf(error);
+  if (original instanceof ServiceError) {
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+  // A graphql-js error with no original error (validation, variable coercion) is about the request.
+  if (!original && !code) return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+  if (production) return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+function originalOf(error: unknown): unknown {
+  let current = error as { originalError?: unknown } | undefined;
+  while (current && typeof current === 'object' && 'originalError' in current && current.originalError) {
+    current = current.originalError as { originalError?: unknown };
+  }
+  return current === error && !(error instanceof ServiceError) ? (error as GraphQLError).originalError : current;
+}

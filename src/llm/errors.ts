@@ -1,0 +1,190 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+
+export type LlmErrorKind = 'transient' | 'permanent' | 'aborted';
+
+/**
+ * The only error type `src/llm` rejects with. `kind` says what the caller may do: 'transient' means
+ * the retries ran out on a failure that may go away (store the call as failed and try again later),
+ * 'permanent' means the request itself is wrong (bad model name, auth, context length), 'aborted' means
+ * the caller's signal fired or the client was closed. Aborted errors have `name === 'AbortError'`.
+ * Messages (and the messages of the `cause` chain) never contain the API key.
+ */
+export class LlmError extends Error {
+  readonly kind: LlmErrorKind;
+  /** HTTP status of the last attempt, when there was a response. */
+  readonly status: number | undefined;
+  /** HTTP attempts made, including the failed last one. */
+  readonly attempts: number;
+
+  constructor(message: string, opts: { kind: LlmErrorKind; status?: number; attempts: number; cause?: unknown }) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = opts.kind === 'aborted' ? 'AbortError' : 'LlmError';
+    this.kind = opts.kind;
+    this.status = opts.status;
+    this.attempts = opts.attempts;
+  }
+}
+
+/** Thrown inside an attempt when a 200 response has no usable body (no choices, not JSON). Retried. */
+export class MalformedResponseError extends Error {
+  override readonly name = 'MalformedResponseError';
+}
+
+export type Classified = {
+  transient: boolean;
+  status?: number;
+  /** Minimum wait before the next attempt, from `retry-after-ms` / `retry-after`. */
+  retryAfterMs?: number;
+  /** True when the request certainly did not reach the model (safe to repeat a non-idempotent POST). */
+  notProcessed: boolean;
+  reason: string;
+};
+
+/** A server asking for more than this is treated as asking for this much. */
+export const MAX_RETRY_AFTER_MS = 10 * 60_000;
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH',
+  'ENETUNREACH', 'ENETDOWN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+]);
+const TRANSIENT_MESSAGE = /socket hang up|fetch failed|terminated|other side closed|network|timed? ?out/i;
+
+/** Parses `retry-after-ms` (ms) or `retry-after` (seconds, possibly fractional, or an HTTP date). */
+export function parseRetryAfter(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  let ms: number | undefined;
+  const msHeader = headers.get('retry-after-ms');
+  if (msHeader) {
+    const v = Number(msHeader.trim());
+    if (Number.isFinite(v) && v >= 0) ms = v;
+  }
+  if (ms === undefined) {
+    const h = headers.get('retry-after')?.trim();
+    if (h) {
+      if (/^\d+(\.\d+)?$/.test(h)) ms = Number(h) * 1000;
+      else {
+        const at = Date.parse(h);
+        if (Number.isFinite(at)) ms = Math.max(0, at - now);
+      }
+    }
+  }
+  return ms === undefined ? undefined : Math.min(ms, MAX_RETRY_AFTER_MS);
+}
+
+function codesOf(err: unknown): string[] {
+  const codes: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; depth < 6 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return codes;
+}
+
+function messagesOf(err: unknown): string {
+  let out = '';
+  let e: unknown = err;
+  for (let depth = 0; depth < 6 && e; depth++) {
+    out += ' ' + (e instanceof Error ? e.message : String(e));
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return out;
+}
+
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** Decides whether a failed attempt may be retried. Caller aborts and our own timeouts are handled before. */
+export function classifyError(err: unknown): Classified {
+  if (err instanceof APIError && typeof err.status === 'number') {
+    const status = err.status;
+    const retryAfterMs = parseRetryAfter(err.headers);
+    return {
+      transient: isTransientStatus(status),
+      status,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+      notProcessed: status === 429 || status === 503,
+      reason: `HTTP ${status}`,
+    };
+  }
+  const codes = codesOf(err);
+  if (err instanceof APIConnectionTimeoutError) return { transient: true, notProcessed: false, reason: 'timeout' };
+  if (err instanceof MalformedResponseError || err instanceof SyntaxError) {
+    return { transient: true, notProcessed: false, reason: 'malformed response' };
+  }
+  // A wrong host name or a bad certificate will not fix itself within a few retries.
+  if (codes.some((c) => c === 'ENOTFOUND' || c === 'ERR_INVALID_URL' || c.includes('CERT') || c.includes('SELF_SIGNED'))) {
+    return { transient: false, notProcessed: true, reason: `connection error (${codes.join(', ')})` };
+  }
+  const notProcessed = codes.includes('ECONNREFUSED');
+  if (err instanceof APIConnectionError || codes.some((c) => TRANSIENT_CODES.has(c))) {
+    return { transient: true, notProcessed, reason: codes.length ? `connection error (${codes.join(', ')})` : 'connection error' };
+  }
+  // Body read failures surface from undici as "TypeError: terminated" or an AbortError not caused by us.
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'AbortError' || TRANSIENT_MESSAGE.test(messagesOf(err))) {
+    return { transient: true, notProcessed: false, reason: 'connection error' };
+  }
+  return { transient: false, notProcessed: false, reason: 'error' };
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Builds a scrubber that removes the key and anything that looks like a credential from text. */
+export function makeScrubber(apiKey: string): (text: string) => string {
+  const keyRe = apiKey.length >= 4 ? new RegExp(escapeRegExp(apiKey), 'g') : null;
+  return (text) => {
+    let out = keyRe ? text.replace(keyRe, '***') : text;
+    out = out
+      .replace(/\b(Bearer\s+)[^\s"',]+/gi, '$1***')
+      .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, 'sk-***')
+      .replace(/([?&](?:api[-_]?key|key|token|access_token)=)[^&\s"']+/gi, '$1***')
+      .replace(/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***:***@');
+    return out;
+  };
+}
+
+/**
+ * Scrubs messages, stacks and string fields (e.g. `APIError.error`, the parsed error body, which
+ * loggers serialize) along a cause chain, in place: errors are rare, and keeping the original
+ * objects keeps `instanceof` and `headers` usable for whoever inspects `cause`.
+ */
+export function scrubErrorChain(err: unknown, scrub: (s: string) => string): void {
+  let e: unknown = err;
+  for (let depth = 0; depth < 6 && e instanceof Error; depth++) {
+    try {
+      const m = scrub(e.message);
+      if (m !== e.message) e.message = m;
+      if (typeof e.stack === 'string') {
+        const s = scrub(e.stack);
+        if (s !== e.stack) e.stack = s;
+      }
+      scrubFields(e, scrub, 0);
+    } catch {
+      // frozen or exotic error objects: leave them, the LlmError message is scrubbed anyway
+    }
+    e = e.cause;
+  }
+}
+
+function scrubFields(obj: object, scrub: (s: string) => string, depth: number): void {
+  if (depth > 3 || obj instanceof Headers) return;
+  const record = obj as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    if (typeof v === 'string') {
+      const s = scrub(v);
+      if (s !== v) record[key] = s;
+    } else if (v && typeof v === 'object' && !(v instanceof Error)) {
+      scrubFields(v, scrub, depth + 1);
+    }
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

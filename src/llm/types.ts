@@ -1,0 +1,152 @@
+import type OpenAI from 'openai';
+
+/** Everything needed to talk to one OpenAI-compatible endpoint. */
+export type EndpointConfig = {
+  /** Base URL including the version prefix, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:8000/v1`. */
+  baseURL: string;
+  /** Bearer key. Local servers (vLLM, Ollama, llama.cpp) usually accept any value; empty is sent as `EMPTY`. */
+  apiKey: string;
+  /** Max requests in flight to this endpoint; also the size of the keep-alive connection pool. Default 64. */
+  concurrency: number;
+  /** Requests per minute, 0 = unlimited. Enforced as a token bucket refilled continuously (burst: one second's worth). Default 0. */
+  requestsPerMinute: number;
+  /**
+   * Tokens per minute (prompt + completion), 0 = unlimited. Each request is charged before it is sent
+   * (prompt chars / 4 + max_tokens * n) and the charge is corrected with the reported usage afterwards.
+   * A request larger than the one-second burst waits for a full bucket and then runs into debt. Default 0.
+   */
+  tokensPerMinute: number;
+  /** Per-attempt timeout in ms (connect, headers and body), default 120000. A timeout is retried. */
+  timeoutMs: number;
+  /** Retries for transient failures (408, 409, 429, 5xx, connection errors, timeouts), default 6. */
+  maxRetries: number;
+  /** Full-jitter exponential backoff: base ms (default 500). */
+  backoffBaseMs: number;
+  /** Backoff cap in ms (default 30000). A larger `retry-after` from the server still wins. */
+  backoffMaxMs: number;
+};
+
+/** What `createLlmClient` accepts: the endpoint plus any of the tunables (the rest take their defaults). */
+export type EndpointOptions = Pick<EndpointConfig, 'baseURL' | 'apiKey'> &
+  Partial<Omit<EndpointConfig, 'baseURL' | 'apiKey'>>;
+
+/** The subset of a pino logger this module uses; a pino `Logger` satisfies it. */
+export interface LlmLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export type LlmClientDeps = {
+  logger?: LlmLogger;
+  /** Used for retry backoff; must reject when `signal` aborts. Default: an abortable setTimeout. */
+  sleep?: SleepFn;
+};
+
+export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
+
+export type ChatRequest = {
+  model: string;
+  messages: ChatMessage[];
+  /** Samples wanted, default 1. */
+  n?: number;
+  temperature?: number;
+  top_p?: number;
+  max_tokens?: number;
+  /** Seed of the first request; fallback requests for missing choices use seed + 1, seed + 2, ... */
+  seed?: number;
+  /** Cancels the call (queued, in flight or backing off); rejects with an LlmError of kind 'aborted'. */
+  signal?: AbortSignal;
+  /** Usage accounting key, e.g. `{ experiment, iteration, stage }`. */
+  tags?: Record<string, string>;
+};
+
+export type ChatChoice = {
+  /** `message.content`, or '' when the endpoint returned null content (treat as unparseable). */
+  text: string;
+  /** 'stop', 'length', ... or null when the endpoint did not say. */
+  finishReason: string | null;
+};
+
+export type ChatResult = {
+  /** Exactly `n` choices, in request order. */
+  choices: ChatChoice[];
+  /** Summed over every successful request of this call (estimated as chars / 4 when the endpoint reports none). */
+  usage: { promptTokens: number; completionTokens: number };
+  /** HTTP requests that returned choices (1 when the endpoint honours `n`). */
+  requests: number;
+  /** HTTP attempts including retries. */
+  attempts: number;
+  /** Model name as reported by the endpoint (falls back to the requested one). */
+  model: string;
+};
+
+export type UsageTotals = {
+  /** Logical `chat()` calls that finished, successfully or not. */
+  calls: number;
+  /** Calls that rejected (after retries, permanent error or abort). */
+  failedCalls: number;
+  /** Successful HTTP requests. */
+  requests: number;
+  /** HTTP attempts including failed ones. */
+  attempts: number;
+  promptTokens: number;
+  completionTokens: number;
+};
+
+export type UsageSnapshot = {
+  total: UsageTotals;
+  /** One entry per distinct tag combination (calls without tags have `tags: {}`). */
+  byTags: Array<UsageTotals & { tags: Record<string, string> }>;
+};
+
+export type FileObject = OpenAI.Files.FileObject;
+export type FineTuningJob = OpenAI.FineTuning.Jobs.FineTuningJob;
+export type FineTuningJobEvent = OpenAI.FineTuning.Jobs.FineTuningJobEvent;
+export type Model = OpenAI.Models.Model;
+
+export type FineTuningHyperparameters = {
+  nEpochs?: number | 'auto';
+  batchSize?: number | 'auto';
+  learningRateMultiplier?: number | 'auto';
+  /** DPO only. */
+  beta?: number | 'auto';
+};
+
+export type CreateFineTuningJobRequest = {
+  model: string;
+  trainingFile: string;
+  validationFile?: string;
+  method: 'supervised' | 'dpo';
+  suffix?: string;
+  seed?: number;
+  hyperparameters?: FineTuningHyperparameters;
+};
+
+export interface LlmClient {
+  /**
+   * One logical chat call for `n` samples. Asks for `n` choices in one request; when the endpoint
+   * returns fewer (vLLM/OpenAI honour `n`, llama.cpp and Ollama return one), the missing ones are
+   * requested in parallel follow-up requests sized like the first answer, with seeds seed+1, seed+2, ...
+   * Rejects with `LlmError` (kind 'permanent', 'transient' after maxRetries, or 'aborted').
+   */
+  chat(req: ChatRequest): Promise<ChatResult>;
+  /** Uploads a JSONL file (purpose 'fine-tune' for SFT/DPO data). Attempt timeout: max(timeoutMs, 10 min). */
+  uploadFile(name: string, content: string | Buffer, purpose: OpenAI.Files.FilePurpose): Promise<FileObject>;
+  /**
+   * Creates a fine-tuning job. Because a repeated POST could create a second job, only failures where
+   * the request was surely not processed (429, 503, connection refused) are retried.
+   */
+  createFineTuningJob(req: CreateFineTuningJobRequest): Promise<FineTuningJob>;
+  retrieveFineTuningJob(id: string): Promise<FineTuningJob>;
+  /** One page (up to 100, newest first as the API returns them) of events after the event id `after`. */
+  listFineTuningEvents(id: string, after?: string): Promise<{ events: FineTuningJobEvent[]; hasMore: boolean }>;
+  cancelFineTuningJob(id: string): Promise<FineTuningJob>;
+  listModels(): Promise<Model[]>;
+  /** Totals per tag combination and overall since the client was created. */
+  usage(): UsageSnapshot;
+  /** Rejects queued calls, aborts in-flight ones (kind 'aborted') and releases the keep-alive pool. Idempotent. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,97 @@
+/**
+ * Resolvers: parse arguments, call one service method, map the result. No SQL, no rules.
+ */
+import type { ExperimentRow, IterationRow, JudgmentRow, PairRow, StageRow } from '../db/schema.js';
+import type { ExperimentConfigInput } from '../services/experiment-config.js';
+import type { InstructionFormat } from '../services/importers.js';
+import { parseId } from '../services/errors.js';
+import { connection } from './connection.js';
+import type { Context } from './context.js';
+import { DateTime, JSONScalar } from './scalars.js';
+import { subscriptionResolvers } from './subscriptions.js';
+
+type Args = Record<string, unknown>;
+const str = (v: unknown) => (v == null ? '' : String(v));
+
+export const resolvers = {
+  DateTime,
+  JSON: JSONScalar,
+
+  Query: {
+    serviceInfo: (_: unknown, __: Args, { services }: Context) => services.info,
+    experiments: async (_: unknown, args: { first?: number; after?: string }, { services }: Context) =>
+      connection(await services.queries.experiments(args.first, args.after)),
+    experiment: (_: unknown, args: { id: string }, { services }: Context) => services.queries.experiment(args.id),
+    iteration: (_: unknown, args: { id: string }, { services }: Context) => services.queries.iteration(args.id),
+    pair: (_: unknown, args: { id: string }, { services }: Context) => services.queries.pair(args.id),
+    stage: (_: unknown, args: { id: string }, { services }: Context) => services.queries.stage(args.id),
+  },
+
+  Mutation: {
+    createExperiment: (_: unknown, args: { name: string; config?: ExperimentConfigInput }, { services }: Context) =>
+      services.experiments.create(args.name, args.config),
+    importInstructions: async (_: unknown, args: { experimentId: string; content: string; format?: string; source?: string }, { services }: Context) => {
+      const experiment = await services.pipeline.experiment(args.experimentId);
+      return services.experiments.importInstructions(experiment, args.content, (args.format ?? 'AUTO').toLowerCase() as InstructionFormat, args.source ?? null);
+    },
+    importBundledInstructions: async (_: unknown, args: { experimentId: string; name: string }, { services }: Context) =>
+      services.experiments.importBundled(await services.pipeline.experiment(args.experimentId), args.name),
+    categorizeInstructions: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.categorizeInstructions(args.experimentId),
+    generatePairs: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.generatePairs(args.experimentId),
+    startIteration: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.startIteration(args.experimentId),
+    judgePairs: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.judgePairs(args.iterationId),
+    selectJudgments: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.selectJudgments(args.iterationId),
+    trainJudge: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.trainJudge(args.iterationId),
+    registerJudgeModel: (_: unknown, args: { iterationId: string; model: string }, { services }: Context) =>
+      services.pipeline.registerJudgeModel(args.iterationId, args.model),
+    runLoop: (_: unknown, args: { experimentId: string; iterations: number }, { services }: Context) => services.loop.runLoop(args.experimentId, args.iterations),
+    cancelStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.cancelStage(args.stageId),
+    resumeStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.resumeStage(args.stageId),
+  },
+
+  Subscription: subscriptionResolvers,
+
+  Experiment: {
+    instructionCount: (e: ExperimentRow, _: Args, { loaders }: Context) => loaders.instructionCount.load(e.id),
+    iterations: (e: ExperimentRow, _: Args, { loaders }: Context) => loaders.iterationsOf.load(e.id),
+    instructions: async (e: ExperimentRow, args: { first?: number; after?: string }, { services, loaders }: Context) =>
+      connection(await services.queries.instructions(e.id, args.first, args.after), { totalCount: await loaders.instructionCount.load(e.id) }),
+    pairs: async (e: ExperimentRow, args: { first?: number; after?: string; status?: 'READY' | 'REJECTED' }, { services }: Context) =>
+      connection(await services.queries.pairs(e.id, args), { totalCount: await services.queries.countPairs(e.id, args.status) }),
+    stages: (e: ExperimentRow, _: Args, { services }: Context) => services.queries.stages({ experimentId: e.id }),
+    loop: (e: ExperimentRow) => (e.loopStatus ? { status: e.loopStatus, targetIteration: e.loopTarget ?? 0, error: e.loopError } : null),
+  },
+
+  Pair: {
+    instruction: (p: PairRow, _: Args, { loaders }: Context) => loaders.instruction.load(p.instructionId),
+    judgments: async (p: PairRow, args: { iterationId?: string; first?: number; after?: string }, { services }: Context) =>
+      connection(await services.queries.pairJudgments(p.id, args)),
+  },
+
+  Iteration: {
+    experiment: (i: IterationRow, _: Args, { loaders }: Context) => loaders.experiment.load(i.experimentId),
+    stages: (i: IterationRow, _: Args, { services }: Context) => services.queries.stages({ iterationId: i.id }),
+    stats: (i: IterationRow, _: Args, { services }: Context) => services.queries.iterationStats(i),
+    judgments: async (i: IterationRow, args: { first?: number; after?: string; filter?: Args }, { services }: Context) =>
+      connection(await services.queries.judgments(i.id, args)),
+    trainingJob: (i: IterationRow, _: Args, { loaders }: Context) => loaders.trainingJob.load(i.id),
+  },
+
+  TrainingJob: {
+    backend: (t: { backend: string }) => t.backend,
+    method: (t: { method: string }) => (t.method === 'dpo' ? 'DPO' : 'SUPERVISED'),
+  },
+
+  Judgment: {
+    iteration: (j: JudgmentRow, _: Args, { loaders }: Context) => loaders.iteration.load(j.iterationId),
+    pair: (j: JudgmentRow, _: Args, { loaders }: Context) => loaders.pair.load(j.pairId),
+    usage: (j: JudgmentRow) => ({ promptTokens: j.promptTokens, completionTokens: j.completionTokens }),
+  },
+
+  Stage: {
+    failures: (s: StageRow, _: Args, { services }: Context) => (s.failed > 0 ? services.queries.stageFailures(s.id) : []),
+  },
+};
+
+/** Resolver helper for ids in arguments (exported for subscription resolvers). */
+export const idArg = (field: string, value: unknown) => parseId(field, str(value));

@@ -1,0 +1,55 @@
+/** Which model ids exist, and each one's judge weights. */
+import { SEED_WEIGHTS, type JudgeWeights } from './judge-model.js';
+
+export type ModelObject = { id: string; object: 'model'; created: number; owned_by: string };
+
+type FineTunedModel = ModelObject & { weights: JudgeWeights; root: string };
+
+const SEED_PREFIX = 'sim-';
+const CREATED = 1_700_000_000;
+
+export class ModelRegistry {
+  private readonly fineTuned = new Map<string, FineTunedModel>();
+
+  constructor(private seedModels: readonly string[]) {}
+
+  setSeedModels(ids: readonly string[]): void {
+    this.seedModels = ids;
+  }
+
+  /** A seed model is a listed id or any id starting with `sim-`. */
+  private isSeed(id: string): boolean {
+    return id.startsWith(SEED_PREFIX) || this.seedModels.includes(id);
+  }
+
+  has(id: string): boolean {
+    return this.fineTuned.has(id) || this.isSeed(id);
+  }
+
+  /** Judge weights of a model, or undefined for an unknown id. */
+  weights(id: string): JudgeWeights | undefined {
+    const ft = this.fineTuned.get(id);
+    if (ft) return ft.weights;
+    return this.isSeed(id) ? SEED_WEIGHTS : undefined;
+  }
+
+  /** The seed model a model descends from (itself for a seed model). */
+  root(id: string): string {
+    return this.fineTuned.get(id)?.root ?? id;
+  }
+
+  get(id: string): ModelObject | undefined {
+    const ft = this.fineTuned.get(id);
+    if (ft) return { id: ft.id, object: 'model', created: ft.created, owned_by: ft.owned_by };
+    return this.isSeed(id) ? { id, object: 'model', created: CREATED, owned_by: 'sim' } : undefined;
+  }
+
+  list(): ModelObject[] {
+    const seeds = this.seedModels.map((id) => this.get(id)!);
+    return [...seeds, ...[...this.fineTuned.keys()].map((id) => this.get(id)!)];
+  }
+
+  addFineTuned(id: string, base: string, weights: JudgeWeights, created: number): void {
+    this.fineTuned.set(id, { id, object: 'model', created, owned_by: 'user-sim', weights: [...weights], root: this.root(base) });
+  }
+}

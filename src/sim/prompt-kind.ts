@@ -1,0 +1,90 @@
+/**
+ * Recognising what a chat request asks for, by the markers in `PROMPT_MARKERS` (prompts.ts),
+ * and pulling out the parts each kind needs.
+ */
+import { MODIFIED_INSTRUCTION_TAGS, PROMPT_MARKERS } from '../services/prompts.js';
+import { listedCategories } from './categorize.js';
+import {
+  extractJudgeInputs,
+  looksLikeJudgePrompt,
+  verdictFormat,
+  type JudgeInputs,
+  type VerdictFormat,
+} from './judge-prompt.js';
+
+export const PROMPT_KINDS = ['answer', 'categorize', 'modify', 'judge', 'other'] as const;
+export type PromptKind = (typeof PROMPT_KINDS)[number];
+
+export type DetectedPrompt =
+  | { kind: 'answer'; instruction: string }
+  | { kind: 'categorize'; instruction: string; categories: string[] }
+  | { kind: 'modify'; instruction: string }
+  | { kind: 'judge'; inputs: JudgeInputs; format: VerdictFormat }
+  | { kind: 'other'; text: string };
+
+export type SimpleMessage = { role: string; content: string };
+
+const INSTRUCTION_START = '[The Start of User Instruction]';
+const INSTRUCTION_END = '[The End of User Instruction]';
+const MODIFY_OUTPUT_TAG = MODIFIED_INSTRUCTION_TAGS.instructionStart;
+
+function between(text: string, start: string, end: string, endBefore = text.length): string | null {
+  const s = text.indexOf(start);
+  if (s < 0) return null;
+  const e = text.lastIndexOf(end, endBefore);
+  if (e < s + start.length) return null;
+  return text.slice(s + start.length, e).trim();
+}
+
+export function detectPrompt(messages: readonly SimpleMessage[]): DetectedPrompt {
+  let system = '';
+  let user = '';
+  for (const m of messages) {
+    if (m.role === 'system' || m.role === 'developer') system = system ? `${system}\n${m.content}` : m.content;
+    else if (m.role === 'user') user = m.content;
+  }
+
+  // System-message markers first: a user instruction may quote another prompt's marker.
+  if (system.includes(PROMPT_MARKERS.judge)) return judge(system, user);
+  if (system.includes(PROMPT_MARKERS.categorize)) {
+    return {
+      kind: 'categorize',
+      instruction: between(user, INSTRUCTION_START, INSTRUCTION_END) ?? user.trim(),
+      categories: listedCategories(system, PROMPT_MARKERS.categorize),
+    };
+  }
+  if (system.includes(PROMPT_MARKERS.answer)) return { kind: 'answer', instruction: user };
+  const modifyAt = user.lastIndexOf(PROMPT_MARKERS.modify);
+  if (modifyAt >= 0 || system.includes(PROMPT_MARKERS.modify)) {
+    const end = modifyAt < 0 ? user.length : modifyAt;
+    return { kind: 'modify', instruction: between(user, INSTRUCTION_START, INSTRUCTION_END, end) ?? user.slice(0, end).trim() };
+  }
+  if (user.includes(PROMPT_MARKERS.judge) || (!user.includes(MODIFY_OUTPUT_TAG) && looksLikeJudgePrompt(user))) {
+    return judge(system, user);
+  }
+  return { kind: 'other', text: user };
+}
+
+function judge(system: string, user: string): DetectedPrompt {
+  const inputs = extractJudgeInputs(user) ?? { question: user, answerA: '', answerB: '' };
+  // The verdict format is read from the template's own text, never from inside the answers.
+  let templateText = system.includes('[[A]]') || system.includes('Output (a)') ? system : `${system}\n${user}`;
+  if (templateText !== system) {
+    if (inputs.answerA) templateText = templateText.replace(inputs.answerA, '');
+    if (inputs.answerB) templateText = templateText.replace(inputs.answerB, '');
+  }
+  return { kind: 'judge', inputs, format: verdictFormat(templateText) };
+}
+
+/** Text of a message `content`: a string, or the text parts of an array; null when neither. */
+export function contentText(content: unknown): string | null {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return content === null ? '' : null;
+  let text = '';
+  for (const part of content) {
+    if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') {
+      text += (part as { text: string }).text;
+    }
+  }
+  return text;
+}

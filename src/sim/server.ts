@@ -1,0 +1,211 @@
+/**
+ * The offline simulator: an OpenAI-compatible HTTP server (chat completions, models, files,
+ * fine-tuning jobs) with a trainable judge and injectable faults. Start it with `startSimulator`;
+ * everything a `main` needs is exported here.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { completionId, generateChoices, parseChatRequest, promptTokens, requestHash, type ChatRequest } from './chat.js';
+import { FaultInjector } from './faults.js';
+import { FileStore } from './files.js';
+import { FineTuningJobs } from './fine-tuning.js';
+import { ApiError, notFound, parseJsonBody, readBody, sendError, sendJson, sendRaw } from './http.js';
+import { ModelRegistry } from './models.js';
+import { resolveSimulatorOptions, type SimulatorOptions } from './options.js';
+import { detectPrompt } from './prompt-kind.js';
+import { StatsRecorder, type RequestLogEntry, type SimulatorStats } from './stats.js';
+
+export { DEFAULT_SIMULATOR_OPTIONS, parseSimulatorOptions, resolveSimulatorOptions, type SimulatorOptions } from './options.js';
+export type { FaultCounts, RequestLogEntry, RequestOutcome, SimulatorStats } from './stats.js';
+export type { PromptKind } from './prompt-kind.js';
+export { requestHash } from './chat.js';
+export { FEATURE_NAMES, SEED_WEIGHTS } from './judge-model.js';
+
+export type Simulator = {
+  /** Base URL ending in /v1, for `new OpenAI({ baseURL })`. */
+  url: string;
+  port: number;
+  stats(): SimulatorStats;
+  /** Changes options at run time (all but `port` and `host`); throws a RangeError on a bad value. */
+  setOptions(options: Partial<SimulatorOptions>): void;
+  /** Stops listening, ends held and idle connections and pending fine-tuning timers. */
+  close(): Promise<void>;
+};
+
+type LogBase = Omit<RequestLogEntry, 'seq' | 'outcome' | 'choices' | 'malformed' | 'truncated'>;
+
+const hash32 = (hex: string): number => Number.parseInt(hex.slice(0, 8), 16) >>> 0;
+
+export async function startSimulator(overrides: Partial<SimulatorOptions> = {}): Promise<Simulator> {
+  let options = resolveSimulatorOptions(overrides);
+  const stats = new StatsRecorder(options.logRequests);
+  const faults = new FaultInjector(options);
+  const models = new ModelRegistry(options.seedModels);
+  const files = new FileStore();
+  const jobs = new FineTuningJobs(files, models, stats, () => options);
+  const held = new Set<Socket>();
+  const sleeping = new Set<NodeJS.Timeout>();
+  let closing = false;
+
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        sleeping.delete(timer);
+        resolve();
+      }, ms);
+      sleeping.add(timer);
+    });
+
+  const record = (base: LogBase, outcome: RequestLogEntry['outcome'], extra: Partial<RequestLogEntry> = {}): void => {
+    stats.record({ ...base, outcome, choices: 0, malformed: 0, truncated: 0, ...extra });
+  };
+
+  async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let request: ChatRequest;
+    try {
+      request = parseChatRequest(parseJsonBody(await readBody(req)));
+    } catch (error) {
+      if (error instanceof ApiError) record({ kind: 'other', model: '', hash: '', n: 0, seed: null }, 'bad_request');
+      throw error;
+    }
+    const prompt = detectPrompt(request.messages);
+    const hash = requestHash(request.model, request.messages);
+    const base: LogBase = { kind: prompt.kind, model: request.model, hash, n: request.n, seed: request.seed };
+    const weights = models.weights(request.model);
+    if (!weights) {
+      record(base, 'not_found');
+      throw notFound(`The model \`${request.model}\` does not exist or you do not have access to it.`, 'model_not_found', 'model');
+    }
+    if (!faults.tryAcquire()) {
+      record(base, 'rate_limited');
+      throw new ApiError(429, `Rate limit reached: more than ${options.maxConcurrency} concurrent requests (simulated). Please try again later.`, 'requests', 'rate_limit_exceeded', null, {
+        'retry-after': faults.retryAfterSeconds(),
+        'retry-after-ms': faults.retryAfterMs(),
+      });
+    }
+    let released = false;
+    res.once('close', () => {
+      if (!released) faults.release();
+      released = true;
+    });
+    const fault = faults.requestFault();
+    if (fault === 'timeout') {
+      record(base, 'timeout');
+      const socket = req.socket;
+      held.add(socket);
+      socket.once('close', () => held.delete(socket));
+      return; // never answered: the client gives up, or close() destroys the socket
+    }
+    const delay = faults.delayMs();
+    if (delay > 0) await sleep(delay);
+    if (closing || res.destroyed) return;
+    if (fault === 'error500') {
+      record(base, 'error500');
+      throw new ApiError(500, 'The server had an error while processing your request (simulated).', 'server_error');
+    }
+    const count = Math.min(request.n, options.maxN);
+    const out = generateChoices(prompt, request, weights, hash32(hash), options.seed, count, faults);
+    const prompt_tokens = promptTokens(request.messages);
+    record(base, 'ok', { choices: count, malformed: out.malformed, truncated: out.truncated });
+    sendJson(res, 200, {
+      id: completionId(),
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: request.model,
+      choices: out.choices,
+      usage: { prompt_tokens, completion_tokens: out.completionTokens, total_tokens: prompt_tokens + out.completionTokens },
+      system_fingerprint: 'fp_sim',
+      service_tier: 'default',
+    });
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const method = req.method ?? 'GET';
+    if (method === 'POST' && path === '/v1/chat/completions') return chat(req, res);
+    const query = (): URLSearchParams => new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] !== 'v1') throw notFound(`Unknown request URL: ${method} ${path}`, 'unknown_url');
+    const [, resource, id, sub, extra] = parts;
+    if (resource === 'models' && method === 'GET' && sub === undefined) {
+      if (id === undefined) return sendJson(res, 200, { object: 'list', data: models.list() });
+      const model = models.get(id);
+      if (!model) throw notFound(`The model '${id}' does not exist`, 'model_not_found', 'model');
+      return sendJson(res, 200, model);
+    }
+    if (resource === 'files' && extra === undefined) {
+      if (method === 'POST' && id === undefined) {
+        const file = files.upload(req.headers['content-type'], await readBody(req));
+        stats.files = files.size;
+        return sendJson(res, 200, file);
+      }
+      if (method === 'GET' && id === undefined) return sendJson(res, 200, { object: 'list', data: files.list(), has_more: false });
+      if (method === 'GET' && id !== undefined && sub === undefined) return sendJson(res, 200, files.get(id));
+      if (method === 'GET' && id !== undefined && sub === 'content') return sendRaw(res, 200, files.content(id), 'application/octet-stream');
+      if (method === 'DELETE' && id !== undefined && sub === undefined) {
+        const deleted = files.delete(id);
+        stats.files = files.size;
+        return sendJson(res, 200, deleted);
+      }
+    }
+    if (resource === 'fine_tuning' && id === 'jobs') {
+      const jobId = sub;
+      const action = extra;
+      if (method === 'POST' && jobId === undefined) return sendJson(res, 200, jobs.create(parseJsonBody(await readBody(req))));
+      if (method === 'GET' && jobId === undefined) return sendJson(res, 200, jobs.list(query()));
+      if (method === 'GET' && jobId !== undefined && action === undefined) return sendJson(res, 200, jobs.get(jobId));
+      if (method === 'GET' && jobId !== undefined && action === 'events') return sendJson(res, 200, jobs.events(jobId, query()));
+      if (method === 'POST' && jobId !== undefined && action === 'cancel') return sendJson(res, 200, jobs.cancel(jobId));
+    }
+    throw notFound(`Unknown request URL: ${method} ${path}`, 'unknown_url');
+  }
+
+  const server = createServer({ noDelay: true }, (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      const apiError =
+        error instanceof ApiError ? error : new ApiError(500, `Simulator error: ${(error as Error)?.message ?? String(error)}`, 'server_error');
+      sendError(res, apiError);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/v1`;
+
+  let closed: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    stats: () => stats.snapshot(faults.inFlight),
+    setOptions(next) {
+      options = resolveSimulatorOptions(next, options);
+      faults.update(options);
+      stats.setCapacity(options.logRequests);
+      models.setSeedModels(options.seedModels);
+    },
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        closing = true;
+        jobs.close();
+        for (const timer of sleeping) clearTimeout(timer);
+        sleeping.clear();
+        for (const socket of held) socket.destroy();
+        held.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

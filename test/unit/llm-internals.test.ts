@@ -1,0 +1,181 @@
+/** The llm module's pure parts: the endpoint limiter (under fake timers), backoff, classification, scrubbing. */
+import { APIConnectionError, APIConnectionTimeoutError, InternalServerError, RateLimitError } from 'openai';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { classifyError, makeScrubber, MalformedResponseError, scrubErrorChain } from '../../src/llm/errors.js';
+import { EndpointLimiter } from '../../src/llm/limiter.js';
+import { backoffDelay } from '../../src/llm/retry.js';
+
+/** Records the order and fake-clock time at which acquires resolve. */
+function tracker() {
+  const granted: Array<{ id: string; at: number }> = [];
+  const take = (l: EndpointLimiter, id: string, cost = 0, opts: { signal?: AbortSignal; retry?: boolean } = {}) =>
+    l.acquire(cost, opts.signal, opts.retry).then(
+      () => void granted.push({ id, at: Date.now() }),
+      (err: unknown) => void granted.push({ id: `${id}:rejected:${String(err)}`, at: Date.now() }),
+    );
+  return { granted, take };
+}
+
+describe(EndpointLimiter.name, () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('grants slots first in, first out and never more than the concurrency', async () => {
+    const l = new EndpointLimiter({ concurrency: 2, requestsPerMinute: 0, tokensPerMinute: 0 });
+    const { granted, take } = tracker();
+    for (const id of ['a', 'b', 'c', 'd', 'e']) void take(l, id);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted.map((g) => g.id)).toEqual(['a', 'b']);
+    expect(l.inFlight).toBe(2);
+    expect(l.queued).toBe(3);
+    l.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted.map((g) => g.id)).toEqual(['a', 'b', 'c']);
+    l.release();
+    l.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted.map((g) => g.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(l.inFlight).toBe(2);
+  });
+
+  it('serves waiting retries before fresh requests', async () => {
+    const l = new EndpointLimiter({ concurrency: 1, requestsPerMinute: 0, tokensPerMinute: 0 });
+    const { granted, take } = tracker();
+    void take(l, 'running');
+    void take(l, 'fresh');
+    void take(l, 'retry', 0, { retry: true });
+    await vi.advanceTimersByTimeAsync(0);
+    l.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted.map((g) => g.id)).toEqual(['running', 'retry']);
+  });
+
+  it('spaces requests to the requests-per-minute rate without polling', async () => {
+    const l = new EndpointLimiter({ concurrency: 100, requestsPerMinute: 60, tokensPerMinute: 0 });
+    const { granted, take } = tracker();
+    for (const id of ['a', 'b', 'c']) void take(l, id);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted.map((g) => g.id)).toEqual(['a']);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(granted.map((g) => g.at - 1_000_000)).toEqual([0, 1_000, 2_000]);
+  });
+
+  it('lets a request larger than the burst run into debt and corrects the charge after the call', async () => {
+    // 6000 tokens per minute: 100 per second, burst 100
+    const l = new EndpointLimiter({ concurrency: 100, requestsPerMinute: 0, tokensPerMinute: 6_000 });
+    const { granted, take } = tracker();
+    void take(l, 'big', 500);
+    void take(l, 'small', 50);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted.map((g) => g.id)).toEqual(['big']);
+    // the big one used only 200 tokens: 300 come back, the bucket is at -100 and needs 1.5 s for 50
+    l.correctTokens(200 - 500);
+    await vi.advanceTimersByTimeAsync(1_499);
+    expect(granted).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(granted.map((g) => [g.id, g.at - 1_000_000])).toEqual([['big', 0], ['small', 1_500]]);
+  });
+
+  it('holds back new requests until a pause ends', async () => {
+    const l = new EndpointLimiter({ concurrency: 10, requestsPerMinute: 0, tokensPerMinute: 0 });
+    const { granted, take } = tracker();
+    expect(l.pauseUntil(Date.now() + 400)).toBe(true);
+    expect(l.pauseUntil(Date.now() + 100)).toBe(false);
+    void take(l, 'a');
+    void take(l, 'b');
+    await vi.advanceTimersByTimeAsync(399);
+    expect(granted).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(granted.map((g) => g.id)).toEqual(['a', 'b']);
+  });
+
+  it('drops an aborted waiter from the queue and lets the next one through', async () => {
+    const l = new EndpointLimiter({ concurrency: 1, requestsPerMinute: 0, tokensPerMinute: 0 });
+    const { granted, take } = tracker();
+    const ac = new AbortController();
+    void take(l, 'running');
+    void take(l, 'aborted', 0, { signal: ac.signal });
+    void take(l, 'next');
+    await vi.advanceTimersByTimeAsync(0);
+    ac.abort('stop');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(l.queued).toBe(1);
+    l.release();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted.map((g) => g.id)).toEqual(['running', 'aborted:rejected:stop', 'next']);
+  });
+
+  it('rejects queued and later acquires once closed', async () => {
+    const l = new EndpointLimiter({ concurrency: 1, requestsPerMinute: 0, tokensPerMinute: 0 });
+    const { granted, take } = tracker();
+    void take(l, 'running');
+    void take(l, 'queued');
+    await vi.advanceTimersByTimeAsync(0);
+    l.close('closed');
+    void take(l, 'late');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(granted.map((g) => g.id)).toEqual(['running', 'queued:rejected:closed', 'late:rejected:closed']);
+  });
+});
+
+describe(backoffDelay.name, () => {
+  it('draws uniformly below the capped exponential', () => {
+    expect(backoffDelay(1, 500, 30_000, () => 0.999999)).toBeCloseTo(500, 0);
+    expect(backoffDelay(4, 500, 30_000, () => 0.5)).toBe(2_000);
+    expect(backoffDelay(20, 500, 30_000, () => 1)).toBe(30_000);
+    expect(backoffDelay(3, 500, 30_000, () => 0)).toBe(0);
+  });
+});
+
+describe(classifyError.name, () => {
+  const headers = (h: Record<string, string> = {}) => new Headers(h);
+  const withCode = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
+
+  it('treats 408, 409, 429 and 5xx as transient and reads retry-after', () => {
+    expect(classifyError(new RateLimitError(429, undefined, 'slow', headers({ 'retry-after': '1.5' })))).toMatchObject({
+      transient: true, status: 429, retryAfterMs: 1_500, notProcessed: true,
+    });
+    expect(classifyError(new InternalServerError(502, undefined, 'bad gateway', headers()))).toMatchObject({ transient: true, status: 502 });
+  });
+
+  it('treats connection resets, refusals, timeouts and malformed bodies as transient', () => {
+    const refused = new APIConnectionError({ cause: Object.assign(new TypeError('fetch failed'), { cause: withCode('ECONNREFUSED') }) });
+    expect(classifyError(refused)).toMatchObject({ transient: true, notProcessed: true });
+    expect(classifyError(withCode('ECONNRESET'))).toMatchObject({ transient: true, notProcessed: false });
+    expect(classifyError(new Error('socket hang up'))).toMatchObject({ transient: true });
+    expect(classifyError(new TypeError('terminated'))).toMatchObject({ transient: true });
+    expect(classifyError(new APIConnectionTimeoutError())).toMatchObject({ transient: true });
+    expect(classifyError(new SyntaxError('Unexpected end of JSON input'))).toMatchObject({ transient: true });
+    expect(classifyError(new MalformedResponseError('no choices'))).toMatchObject({ transient: true });
+  });
+
+  it('treats an unknown host, a bad certificate and programming errors as permanent', () => {
+    const dns = new APIConnectionError({ cause: Object.assign(new TypeError('fetch failed'), { cause: withCode('ENOTFOUND') }) });
+    expect(classifyError(dns)).toMatchObject({ transient: false });
+    expect(classifyError(withCode('DEPTH_ZERO_SELF_SIGNED_CERT'))).toMatchObject({ transient: false });
+    expect(classifyError(new RangeError('bad'))).toMatchObject({ transient: false });
+  });
+});
+
+describe(makeScrubber.name, () => {
+  it('removes the key, bearer tokens, key-like query parameters and URL credentials', () => {
+    const scrub = makeScrubber('my-local-key-123');
+    expect(scrub('key my-local-key-123 rejected')).toBe('key *** rejected');
+    expect(scrub('Authorization: Bearer abc.def')).toBe('Authorization: Bearer ***');
+    expect(scrub('got sk-proj-abcdefghij here')).toBe('got sk-*** here');
+    expect(scrub('GET https://h/v1/models?api-key=zzz&x=1')).toBe('GET https://h/v1/models?api-key=***&x=1');
+    expect(scrub('http://user:pass@host/v1')).toBe('http://***:***@host/v1');
+  });
+
+  it('scrubs messages and stacks along a cause chain in place', () => {
+    const inner = new Error('inner my-local-key-123');
+    const outer = new Error('outer my-local-key-123', { cause: inner });
+    scrubErrorChain(outer, makeScrubber('my-local-key-123'));
+    expect([outer.message, inner.message, outer.stack, inner.stack].join('\n')).not.toContain('my-local-key-123');
+  });
+});
