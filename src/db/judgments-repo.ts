@@ -197,17 +197,18 @@ export type SelectionOutcome = {
 
 /**
  * Rejection sampling in one statement: per pair and order keep one correct judgment, chosen by a
- * hash keyed with the seed (a seeded, order-independent random choice); drop pair/orders with
+ * hash keyed with the seed (a seeded random choice, independent of processing order and row ids); drop pair/orders with
  * none or below `minCorrectShare`; then, when `balance`, drop seeded-random kept rows of the larger
  * side until A-wins equal B-wins. Idempotent: it clears the previous selection first.
  */
 export async function selectJudgments(
   tx: Db,
   iterationId: number,
-  options: { seed: number; minCorrectShare: number; balance: boolean },
+  options: { seed: number; iterationIndex: number; minCorrectShare: number; balance: boolean },
 ): Promise<SelectionOutcome> {
   await tx.update(judgments).set({ selected: false }).where(and(eq(judgments.iterationId, iterationId), eq(judgments.selected, true)));
-  const key = `${options.seed}:${iterationId}`;
+  // Keyed by seed, iteration index and instruction text: the same seed and data select the same set in any database.
+  const key = `${options.seed}:${options.iterationIndex}`;
   const [row] = await queryRows<Record<string, string | number>>(
     tx,
     sql`
@@ -217,15 +218,18 @@ export async function selectJudgments(
     ), eligible as (
       select * from items where n_correct > 0 and n_correct::float8 / n >= ${options.minCorrectShare}::float8
     ), picked as (
-      select distinct on (j.pair_id, j."order") j.id, j.verdict, j.pair_id, j."order"
-      from judgments j join eligible e on e.pair_id = j.pair_id and e."order" = j."order"
+      select distinct on (j.pair_id, j."order") j.id, j.verdict, j.pair_id, j."order", i.text_hash
+      from judgments j
+      join eligible e on e.pair_id = j.pair_id and e."order" = j."order"
+      join pairs p on p.id = j.pair_id
+      join instructions i on i.id = p.instruction_id
       where j.iteration_id = ${iterationId} and j.correct
-      order by j.pair_id, j."order", md5(${key} || ':pick:' || j.pair_id || ':' || j."order" || ':' || j.sample)
+      order by j.pair_id, j."order", md5(${key} || ':pick:' || i.text_hash || ':' || j."order" || ':' || j.sample)
     ), sides as (
       select count(*) filter (where verdict = 'A') as a, count(*) filter (where verdict = 'B') as b from picked
     ), ranked as (
       select p.id, p.verdict,
-             row_number() over (partition by p.verdict order by md5(${key} || ':balance:' || p.pair_id || ':' || p."order")) as rn
+             row_number() over (partition by p.verdict order by md5(${key} || ':balance:' || p.text_hash || ':' || p."order")) as rn
       from picked p
     ), kept as (
       select r.id, r.verdict from ranked r, sides s
@@ -256,21 +260,27 @@ export async function selectJudgments(
 
 export type TrainingRow = { id: number; pairId: number; order: JudgmentOrder; question: string; chosen: string; rejected: string; reasoning: string; verdict: string };
 
-/** Selected judgments with their pair texts, page by page (keyset on id). */
-export async function selectedRows(db: Db, iterationId: number, afterId: number, limit: number): Promise<TrainingRow[]> {
+/**
+ * Selected judgments with their pair texts, page by page. Ordered by instruction text hash and
+ * order (one selected judgment each), not by id: the training file is the same whatever order the
+ * judgments were written in, so the same seed and data train the same model.
+ */
+export async function selectedRows(db: Db, iterationId: number, after: { hash: string; order: string } | null, limit: number): Promise<(TrainingRow & { hash: string })[]> {
   const rows = await queryRows<Record<string, unknown>>(
     db,
     sql`
-    select j.id, j.pair_id, j."order", i.text as question, p.chosen, p.rejected, j.reasoning, j.verdict
+    select j.id, j.pair_id, j."order", i.text as question, i.text_hash, p.chosen, p.rejected, j.reasoning, j.verdict
     from judgments j
     join pairs p on p.id = j.pair_id
     join instructions i on i.id = p.instruction_id
-    where j.iteration_id = ${iterationId} and j.selected and j.id > ${afterId}
-    order by j.id
+    where j.iteration_id = ${iterationId} and j.selected
+      and (${after === null}::boolean or (i.text_hash, j."order") > (${after?.hash ?? ''}::text, ${after?.order ?? ''}::text))
+    order by i.text_hash, j."order"
     limit ${limit}`,
   );
   return rows.map((r) => ({
     id: Number(r.id),
+    hash: String(r.text_hash),
     pairId: Number(r.pair_id),
     order: r.order as JudgmentOrder,
     question: String(r.question),

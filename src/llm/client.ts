@@ -8,6 +8,7 @@ import type {
   CreateFineTuningJobRequest,
   EndpointConfig,
   EndpointOptions,
+  EndpointStats,
   FineTuningHyperparameters,
   LlmClient,
   LlmClientDeps,
@@ -24,6 +25,8 @@ export const DEFAULT_ENDPOINT_CONFIG: Readonly<Omit<EndpointConfig, 'baseURL' | 
   backoffMaxMs: 30_000,
 });
 
+/** Requests in flight for files, fine-tuning and model listing (separate from `concurrency`). */
+const ADMIN_CONCURRENCY = 4;
 /** Uploads of large JSONL files get at least this long per attempt. */
 const UPLOAD_MIN_TIMEOUT_MS = 600_000;
 /** Below uvicorn's (vLLM) 5 s idle timeout, so we never send on a socket the server is closing. */
@@ -72,10 +75,7 @@ function ftHyperparameters(h: FineTuningHyperparameters | undefined, dpo: boolea
  * Creates the single client for one endpoint. Create it once at startup (it owns a connection pool
  * sized to `concurrency`) and `close()` it at shutdown.
  */
-export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = {}): LlmClient & {
-  /** Limiter gauges, for metrics. */
-  stats(): { inFlight: number; queued: number; pausedUntil: number };
-} {
+export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = {}): LlmClient & { stats(): EndpointStats } {
   const config = resolveEndpointConfig(options);
   const agent = new Agent({
     connections: config.concurrency,
@@ -124,9 +124,13 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
     isClosed: () => closed,
   };
   const chatDeps: ChatDeps = { sdk, ctx, usage, timeoutMs: config.timeoutMs };
+  // Files, fine-tuning and models get their own small queue: a job status poll must not wait
+  // behind thousands of queued judge calls (OpenAI limits these endpoints separately anyway).
+  const adminLimiter = new EndpointLimiter({ concurrency: ADMIN_CONCURRENCY, requestsPerMinute: 0, tokensPerMinute: 0 });
+  const adminCtx: RetryContext = { ...ctx, limiter: adminLimiter };
 
   const run = async <T>(op: string, call: RunOptions<T>['call'], extra: Partial<RunOptions<T>> = {}): Promise<T> =>
-    (await runWithRetries(ctx, { op, cost: 0, timeoutMs: config.timeoutMs, signal: undefined, call, ...extra })).value;
+    (await runWithRetries(adminCtx, { op, cost: 0, timeoutMs: config.timeoutMs, signal: undefined, call, ...extra })).value;
 
   return {
     chat: (req) => runChat(chatDeps, req),
@@ -181,6 +185,7 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
       closed = true;
       const reason = new LlmError('llm client closed', { kind: 'aborted', attempts: 0 });
       limiter.close(reason);
+      adminLimiter.close(reason);
       for (const ac of ctx.live) ac.abort(reason);
       ctx.live.clear();
       closing = agent.destroy().catch(() => undefined);

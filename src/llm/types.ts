@@ -125,6 +125,19 @@ export type CreateFineTuningJobRequest = {
   hyperparameters?: FineTuningHyperparameters;
 };
 
+/** Gauges of the chat queue, for metrics and progress displays. */
+export type EndpointStats = {
+  inFlight: number;
+  queued: number;
+  /** Epoch ms until which a 429 holds back new requests (in the past or 0 when not paused). */
+  pausedUntil: number;
+};
+
+/**
+ * Every model call of the service goes through one of these per endpoint. Chat calls share the
+ * endpoint's concurrency, rate limits and 429 pause; files, fine-tuning and model listing have a
+ * small queue of their own (4 in flight) so that a job poll never waits behind queued chat calls.
+ */
 export interface LlmClient {
   /**
    * One logical chat call for `n` samples. Asks for `n` choices in one request; when the endpoint

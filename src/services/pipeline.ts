@@ -212,10 +212,11 @@ export class PipelineService {
     if (stage.status !== 'QUEUED' && stage.status !== 'RUNNING') return;
     const experiment = await this.experiment(stage.experimentId);
     const { selection, seed } = this.configOf(experiment);
+    const iteration = await this.iteration(stage.iterationId!);
     await stagesRepo.markRunning(this.db, stage.id);
     const stats = await this.db.transaction(async (tx) => {
       const t = tx as unknown as typeof this.db;
-      const outcome = await judgmentsRepo.selectJudgments(t, stage.iterationId!, { seed, ...selection });
+      const outcome = await judgmentsRepo.selectJudgments(t, iteration.id, { seed, iterationIndex: iteration.index, ...selection });
       await stagesRepo.updateStageFields(t, stage.id, { total: outcome.pairOrders });
       await stagesRepo.addProgress(t, stage.id, { done: outcome.pairOrders, failed: 0, promptTokens: 0, completionTokens: 0 });
       return outcome;

@@ -20,11 +20,12 @@ const PAGE = 1_000;
 
 export async function* trainingLines(db: Db, iterationId: number, config: ExperimentConfig, format: TrainingFormat): AsyncGenerator<string> {
   const dpo = format.endsWith('-dpo');
-  let afterId = 0;
+  let after: { hash: string; order: string } | null = null;
   for (;;) {
-    const rows = await judgmentsRepo.selectedRows(db, iterationId, afterId, PAGE);
+    const rows = await judgmentsRepo.selectedRows(db, iterationId, after, PAGE);
     if (rows.length === 0) return;
-    afterId = rows[rows.length - 1]!.id;
+    const last = rows[rows.length - 1]!;
+    after = { hash: last.hash, order: last.order };
     const losers = dpo ? await judgmentsRepo.rejectedJudgments(db, iterationId, [...new Set(rows.map((r) => r.pairId))]) : null;
     for (const row of rows) {
       const [a, b] = row.order === 'CHOSEN_FIRST' ? [row.chosen, row.rejected] : [row.rejected, row.chosen];

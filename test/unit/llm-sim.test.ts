@@ -4,7 +4,7 @@
  * the fine-tuning round trip.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLlmClient, type EndpointOptions, type LlmClient } from '../../src/llm/index.js';
+import { createLlmClient, type EndpointOptions, type EndpointStats, type LlmClient } from '../../src/llm/index.js';
 import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../../src/services/prompts.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/server.js';
 
@@ -13,7 +13,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function setup(sim: Partial<SimulatorOptions>, llm: Partial<EndpointOptions> = {}): Promise<{ sim: Simulator; llm: LlmClient & { stats(): { inFlight: number } } }> {
+async function setup(sim: Partial<SimulatorOptions>, llm: Partial<EndpointOptions> = {}): Promise<{ sim: Simulator; llm: LlmClient & { stats(): EndpointStats } }> {
   const simulator = await startSimulator(sim);
   cleanups.push(() => simulator.close());
   const client = createLlmClient({

@@ -248,6 +248,16 @@ describe('createLlmClient retries', () => {
     for (const later of fake.requests.slice(1)) expect(later.at - t429).toBeGreaterThanOrEqual(370);
   });
 
+  it('does not let a queued caller slip through the slot a 429 frees', async () => {
+    const fake = await startFake((rec, res, i) =>
+      i === 0 ? json(res, 429, { error: { message: 'rate limited' } }, { 'retry-after-ms': '300' }) : honoursN()(rec, res, i),
+    );
+    const c = client(fake.url, { concurrency: 1 });
+    await Promise.all([c.chat(ask()), c.chat(ask())]);
+    expect(fake.requests).toHaveLength(3);
+    for (const later of fake.requests.slice(1)) expect(later.at - fake.requests[0]!.at).toBeGreaterThanOrEqual(270);
+  });
+
   it('never has more requests in flight than the concurrency limit', async () => {
     const fake = await startFake((rec, res, i) => setTimeout(() => honoursN()(rec, res, i), 20));
     const c = client(fake.url, { concurrency: 3 });

@@ -1,0 +1,81 @@
+/**
+ * Starts the real service for a test: HTTP + WebSocket on a free port, the built-in simulator
+ * over HTTP, and a fresh database: in-memory PGlite (TEST_DB=pglite) or a new database on the
+ * PostgreSQL server of DATABASE_URL (TEST_DB=postgres). Everything is stopped by `stop()`.
+ */
+import pg from 'pg';
+import { createApp } from '../../src/app.js';
+import type { App, AppOverrides } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+
+export const TEST_DB = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+const SERVER_URL = process.env.DATABASE_URL;
+/** True when this project run has no database to test against (postgres project without DATABASE_URL). */
+export const NO_DATABASE = TEST_DB === 'postgres' && !SERVER_URL;
+
+export type TestDatabase = { config: Config['database']; url: string | null; drop(): Promise<void> };
+
+/** A fresh, empty database for one test file. */
+export async function freshDatabase(): Promise<TestDatabase> {
+  if (TEST_DB === 'pglite') return { config: { kind: 'pglite', dataDir: 'memory://' }, url: null, drop: async () => {} };
+  const name = `ste_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: SERVER_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(SERVER_URL!);
+  url.pathname = `/${name}`;
+  return {
+    config: { kind: 'postgres', url: url.toString(), poolSize: 10 },
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: SERVER_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export type TestApp = App & { url: string; gql: Gql; stop(): Promise<void> };
+export type Gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
+
+export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
+  const database = await freshDatabase();
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SIM_FINE_TUNE_MS: '50', JOB_EXPIRE_SECONDS: '30', ...env }, []);
+  config.database = database.config;
+  const app = await createApp(config, createLogger('silent'), { sweepSeconds: 1, trainPollSeconds: 0.2, ...overrides });
+  const url = app.url!;
+  const gql: Gql = async (query, variables) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    return (await response.json()) as never;
+  };
+  return {
+    ...app,
+    url,
+    gql,
+    stop: async () => {
+      await app.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls `check` until it returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Data of a GraphQL response, failing the test on any error. */
+export function dataOf<T>(response: { data?: T; errors?: unknown[] }): T {
+  if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
+  return response.data!;
+}
