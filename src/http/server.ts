@@ -45,7 +45,15 @@ export async function startHttpServer(services: Services, logger: Logger, option
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes });
+  // noServer: the HTTP server's own errors (a port in use) are reported once, by `listen` below.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+  httpServer.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
+      socket.destroy();
+      return;
+    }
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
+  });
   const context = (): Context => ({ services, loaders: services.queries.createLoaders() });
   const wsCleanup = useServer(
     {
