@@ -1,7 +1,7 @@
 /**
  * Resolvers: parse arguments, call one service method, map the result. No SQL, no rules.
  */
-import type { ExperimentRow, IterationRow, JudgmentRow, PairRow, StageRow } from '../db/schema.js';
+import type { ExperimentRow, IterationRow, JudgmentRow, PairRow, StageRow } from '../services/types.js';
 import type { ExperimentConfigInput } from '../services/experiment-config.js';
 import type { InstructionFormat } from '../services/importers.js';
 import { parseId } from '../services/errors.js';

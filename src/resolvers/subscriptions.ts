@@ -1,7 +1,7 @@
 /**
  * Subscriptions adapt the services' live streams; the stream ends when the client unsubscribes.
  */
-import type { JudgmentFilter } from '../db/judgments-repo.js';
+import type { JudgmentFilter } from '../services/types.js';
 import { badInput } from '../services/errors.js';
 import type { Context } from './context.js';
 

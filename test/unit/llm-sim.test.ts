@@ -74,7 +74,7 @@ describe('createLlmClient against the simulator', () => {
   });
 
   it('backs off on 429s beyond the simulator concurrency and still completes every call', async () => {
-    const { sim, llm } = await setup({ maxConcurrency: 2, latencyMs: 10, retryAfterMs: 30 }, { concurrency: 8 });
+    const { sim, llm } = await setup({ maxConcurrency: 2, latencyMs: 10, retryAfterMs: 30 }, { concurrency: 8, maxRetries: 60 });
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => llm.chat(judge(i))));
     expect(results).toHaveLength(30);
     const stats = sim.stats();
