@@ -72,7 +72,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     database: databaseUrl
       ? { kind: 'postgres', url: parseDatabaseUrl(databaseUrl), poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000) }
-      : { kind: 'pglite', dataDir: path.resolve(optional(env, 'DATA_DIR') ?? './.data') },
+      : { kind: 'pglite', dataDir: dataDir(optional(env, 'DATA_DIR') ?? './.data') },
     llm: {
       baseURL: parseBaseUrl(optional(env, 'OPENAI_BASE_URL')),
       apiKey: optional(env, 'OPENAI_API_KEY') ?? 'sim',
@@ -94,6 +94,11 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       maxInstructionLength: int(env, 'MAX_INSTRUCTION_LENGTH', 20_000, 1, 10_000_000),
     },
   };
+}
+
+/** A folder for PGlite's files, or `memory://` for a database that lives only as long as the process. */
+function dataDir(raw: string): string {
+  return raw.startsWith('memory://') ? raw : path.resolve(raw);
 }
 
 function simulatorOptions(env: Env): Partial<SimulatorOptions> {
