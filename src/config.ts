@@ -170,5 +170,6 @@ function parseBaseUrl(raw: string | undefined): string | null {
 
 /** A connection string with its password replaced, for logs and error messages. */
 export function redactUrl(raw: string): string {
-  return raw.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+  // Greedy up to the last '@': a password may itself contain '@'.
+  return raw.replace(/(\/\/[^:/@]*:).*@/, '$1***@');
 }

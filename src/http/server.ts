@@ -72,6 +72,8 @@ export async function startHttpServer(services: Services, logger: Logger, option
     introspection: true,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // main.ts owns the signals: it stops the HTTP server, then the workers, queue and database.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
     formatError: (formatted, error) => formatError(formatted, error, options.production),
     plugins: [

@@ -51,6 +51,10 @@ describe(loadConfig.name, () => {
     expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve(process.cwd(), 'tmp/ste-data') });
   });
 
+  it('keeps DATA_DIR=memory:// as it is (an in-memory PGlite database)', () => {
+    expect(loadConfig({ DATA_DIR: 'memory://' }, []).database).toEqual({ kind: 'pglite', dataDir: 'memory://' });
+  });
+
   it.each(['postgres://u:pw@db.example:5432/ste', 'postgresql://localhost/ste'])('uses PostgreSQL when DATABASE_URL=%s', (url) => {
     const config = loadConfig({ DATABASE_URL: url }, []);
     expect(config.database).toEqual({ kind: 'postgres', url, poolSize: 10 });

@@ -30,6 +30,21 @@ function expectOneClearLine(result: { code: number | null; stderr: string }, pat
   expect(result.stderr).not.toMatch(/\n\s+at /);
 }
 
+describe('stopping', () => {
+  it('exits 0 on SIGTERM after draining', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', PORT: '0', DATA_DIR: 'memory://' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.toString().includes('GraphQL API at') && resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    expect(await exited).toBe(0);
+    clearTimeout(timer);
+  });
+});
+
 describe('starting with bad configuration', () => {
   it('names an unparseable DATABASE_URL', async () => {
     expectOneClearLine(await start({ DATABASE_URL: 'postgres://user:secret@host:notaport/db' }), /DATABASE_URL is not a valid URL.*example/);
