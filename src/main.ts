@@ -22,10 +22,6 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(error);
   }
-  const where = app.url ? `GraphQL API at ${app.url} (WebSocket subscriptions on the same URL)` : 'worker started';
-  logger.info({ role: config.role, database: app.database.kind, url: app.url }, where);
-  process.stdout.write(`self-taught-evaluator: ${where}; database: ${app.database.kind}; endpoint: ${app.services.info.endpoint}\n`);
-
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -41,6 +37,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+
+  // Announced only once the signal handlers are in place, so a supervisor that waits for this line can stop us cleanly.
+  const where = app.url ? `GraphQL API at ${app.url} (WebSocket subscriptions on the same URL)` : 'worker started';
+  logger.info({ role: config.role, database: app.database.kind, url: app.url }, where);
+  process.stdout.write(`self-taught-evaluator: ${where}; database: ${app.database.kind}; endpoint: ${app.services.info.endpoint}\n`);
 }
 
 function fail(error: unknown): never {
