@@ -118,6 +118,19 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
   },
 
+  // ----- The dashboard (dashboard/): plain ES modules run by the browser -----------------------
+  {
+    files: ['dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      // The browser globals the dashboard uses (no `globals` package: listed by hand).
+      globals: Object.fromEntries(
+        ['document', 'window', 'location', 'localStorage', 'fetch', 'URL', 'WebSocket', 'Node', 'CustomEvent', 'setTimeout', 'clearTimeout']
+          .map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+
   // ----- Layering ----------------------------------------------------------------------------------
   // GraphQL (resolvers) -> services -> db. Each layer reaches down only through the one below.
   // (Dynamic `import()` is not covered by no-restricted-imports.)

@@ -1,11 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: pure unit tests once, and every test that touches a database twice,
+ * Five projects: pure unit tests once, and every test that touches a database twice,
  * against PGlite (the embedded default) and against a real PostgreSQL server (DATABASE_URL;
- * skipped with a notice when it is not set, as .ci/run always sets it).
+ * skipped with a notice when it is not set, as .ci/run always sets it); and the durability
+ * tests (test/durability), PostgreSQL only; and the dashboard in a real browser (test/browser).
  */
 export default defineConfig({
+  // graphql ships CommonJS (`main`) and ESM (`module`) builds. Node, and so Apollo, graphql-ws and
+  // graphql-tools, load the CommonJS one; without this alias vite would hand src/ the ESM one, and
+  // schema objects or errors crossing between them fail graphql's instanceof checks.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
@@ -14,6 +19,15 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'pglite', include: ['test/db/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
       { extends: true, test: { name: 'postgres', include: ['test/db/**/*.test.ts'], env: { TEST_DB: 'postgres' } } },
+      // Worker processes killed, stopped and restarted, endpoint faults, a PostgreSQL restart: these
+      // need separate processes sharing a server, so PostgreSQL only (skipped without DATABASE_URL).
+      // One file at a time: they measure what workers do, not how they share two cores with each other.
+      {
+        extends: true,
+        test: { name: 'durability', include: ['test/durability/**/*.test.ts'], fileParallelism: false, testTimeout: 240_000, hookTimeout: 120_000 },
+      },
+      // The dashboard in a real headless chromium (playwright-core), against PGlite.
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
     ],
   },
 });

@@ -27,9 +27,12 @@ CREATE TABLE "evaluation_verdicts" (
 	"sample" integer NOT NULL,
 	"verdict" text NOT NULL,
 	"reasoning" text NOT NULL,
+	"finish_reason" text,
 	"prompt_tokens" integer DEFAULT 0 NOT NULL,
 	"completion_tokens" integer DEFAULT 0 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "evaluation_verdicts_order_check" CHECK ("evaluation_verdicts"."order" in ('CHOSEN_FIRST', 'CHOSEN_SECOND')),
+	CONSTRAINT "evaluation_verdicts_verdict_check" CHECK ("evaluation_verdicts"."verdict" in ('A', 'B', 'TIE', 'UNPARSEABLE'))
 );
 --> statement-breakpoint
 CREATE TABLE "evaluations" (
@@ -128,7 +131,7 @@ CREATE TABLE "stage_failures" (
 --> statement-breakpoint
 CREATE TABLE "stages" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "stages_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
-	"experiment_id" bigint NOT NULL,
+	"experiment_id" bigint,
 	"iteration_id" bigint,
 	"evaluation_id" bigint,
 	"kind" text NOT NULL,
@@ -136,6 +139,7 @@ CREATE TABLE "stages" (
 	"total" integer DEFAULT 0 NOT NULL,
 	"done" integer DEFAULT 0 NOT NULL,
 	"failed" integer DEFAULT 0 NOT NULL,
+	"epoch" integer DEFAULT 0 NOT NULL,
 	"params" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"stats" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"prompt_tokens" bigint DEFAULT 0 NOT NULL,
@@ -181,10 +185,14 @@ ALTER TABLE "pairs" ADD CONSTRAINT "pairs_instruction_id_instructions_id_fk" FOR
 ALTER TABLE "stage_failures" ADD CONSTRAINT "stage_failures_stage_id_stages_id_fk" FOREIGN KEY ("stage_id") REFERENCES "public"."stages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stages" ADD CONSTRAINT "stages_experiment_id_experiments_id_fk" FOREIGN KEY ("experiment_id") REFERENCES "public"."experiments"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "stages" ADD CONSTRAINT "stages_iteration_id_iterations_id_fk" FOREIGN KEY ("iteration_id") REFERENCES "public"."iterations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "stages" ADD CONSTRAINT "stages_evaluation_id_evaluations_id_fk" FOREIGN KEY ("evaluation_id") REFERENCES "public"."evaluations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "training_jobs" ADD CONSTRAINT "training_jobs_iteration_id_iterations_id_fk" FOREIGN KEY ("iteration_id") REFERENCES "public"."iterations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "benchmark_items_position_key" ON "benchmark_items" USING btree ("benchmark_id","position");--> statement-breakpoint
 CREATE INDEX "benchmark_items_prompt_hash_idx" ON "benchmark_items" USING btree ("prompt_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "evaluation_verdicts_natural_key" ON "evaluation_verdicts" USING btree ("evaluation_id","item_id","order","sample");--> statement-breakpoint
+CREATE INDEX "evaluations_benchmark_idx" ON "evaluations" USING btree ("benchmark_id");--> statement-breakpoint
+CREATE INDEX "evaluations_experiment_idx" ON "evaluations" USING btree ("experiment_id","iteration_id");--> statement-breakpoint
+CREATE INDEX "evaluations_iteration_idx" ON "evaluations" USING btree ("iteration_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "instructions_experiment_text_key" ON "instructions" USING btree ("experiment_id","text_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "iterations_experiment_index_key" ON "iterations" USING btree ("experiment_id","index");--> statement-breakpoint
 CREATE UNIQUE INDEX "judgments_natural_key" ON "judgments" USING btree ("iteration_id","pair_id","order","sample");--> statement-breakpoint
@@ -193,4 +201,5 @@ CREATE UNIQUE INDEX "pairs_instruction_generation_key" ON "pairs" USING btree ("
 CREATE INDEX "pairs_experiment_status_idx" ON "pairs" USING btree ("experiment_id","generation","status");--> statement-breakpoint
 CREATE UNIQUE INDEX "stage_failures_key" ON "stage_failures" USING btree ("stage_id","item_key");--> statement-breakpoint
 CREATE INDEX "stages_experiment_idx" ON "stages" USING btree ("experiment_id");--> statement-breakpoint
-CREATE INDEX "stages_iteration_idx" ON "stages" USING btree ("iteration_id");
+CREATE INDEX "stages_iteration_idx" ON "stages" USING btree ("iteration_id");--> statement-breakpoint
+CREATE INDEX "stages_evaluation_idx" ON "stages" USING btree ("evaluation_id");

@@ -1,4 +1,6 @@
 import type { EventBus } from './events/bus.js';
+import type { BenchmarkService } from './services/benchmarks.js';
+import type { EvaluationService } from './services/evaluations.js';
 import type { ExperimentService } from './services/experiments.js';
 import type { ExportService } from './services/exports.js';
 import type { LiveService } from './services/live.js';
@@ -15,6 +17,8 @@ export type Services = {
   queries: QueryService;
   live: LiveService;
   exports: ExportService;
+  benchmarks: BenchmarkService;
+  evaluations: EvaluationService;
   events: EventBus;
   /** Readiness checks: database and queue reachable. */
   health(): Promise<{ database: boolean; queue: boolean }>;

@@ -5,6 +5,7 @@
  */
 import type { Services } from './app-services.js';
 import type { Config } from './config.js';
+import { publicEndpoint } from './config.js';
 import { openDatabase } from './db/database.js';
 import type { Database } from './db/database.js';
 import { startEventBus } from './events/bus.js';
@@ -14,7 +15,10 @@ import { createLlmClient } from './llm/index.js';
 import type { Logger } from './logger.js';
 import { startQueue } from './queue/queue.js';
 import type { Queue } from './queue/queue.js';
+import { BenchmarkService } from './services/benchmarks.js';
 import { categorizeStageHandler } from './services/categorize.js';
+import { evaluateStageHandler } from './services/evaluate.js';
+import { EvaluationService } from './services/evaluations.js';
 import type { ExperimentConfig } from './services/experiment-config.js';
 import { ExperimentService } from './services/experiments.js';
 import { ExportService } from './services/exports.js';
@@ -25,6 +29,7 @@ import { generatePairsStageHandler } from './services/pairs.js';
 import { PipelineService } from './services/pipeline.js';
 import type { ControlJob } from './services/pipeline.js';
 import { QueryService } from './services/queries.js';
+import { recoverStalledStages } from './services/stage-recovery.js';
 import { StageRunner } from './services/stage-runner.js';
 import type { BatchJob } from './services/stage-runner.js';
 import { startSimulator } from './sim/server.js';
@@ -48,6 +53,8 @@ export type AppOverrides = {
   sweepSeconds?: number;
   /** Seconds between polls of a fine-tuning job. Default 5. */
   trainPollSeconds?: number;
+  /** Seconds without progress after which a stage with items left but no queued work is queued anew. Default max(60, 2 x JOB_EXPIRE_SECONDS). */
+  recoverAfterSeconds?: number;
 };
 
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
@@ -97,9 +104,11 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       database,
       config.database.kind === 'postgres' ? config.database.url : null,
       { expireSeconds: config.worker.jobExpireSeconds },
-      (error) => logger.error({ err: error }, 'queue error'),
+      logger,
     );
-    stops.push({ name: 'queue', stop: () => queue.stop(config.worker.shutdownTimeoutMs) });
+    // On stop: no new jobs, no new LLM requests; requests in flight get the shutdown timeout, then
+    // unfinished jobs go back to the queue for another worker.
+    stops.push({ name: 'queue', stop: () => queue.stop(config.worker.shutdownTimeoutMs, () => llm.drain()) });
 
     const configCache = new Map<number, ExperimentConfig>();
     const experimentConfig = async (experimentId: number): Promise<ExperimentConfig> => {
@@ -107,29 +116,34 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       if (cached) return cached;
       const experiment = await experimentsRepo.getExperiment(database.db, experimentId);
       if (!experiment) throw new Error(`experiment ${experimentId} is gone`);
-      // Config is fixed at creation, so caching it is safe.
+      // Config is fixed at creation, so caching it is safe (tokenBudget can change: it is read from the row where it counts).
       configCache.set(experimentId, experiment.config as ExperimentConfig);
       return experiment.config as ExperimentConfig;
     };
 
-    const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: 0.1 });
+    const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare });
     const handlerDeps = { db: database.db, llm, config: experimentConfig };
     runner.register(categorizeStageHandler(handlerDeps));
     runner.register(generatePairsStageHandler(handlerDeps));
     runner.register(judgeStageHandler(handlerDeps));
+    runner.register(evaluateStageHandler(handlerDeps));
     const pipeline = new PipelineService(database, queue, runner, logger, {
       llm,
       config: experimentConfig,
       pollSeconds: overrides.trainPollSeconds ?? 5,
     });
-    const loop = new LoopService(database, queue, pipeline, logger);
+    const benchmarks = new BenchmarkService(database);
+    const evaluations = new EvaluationService(database, runner, benchmarks);
+    const loop = new LoopService(database, queue, pipeline, logger, evaluations);
+    runner.onFinished((stage) => pipeline.onStageFinished(stage));
+    runner.onFinished((stage) => evaluations.onStageFinished(stage));
     runner.onFinished((stage) => loop.onStageFinished(stage));
 
     const defaultModel = (name: string | null, simName: string) => name ?? (simulator ? simName : null);
     const services: Services = {
       info: {
         database: database.kind,
-        endpoint: config.llm.baseURL ?? 'simulator',
+        endpoint: config.llm.baseURL ? publicEndpoint(config.llm.baseURL) : 'simulator',
         role: config.role,
         version: VERSION,
       },
@@ -146,18 +160,26 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       queries: new QueryService(database),
       live: new LiveService(database, events),
       exports: new ExportService(database),
+      benchmarks,
+      evaluations,
       events,
       health: async () => ({ database: await database.ping(), queue: await queue.ping() }),
     };
 
     if (runsWork) {
-      await queue.work<BatchJob>('stage-batch', config.worker.jobConcurrency, (job, { signal }) => runner.runBatch(job, signal));
+      await queue.work<BatchJob>('stage-batch', config.worker.jobConcurrency, (job, ctx) => runner.runBatch(job, ctx), {
+        onGiveUp: (job, error) => runner.giveUp(job, error),
+      });
       await queue.work<ControlJob>('stage-control', 4, (job) =>
         job.type === 'advance-loop' ? loop.advance(job.experimentId) : pipeline.runControl(job),
       );
       const sweepMs = (overrides.sweepSeconds ?? 10) * 1_000;
       const sweeper = setInterval(() => {
         loop.sweep().catch((error: unknown) => logger.error({ err: error }, 'loop sweep failed'));
+        const quiet = overrides.recoverAfterSeconds ?? Math.max(60, 2 * config.worker.jobExpireSeconds);
+        recoverStalledStages(database.db, queue, runner, logger, quiet).catch((error: unknown) =>
+          logger.error({ err: error }, 'stage recovery sweep failed'),
+        );
       }, sweepMs);
       sweeper.unref();
       // Stopped before the queue (registered later, stopped earlier): no sweep starts work on a closing queue.
@@ -170,9 +192,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         host: config.host,
         port: config.port,
         production: config.production,
-        bodyLimitBytes: 20 * 1024 * 1024,
-        maxPayloadBytes: 1024 * 1024,
-        connectionInitTimeoutMs: 3_000,
+        limits: config.api,
+        tokens: config.auth.tokens,
       });
       stops.push({ name: 'http server', stop: () => http!.stop() });
     }

@@ -29,6 +29,11 @@ export type Database = {
   listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   /** True when a trivial query answers. */
   ping(): Promise<boolean>;
+  /**
+   * Runs `fn` while holding a lock named `key` across every process on this database (a
+   * PostgreSQL advisory lock on a connection of its own). PGlite lives in one process: `fn` runs as is.
+   */
+  withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -78,6 +83,19 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         return true;
       } catch {
         return false;
+      }
+    },
+    withLock: async (key, fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock(hashtext($1))', [key]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('select pg_advisory_unlock(hashtext($1))', [key]);
+        }
+      } finally {
+        client.release();
       }
     },
     close: async () => {
@@ -145,6 +163,7 @@ async function openPglite(dataDir: string): Promise<Database> {
         return false;
       }
     },
+    withLock: (_key, fn) => fn(),
     close: async () => {
       if (!client.closed) await client.close();
     },

@@ -1,5 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
+import { queryRows } from './database.js';
+import { ACTIVE_STAGE_STATUSES } from './stages-repo.js';
 import { benchmarkItems, experiments, instructions, iterations } from './schema.js';
 import type { ExperimentRow, InstructionRow, IterationRow } from './schema.js';
 
@@ -183,6 +185,16 @@ export async function updateIteration(
   return row;
 }
 
+/** Sets `config.tokenBudget` (null: no budget); the rest of the config is left as created. */
+export async function setTokenBudget(db: Db, id: number, tokenBudget: number | null): Promise<ExperimentRow | undefined> {
+  const [row] = await db
+    .update(experiments)
+    .set({ config: sql`jsonb_set(${experiments.config}, '{tokenBudget}', ${tokenBudget === null ? sql`'null'::jsonb` : sql`to_jsonb(${tokenBudget}::float8)`})` })
+    .where(eq(experiments.id, id))
+    .returning();
+  return row;
+}
+
 // ---- loop state ----
 
 export async function setLoop(
@@ -198,4 +210,21 @@ export async function setLoop(
 export async function runningLoops(db: Db): Promise<number[]> {
   const rows = await db.select({ id: experiments.id }).from(experiments).where(eq(experiments.loopStatus, 'RUNNING'));
   return rows.map((r) => r.id);
+}
+
+/**
+ * Deletes an experiment and, by cascade, everything it holds, in one statement that does nothing
+ * while a stage of it is active or its loop runs. Returns 'deleted', 'busy' or 'missing'.
+ */
+export async function deleteIdleExperiment(db: Db, id: number): Promise<'deleted' | 'busy' | 'missing'> {
+  const active = sql.join(ACTIVE_STAGE_STATUSES.map((s) => sql`${s}`), sql`, `);
+  const deleted = await queryRows<{ id: number }>(
+    db,
+    sql`delete from experiments e
+        where e.id = ${id} and e.loop_status is distinct from 'RUNNING'
+          and not exists (select 1 from stages s where s.experiment_id = e.id and s.status in (${active}))
+        returning e.id`,
+  );
+  if (deleted.length > 0) return 'deleted';
+  return (await getExperiment(db, id)) ? 'busy' : 'missing';
 }

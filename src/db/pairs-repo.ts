@@ -49,12 +49,17 @@ export async function getPairs(db: Db, ids: readonly number[]): Promise<PairRow[
   return db.select().from(pairs).where(inArray(pairs.id, [...ids]));
 }
 
-/** Ready pairs of an experiment's generation, in id order, with their instruction text. */
+/**
+ * Ready pairs of an experiment's generation, in id order. Pairs of instructions flagged since
+ * their pair was made (a benchmark imported later contains them) are left out: never judged, so
+ * never trained on.
+ */
 export async function readyPairIds(db: Db, experimentId: number, generation: number): Promise<number[]> {
   const rows = await db
     .select({ id: pairs.id })
     .from(pairs)
-    .where(and(eq(pairs.experimentId, experimentId), eq(pairs.generation, generation), eq(pairs.status, 'READY')))
+    .innerJoin(instructions, eq(instructions.id, pairs.instructionId))
+    .where(and(eq(pairs.experimentId, experimentId), eq(pairs.generation, generation), eq(pairs.status, 'READY'), isNull(instructions.excludedReason)))
     .orderBy(asc(pairs.id));
   return rows.map((r) => r.id);
 }

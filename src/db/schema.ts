@@ -148,11 +148,10 @@ export const stages = pgTable(
   'stages',
   {
     id: id(),
-    experimentId: ref('experiment_id')
-      .notNull()
-      .references(() => experiments.id, { onDelete: 'cascade' }),
+    /** Null only for an EVALUATE stage of a model evaluated outside any experiment. */
+    experimentId: ref('experiment_id').references(() => experiments.id, { onDelete: 'cascade' }),
     iterationId: ref('iteration_id').references(() => iterations.id, { onDelete: 'cascade' }),
-    evaluationId: ref('evaluation_id'),
+    evaluationId: ref('evaluation_id').references(() => evaluations.id, { onDelete: 'cascade' }),
     /** CATEGORIZE | GENERATE_PAIRS | JUDGE | SELECT | TRAIN | EVALUATE */
     kind: text('kind').notNull(),
     /** QUEUED | RUNNING | PAUSED | SUCCEEDED | FAILED | CANCELLED */
@@ -160,6 +159,11 @@ export const stages = pgTable(
     total: integer('total').notNull().default(0),
     done: integer('done').notNull().default(0),
     failed: integer('failed').notNull().default(0),
+    /**
+     * Bumped each time the stage's work is queued anew (resume, budget raised, recovery): queue
+     * jobs carry the epoch they were queued in, and a job of an older epoch neither runs nor writes.
+     */
+    epoch: integer('epoch').notNull().default(0),
     params: jsonb('params').notNull().default({}),
     /** Counts written by the stage (selection drops, unparseable, ...). */
     stats: jsonb('stats').notNull().default({}),
@@ -173,7 +177,11 @@ export const stages = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('stages_experiment_idx').on(t.experimentId), index('stages_iteration_idx').on(t.iterationId)],
+  (t) => [
+    index('stages_experiment_idx').on(t.experimentId),
+    index('stages_iteration_idx').on(t.iterationId),
+    index('stages_evaluation_idx').on(t.evaluationId),
+  ],
 );
 
 /** Items of a stage that failed after every retry: the error and attempt count, kept until resumed. */
@@ -243,21 +251,31 @@ export const benchmarkItems = pgTable(
   ],
 );
 
-export const evaluations = pgTable('evaluations', {
-  id: id(),
-  benchmarkId: ref('benchmark_id')
-    .notNull()
-    .references(() => benchmarks.id, { onDelete: 'cascade' }),
-  experimentId: ref('experiment_id').references(() => experiments.id, { onDelete: 'cascade' }),
-  iterationId: ref('iteration_id').references(() => iterations.id, { onDelete: 'cascade' }),
-  judgeModel: text('judge_model').notNull(),
-  options: jsonb('options').notNull(),
-  status: text('status').notNull(),
-  /** Computed metrics (src/services/metrics.ts) once the evaluation finishes. */
-  results: jsonb('results'),
-  error: text('error'),
-  createdAt: createdAt(),
-});
+export const evaluations = pgTable(
+  'evaluations',
+  {
+    id: id(),
+    benchmarkId: ref('benchmark_id')
+      .notNull()
+      .references(() => benchmarks.id, { onDelete: 'cascade' }),
+    experimentId: ref('experiment_id').references(() => experiments.id, { onDelete: 'cascade' }),
+    iterationId: ref('iteration_id').references(() => iterations.id, { onDelete: 'cascade' }),
+    judgeModel: text('judge_model').notNull(),
+    /** Resolved EvaluationOptions (src/services/evaluation-options.ts). */
+    options: jsonb('options').notNull(),
+    /** Copied from the EVALUATE stage when it finishes; the stage's own status is authoritative. */
+    status: text('status').notNull(),
+    /** Computed metrics (src/services/evaluation-results.ts), written by the stage's finishing transaction. */
+    results: jsonb('results'),
+    error: text('error'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('evaluations_benchmark_idx').on(t.benchmarkId),
+    index('evaluations_experiment_idx').on(t.experimentId, t.iterationId),
+    index('evaluations_iteration_idx').on(t.iterationId),
+  ],
+);
 
 export const evaluationVerdicts = pgTable(
   'evaluation_verdicts',
@@ -269,15 +287,22 @@ export const evaluationVerdicts = pgTable(
     itemId: ref('item_id')
       .notNull()
       .references(() => benchmarkItems.id, { onDelete: 'cascade' }),
+    /** CHOSEN_FIRST (the better answer shown as A) | CHOSEN_SECOND */
     order: text('order').notNull(),
     sample: integer('sample').notNull(),
+    /** A | B | TIE | UNPARSEABLE */
     verdict: text('verdict').notNull(),
     reasoning: text('reasoning').notNull(),
+    finishReason: text('finish_reason'),
     promptTokens: integer('prompt_tokens').notNull().default(0),
     completionTokens: integer('completion_tokens').notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('evaluation_verdicts_natural_key').on(t.evaluationId, t.itemId, t.order, t.sample)],
+  (t) => [
+    uniqueIndex('evaluation_verdicts_natural_key').on(t.evaluationId, t.itemId, t.order, t.sample),
+    check('evaluation_verdicts_order_check', sql`${t.order} in ('CHOSEN_FIRST', 'CHOSEN_SECOND')`),
+    check('evaluation_verdicts_verdict_check', sql`${t.verdict} in ('A', 'B', 'TIE', 'UNPARSEABLE')`),
+  ],
 );
 
 export type ExperimentRow = typeof experiments.$inferSelect;

@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
+import { queryRows } from './database.js';
 import { notify } from './notify.js';
 import { stageFailures, stages } from './schema.js';
 import type { StageRow } from './schema.js';
@@ -10,7 +11,7 @@ export const ACTIVE_STAGE_STATUSES: StageStatus[] = ['QUEUED', 'RUNNING', 'PAUSE
 
 export async function insertStage(
   db: Db,
-  values: { experimentId: number; iterationId?: number | null; evaluationId?: number | null; kind: StageKind; total: number; params?: object },
+  values: { experimentId: number | null; iterationId?: number | null; evaluationId?: number | null; kind: StageKind; total: number; params?: object },
 ): Promise<StageRow> {
   const [row] = await db
     .insert(stages)
@@ -128,25 +129,100 @@ export async function updateStageFields(db: Db, id: number, fields: { total?: nu
   return row;
 }
 
-/** Reopens a stage for resumeStage: failures are forgotten (their items are re-queued). */
-export async function reopenStage(db: Db, id: number): Promise<StageRow | undefined> {
+/** Statuses a stage can be reopened from by resumeStage. */
+export const RESUMABLE_STAGE_STATUSES: StageStatus[] = ['FAILED', 'CANCELLED', 'SUCCEEDED', 'PAUSED'];
+
+/**
+ * Reopens a stage (RUNNING, next epoch) if its status is one of `from` (and its epoch is `epoch`,
+ * when given), so that of concurrent callers exactly one reopens it. Unless `keepFailures`, its
+ * failed items are forgotten so that they are queued again. Returns the row, or undefined when
+ * the stage was not in a state to reopen.
+ */
+export async function reopenStage(
+  db: Db,
+  id: number,
+  options: { from?: StageStatus[]; epoch?: number; keepFailures?: boolean } = {},
+): Promise<StageRow | undefined> {
   return db.transaction(async (tx) => {
-    const removed = await tx.delete(stageFailures).where(eq(stageFailures.stageId, id)).returning({ key: stageFailures.itemKey });
-    const [row] = await tx
+    const t = tx as unknown as Db;
+    const [opened] = await t
       .update(stages)
-      .set({
-        status: 'RUNNING',
-        error: null,
-        finishedAt: null,
-        done: sql`greatest(0, ${stages.done} - ${removed.length})`,
-        failed: sql`greatest(0, ${stages.failed} - ${removed.length})`,
-        updatedAt: sql`now()`,
-      })
-      .where(eq(stages.id, id))
+      .set({ status: 'RUNNING', epoch: sql`${stages.epoch} + 1`, error: null, message: null, finishedAt: null, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(stages.id, id),
+          inArray(stages.status, options.from ?? RESUMABLE_STAGE_STATUSES),
+          options.epoch === undefined ? undefined : eq(stages.epoch, options.epoch),
+        ),
+      )
       .returning();
-    if (row) await announce(tx as unknown as Db, row);
+    if (!opened) return undefined;
+    let row = opened;
+    if (!options.keepFailures) {
+      const removed = await t.delete(stageFailures).where(eq(stageFailures.stageId, id)).returning({ key: stageFailures.itemKey });
+      if (removed.length > 0) {
+        const [updated] = await t
+          .update(stages)
+          .set({ done: sql`greatest(0, ${stages.done} - ${removed.length})`, failed: sql`greatest(0, ${stages.failed} - ${removed.length})` })
+          .where(eq(stages.id, id))
+          .returning();
+        row = updated ?? row;
+      }
+    }
+    await announce(t, row);
     return row;
   });
+}
+
+/** In the caller's transaction: the stage row, locked until the transaction ends (batch writes of a stage take turns). */
+export async function lockStage(tx: Db, id: number): Promise<StageRow | undefined> {
+  const [row] = await tx.select().from(stages).where(eq(stages.id, id)).for('update');
+  return row;
+}
+
+/** What decides whether a stage's work may go on: its status and epoch, and its experiment's token budget and use. */
+export type StageControl = { status: StageStatus; epoch: number; tokenBudget: number | null; tokensUsed: number };
+
+export async function stageControl(db: Db, id: number): Promise<StageControl | undefined> {
+  const rows = await queryRows<{ status: string; epoch: number; budget: string | number | null; used: string | number | null }>(
+    db,
+    sql`select s.status, s.epoch, (e.config ->> 'tokenBudget')::float8 as budget,
+          (select coalesce(sum(o.prompt_tokens + o.completion_tokens), 0) from stages o where o.experiment_id = s.experiment_id) as used
+        from stages s left join experiments e on e.id = s.experiment_id
+        where s.id = ${id}`,
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    status: row.status as StageStatus,
+    epoch: Number(row.epoch),
+    tokenBudget: row.budget === null ? null : Number(row.budget),
+    tokensUsed: Number(row.used ?? 0),
+  };
+}
+
+/** Stages of these kinds with items left that have not written anything for `quietSeconds`. */
+export async function quietStages(db: Db, kinds: readonly string[], quietSeconds: number): Promise<StageRow[]> {
+  if (kinds.length === 0) return [];
+  return db
+    .select()
+    .from(stages)
+    .where(
+      and(
+        inArray(stages.kind, [...kinds]),
+        inArray(stages.status, ['QUEUED', 'RUNNING']),
+        sql`${stages.done} < ${stages.total}`,
+        sql`${stages.updatedAt} < now() - make_interval(secs => ${quietSeconds}::float8)`,
+      ),
+    );
+}
+
+/** Stages of an experiment in a status. */
+export async function stagesWithStatus(db: Db, experimentId: number, status: StageStatus): Promise<StageRow[]> {
+  return db
+    .select()
+    .from(stages)
+    .where(and(eq(stages.experimentId, experimentId), eq(stages.status, status)));
 }
 
 /** Records items that failed after every retry; returns how many were new. */

@@ -9,8 +9,8 @@ export const EVENTS_CHANNEL = 'ste_events';
 export type PipelineEvents = {
   /** Judgments with seq in [fromSeq, toSeq] were committed for the iteration. */
   'judgment.created': { iterationId: number; fromSeq: number; toSeq: number };
-  /** A stage's status or counts changed. */
-  'stage.updated': { stageId: number; experimentId: number; final: boolean };
+  /** A stage's status or counts changed (experimentId null: an evaluation outside any experiment). */
+  'stage.updated': { stageId: number; experimentId: number | null; final: boolean };
   /** Verdicts were stored for an evaluation. */
   'evaluation.progress': { evaluationId: number; stageId: number };
 };

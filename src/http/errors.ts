@@ -6,17 +6,25 @@
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ServiceError } from '../services/errors.js';
 
-/** Codes that graphql-js and Apollo give to invalid operations: safe to show as they are. */
-const CLIENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE']);
+/** Codes that graphql-js, Apollo and src/http give to refused operations: safe to show as they are. */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE',
+  'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'TOO_MANY_SUBSCRIPTIONS',
+]);
 
-export function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError {
+/**
+ * `hideSuggestions`: drop graphql-js's "Did you mean ...?" hints, which spell out field and type
+ * names when introspection is off. Default: as `production`.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean, hideSuggestions = production): GraphQLFormattedError {
+  if (hideSuggestions && / Did you mean /.test(formatted.message)) formatted = { ...formatted, message: formatted.message.replace(/ Did you mean .*$/s, '') };
   const original = originalOf(error);
   if (original instanceof ServiceError) {
     return {
       message: original.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+      extensions: { ...original.details, code: original.code, ...(original.field ? { field: original.field } : {}) },
     };
   }
   const code = formatted.extensions?.code;

@@ -1,6 +1,8 @@
 /**
  * One HTTP server: Apollo through express on /graphql, graphql-ws on the same port and path,
- * health checks and streamed exports. `stop()` drains both transports.
+ * health checks and streamed exports. `stop()` drains both transports. Both transports apply the
+ * same access rules (auth.ts), operation limits (limits.ts) and error policy (errors.ts); the
+ * WebSocket side is in websocket.ts.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -11,15 +13,23 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import express from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../app-services.js';
+import type { ApiLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import { resolvers } from '../resolvers/index.js';
 import type { Context } from '../resolvers/context.js';
 import { ServiceError } from '../services/errors.js';
+import { Authenticator, OperationGuard, requireRole } from './auth.js';
+import type { Principal } from './auth.js';
+import { serveDashboard } from './dashboard.js';
 import { formatError } from './errors.js';
+import { allRules, limitRules } from './limits.js';
+import { RateLimiter } from './rate-limit.js';
+import type { ApiToken } from './tokens.js';
+import { serveGraphqlWs } from './websocket.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
@@ -27,12 +37,10 @@ export type HttpServerOptions = {
   host: string;
   port: number;
   production: boolean;
-  /** Largest HTTP request body, bytes. */
-  bodyLimitBytes: number;
-  /** Largest WebSocket message, bytes. */
-  maxPayloadBytes: number;
-  /** Close sockets that send no connection_init within this many ms. */
-  connectionInitTimeoutMs: number;
+  /** Limits of both transports (see ApiLimits in config.ts for each default). */
+  limits: ApiLimits;
+  /** API tokens; none: no authentication (every caller is admin). */
+  tokens: readonly ApiToken[];
 };
 
 export type HttpServer = { url: string; port: number; stop(): Promise<void> };
@@ -42,11 +50,16 @@ export class ListenError extends Error {}
 
 export async function startHttpServer(services: Services, logger: Logger, options: HttpServerOptions): Promise<HttpServer> {
   const schema = makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers });
+  const limits = options.limits;
+  const auth = new Authenticator(options.tokens);
+  const guard = new OperationGuard(new RateLimiter(limits.mutationsPerMinute));
+  const rules = limitRules(limits);
+  const format = (formatted: Parameters<typeof formatError>[0], error: unknown) => formatError(formatted, error, options.production, !limits.fieldSuggestions);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   // noServer: the HTTP server's own errors (a port in use) are reported once, by `listen` below.
-  const wsServer = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: limits.wsMaxPayloadBytes });
   httpServer.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
       socket.destroy();
@@ -55,30 +68,47 @@ export async function startHttpServer(services: Services, logger: Logger, option
     wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
   });
   const context = (): Context => ({ services, loaders: services.queries.createLoaders() });
-  const wsCleanup = useServer(
-    {
-      schema,
-      context,
-      connectionInitWaitTimeout: options.connectionInitTimeoutMs,
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, options.production)) } : undefined,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e: GraphQLError) => formatError(e.toJSON(), e, options.production)),
-    },
-    wsServer,
-  );
-
-  const apollo = new ApolloServer<Context>({
+  const wsCleanup = serveGraphqlWs(wsServer, {
     schema,
+    context,
+    logger,
+    auth,
+    guard,
+    rules: allRules(limits),
+    maxTokens: limits.maxTokens,
+    formatError: (e: GraphQLError) => format(e.toJSON(), e),
+    connectionInitTimeoutMs: limits.connectionInitTimeoutMs,
+    keepAliveMs: limits.keepAliveMs,
+    maxSubscriptions: limits.maxSubscriptionsPerConnection,
+    maxBufferedBytes: limits.maxBufferedBytes,
+    slowConsumerMs: limits.slowConsumerMs,
+  });
+
+  const apollo = new ApolloServer<Context & { principal: Principal }>({
+    schema,
+    // Introspection is refused by a rule in `rules` when limits.introspection is off, the same on both transports.
     introspection: true,
+    hideSchemaDetailsFromClientErrors: !limits.fieldSuggestions,
+    validationRules: rules,
+    parseOptions: { maxTokens: limits.maxTokens },
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // main.ts owns the signals: it stops the HTTP server, then the workers, queue and database.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
-    formatError: (formatted, error) => formatError(formatted, error, options.production),
+    formatError: format,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => { await wsCleanup.dispose(); } }) },
+      {
+        // Role and rate checks once the operation is known, before any resolver runs.
+        requestDidStart: async () => ({
+          didResolveOperation: async ({ contextValue, document, operation }) => {
+            const denied = operation ? guard.check(contextValue.principal, document, operation) : null;
+            if (denied) throw denied;
+          },
+        }),
+      },
     ],
   });
   await apollo.start();
@@ -90,31 +120,20 @@ export async function startHttpServer(services: Services, logger: Logger, option
     const checks = await services.health();
     res.status(Object.values(checks).every(Boolean) ? 200 : 503).json(checks);
   });
-  app.get('/exports/iterations/:id/:file', async (req, res) => {
-    const match = /^([a-z-]+)\.jsonl$/.exec(req.params.file);
-    let lines: AsyncGenerator<string>;
-    try {
-      lines = await services.exports.open(req.params.id, match?.[1] ?? req.params.file);
-    } catch (error) {
-      if (error instanceof ServiceError) {
-        res.status(error.code === 'NOT_FOUND' ? 404 : 400).json({ error: error.message, code: error.code });
-        return;
-      }
-      throw error;
-    }
-    res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
-    try {
-      for await (const line of lines) {
-        if (!res.write(`${line}\n`)) await new Promise((resolve) => res.once('drain', resolve));
-        if (res.destroyed) break;
-      }
-      res.end();
-    } catch (error) {
-      logger.error({ err: error }, 'export failed mid-stream');
-      res.destroy(error as Error);
-    }
-  });
-  app.use('/graphql', express.json({ limit: options.bodyLimitBytes }), expressMiddleware(apollo, { context: async () => context() }));
+  app.use('/exports', requireRole(auth, 'reader'));
+  app.get('/exports/iterations/:id/:file', (req, res) => sendLines(res, logger, () => services.exports.open(req.params.id, exportFormat(req.params.file))));
+  app.get('/exports/evaluations/:id/:file', (req, res) =>
+    sendLines(res, logger, () => services.evaluations.exportLines(req.params.id, exportFormat(req.params.file))),
+  );
+  // The token is checked before the body is read: a caller without one cannot make the server parse anything.
+  app.use(
+    '/graphql',
+    requireRole(auth, 'reader'),
+    express.json({ limit: limits.bodyLimitBytes }),
+    expressMiddleware(apollo, { context: async ({ res }) => ({ ...context(), principal: res.locals.principal as Principal }) }),
+  );
+  app.use(serveDashboard());
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => requestError(error, res, next, logger));
 
   await listen(httpServer, options).catch(async (error: unknown) => {
     await apollo.stop().catch(() => {});
@@ -132,6 +151,22 @@ export async function startHttpServer(services: Services, logger: Logger, option
   };
 }
 
+/** Errors before Apollo (body too large, malformed JSON) as GraphQL-shaped JSON, never an HTML page with a stack. */
+function requestError(error: unknown, res: Response, next: NextFunction, logger: Logger): void {
+  if (res.headersSent) return next(error);
+  const e = error as { status?: number; type?: string; limit?: number; expose?: boolean; message?: string };
+  if (e.type === 'entity.too.large') {
+    res.status(413).json({ errors: [{ message: `the request body is larger than ${e.limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+  } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    // body-parser's client errors (malformed JSON, unsupported charset) say nothing about the server.
+    const message = e.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : e.expose && e.message ? e.message : 'bad request';
+    res.status(e.status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+  } else {
+    logger.error({ err: error }, 'request failed');
+    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+  }
+}
+
 function listen(httpServer: http.Server, options: HttpServerOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     httpServer.once('error', (error: NodeJS.ErrnoException) => {
@@ -145,4 +180,34 @@ function listen(httpServer: http.Server, options: HttpServerOptions): Promise<vo
     });
     httpServer.listen(options.port, options.host, () => resolve());
   });
+}
+
+/** "judgments.jsonl" -> "judgments"; anything else is passed on for the service to refuse. */
+function exportFormat(file: string): string {
+  return /^([a-z-]+)\.jsonl$/.exec(file)?.[1] ?? file;
+}
+
+/** Streams an export as JSON lines; a ServiceError before the first line is a 400 (404 for NOT_FOUND). */
+async function sendLines(res: Response, logger: Logger, open: () => Promise<AsyncGenerator<string>>): Promise<void> {
+  let lines: AsyncGenerator<string>;
+  try {
+    lines = await open();
+  } catch (error) {
+    if (error instanceof ServiceError) {
+      res.status(error.code === 'NOT_FOUND' ? 404 : 400).json({ error: error.message, code: error.code });
+      return;
+    }
+    throw error;
+  }
+  res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
+  try {
+    for await (const line of lines) {
+      if (!res.write(`${line}\n`)) await new Promise((resolve) => res.once('drain', resolve));
+      if (res.destroyed) break;
+    }
+    res.end();
+  } catch (error) {
+    logger.error({ err: error }, 'export failed mid-stream');
+    res.destroy(error as Error);
+  }
 }

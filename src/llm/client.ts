@@ -180,6 +180,12 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
 
     stats: () => ({ inFlight: limiter.inFlight, queued: limiter.queued, pausedUntil: limiter.pausedUntilMs }),
 
+    drain: () => {
+      if (closed) return;
+      // Calls waiting for a slot (or for a retry) are rejected as aborted; attempts in flight finish.
+      limiter.close(new LlmError('llm client draining: no new requests are started', { kind: 'aborted', attempts: 0 }));
+    },
+
     close: () => {
       if (closing) return closing;
       closed = true;

@@ -160,6 +160,11 @@ export interface LlmClient {
   listModels(): Promise<Model[]>;
   /** Totals per tag combination and overall since the client was created. */
   usage(): UsageSnapshot;
+  /**
+   * Stops starting requests: calls waiting for a slot, and later calls and retries, reject with kind
+   * 'aborted', while requests in flight run to their end (graceful shutdown). Cannot be undone.
+   */
+  drain(): void;
   /** Rejects queued calls, aborts in-flight ones (kind 'aborted') and releases the keep-alive pool. Idempotent. */
   close(): Promise<void>;
 }

@@ -1,64 +1,71 @@
 /**
  * The job queue: pg-boss on the same database as everything else (PostgreSQL, or PGlite through
  * pg-boss's `db.executeSql` adapter). A stage is split into jobs of item batches; any number of
- * worker processes share them. A job held by a dead worker expires after `expireSeconds` and is
- * handed out again; results are written idempotently, so a re-run job is harmless.
+ * worker processes share them, each job running in one worker at a time.
+ *
+ * A running job is leased for `expireSeconds` and its worker renews the lease every third of
+ * that while the job runs, however long it takes. A worker that dies (SIGKILL, power loss, lost
+ * network) stops renewing: its lease runs out at most `expireSeconds` after its death, and any
+ * live process (worker or API) reclaims it at its next round, so its jobs are handed out again
+ * within about `expireSeconds * 4/3` (plus one poll) of the death. A worker that stops
+ * gracefully gives its unfinished jobs back at once. Results are written idempotently and fenced
+ * by the lease (`holds`), so a re-run job is harmless and a stale worker cannot write.
  */
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import * as leases from './leases.js';
+import { Workers } from './workers.js';
+import type { GiveUpHandler, JobHandler } from './workers.js';
 
-export type JobHandler<T> = (data: T, job: { id: string; signal: AbortSignal }) => Promise<void>;
+export type { JobContext, JobHandler, JobOutcome } from './workers.js';
 
 export type Queue = {
   /** Enqueues jobs; returns how many were created. */
   send<T extends object>(name: string, jobs: T[], options?: { singletonKeyOf?: (job: T) => string; priority?: number; startAfterSeconds?: number }): Promise<number>;
-  /** Runs `handler` for jobs of `name`, up to `concurrency` at once in this process. */
-  work<T extends object>(name: string, concurrency: number, handler: JobHandler<T>): Promise<void>;
-  /** Stops fetching new jobs, waits for running handlers up to `timeoutMs`, then aborts them. */
-  stop(timeoutMs: number): Promise<void>;
+  /**
+   * Runs `handler` for jobs of `name`, up to `concurrency` at once in this process. A handler that
+   * throws is retried with backoff (`retryLimit` tries more); after the last, `onGiveUp` is called.
+   */
+  work<T extends object>(name: string, concurrency: number, handler: JobHandler<T>, options?: { onGiveUp?: GiveUpHandler<T> }): Promise<void>;
+  /**
+   * Stops fetching new jobs, calls `beforeWait`, waits for running handlers up to `timeoutMs`,
+   * then aborts them and gives their jobs back to the queue for another worker.
+   */
+  stop(timeoutMs: number, beforeWait?: () => void): Promise<void>;
   /** True when the queue's tables answer. */
   ping(): Promise<boolean>;
+  /** Jobs of `name` not finished yet (waiting, retrying or running) whose data contains `match`. */
+  unfinished(name: string, match: object): Promise<number>;
 };
 
 export type QueueOptions = {
-  /** Seconds before a job held by a silent worker is retried elsewhere. */
+  /** Lease of a running job, seconds; renewed every third of it while the job runs. */
   expireSeconds: number;
-  /** Poll interval for new jobs, seconds (pg-boss minimum 0.5). */
+  /** Poll interval for new jobs, seconds. Default 0.5. */
   pollingSeconds?: number;
-  /** Tries per job for errors thrown by the handler itself (item failures are rows, not throws). */
+  /** Tries after the first for errors thrown by the handler itself (item failures are rows, not throws). Default 5. */
   retryLimit?: number;
 };
 
 export const QUEUE_NAMES = ['stage-batch', 'stage-control'] as const;
 
-export async function startQueue(
-  database: Database,
-  connectionString: string | null,
-  options: QueueOptions,
-  onError: (error: Error) => void,
-): Promise<Queue> {
-  const boss = new PgBoss(
-    connectionString
+export async function startQueue(database: Database, connectionString: string | null, options: QueueOptions, logger: Logger): Promise<Queue> {
+  const boss = new PgBoss({
+    ...(connectionString
       ? { connectionString, max: 4, application_name: 'ste-queue' }
-      : { db: { executeSql: (text: string, values: unknown[]) => database.executeSql(text, values) } },
-  );
-  boss.on('error', onError);
+      : { db: { executeSql: (text: string, values: unknown[]) => database.executeSql(text, values) } }),
+    // pg-boss's own expiry (which counts as a failed try, with backoff) is only the fallback for
+    // when no worker is alive to reclaim leases: every worker reclaims them every few seconds.
+    maintenanceIntervalSeconds: 300,
+  });
+  boss.on('error', (error) => logger.error({ err: error }, 'queue error'));
   await boss.start();
-  for (const name of QUEUE_NAMES) {
-    await boss.createQueue(name, {
-      name,
-      expireInSeconds: options.expireSeconds,
-      retryLimit: options.retryLimit ?? 5,
-      retryDelay: 1,
-      retryBackoff: true,
-    });
-  }
+  for (const name of QUEUE_NAMES) await boss.createQueue(name, { name });
 
-  const running = new Map<string, AbortController>();
-  const idle = new Set<() => void>();
-  const settle = () => {
-    if (running.size === 0) for (const resolve of idle) resolve();
-  };
+  const leaseSeconds = Math.max(1, Math.ceil(options.expireSeconds));
+  const workers = new Workers(boss, database, QUEUE_NAMES, { leaseSeconds, pollingMs: (options.pollingSeconds ?? 0.5) * 1_000, logger });
+  let working = false;
 
   return {
     async send(name, jobs, sendOptions) {
@@ -70,42 +77,22 @@ export async function startQueue(
           singletonKey: sendOptions?.singletonKeyOf?.(data),
           priority: sendOptions?.priority,
           startAfter: sendOptions?.startAfterSeconds ? new Date(Date.now() + sendOptions.startAfterSeconds * 1_000) : undefined,
+          expireInSeconds: leaseSeconds,
+          retryLimit: options.retryLimit ?? 5,
+          retryDelay: 1,
+          retryBackoff: true,
         })),
       );
+      if (working && !sendOptions?.startAfterSeconds) workers.wake(name);
       return jobs.length;
     },
-    async work(name, concurrency, handler) {
-      // pg-boss runs one batch at a time per registration: register `concurrency` of them.
-      for (let i = 0; i < concurrency; i += 1) {
-        await boss.work(name, { pollingIntervalSeconds: options.pollingSeconds ?? 0.5, batchSize: 1 }, async (jobs) => {
-          for (const job of jobs) {
-            const controller = new AbortController();
-            running.set(job.id, controller);
-            try {
-              await handler(job.data as never, { id: job.id, signal: controller.signal });
-            } finally {
-              running.delete(job.id);
-              settle();
-            }
-          }
-        });
-      }
+    async work(name, concurrency, handler, workOptions) {
+      working = true;
+      workers.work(name, concurrency, handler, workOptions?.onGiveUp);
     },
-    async stop(timeoutMs) {
-      // Stop polling first so nothing new is claimed, then give running jobs their grace period.
-      for (const name of QUEUE_NAMES) await boss.offWork(name).catch(() => {});
-      if (running.size > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, timeoutMs);
-          idle.add(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-          settle();
-        });
-      }
-      for (const controller of running.values()) controller.abort(new Error('worker shutting down'));
-      await boss.stop({ graceful: true, wait: true, timeout: Math.max(1_000, Math.min(timeoutMs, 5_000)) }).catch(onError);
+    async stop(timeoutMs, beforeWait) {
+      await workers.stop(timeoutMs, beforeWait);
+      await boss.stop({ graceful: false, wait: true, timeout: 5_000 }).catch((error: unknown) => logger.error({ err: error }, 'stopping the queue failed'));
     },
     async ping() {
       try {
@@ -115,5 +102,6 @@ export async function startQueue(
         return false;
       }
     },
+    unfinished: (name, match) => leases.unfinished(database, name, match),
   };
 }

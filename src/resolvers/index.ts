@@ -7,13 +7,15 @@ import type { InstructionFormat } from '../services/importers.js';
 import { parseId } from '../services/errors.js';
 import { connection } from './connection.js';
 import type { Context } from './context.js';
+import { evaluationResolvers } from './evaluations.js';
+import { mergeResolverMaps } from './merge.js';
 import { DateTime, JSONScalar } from './scalars.js';
 import { subscriptionResolvers } from './subscriptions.js';
 
 type Args = Record<string, unknown>;
 const str = (v: unknown) => (v == null ? '' : String(v));
 
-export const resolvers = {
+const coreResolvers = {
   DateTime,
   JSON: JSONScalar,
 
@@ -44,9 +46,13 @@ export const resolvers = {
     trainJudge: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.trainJudge(args.iterationId),
     registerJudgeModel: (_: unknown, args: { iterationId: string; model: string }, { services }: Context) =>
       services.pipeline.registerJudgeModel(args.iterationId, args.model),
-    runLoop: (_: unknown, args: { experimentId: string; iterations: number }, { services }: Context) => services.loop.runLoop(args.experimentId, args.iterations),
+    runLoop: (_: unknown, args: { experimentId: string; iterations: number; evaluateOn?: string[] | null }, { services }: Context) =>
+      services.loop.runLoop(args.experimentId, args.iterations, args.evaluateOn),
     cancelStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.cancelStage(args.stageId),
     resumeStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.resumeStage(args.stageId),
+    deleteExperiment: async (_: unknown, args: { id: string }, { services }: Context) => String(await services.experiments.delete(args.id)),
+    setTokenBudget: (_: unknown, args: { experimentId: string; tokenBudget?: number | null }, { services }: Context) =>
+      services.pipeline.setTokenBudget(args.experimentId, args.tokenBudget ?? null),
   },
 
   Subscription: subscriptionResolvers,
@@ -59,7 +65,10 @@ export const resolvers = {
     pairs: async (e: ExperimentRow, args: { first?: number; after?: string; status?: 'READY' | 'REJECTED' }, { services }: Context) =>
       connection(await services.queries.pairs(e.id, args), { totalCount: await services.queries.countPairs(e.id, args.status) }),
     stages: (e: ExperimentRow, _: Args, { services }: Context) => services.queries.stages({ experimentId: e.id }),
-    loop: (e: ExperimentRow) => (e.loopStatus ? { status: e.loopStatus, targetIteration: e.loopTarget ?? 0, error: e.loopError } : null),
+    loop: (e: ExperimentRow) =>
+      e.loopStatus
+        ? { status: e.loopStatus, targetIteration: e.loopTarget ?? 0, error: e.loopError, evaluateOn: (e.loopEvaluateOn as number[]).map(String) }
+        : null,
   },
 
   Pair: {
@@ -92,6 +101,9 @@ export const resolvers = {
     failures: (s: StageRow, _: Args, { services }: Context) => (s.failed > 0 ? services.queries.stageFailures(s.id) : []),
   },
 };
+
+/** Every resolver: the core ones above and those of benchmarks and evaluations. */
+export const resolvers = mergeResolverMaps(coreResolvers, evaluationResolvers);
 
 /** Resolver helper for ids in arguments (exported for subscription resolvers). */
 export const idArg = (field: string, value: unknown) => parseId(field, str(value));

@@ -6,7 +6,7 @@ import { badInput } from '../services/errors.js';
 import type { Context } from './context.js';
 
 /** Wraps a stream so that `return()` from graphql-ws (unsubscribe) aborts it. */
-function abortable<T>(make: (signal: AbortSignal) => AsyncGenerator<T>, field: string): AsyncIterableIterator<Record<string, T>> {
+export function abortable<T>(make: (signal: AbortSignal) => AsyncGenerator<T>, field: string): AsyncIterableIterator<Record<string, T>> {
   const controller = new AbortController();
   const inner = make(controller.signal);
   const iterator: AsyncIterableIterator<Record<string, T>> = {

@@ -20,7 +20,7 @@ export function categorizeStageHandler(deps: CategorizeDeps): StageHandler {
   return {
     kind: 'CATEGORIZE',
     async pendingKeys(stage) {
-      const keys = (await experimentsRepo.uncategorizedInstructionIds(db, stage.experimentId)).map(String);
+      const keys = (await experimentsRepo.uncategorizedInstructionIds(db, stage.experimentId!)).map(String);
       const failed = await stagesRepo.failureKeys(db, stage.id, keys);
       return keys.filter((k) => !failed.has(k));
     },
@@ -29,7 +29,7 @@ export function categorizeStageHandler(deps: CategorizeDeps): StageHandler {
       return new Set(rows.filter((r) => r.category !== null).map((r) => String(r.id)));
     },
     async process(stage, keys, control): Promise<BatchOutcome> {
-      const config = await deps.config(stage.experimentId);
+      const config = await deps.config(stage.experimentId!);
       const instructions = await experimentsRepo.getInstructions(db, keys.map(Number));
       const labels: { id: number; category: string }[] = [];
       const failures: BatchOutcome['failures'] = [];

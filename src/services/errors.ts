@@ -11,6 +11,8 @@ export class ServiceError extends Error {
     /** The argument or field at fault, when there is one. */
     readonly field?: string,
     options?: ErrorOptions,
+    /** Machine-readable specifics, passed on in the GraphQL error's extensions (e.g. rejected rows). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message, options);
     this.name = 'ServiceError';
@@ -18,8 +20,8 @@ export class ServiceError extends Error {
 }
 
 /** Bad input: names the field and what is wrong with it. Nothing was stored. */
-export const badInput = (field: string, message: string, options?: ErrorOptions) =>
-  new ServiceError('BAD_USER_INPUT', `${field}: ${message}`, field, options);
+export const badInput = (field: string, message: string, options?: ErrorOptions, details?: Record<string, unknown>) =>
+  new ServiceError('BAD_USER_INPUT', `${field}: ${message}`, field, options, details);
 
 /** An id that does not exist (reported as bad input: the caller sent it). */
 export const notFound = (field: string, what: string, id: string | number) =>

@@ -55,6 +55,7 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
     if (!categories.includes(keep)) throw badInput('config.keepCategories', `"${keep}" is not one of config.categories (${categories.join(', ')})`);
   }
   const judgeTemplate = i.judgeTemplate ?? DEFAULT_JUDGE_TEMPLATE;
+  checkTemplateSizes(judgeTemplate);
   try {
     validateJudgeTemplate(judgeTemplate);
   } catch (error) {
@@ -65,6 +66,9 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
   const hyperparameters = training.hyperparameters ?? null;
   if (hyperparameters !== null && (typeof hyperparameters !== 'object' || Array.isArray(hyperparameters))) {
     throw badInput('config.training.hyperparameters', 'must be a JSON object, for example {"n_epochs": 2}');
+  }
+  if (hyperparameters !== null && JSON.stringify(hyperparameters).length > MAX_HYPERPARAMETERS_LENGTH) {
+    throw badInput('config.training.hyperparameters', `must be at most ${MAX_HYPERPARAMETERS_LENGTH} characters of JSON`);
   }
   return {
     generatorModel: model('config.generatorModel', i.generatorModel ?? defaults.generatorModel),
@@ -102,6 +106,9 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
 
 function model(field: string, value: string): string {
   const name = value.trim();
+  if (!name) {
+    throw badInput(field, 'is required: no default model is configured for this endpoint (set GENERATOR_MODEL and JUDGE_MODEL, or pass the model names)');
+  }
   if (!name || name.length > 256) throw badInput(field, 'must be a model name of 1 to 256 characters');
   return name;
 }
@@ -119,9 +126,57 @@ function number(field: string, value: number, min: number, max: number, exclusiv
   return value;
 }
 
+/** Size caps of what the judge prompt and its patterns may hold. */
+export const TEMPLATE_LIMITS = { text: 20_000, pattern: 500 } as const;
+const MAX_HYPERPARAMETERS_LENGTH = 10_000;
+const MAX_CATEGORIES = 100;
+
+function checkTemplateSizes(t: { system: string; user: string; verdictA: string; verdictB: string; verdictTie?: string | null }): void {
+  for (const key of ['system', 'user'] as const) {
+    if (t[key].length > TEMPLATE_LIMITS.text) throw badInput(`config.judgeTemplate.${key}`, `must be at most ${TEMPLATE_LIMITS.text} characters`);
+  }
+  for (const key of ['verdictA', 'verdictB', 'verdictTie'] as const) {
+    const pattern = t[key];
+    if (!pattern) continue;
+    if (pattern.length > TEMPLATE_LIMITS.pattern) throw badInput(`config.judgeTemplate.${key}`, `must be at most ${TEMPLATE_LIMITS.pattern} characters`);
+    // Patterns run on every judge output in the service's one thread: a repeated group that itself
+    // repeats, like (a+)+, can backtrack for minutes on one long output and stall everyone.
+    if (nestedQuantifier(pattern)) throw badInput(`config.judgeTemplate.${key}`, 'must not repeat a group that itself contains a repetition, like (a+)+ (it can take exponential time)');
+  }
+}
+
+/** True when a quantified group contains a quantifier: the usual shape of catastrophic backtracking. */
+export function nestedQuantifier(pattern: string): boolean {
+  const groups: boolean[] = []; // per open group: contains a quantifier
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    const quantifier = c === '*' || c === '+' || (c === '{' && /^\{\d*,?\d*\}/.test(pattern.slice(i)));
+    if (c === '[') inClass = true;
+    else if (c === '(') groups.push(false);
+    else if (c === ')') {
+      const inner = groups.pop() ?? false;
+      const next = pattern[i + 1];
+      const repeated = next === '*' || next === '+' || (next === '{' && /^\{\d*,?\d*\}/.test(pattern.slice(i + 1)));
+      if (inner && repeated) return true;
+      if ((inner || repeated) && groups.length > 0) groups[groups.length - 1] = true;
+    } else if (quantifier && groups.length > 0) groups[groups.length - 1] = true;
+  }
+  return false;
+}
+
 function stringList(field: string, values: string[], minLength: number): string[] {
   const cleaned = values.map((v) => v.trim());
   if (cleaned.length < minLength) throw badInput(field, `needs at least ${minLength} entry`);
+  if (cleaned.length > MAX_CATEGORIES) throw badInput(field, `must have at most ${MAX_CATEGORIES} entries`);
   if (cleaned.some((v) => !v || v.length > 64)) throw badInput(field, 'entries must be 1 to 64 characters');
   if (new Set(cleaned).size !== cleaned.length) throw badInput(field, 'entries must be unique');
   return cleaned;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from '../db/database.js';
 import * as experimentsRepo from '../db/experiments-repo.js';
 import type { ExperimentRow } from '../db/schema.js';
-import { badInput } from './errors.js';
+import { badInput, conflict, notFound, parseId } from './errors.js';
 import { resolveExperimentConfig } from './experiment-config.js';
 import type { ExperimentConfigInput, ModelDefaults } from './experiment-config.js';
 import { parseInstructionFile } from './importers.js';
@@ -20,6 +20,9 @@ export const BUNDLED_INSTRUCTIONS: Record<string, string> = {
 };
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Longest `source` label of an import, in characters. */
+export const MAX_SOURCE_LENGTH = 200;
 
 /** Largest content accepted by one importInstructions call; larger files go in several calls. */
 export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
@@ -49,12 +52,22 @@ export class ExperimentService {
     return experimentsRepo.insertExperiment(this.database.db, trimmed, config);
   }
 
+  /** Deletes an experiment with everything it holds; refused while a stage of it is active or its loop runs. */
+  async delete(id: string): Promise<number> {
+    const experimentId = parseId('id', id);
+    const outcome = await experimentsRepo.deleteIdleExperiment(this.database.db, experimentId);
+    if (outcome === 'missing') throw notFound('id', 'experiment', id);
+    if (outcome === 'busy') throw conflict(`experiment ${experimentId} has an active stage or a running loop: cancel them first`, 'id');
+    return experimentId;
+  }
+
   async importInstructions(
     experiment: ExperimentRow,
     content: string | Buffer,
     format: InstructionFormat,
     source: string | null,
   ): Promise<ImportInstructionsResult> {
+    if (source !== null && source.length > MAX_SOURCE_LENGTH) throw badInput('source', `must be at most ${MAX_SOURCE_LENGTH} characters`);
     if (Buffer.byteLength(content) > MAX_IMPORT_BYTES) {
       throw badInput('content', `is larger than ${MAX_IMPORT_BYTES} bytes: send the file in several calls`);
     }

@@ -49,7 +49,7 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
     kind: 'JUDGE',
     async pendingKeys(stage) {
       const iteration = await iterationOf(stage);
-      const pairIds = await pairsRepo.readyPairIds(db, stage.experimentId, iteration.pairGeneration);
+      const pairIds = await pairsRepo.readyPairIds(db, stage.experimentId!, iteration.pairGeneration);
       const judged = await judgmentsRepo.judgedItemKeys(db, iteration.id, pairIds);
       const keys = pairIds.flatMap((id) => ORDERS.map((o) => itemKey(id, o))).filter((k) => !judged.has(k));
       const failed = await stagesRepo.failureKeys(db, stage.id, keys);
@@ -61,7 +61,7 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
     },
     async process(stage, keys, control): Promise<BatchOutcome> {
       const iteration = await iterationOf(stage);
-      const config = await deps.config(stage.experimentId);
+      const config = await deps.config(stage.experimentId!);
       const parse = verdictParser(config.judgeTemplate);
       const items = keys.map(parseItemKey);
       const pairs = new Map((await pairsRepo.pairsForJudging(db, [...new Set(items.map((i) => i.id))])).map((p) => [p.id, p]));

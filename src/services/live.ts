@@ -5,14 +5,17 @@
  * then follows notifications. Seqs are handed out in commit order under a row lock, so reading
  * "seq > last seen" after any notification can neither skip nor repeat a judgment, including
  * judgments committed while the replay runs. After a listener reconnect it catches up from the
- * table the same way.
+ * table the same way. Streams at the same place share their reads: with 500 subscribers to an
+ * iteration, a commit costs one query, not 500.
  */
 import type { Database } from '../db/database.js';
+import * as evaluationsRepo from '../db/evaluations-repo.js';
 import * as experimentsRepo from '../db/experiments-repo.js';
 import * as judgmentsRepo from '../db/judgments-repo.js';
 import type { JudgmentFilter } from '../db/judgments-repo.js';
 import * as stagesRepo from '../db/stages-repo.js';
-import type { JudgmentRow, StageRow } from '../db/schema.js';
+import type { StageStatus } from '../db/stages-repo.js';
+import type { EvaluationRow, JudgmentRow, StageRow } from '../db/schema.js';
 import type { EventBus } from '../events/bus.js';
 
 const REPLAY_PAGE = 500;
@@ -27,18 +30,31 @@ export class LiveService {
 
   async *judgmentStream(iterationId: number, afterSeq: number, filter: JudgmentFilter | null, signal: AbortSignal): AsyncGenerator<JudgmentRow> {
     const wake = new Wakeup(signal);
+    let announced = 0;
+    let reread = true;
     const offCreated = this.bus.on('judgment.created', (e) => {
-      if (e.iterationId === iterationId) wake.notify();
+      if (e.iterationId !== iterationId) return;
+      announced = Math.max(announced, e.toSeq);
+      wake.notify();
     });
-    const offReconnect = this.bus.onReconnect(() => wake.notify());
+    const offReconnect = this.bus.onReconnect(() => {
+      reread = true;
+      wake.notify();
+    });
     let last = afterSeq;
     try {
       while (!signal.aborted) {
-        // The iteration's high-water mark is committed with its judgments: every seq up to it is
-        // readable, so the cursor can move to it even when a filter skips rows.
-        const highWater = (await experimentsRepo.getIteration(this.database.db, iterationId))?.lastSeq ?? last;
+        // Every seq up to the high-water mark is readable, so the cursor can move to it even when a
+        // filter skips rows. A notification carries the mark its transaction committed (seqs are
+        // handed out in commit order); at the start and after a listener reconnect, when
+        // notifications may have been missed, the mark is read from the iteration row instead.
+        let highWater = Math.max(last, announced);
+        if (reread) {
+          reread = false;
+          highWater = Math.max(highWater, (await experimentsRepo.getIteration(this.database.db, iterationId))?.lastSeq ?? last);
+        }
         while (last < highWater) {
-          const rows = await judgmentsRepo.listJudgments(this.database.db, iterationId, { afterSeq: last, toSeq: highWater, limit: REPLAY_PAGE, filter });
+          const rows = await this.judgmentPage(iterationId, last, highWater, filter);
           for (const row of rows) {
             last = row.seq;
             yield row;
@@ -52,6 +68,19 @@ export class LiveService {
       offReconnect();
       wake.close();
     }
+  }
+
+  private readonly pages = new Map<string, Promise<JudgmentRow[]>>();
+
+  /** One page of judgments; streams asking for the same page at the same time share one query. */
+  private judgmentPage(iterationId: number, afterSeq: number, toSeq: number, filter: JudgmentFilter | null): Promise<JudgmentRow[]> {
+    const key = JSON.stringify([iterationId, afterSeq, toSeq, filter]);
+    let page = this.pages.get(key);
+    if (!page) {
+      page = judgmentsRepo.listJudgments(this.database.db, iterationId, { afterSeq, toSeq, limit: REPLAY_PAGE, filter }).finally(() => this.pages.delete(key));
+      this.pages.set(key, page);
+    }
+    return page;
   }
 
   /** Stage rows of an experiment as they change, at most one non-final update per stage every stageThrottleMs. */
@@ -83,6 +112,50 @@ export class LiveService {
       }
     } finally {
       off();
+      wake.close();
+    }
+  }
+
+  /**
+   * An evaluation as its verdicts are stored: its current state at once, then at most one update
+   * every stageThrottleMs while its stage works, and the final state, after which the stream ends.
+   * Each row carries the stage read with it (`liveStage`), so its status is never a cached one.
+   */
+  async *evaluationStream(evaluationId: number, signal: AbortSignal): AsyncGenerator<EvaluationRow & { liveStage: StageRow | null }> {
+    const wake = new Wakeup(signal);
+    const stageIds = new Set<number>();
+    let final = false;
+    const offProgress = this.bus.on('evaluation.progress', (e) => {
+      if (e.evaluationId !== evaluationId) return;
+      stageIds.add(e.stageId);
+      wake.notify();
+    });
+    const offStage = this.bus.on('stage.updated', (e) => {
+      if (!stageIds.has(e.stageId)) return;
+      final ||= e.final;
+      wake.notify();
+    });
+    const offReconnect = this.bus.onReconnect(() => wake.notify());
+    try {
+      while (!signal.aborted) {
+        // Listening started before this read, so no change after it can be missed.
+        const [row] = await evaluationsRepo.getEvaluations(this.database.db, [evaluationId]);
+        const stage = (await evaluationsRepo.stagesOfEvaluations(this.database.db, [evaluationId])).at(-1);
+        if (!row) return;
+        if (stage) stageIds.add(stage.id);
+        const sentAt = Date.now();
+        yield { ...row, liveStage: stage ?? null };
+        if (!stage || !stagesRepo.ACTIVE_STAGE_STATUSES.includes(stage.status as StageStatus)) return;
+        if (!(await wake.wait())) return;
+        while (!final && Date.now() < sentAt + this.stageThrottleMs) {
+          if (!(await wake.wait(sentAt + this.stageThrottleMs - Date.now()))) return;
+        }
+        final = false;
+      }
+    } finally {
+      offProgress();
+      offStage();
+      offReconnect();
       wake.close();
     }
   }

@@ -3,16 +3,21 @@
  * `advance` is idempotent: it looks at what exists and starts whatever comes next. It runs after
  * every finished stage (through a queue job) and from a periodic sweep, so a crash between two
  * stages only delays the next one.
+ *
+ * With `evaluateOn`, the seed judge is evaluated on those benchmarks before the first JUDGE, and
+ * each trained judge after its TRAIN, before the next iteration starts (or the loop ends); a
+ * failed evaluation stops the loop with its reason.
  */
 import type { Database } from '../db/database.js';
 import * as experimentsRepo from '../db/experiments-repo.js';
 import * as pairsRepo from '../db/pairs-repo.js';
 import * as stagesRepo from '../db/stages-repo.js';
 import type { StageKind } from '../db/stages-repo.js';
-import type { ExperimentRow, StageRow } from '../db/schema.js';
+import type { ExperimentRow, IterationRow, StageRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Queue } from '../queue/queue.js';
 import { badInput, conflict } from './errors.js';
+import type { EvaluationService } from './evaluations.js';
 import type { PipelineService } from './pipeline.js';
 
 export const MAX_LOOP_ITERATIONS = 50;
@@ -25,10 +30,15 @@ export class LoopService {
     private readonly queue: Queue,
     private readonly pipeline: PipelineService,
     private readonly logger: Logger,
+    private readonly evaluations: EvaluationService,
   ) {}
 
-  /** Starts (or extends) the loop so that `iterations` more iterations run. Returns at once. */
-  async runLoop(experimentId: string, iterations: number): Promise<ExperimentRow> {
+  /**
+   * Starts (or extends) the loop so that `iterations` more iterations run. Returns at once.
+   * `evaluateOn` (benchmark ids) replaces the benchmarks the loop's judges are evaluated on;
+   * left out, the experiment keeps the ones it has (none at first).
+   */
+  async runLoop(experimentId: string, iterations: number, evaluateOn?: readonly string[] | null): Promise<ExperimentRow> {
     const experiment = await this.pipeline.experiment(experimentId);
     if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_LOOP_ITERATIONS) {
       throw badInput('iterations', `must be a whole number from 1 to ${MAX_LOOP_ITERATIONS}, got ${iterations}`);
@@ -36,12 +46,14 @@ export class LoopService {
     if (experiment.loopStatus === 'RUNNING') throw conflict(`experiment ${experiment.id} already runs a loop (to iteration ${experiment.loopTarget})`, 'experimentId');
     const instructions = await experimentsRepo.listInstructions(this.database.db, experiment.id, 1);
     if (instructions.length === 0) throw badInput('experimentId', 'the experiment has no instructions: call importInstructions first');
+    const benchmarkIds = evaluateOn == null ? undefined : await this.evaluations.benchmarkIds(evaluateOn, 'evaluateOn');
     const latest = await experimentsRepo.latestIteration(this.database.db, experiment.id);
     const finished = latest ? (latest.status === 'SUCCEEDED' ? latest.index : latest.index - 1) : 0;
     const updated = await experimentsRepo.setLoop(this.database.db, experiment.id, {
       loopTarget: finished + iterations,
       loopStatus: 'RUNNING',
       loopError: null,
+      ...(benchmarkIds ? { loopEvaluateOn: benchmarkIds } : {}),
     });
     await this.requestAdvance(experiment.id);
     return updated!;
@@ -53,6 +65,7 @@ export class LoopService {
 
   /** Called when any stage finishes. */
   async onStageFinished(stage: StageRow): Promise<void> {
+    if (stage.experimentId === null) return; // an evaluation outside any experiment
     const experiment = await experimentsRepo.getExperiment(this.database.db, stage.experimentId);
     if (experiment?.loopStatus === 'RUNNING') await this.requestAdvance(experiment.id);
   }
@@ -62,10 +75,12 @@ export class LoopService {
     for (const id of await experimentsRepo.runningLoops(this.database.db)) await this.advance(id);
   }
 
-  /** One step of the loop; concurrent calls for one experiment in this process run one at a time. */
+  /** One step of the loop; concurrent calls for one experiment run one at a time, in any process. */
   async advance(experimentId: number): Promise<void> {
     const previous = this.advancing.get(experimentId) ?? Promise.resolve();
-    const next = previous.then(() => this.step(experimentId)).catch((error: unknown) => this.stop(experimentId, 'FAILED', errorText(error)));
+    // One step at a time per experiment: in this process (the chain) and across processes (the lock),
+    // so two workers handling advance jobs never start the same stage twice.
+    const next = previous.then(() => this.database.withLock(`loop:${experimentId}`, () => this.step(experimentId))).catch((error: unknown) => this.stop(experimentId, 'FAILED', errorText(error)));
     this.advancing.set(experimentId, next);
     await next;
     if (this.advancing.get(experimentId) === next) this.advancing.delete(experimentId);
@@ -90,6 +105,8 @@ export class LoopService {
 
     const latest = await experimentsRepo.latestIteration(db, experimentId);
     if (!latest || latest.status === 'SUCCEEDED') {
+      if (await this.evaluateLoopJudge(experiment, null)) return;
+      if (latest && (await this.evaluateLoopJudge(experiment, latest))) return;
       if ((latest?.index ?? 0) >= (experiment.loopTarget ?? 0)) {
         await this.stop(experimentId, 'SUCCEEDED', null);
         return;
@@ -121,10 +138,26 @@ export class LoopService {
       const stage = await stagesRepo.latestStage(db, experimentId, kind, latest.id);
       if (await this.stopOnFailure(experimentId, stage)) return;
       if (!stage) {
+        // An iteration started by hand may come before the seed's evaluations.
+        if (kind === 'JUDGE' && (await this.evaluateLoopJudge(experiment, null))) return;
         await start();
         return;
       }
     }
+  }
+
+  /**
+   * Evaluates a judge of the loop (the seed when `iteration` is null, else the judge it trained) on
+   * the benchmarks of evaluateOn where that is not done yet. True when the loop must wait for the
+   * evaluations, or was stopped because one failed.
+   */
+  private async evaluateLoopJudge(experiment: ExperimentRow, iteration: IterationRow | null): Promise<boolean> {
+    const benchmarkIds = experiment.loopEvaluateOn as number[];
+    if (benchmarkIds.length === 0) return false;
+    const state = await this.evaluations.ensureLoopEvaluations(experiment, iteration, benchmarkIds);
+    if (state === 'done') return false;
+    if (state !== 'waiting') await this.stop(experiment.id, 'FAILED', state.failed);
+    return true;
   }
 
   /** Stops the loop when a stage it depends on failed or was cancelled. */

@@ -24,8 +24,8 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
   return {
     kind: 'GENERATE_PAIRS',
     async pendingKeys(stage) {
-      const config = await deps.config(stage.experimentId);
-      const ids = await pairsRepo.instructionsNeedingPairs(db, stage.experimentId, generationOf(stage.params), config.keepCategories);
+      const config = await deps.config(stage.experimentId!);
+      const ids = await pairsRepo.instructionsNeedingPairs(db, stage.experimentId!, generationOf(stage.params), config.keepCategories);
       const keys = ids.map(String);
       const failed = await stagesRepo.failureKeys(db, stage.id, keys);
       return keys.filter((k) => !failed.has(k));
@@ -35,7 +35,7 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
       return new Set([...done].map(String));
     },
     async process(stage, keys, control): Promise<BatchOutcome> {
-      const config = await deps.config(stage.experimentId);
+      const config = await deps.config(stage.experimentId!);
       const generation = generationOf(stage.params);
       const instructions = await experimentsRepo.getInstructions(db, keys.map(Number));
       const rows: NewPair[] = [];
@@ -64,7 +64,7 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
           const chosen = answer.choices[0]?.text.trim() ?? '';
           const raw = modification.choices[0]?.text ?? '';
           const parsed = parseModification(raw, instruction.text);
-          const base = { experimentId: stage.experimentId, instructionId: instruction.id, generation, rawOutput: raw, promptTokens, completionTokens };
+          const base = { experimentId: stage.experimentId!, instructionId: instruction.id, generation, rawOutput: raw, promptTokens, completionTokens };
           let reason: string | null = null;
           if (!chosen) reason = 'empty answer to the instruction';
           else if (answer.choices[0]?.finishReason === 'length') reason = 'the answer to the instruction was cut off (finish_reason length)';
@@ -88,7 +88,7 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
       };
     },
     async finalize(tx, stage) {
-      return { pairs: await pairsRepo.pairStatusCounts(tx, stage.experimentId, generationOf(stage.params)) };
+      return { pairs: await pairsRepo.pairStatusCounts(tx, stage.experimentId!, generationOf(stage.params)) };
     },
   };
 }

@@ -13,6 +13,7 @@ import * as trainingRepo from '../db/training-repo.js';
 import type { ExperimentRow, IterationRow, StageRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Queue } from '../queue/queue.js';
+import { budgetMessage, budgetReached } from './budget.js';
 import { badInput, conflict, notFound, parseId } from './errors.js';
 import type { ExperimentConfig } from './experiment-config.js';
 import type { StageRunner } from './stage-runner.js';
@@ -157,22 +158,43 @@ export class PipelineService {
       throw conflict(`stage ${stage.id} is ${stage.status}: only a QUEUED, RUNNING or PAUSED stage can be cancelled`, 'stageId');
     }
     await this.runner.cancel(stage.id);
-    if (stage.iterationId) await experimentsRepo.updateIteration(this.db, stage.iterationId, { status: 'CANCELLED', error: `stage ${stage.id} cancelled` });
     return (await stagesRepo.getStage(this.db, stage.id))!;
   }
 
   async resumeStage(stageId: string): Promise<StageRow> {
     const stage = await this.stage(stageId);
-    if (stage.status !== 'FAILED' && stage.status !== 'CANCELLED' && !(stage.status === 'SUCCEEDED' && stage.failed > 0)) {
-      throw conflict(`stage ${stage.id} is ${stage.status}: only FAILED, CANCELLED, or SUCCEEDED stages with failed items can be resumed`, 'stageId');
+    if (stage.status === 'PAUSED') {
+      const control = await stagesRepo.stageControl(this.db, stage.id);
+      if (control && budgetReached(control)) throw conflict(`stage ${stage.id} is ${budgetMessage(control)}`, 'stageId');
+    } else if (stage.status !== 'FAILED' && stage.status !== 'CANCELLED' && !(stage.status === 'SUCCEEDED' && stage.failed > 0)) {
+      throw conflict(`stage ${stage.id} is ${stage.status}: only FAILED, CANCELLED, PAUSED, or SUCCEEDED stages with failed items can be resumed`, 'stageId');
     }
     if (stage.iterationId) await experimentsRepo.updateIteration(this.db, stage.iterationId, { status: 'RUNNING', error: null });
     if (stage.kind === 'SELECT' || stage.kind === 'TRAIN') {
       const reopened = await stagesRepo.reopenStage(this.db, stage.id);
-      await this.queue.send('stage-control', [{ type: stage.kind === 'SELECT' ? 'select' : 'train', stageId: stage.id }]);
+      if (reopened) await this.queue.send('stage-control', [{ type: stage.kind === 'SELECT' ? 'select' : 'train', stageId: stage.id }]);
       return reopened ?? stage;
     }
     return this.runner.resume(stage);
+  }
+
+  /**
+   * Sets (or with null removes) an experiment's token budget. Its stages paused by the budget
+   * resume when it is no longer reached (their failed items stay failed); a budget lowered below
+   * what is used pauses running stages within about a second.
+   */
+  async setTokenBudget(experimentId: string, tokenBudget: number | null): Promise<ExperimentRow> {
+    const experiment = await this.experiment(experimentId);
+    if (tokenBudget !== null && (!Number.isFinite(tokenBudget) || tokenBudget < 1 || tokenBudget > Number.MAX_SAFE_INTEGER)) {
+      throw badInput('tokenBudget', `must be a number of tokens from 1 to ${Number.MAX_SAFE_INTEGER}, or null for no budget; got ${tokenBudget}`);
+    }
+    const updated = await experimentsRepo.setTokenBudget(this.db, experiment.id, tokenBudget);
+    for (const stage of await stagesRepo.stagesWithStatus(this.db, experiment.id, 'PAUSED')) {
+      const control = await stagesRepo.stageControl(this.db, stage.id);
+      if (!control || budgetReached(control)) continue;
+      await this.runner.resume(stage, { from: ['PAUSED'], keepFailures: true });
+    }
+    return updated ?? experiment;
   }
 
   /** Handles a 'stage-control' queue job. */
@@ -210,7 +232,7 @@ export class PipelineService {
 
   private async runSelect(stage: StageRow): Promise<void> {
     if (stage.status !== 'QUEUED' && stage.status !== 'RUNNING') return;
-    const experiment = await this.experiment(stage.experimentId);
+    const experiment = await this.experiment(stage.experimentId!);
     const { selection, seed } = this.configOf(experiment);
     const iteration = await this.iteration(stage.iterationId!);
     await stagesRepo.markRunning(this.db, stage.id);
@@ -230,14 +252,22 @@ export class PipelineService {
     fields: { error?: string | null; message?: string | null; stats?: object },
     countsOneItem = true,
   ): Promise<void> {
-    if (status === 'FAILED') {
-      const stage = await stagesRepo.getStage(this.db, stageId);
-      if (stage?.iterationId) await experimentsRepo.updateIteration(this.db, stage.iterationId, { status: 'FAILED', error: fields.error ?? 'stage failed' });
-    }
     // One-item stages (SELECT, TRAIN): a success accounts for the item.
     if (status === 'SUCCEEDED' && countsOneItem) await stagesRepo.updateStageFields(this.db, stageId, { done: 1, total: 1 });
     const row = await stagesRepo.finishStage(this.db, stageId, status, fields);
     if (row) await this.runner.notifyFinished(row);
+  }
+
+  /**
+   * Keeps an iteration's status in step with its stages (a StageRunner listener): a failed or
+   * cancelled JUDGE, SELECT or TRAIN stage fails or cancels its iteration; resumeStage reopens it.
+   */
+  async onStageFinished(stage: StageRow): Promise<void> {
+    if (!stage.iterationId || stage.kind === 'EVALUATE' || (stage.status !== 'FAILED' && stage.status !== 'CANCELLED')) return;
+    await experimentsRepo.updateIteration(this.db, stage.iterationId, {
+      status: stage.status,
+      error: `${stage.kind} stage ${stage.id} ${stage.status.toLowerCase()}: ${stage.error ?? 'no reason given'}`,
+    });
   }
 
   private async requireSucceeded(iteration: IterationRow, kind: StageKind, command: string): Promise<StageRow> {

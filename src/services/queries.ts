@@ -13,6 +13,7 @@ import * as stagesRepo from '../db/stages-repo.js';
 import * as trainingRepo from '../db/training-repo.js';
 import type { ExperimentRow, InstructionRow, IterationRow, PairRow, StageRow, TrainingJobRow } from '../db/schema.js';
 import { badInput, parseId } from './errors.js';
+import { evaluationLoaders } from './evaluation-loaders.js';
 
 export const MAX_PAGE_SIZE = 500;
 
@@ -80,6 +81,7 @@ export class QueryService {
         const rows = new Map((await trainingRepo.getTrainingJobs(db, ids)).map((r) => [r.iterationId, r]));
         return ids.map((id) => rows.get(id));
       }),
+      ...evaluationLoaders(db),
     };
   }
 

@@ -5,14 +5,22 @@
  *
  * Items are identified by string keys ("pairId:order", "instructionId", ...). An item whose result
  * is stored is never sent to the endpoint again: a batch first drops the keys already stored.
+ *
+ * Durability: a batch's write is fenced by its queue job's lease and by the stage's epoch (bumped
+ * whenever the stage's work is queued anew), so a stale worker or a superseded job writes nothing;
+ * a worker that stops hands its unfinished batches back; a cancelled or paused stage's calls stop
+ * within about a second in every worker (StageWatch).
  */
 import type { Database, Db } from '../db/database.js';
+import { withDbRetry } from '../db/retry.js';
 import * as stagesRepo from '../db/stages-repo.js';
 import type { StageKind, StageStatus } from '../db/stages-repo.js';
 import type { StageRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import type { Queue } from '../queue/queue.js';
+import type { JobContext, JobOutcome, Queue } from '../queue/queue.js';
 import type { LlmError } from '../llm/index.js';
+import { budgetReached, pauseForBudget } from './budget.js';
+import { StageWatch } from './stage-watch.js';
 
 export type BatchOutcome = {
   /** Writes the batch's results; returns how many of the items were newly stored. */
@@ -28,33 +36,49 @@ export type StageHandler = {
   pendingKeys(stage: StageRow): Promise<string[]>;
   /** Of these keys, the ones whose result is stored. */
   storedKeys(stage: StageRow, keys: string[]): Promise<Set<string>>;
-  /** Calls the endpoint for the items; `active()` turns false when the stage is cancelled. */
+  /**
+   * Calls the endpoint for the items, passing `signal` to every call. `active()` turns false when no
+   * new call should start (the stage was cancelled or paused, or the worker is stopping); items left
+   * without a result or failure then are queued again.
+   */
   process(stage: StageRow, keys: string[], control: { signal: AbortSignal; active: () => boolean }): Promise<BatchOutcome>;
   /** Runs in the transaction that finishes the stage; returns stats to store on it. */
   finalize?(tx: Db, stage: StageRow): Promise<object | undefined>;
 };
 
-export type BatchJob = { stageId: number; keys: string[] };
+/** A queue job: some items of a stage, queued in the stage's `epoch` (absent: 0). */
+export type BatchJob = { stageId: number; keys: string[]; epoch?: number };
 
 export type StageRunnerOptions = {
   batchSize: number;
-  /** Share of failed items above which a finished stage is FAILED instead of SUCCEEDED. Default 0.1. */
+  /** Share of failed items above which a finished stage is FAILED instead of SUCCEEDED (STAGE_MAX_FAILURE_SHARE, default 0.1). */
   maxFailureShare: number;
+  /** How often a worker re-reads the row of a stage whose batches it runs (cancel, pause), ms. Default 1000. */
+  watchPollMs?: number;
 };
+
+const isRunnable = (stage: StageRow) => stage.status === 'RUNNING' || stage.status === 'QUEUED';
 
 export type StageFinishedListener = (stage: StageRow) => Promise<void>;
 
 export class StageRunner {
   private readonly handlers = new Map<StageKind, StageHandler>();
   private readonly finishedListeners: StageFinishedListener[] = [];
-  private readonly statusCache = new Map<number, { status: StageStatus; at: number }>();
+  private readonly watch: StageWatch;
 
   constructor(
     private readonly database: Database,
     private readonly queue: Queue,
     private readonly logger: Logger,
     private readonly options: StageRunnerOptions,
-  ) {}
+  ) {
+    this.watch = new StageWatch(database.db, logger, options.watchPollMs);
+  }
+
+  /** The stage kinds this runner has handlers for. */
+  kinds(): StageKind[] {
+    return [...this.handlers.keys()];
+  }
 
   register(handler: StageHandler): void {
     this.handlers.set(handler.kind, handler);
@@ -71,7 +95,7 @@ export class StageRunner {
   }
 
   /** Creates a stage, plans its items and queues them. Returns the stage row (QUEUED, or finished when empty). */
-  async start(values: { experimentId: number; iterationId?: number | null; evaluationId?: number | null; kind: StageKind; params?: object }): Promise<StageRow> {
+  async start(values: { experimentId: number | null; iterationId?: number | null; evaluationId?: number | null; kind: StageKind; params?: object }): Promise<StageRow> {
     const db = this.database.db;
     const stage = await stagesRepo.insertStage(db, { ...values, total: 0 });
     const keys = await this.handler(values.kind).pendingKeys(stage);
@@ -80,11 +104,14 @@ export class StageRunner {
     return (await stagesRepo.getStage(db, stage.id)) ?? planned;
   }
 
-  /** Re-queues the failed and missing items of a stage that is not running. */
-  async resume(stage: StageRow): Promise<StageRow> {
-    const reopened = await stagesRepo.reopenStage(this.database.db, stage.id);
-    if (!reopened) return stage;
-    this.statusCache.delete(stage.id);
+  /**
+   * Queues the missing items of a stage anew, in a new epoch, with its failed items too unless
+   * `keepFailures`. Only reopens a stage whose status is one of `from` (default: not running);
+   * of concurrent callers one does it, the others get the row back unchanged.
+   */
+  async resume(stage: StageRow, options: { from?: StageStatus[]; epoch?: number; keepFailures?: boolean } = {}): Promise<StageRow> {
+    const reopened = await stagesRepo.reopenStage(this.database.db, stage.id, options);
+    if (!reopened) return (await stagesRepo.getStage(this.database.db, stage.id)) ?? stage;
     const keys = await this.handler(stage.kind).pendingKeys(reopened);
     await this.enqueue(reopened, keys);
     return (await stagesRepo.getStage(this.database.db, stage.id)) ?? reopened;
@@ -97,7 +124,7 @@ export class StageRunner {
     }
     const jobs: BatchJob[] = [];
     for (let i = 0; i < keys.length; i += this.options.batchSize) {
-      jobs.push({ stageId: stage.id, keys: keys.slice(i, i + this.options.batchSize) });
+      jobs.push({ stageId: stage.id, epoch: stage.epoch, keys: keys.slice(i, i + this.options.batchSize) });
     }
     try {
       await this.queue.send('stage-batch', jobs);
@@ -107,30 +134,92 @@ export class StageRunner {
     }
   }
 
-  /** The queue handler for 'stage-batch' jobs. Throws only on infrastructure errors (the job is retried). */
-  async runBatch(job: BatchJob, signal: AbortSignal): Promise<void> {
+  /**
+   * The queue handler for 'stage-batch' jobs. Returns 'release' when this worker is stopping (or
+   * lost the job) with items of a running stage left, so that the job goes back to the queue at
+   * once. Throws only on infrastructure errors (the job is retried).
+   */
+  async runBatch(job: BatchJob, ctx: JobContext): Promise<JobOutcome> {
     const db = this.database.db;
+    const epoch = job.epoch ?? 0;
     const stage = await stagesRepo.getStage(db, job.stageId);
-    if (!stage || (stage.status !== 'QUEUED' && stage.status !== 'RUNNING')) return;
+    // A job of an older epoch was superseded when the stage's work was queued anew.
+    if (!stage || !isRunnable(stage) || stage.epoch !== epoch) return;
+    if (await this.pauseIfOverBudget(db, stage)) return;
     if (stage.status === 'QUEUED') await stagesRepo.markRunning(db, stage.id);
     const handler = this.handler(stage.kind);
     const stored = await handler.storedKeys(stage, job.keys);
     const failed = await stagesRepo.failureKeys(db, stage.id, job.keys);
     const todo = job.keys.filter((k) => !stored.has(k) && !failed.has(k));
     if (todo.length === 0) return;
-    const outcome = await handler.process(stage, todo, { signal, active: () => !signal.aborted && this.isActive(stage.id) });
-    const finished = await db.transaction(async (tx) => {
-      const t = tx as unknown as Db;
-      const newlyStored = await outcome.write(t);
-      const newlyFailed = await stagesRepo.insertFailures(t, stage.id, outcome.failures);
-      const row = await stagesRepo.addProgress(t, stage.id, {
-        done: newlyStored + newlyFailed,
-        failed: newlyFailed,
-        ...outcome.usage,
-      });
-      return this.finishIfComplete(t, row);
-    });
-    if (finished) await this.notifyFinished(finished);
+    const watch = this.watch.enter(stage.id, epoch);
+    // Stopping lets calls in flight finish (the llm client stops starting queued ones); the
+    // lease's signal (shutdown timeout, lost lease) and the stage's (cancel, pause) drop them.
+    const signal = AbortSignal.any([ctx.signal, watch.signal]);
+    let outcome: BatchOutcome;
+    try {
+      outcome = await handler.process(stage, todo, { signal, active: () => !signal.aborted && !ctx.stopping.aborted });
+    } finally {
+      watch.leave();
+    }
+    const committed = await this.commit(stage.id, epoch, ctx, outcome);
+    this.logger.debug({ stageId: stage.id, jobId: ctx.id, items: todo.length, written: committed?.accounted ?? 0, fenced: !committed }, 'batch done');
+    if (!committed || committed.accounted === todo.length || !isRunnable(committed.row)) return;
+    if (ctx.stopping.aborted || ctx.signal.aborted) return 'release';
+    if (!watch.signal.aborted) await this.failSkipped(stage, epoch, ctx, todo);
+  }
+
+  /** Called when a batch failed on its last try: the stage fails with the reason. */
+  async giveUp(job: BatchJob, error: unknown): Promise<void> {
+    const stage = await stagesRepo.getStage(this.database.db, job.stageId);
+    if (!stage || stage.epoch !== (job.epoch ?? 0) || !isRunnable(stage)) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    await this.fail(stage.id, `a batch of ${job.keys.length} items failed on every try (${reason}); resumeStage queues its items again`);
+  }
+
+  /**
+   * Writes a batch's outcome and the stage's counts in one transaction, only while this worker
+   * holds the job and the stage is in the batch's epoch: a stale worker's write is a no-op.
+   * Finishes the stage when every item is accounted for, or pauses it when the budget is reached.
+   * Retried through short database outages (the write is idempotent).
+   */
+  private async commit(stageId: number, epoch: number, ctx: JobContext, outcome: BatchOutcome): Promise<{ row: StageRow; accounted: number } | undefined> {
+    const committed = await withDbRetry(() =>
+      this.database.db.transaction(async (tx) => {
+        const t = tx as unknown as Db;
+        if (!(await ctx.holds(t))) return undefined;
+        const locked = await stagesRepo.lockStage(t, stageId);
+        if (!locked || locked.epoch !== epoch) return undefined;
+        const newlyStored = await outcome.write(t);
+        const newlyFailed = await stagesRepo.insertFailures(t, stageId, outcome.failures);
+        // Nothing new means this write was already made (a commit whose answer was lost): count its tokens once.
+        const usage = newlyStored + newlyFailed > 0 ? outcome.usage : { promptTokens: 0, completionTokens: 0 };
+        const row = await stagesRepo.addProgress(t, stageId, { done: newlyStored + newlyFailed, failed: newlyFailed, ...usage });
+        const finished = await this.finishIfComplete(t, row);
+        const paused = finished ? undefined : await this.pauseIfOverBudget(t, row);
+        return { row: finished ?? paused ?? row, finished, accounted: newlyStored + newlyFailed };
+      }),
+    );
+    if (committed?.finished) await this.notifyFinished(committed.finished);
+    return committed;
+  }
+
+  /** Items a handler left without result or failure although nothing stopped it (their input is gone) become failures, so the stage can end. */
+  private async failSkipped(stage: StageRow, epoch: number, ctx: JobContext, keys: string[]): Promise<void> {
+    const stored = await this.handler(stage.kind).storedKeys(stage, keys);
+    const failed = await stagesRepo.failureKeys(this.database.db, stage.id, keys);
+    const skipped = keys.filter((k) => !stored.has(k) && !failed.has(k));
+    if (skipped.length === 0) return;
+    this.logger.warn({ stageId: stage.id, items: skipped.length }, 'the stage handler skipped items; recording them as failed');
+    const failures = skipped.map((itemKey) => ({ itemKey, error: 'not processed: the item no longer exists', attempts: 0 }));
+    await this.commit(stage.id, epoch, ctx, { write: async () => 0, failures, usage: { promptTokens: 0, completionTokens: 0 } });
+  }
+
+  /** Pauses a running stage whose experiment's token budget is reached; returns the paused row. */
+  private async pauseIfOverBudget(db: Db, stage: StageRow): Promise<StageRow | undefined> {
+    if (!isRunnable(stage) || stage.experimentId === null) return undefined;
+    const control = await stagesRepo.stageControl(db, stage.id);
+    return control && budgetReached(control) ? pauseForBudget(db, stage.id, control) : undefined;
   }
 
   /** Finishes a stage whose items are all accounted for (used after planning and resuming). */
@@ -160,14 +249,13 @@ export class StageRunner {
   }
 
   async cancel(stageId: number): Promise<StageRow | undefined> {
+    // Workers running its batches see the status within StageWatch's poll and drop their calls.
     const row = await stagesRepo.finishStage(this.database.db, stageId, 'CANCELLED', { error: 'cancelled on request' });
-    this.statusCache.delete(stageId);
     if (row) await this.notifyFinished(row);
     return row;
   }
 
   async notifyFinished(stage: StageRow): Promise<void> {
-    this.statusCache.delete(stage.id);
     for (const listener of this.finishedListeners) {
       try {
         await listener(stage);
@@ -175,26 +263,6 @@ export class StageRunner {
         this.logger.error({ err: error, stageId: stage.id }, 'stage-finished listener failed');
       }
     }
-  }
-
-  /**
-   * Whether new calls may start for a stage: its status, re-read at most once a second per
-   * process, so a cancel stops new calls within about a second without a query per call.
-   */
-  private isActive(stageId: number): boolean {
-    const cached = this.statusCache.get(stageId);
-    const now = Date.now();
-    if (!cached || now - cached.at > 1_000) {
-      this.statusCache.set(stageId, { status: cached?.status ?? 'RUNNING', at: now });
-      stagesRepo.getStage(this.database.db, stageId).then(
-        (row) => {
-          if (row) this.statusCache.set(stageId, { status: row.status as StageStatus, at: Date.now() });
-        },
-        (error: unknown) => this.logger.warn({ err: error, stageId }, 'could not read stage status'),
-      );
-    }
-    const status = this.statusCache.get(stageId)?.status ?? 'RUNNING';
-    return status === 'RUNNING' || status === 'QUEUED';
   }
 }
 

@@ -35,7 +35,7 @@ export async function runTraining(deps: TrainDeps, stage: StageRow): Promise<voi
   const { db, llm } = deps;
   const iteration = await experimentsRepo.getIteration(db, stage.iterationId!);
   if (!iteration) return;
-  const config = await deps.config(stage.experimentId);
+  const config = await deps.config(stage.experimentId!);
   const existing = await trainingRepo.getTrainingJob(db, iteration.id);
   if (existing?.externalJobId || existing?.status === 'awaiting_model') {
     // A retried job after a crash: the fine-tuning job exists already, keep polling it.

@@ -61,16 +61,17 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
   };
 
   async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
     let request: ChatRequest;
     try {
       request = parseChatRequest(parseJsonBody(await readBody(req)));
     } catch (error) {
-      if (error instanceof ApiError) record({ kind: 'other', model: '', hash: '', n: 0, seed: null }, 'bad_request');
+      if (error instanceof ApiError) record({ kind: 'other', model: '', hash: '', at, n: 0, seed: null }, 'bad_request');
       throw error;
     }
     const prompt = detectPrompt(request.messages);
     const hash = requestHash(request.model, request.messages);
-    const base: LogBase = { kind: prompt.kind, model: request.model, hash, n: request.n, seed: request.seed };
+    const base: LogBase = { kind: prompt.kind, model: request.model, hash, at, n: request.n, seed: request.seed };
     const weights = models.weights(request.model);
     if (!weights) {
       record(base, 'not_found');
@@ -119,12 +120,29 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     });
   }
 
+  function applyOptions(next: Partial<SimulatorOptions>): void {
+    options = resolveSimulatorOptions(next, options);
+    faults.update(options);
+    stats.setCapacity(options.logRequests);
+    models.setSeedModels(options.seedModels);
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
     if (method === 'POST' && path === '/v1/chat/completions') return chat(req, res);
+    // Control endpoints for tests and benchmarks that run the simulator as its own process.
+    if (method === 'GET' && path === '/sim/stats') return sendJson(res, 200, stats.snapshot(faults.inFlight));
+    if (method === 'POST' && path === '/sim/options') {
+      try {
+        applyOptions(parseJsonBody(await readBody(req)) as Partial<SimulatorOptions>);
+      } catch (error) {
+        throw new ApiError(400, (error as Error).message, 'invalid_value');
+      }
+      return sendJson(res, 200, { ok: true });
+    }
     const query = (): URLSearchParams => new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'v1') throw notFound(`Unknown request URL: ${method} ${path}`, 'unknown_url');
@@ -188,12 +206,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     url,
     port,
     stats: () => stats.snapshot(faults.inFlight),
-    setOptions(next) {
-      options = resolveSimulatorOptions(next, options);
-      faults.update(options);
-      stats.setCapacity(options.logRequests);
-      models.setSeedModels(options.seedModels);
-    },
+    setOptions: applyOptions,
     close() {
       closed ??= new Promise<void>((resolve) => {
         closing = true;

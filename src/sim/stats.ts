@@ -10,6 +10,8 @@ export type RequestLogEntry = {
   model: string;
   /** `requestHash(model, messages)`: sha1 hex of JSON of [model, [[role, content], ...]]. */
   hash: string;
+  /** Arrival time, epoch ms (matched against when a client stored the result, for example). */
+  at: number;
   /** Choices asked for (`n`). */
   n: number;
   /** Choices returned (0 unless ok). */

@@ -9,6 +9,7 @@ import type { App, AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { Logger } from '../../src/logger.js';
 
 export const TEST_DB = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 const SERVER_URL = process.env.DATABASE_URL;
@@ -42,11 +43,12 @@ export async function freshDatabase(): Promise<TestDatabase> {
 export type TestApp = App & { url: string; gql: Gql; stop(): Promise<void> };
 export type Gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
 
-export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
+/** `logger`: where the app logs (default: nowhere). */
+export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const database = await freshDatabase();
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SIM_FINE_TUNE_MS: '50', JOB_EXPIRE_SECONDS: '30', ...env }, []);
   config.database = database.config;
-  const app = await createApp(config, createLogger('silent'), { sweepSeconds: 1, trainPollSeconds: 0.2, ...overrides });
+  const app = await createApp(config, options.logger ?? createLogger('silent'), { sweepSeconds: 1, trainPollSeconds: 0.2, ...overrides });
   const url = app.url!;
   const gql: Gql = async (query, variables) => {
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });

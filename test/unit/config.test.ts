@@ -34,7 +34,7 @@ describe(loadConfig.name, () => {
     });
     expect(config.simulator).toEqual({});
     expect(config.models).toEqual({ generatorModel: null, judgeModel: null });
-    expect(config.worker).toEqual({ jobConcurrency: 16, batchSize: 32, jobExpireSeconds: 600, shutdownTimeoutMs: 30_000 });
+    expect(config.worker).toEqual({ jobConcurrency: 16, batchSize: 32, jobExpireSeconds: 30, shutdownTimeoutMs: 30_000, maxFailureShare: 0.1 });
     expect(config.limits).toEqual({ maxInstructionLength: 20_000 });
   });
 
@@ -82,9 +82,12 @@ describe(loadConfig.name, () => {
         WORKER_BATCH_SIZE: '8',
         JOB_EXPIRE_SECONDS: '60',
         SHUTDOWN_TIMEOUT_MS: '0',
+        STAGE_MAX_FAILURE_SHARE: '0.25',
         MAX_INSTRUCTION_LENGTH: '100',
         SIM_ERROR_RATE: '0.1',
         SIM_PORT: '4010',
+        // A HOST beyond loopback needs tokens.
+        API_TOKENS: 'reader:0123456789abcdef0123',
       },
       [],
     );
@@ -104,7 +107,7 @@ describe(loadConfig.name, () => {
         maxRetries: 0,
       },
       models: { generatorModel: 'gen', judgeModel: 'judge' },
-      worker: { jobConcurrency: 4, batchSize: 8, jobExpireSeconds: 60, shutdownTimeoutMs: 0 },
+      worker: { jobConcurrency: 4, batchSize: 8, jobExpireSeconds: 60, shutdownTimeoutMs: 0, maxFailureShare: 0.25 },
       limits: { maxInstructionLength: 100 },
       simulator: { errorRate: 0.1, port: 4010 },
     });
@@ -133,7 +136,9 @@ describe(loadConfig.name, () => {
     { name: 'LOG_LEVEL=loud', env: { LOG_LEVEL: 'loud' }, variable: 'LOG_LEVEL', example: 'example: LOG_LEVEL=info' },
     { name: 'DATABASE_POOL_SIZE=0', env: { DATABASE_URL: 'postgres://localhost/ste', DATABASE_POOL_SIZE: '0' }, variable: 'DATABASE_POOL_SIZE', example: 'example: DATABASE_POOL_SIZE=10' },
     { name: 'WORKER_BATCH_SIZE=many', env: { WORKER_BATCH_SIZE: 'many' }, variable: 'WORKER_BATCH_SIZE', example: 'example: WORKER_BATCH_SIZE=32' },
-    { name: 'JOB_EXPIRE_SECONDS=1', env: { JOB_EXPIRE_SECONDS: '1' }, variable: 'JOB_EXPIRE_SECONDS', example: 'example: JOB_EXPIRE_SECONDS=600' },
+    { name: 'JOB_EXPIRE_SECONDS=1', env: { JOB_EXPIRE_SECONDS: '1' }, variable: 'JOB_EXPIRE_SECONDS', example: 'example: JOB_EXPIRE_SECONDS=30' },
+    { name: 'STAGE_MAX_FAILURE_SHARE=1.5', env: { STAGE_MAX_FAILURE_SHARE: '1.5' }, variable: 'STAGE_MAX_FAILURE_SHARE', example: 'example: STAGE_MAX_FAILURE_SHARE=0.1' },
+    { name: 'STAGE_MAX_FAILURE_SHARE=ten%', env: { STAGE_MAX_FAILURE_SHARE: 'ten%' }, variable: 'STAGE_MAX_FAILURE_SHARE', example: 'example: STAGE_MAX_FAILURE_SHARE=0.1' },
     { name: 'SIM_ERROR_RATE=2', env: { SIM_ERROR_RATE: '2' }, variable: 'SIM_ERROR_RATE', example: 'example: SIM_ERROR_RATE=0.2' },
     { name: 'SIM_ERROR_RATE=abc', env: { SIM_ERROR_RATE: 'abc' }, variable: 'SIM_ERROR_RATE', example: 'example: SIM_ERROR_RATE=0.2' },
     { name: 'SIM_MODELS with a space', env: { SIM_MODELS: 'a b,c' }, variable: 'SIM_MODELS', example: 'example: SIM_MODELS=' },

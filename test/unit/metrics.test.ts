@@ -217,6 +217,18 @@ describe('rewardBenchScores and combineSections', () => {
     expect(r.unscoredSubsets).toEqual(['llmeval2']);
   });
 
+  it('scores a section over the subsets present when one is missing (LLMBar without mt-bench-hard)', () => {
+    const llmbar = { 'llmbar-natural': 0.9, 'llmbar-adver-neighbor': 0.4, 'llmbar-adver-GPTInst': 0.5, 'llmbar-adver-GPTOut': 0.6, 'llmbar-adver-manual': 0.3 };
+    const r = rewardBenchScores(llmbar);
+    // Hand-computed: (90 + 53.6 + 46 + 28.2 + 13.8) / (100 + 134 + 92 + 47 + 46) = 231.6 / 419.
+    close(r.sections.chatHard, 231.6 / 419);
+    close(r.overall, 231.6 / 419);
+    expect(r.sections.chat).toBeNull();
+    expect(r.leaderboard).toBeNull();
+    // With mt-bench-hard present its weight (37) joins the denominator.
+    close(rewardBenchScores({ ...llmbar, 'mt-bench-hard': 1 }).sections.chatHard, (231.6 + 37) / 456);
+  });
+
   it('handles no known subset and rejects non-finite values', () => {
     expect(rewardBenchScores({})).toMatchObject({ overall: null, leaderboard: null, priorSets: null });
     expect(() => rewardBenchScores({ shp: Number.NaN })).toThrow(RangeError);

@@ -1,0 +1,143 @@
+/**
+ * Benchmark plumbing: the simulator and the service as child processes (so that the service's
+ * CPU time and memory are its own), a fresh PostgreSQL database per run, GraphQL calls, and
+ * process statistics from /proc.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+
+export type Child = { process: ChildProcess; url: string; stop(): Promise<void> };
+
+const ROOT = new URL('../', import.meta.url);
+
+/** Starts `src/<entry>` with tsx and resolves with the URL it announces on stdout. */
+async function startChild(entry: string, env: Record<string, string>, announce: RegExp, args: string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const match = announce.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`${entry} exited with ${code}: ${stderr}`)));
+  });
+  return {
+    process: child,
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.on('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+      }),
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export async function startSimulatorProcess(env: Record<string, string>): Promise<Child> {
+  return startChild('src/sim/main.ts', { SIM_PORT: String(await freePort()), ...env }, /API at (\S+)/);
+}
+
+export async function startService(env: Record<string, string>, role = 'all'): Promise<Child> {
+  return startChild('src/main.ts', { PORT: String(await freePort()), ...env }, /GraphQL API at (\S+)|(worker started)/, ['--role', role]);
+}
+
+/** A fresh database on the server of `serverUrl`; `drop()` removes it. */
+export async function freshDatabase(serverUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `ste_bench_${label}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export function graphql(url: string) {
+  return async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const body = (await response.json()) as { data?: T; errors?: unknown[] };
+    if (body.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
+    return body.data!;
+  };
+}
+
+export type Gql = ReturnType<typeof graphql>;
+
+/** Polls a stage until it is no longer QUEUED or RUNNING. */
+export async function waitForStage(gql: Gql, stageId: string, everyMs = 50): Promise<{ status: string; done: number; total: number; failed: number }> {
+  for (;;) {
+    const { stage } = await gql<{ stage: { status: string; done: number; total: number; failed: number } }>(
+      'query ($id: ID!) { stage(id: $id) { status done total failed } }',
+      { id: stageId },
+    );
+    if (stage.status !== 'QUEUED' && stage.status !== 'RUNNING') return stage;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** CPU milliseconds (user + system) and resident memory of a process, from /proc. */
+export function processStats(pid: number): { cpuMs: number; rssBytes: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rssPages = Number(fields[21]);
+  return { cpuMs: (ticks * 1000) / 100, rssBytes: rssPages * 4096 };
+}
+
+/** Distinct synthetic instructions built from the bundled question sets. */
+export function syntheticInstructions(count: number): string[] {
+  const base = ['data/instructions/mt-bench-questions.jsonl', 'data/instructions/vicuna-bench-questions.jsonl'].flatMap((file) =>
+    readFileSync(new URL(file, ROOT), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as { turns: string[] }).turns[0]!),
+  );
+  const audiences = ['a beginner', 'an expert', 'a child', 'a manager', 'a student', 'a journalist', 'an engineer', 'a historian'];
+  return Array.from({ length: count }, (_, i) => {
+    const text = base[i % base.length]!;
+    const round = Math.floor(i / base.length);
+    return round === 0 ? text : `${text} Write it for ${audiences[round % audiences.length]} (variant ${round}).`;
+  });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}

@@ -1,0 +1,178 @@
+/**
+ * `npm run bench [-- options]`: the performance figures of the README, as ratios within one run.
+ * Needs a PostgreSQL server (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres):
+ * every scenario runs in a fresh database of its own, dropped afterwards.
+ *
+ *   --quick              tiny sizes (the smoke run the test suite uses)
+ *   --runs N             runs per figure, the median is reported (default 3)
+ *   --pairs N            pairs of the efficiency scenario (default 2000)
+ *   --peer-pairs N       pairs of the peer comparison: N x 2 orders x 4 samples completions (default 2000)
+ *   --skip-promptfoo     peer comparison without promptfoo (the test suite's smoke run)
+ *   --only a,b           scenarios: efficiency, peers, overhead, memory, queries
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { median } from './lib.js';
+import { judgeCalls, plainScript, promptfoo } from './peers.js';
+import { bareClient, judgeStage, queriesAtSize } from './scenarios.js';
+import { syntheticInstructions } from './lib.js';
+import type { StageRun } from './scenarios.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    pairs: { type: 'string' },
+    only: { type: 'string' },
+    'peer-pairs': { type: 'string' },
+    'skip-promptfoo': { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const runs = Number(values.runs ?? (quick ? 1 : 3));
+const only = new Set((values.only ?? 'efficiency,peers,overhead,memory,queries').split(','));
+const databaseServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const size = {
+  efficiencyPairs: Number(values.pairs ?? (quick ? 40 : 2_000)),
+  efficiencyLatencyMs: quick ? 20 : 200,
+  overheadPairs: quick ? 40 : 2_000,
+  memoryPairs: quick ? 50 : 12_500,
+  queryJudgments: quick ? 20_000 : 1_000_000,
+  peerPairs: Number(values['peer-pairs'] ?? (quick ? 10 : 2_000)),
+};
+
+type Row = { figure: string; target: string; measured: string; ok: boolean | null };
+const rows: Row[] = [];
+const results: Record<string, unknown> = {};
+
+async function medianOf(label: string, fn: () => Promise<StageRun>): Promise<StageRun[]> {
+  const all: StageRun[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const run = await fn();
+    process.stderr.write(`${label} run ${i + 1}/${runs}: ${JSON.stringify(run)}\n`);
+    all.push(run);
+  }
+  return all;
+}
+
+async function efficiency(): Promise<void> {
+  const latency = size.efficiencyLatencyMs;
+  const concurrency = 64;
+  for (const [label, maxN] of [['n choices per request', null], ['one choice per request', 1]] as const) {
+    const all = await medianOf(`efficiency (${label})`, () =>
+      judgeStage({ databaseServer, llmConcurrency: concurrency, workers: 1 }, { latencyMs: latency, maxConcurrency: concurrency, maxN }, size.efficiencyPairs, 4),
+    );
+    const ratios = all.map((r) => (r.requests * latency) / concurrency / r.wallMs);
+    const value = median(ratios);
+    results[`efficiency ${label}`] = { runs: all, ratios };
+    rows.push({
+      figure: `Judge stage efficiency, ${label} (${all[0]!.requests} requests at ${latency} ms, concurrency ${concurrency})`,
+      target: '>= 0.95',
+      measured: value.toFixed(3),
+      ok: value >= 0.95,
+    });
+  }
+}
+
+async function peers(): Promise<void> {
+  const latency = size.efficiencyLatencyMs;
+  const concurrency = 64;
+  const ours = await medianOf('peers (this service)', () =>
+    judgeStage({ databaseServer, llmConcurrency: concurrency, workers: 1 }, { latencyMs: latency, maxConcurrency: concurrency, maxN: 1 }, size.peerPairs, 4),
+  );
+  const calls = judgeCalls(syntheticInstructions(size.peerPairs), 4);
+  const plain: number[] = [];
+  const pf: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    plain.push(await plainScript(databaseServer, calls, latency, concurrency));
+    process.stderr.write(`peers (plain script) run ${i + 1}/${runs}: ${plain[i]!.toFixed(0)} ms\n`);
+    if (values['skip-promptfoo']) continue;
+    pf.push(await promptfoo(calls, latency, concurrency));
+    process.stderr.write(`peers (promptfoo) run ${i + 1}/${runs}: ${pf[i]!.toFixed(0)} ms\n`);
+  }
+  const oursMs = median(ours.map((r) => r.wallMs));
+  const ideal = (calls.length * latency) / concurrency;
+  results.peers = { ours, plainMs: plain, promptfooMs: pf, completions: calls.length, idealMs: ideal };
+  if (pf.length > 0) rows.push({
+    figure: `${calls.length} judge completions, one per request: wall time ours / promptfoo 0.121.20 (-j ${concurrency})`,
+    target: '<= 0.5',
+    measured: `${(oursMs / median(pf)).toFixed(3)} (${(oursMs / 1000).toFixed(1)} s vs ${(median(pf) / 1000).toFixed(1)} s; promptfoo at ${(ideal / median(pf)).toFixed(2)} of the endpoint bound)`,
+    ok: oursMs / median(pf) <= 0.5,
+  });
+  rows.push({
+    figure: 'Same completions: wall time ours / plain openai script inserting each result',
+    target: '<= 1.0',
+    measured: `${(oursMs / median(plain)).toFixed(3)} (plain script at ${(ideal / median(plain)).toFixed(2)} of the endpoint bound)`,
+    ok: oursMs / median(plain) <= 1.0,
+  });
+}
+
+async function overhead(): Promise<void> {
+  for (const n of [1, 4]) {
+    const all = await medianOf(`overhead n=${n}`, () =>
+      judgeStage({ databaseServer, llmConcurrency: 256, workers: 1 }, { latencyMs: 0, maxConcurrency: null, maxN: null }, size.overheadPairs, n),
+    );
+    const rate = median(all.map((r) => r.judgments / (r.wallMs / 1000)));
+    const cpu = median(all.map((r) => r.serviceCpuMs / r.judgments));
+    const bare = await bareClient(all[0]!.requests, 256, n);
+    results[`overhead n=${n}`] = { runs: all, bare };
+    rows.push({
+      figure: `Judgments stored per second, n=${n} (zero latency, concurrency 256); bare openai client ${bare.completionsPerSecond.toFixed(0)}/s`,
+      target: n === 1 ? '>= 0.8 of the bare client' : '>= 2,000/s',
+      measured: `${rate.toFixed(0)}/s (${(rate / bare.completionsPerSecond).toFixed(2)} of bare), ${cpu.toFixed(2)} CPU ms per judgment`,
+      ok: n === 1 ? rate >= 0.8 * bare.completionsPerSecond : rate >= 2_000,
+    });
+  }
+  const two = await medianOf('overhead 2 workers', () =>
+    judgeStage({ databaseServer, llmConcurrency: 256, workers: 2 }, { latencyMs: 0, maxConcurrency: null, maxN: null }, size.overheadPairs, 4),
+  );
+  const one = results['overhead n=4'] as { runs: StageRun[] };
+  const rateOf = (list: StageRun[]) => median(list.map((r) => r.judgments / (r.wallMs / 1000)));
+  rows.push({
+    figure: 'Two worker processes against one (n=4, zero latency)',
+    target: 'faster than one',
+    measured: `${rateOf(two).toFixed(0)}/s vs ${rateOf(one.runs).toFixed(0)}/s`,
+    ok: rateOf(two) > rateOf(one.runs),
+  });
+}
+
+async function memory(): Promise<void> {
+  const all = await medianOf('memory', () =>
+    judgeStage({ databaseServer, llmConcurrency: 256, workers: 1 }, { latencyMs: 0, maxConcurrency: null, maxN: null }, size.memoryPairs, 4),
+  );
+  const peak = Math.max(...all.map((r) => r.peakRssBytes)) / 2 ** 20;
+  results.memory = { runs: all };
+  rows.push({ figure: `Peak RSS of the service during a ${all[0]!.judgments}-judgment stage`, target: '< 400 MB', measured: `${peak.toFixed(0)} MB`, ok: peak < 400 });
+}
+
+async function queries(): Promise<void> {
+  const figures = await queriesAtSize(databaseServer, size.queryJudgments, quick ? 5 : 40);
+  results.queries = figures;
+  for (const [name, ms] of Object.entries(figures)) {
+    rows.push({ figure: `${name.replace('P95Ms', '')} at ${size.queryJudgments.toLocaleString('en')} judgments, p95`, target: '< 50 ms', measured: `${ms.toFixed(1)} ms`, ok: ms < 50 });
+  }
+}
+
+const started = new Date();
+if (only.has('efficiency')) await efficiency();
+if (only.has('peers')) await peers();
+if (only.has('overhead')) await overhead();
+if (only.has('memory')) await memory();
+if (only.has('queries')) await queries();
+
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const table = [
+  `Benchmarks of ${started.toISOString().slice(0, 10)} on ${machine}${quick ? ' (quick sizes)' : ''}; median of ${runs} run(s).`,
+  '',
+  '| figure | target | measured | |',
+  '|---|---|---|---|',
+  ...rows.map((r) => `| ${r.figure} | ${r.target} | ${r.measured} | ${r.ok === null ? '' : r.ok ? 'met' : 'missed'} |`),
+].join('\n');
+process.stdout.write(`${table}\n`);
+const out = values.out ?? `bench/results/${started.toISOString().replace(/[:.]/g, '-')}.json`;
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(out, JSON.stringify({ started, machine, quick, runs, size, rows, results }, null, 2));
+process.stderr.write(`results written to ${out}\n`);

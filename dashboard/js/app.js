@@ -1,0 +1,120 @@
+// The dashboard shell: server line, token prompt, the experiment list and a hash router.
+//   #/                      experiments
+//   #/experiments/ID        one experiment: iterations, charts, evaluations
+//   #/iterations/ID         one iteration: live stages and judgments
+
+import { AuthError, gql, onAuthError, token } from './api.js';
+import { badge, h, replace } from './dom.js';
+import { renderExperiment } from './experiment-view.js';
+import { renderIteration } from './iteration-view.js';
+import { live } from './ws.js';
+
+const $ = (id) => document.getElementById(id);
+let dispose = () => {};
+let currentExperimentId = null;
+
+function showTokenForm(message) {
+  $('token-message').textContent = message;
+  $('token-form').hidden = false;
+  $('token-input').focus();
+}
+
+function setupToken() {
+  onAuthError(showTokenForm);
+  $('token-button').addEventListener('click', () => showTokenForm(token.get() ? 'A token is stored in this browser.' : 'No token stored: this server may not need one.'));
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    token.set($('token-input').value.trim());
+    $('token-input').value = '';
+    $('token-form').hidden = true;
+    live.reconnect();
+    void start();
+  });
+  $('token-clear').addEventListener('click', () => {
+    token.set(null);
+    $('token-form').hidden = true;
+    live.reconnect();
+    void start();
+  });
+}
+
+async function loadServer() {
+  const { serviceInfo: info } = await gql('{ serviceInfo { database endpoint role version } }');
+  $('server').textContent = `v${info.version} · ${info.database} · ${info.endpoint}`;
+  if (info.endpoint === 'simulator') {
+    $('banner').hidden = false;
+    $('banner').textContent = 'Running on the built-in offline simulator: its numbers show the machinery, not model quality.';
+  }
+}
+
+export async function loadExperiments() {
+  const data = await gql('{ experiments(first: 100) { edges { node { id name loop { status } iterations { id } } } } }');
+  const nodes = data.experiments.edges.map((e) => e.node);
+  replace(
+    $('experiments'),
+    nodes.length === 0
+      ? h('p', { class: 'muted' }, 'No experiments yet.')
+      : nodes.map((e) =>
+          h('a', { href: `#/experiments/${e.id}`, class: e.id === currentExperimentId ? 'current' : null, dataset: { experiment: e.id } },
+            h('div', {}, e.name, ' ', e.loop ? badge(e.loop.status) : null),
+            h('div', { class: 'sub' }, `#${e.id} · ${e.iterations.length} iteration${e.iterations.length === 1 ? '' : 's'}`),
+          ),
+        ),
+  );
+  return nodes;
+}
+
+function renderHome(main, experiments) {
+  replace(
+    main,
+    h('h1', {}, 'Experiments'),
+    experiments.length === 0
+      ? h('div', { class: 'empty' }, 'No experiments yet. Create one with ', h('code', {}, 'ste experiment create NAME'), ' or the createExperiment mutation.')
+      : h('p', { class: 'muted' }, 'Pick an experiment on the left to see its iterations, charts and live judgments.'),
+  );
+  return () => {};
+}
+
+async function route() {
+  dispose();
+  dispose = () => {};
+  const main = $('main');
+  const [, kind, id] = location.hash.replace(/^#\/?/, '/').split('/');
+  try {
+    if (kind === 'experiments' && id) {
+      currentExperimentId = id;
+      dispose = await renderExperiment(main, id);
+    } else if (kind === 'iterations' && id) {
+      dispose = await renderIteration(main, id, (experimentId) => {
+        currentExperimentId = experimentId;
+      });
+    } else {
+      currentExperimentId = null;
+      dispose = renderHome(main, await loadExperiments());
+    }
+    await loadExperiments();
+  } catch (error) {
+    if (error instanceof AuthError) replace(main, h('p', { class: 'muted' }, 'Waiting for an API token…'));
+    else replace(main, h('p', { class: 'error' }, `Could not load this page: ${error.message}`));
+  }
+}
+
+async function start() {
+  try {
+    await loadServer();
+  } catch (error) {
+    if (!(error instanceof AuthError)) $('server').textContent = `server unreachable: ${error.message}`;
+  }
+  await route();
+}
+
+live.onStatus((status) => {
+  const el = $('live-status');
+  el.className = `live-status ${status}`;
+  el.textContent = { live: 'live', connecting: 'connecting', reconnecting: 'reconnecting', idle: 'idle' }[status];
+});
+setupToken();
+window.addEventListener('hashchange', () => void route());
+// A view saw something change (a new iteration, a loop that ended): refresh the list.
+window.addEventListener('ste:changed', () => void loadExperiments().catch(() => {}));
+void start();

@@ -1,0 +1,148 @@
+// Benchmark evaluations of an experiment's judges: accuracy of M1 (the seed) and of each trained
+// judge M(t+1), overall and per subset with 95% intervals, and the item-by-item diff between two
+// evaluations; an empty-state message until something is evaluated.
+
+import { gql } from './api.js';
+import { lineChart } from './charts.js';
+import { fmt, h, replace } from './dom.js';
+
+const ACC = 'value low high';
+const BRIEF = `id status partial judgeModel createdAt benchmark { id name } overall { accuracy { ${ACC} } }`;
+const LIST = `query ($id: ID!) { experiment(id: $id) { seedEvaluations { ${BRIEF} } iterations { index evaluations { ${BRIEF} } } } }`;
+const DIFF = `query ($a: ID!, $b: ID!) { evaluationDiff(a: $a, b: $b) { fixed broken stillWrong stillRight onlyInA onlyInB accuracyA accuracyB
+  accuracyChange { ${ACC} } items { change item { id subset prompt } a { score chosenFirst chosenSecond } b { score chosenFirst chosenSecond } } } }`;
+/** Aliases per request: the server caps them (GRAPHQL_MAX_ALIASES, 15 by default). */
+const ALIASES_PER_REQUEST = 10;
+const DIFF_ROWS = 100;
+const ACTIVE = new Set(['QUEUED', 'RUNNING', 'PAUSED']);
+
+export async function renderEvaluations(el, experiment) {
+  const data = (await gql(LIST, { id: experiment.id })).experiment;
+  // Points per benchmark: M1 is the seed judge, iteration t's evaluations score the M(t+1) it trained.
+  const judges = [{ label: 'M1 (seed)', evaluations: data.seedEvaluations }, ...data.iterations.map((it) => ({ label: `M${it.index + 1}`, evaluations: it.evaluations }))];
+  const benchmarks = new Map();
+  for (const judge of judges) {
+    for (const e of judge.evaluations) if (!benchmarks.has(e.benchmark.id)) benchmarks.set(e.benchmark.id, e.benchmark.name);
+  }
+  if (benchmarks.size === 0) {
+    empty(el, 'No evaluation yet: run the loop with ', h('code', {}, `ste loop ${experiment.id} --iterations 2 --eval llmbar`), ' or call evaluateJudge.');
+    return;
+  }
+  const sections = [];
+  for (const [benchmarkId, name] of benchmarks) {
+    // Lists are newest first: a judge's latest finished evaluation on this benchmark is its point.
+    const points = judges
+      .map((judge) => ({ label: judge.label, evaluation: judge.evaluations.find((e) => e.benchmark.id === benchmarkId && e.status === 'SUCCEEDED') }))
+      .filter((p) => p.evaluation);
+    const running = judges.filter((judge) => judge.evaluations.some((e) => e.benchmark.id === benchmarkId && ACTIVE.has(e.status))).map((judge) => judge.label);
+    sections.push(await benchmarkSection(name, points, running));
+  }
+  replace(el, h('h2', {}, 'Benchmark accuracy'), sections);
+}
+
+function empty(el, ...message) {
+  replace(el, h('h2', {}, 'Benchmark accuracy'), h('div', { class: 'empty', dataset: { chart: 'benchmark-empty' } }, ...message));
+}
+
+async function benchmarkSection(name, points, running) {
+  const subsets = await subsetsOf(points.map((p) => p.evaluation.id));
+  const subsetNames = [...new Set(points.flatMap((p) => (subsets.get(p.evaluation.id) ?? []).map((s) => s.subset)))].sort();
+  const toPoint = (a) => (a ? { y: a.value, lo: a.low, hi: a.high } : null);
+  const series = [
+    { name: 'overall', values: points.map((p) => toPoint(p.evaluation.overall.accuracy)) },
+    ...(subsetNames.length > 1
+      ? subsetNames.map((subset) => ({
+          name: subset,
+          interval: false,
+          values: points.map((p) => toPoint((subsets.get(p.evaluation.id) ?? []).find((s) => s.subset === subset)?.accuracy)),
+        }))
+      : []),
+  ];
+  const chart = points.length > 0
+    ? lineChart({ name: 'benchmark', xLabels: points.map((p) => p.label), series })
+    : h('div', { class: 'empty' }, 'No finished evaluation yet.');
+  chart.dataset.benchmark = name;
+  chart.prepend(h('h3', {}, name, ' ', h('span', { class: 'muted' }, '(accuracy per judge, 95% bootstrap interval; M1 is the seed, iteration t trains M(t+1))')));
+  // The chart and the diff's summary side by side; the diff's items below, full width.
+  const diff = h('div', { class: 'figure diff', dataset: { diff: name } });
+  const items = h('div');
+  if (points.length > 1) renderDiffPicker(diff, items, points);
+  return [
+    h('div', { class: 'charts' }, chart, points.length > 1 ? diff : null),
+    running.length ? h('p', { class: 'muted' }, `Evaluating ${running.join(', ')} on ${name}…`) : null,
+    items,
+  ];
+}
+
+/** Per-subset accuracies of evaluations, a few aliased evaluation(id) fields per request. */
+async function subsetsOf(ids) {
+  const out = new Map();
+  for (let start = 0; start < ids.length; start += ALIASES_PER_REQUEST) {
+    const chunk = ids.slice(start, start + ALIASES_PER_REQUEST);
+    const vars = chunk.map((_, i) => `$e${i}: ID!`).join(', ');
+    const fields = chunk.map((_, i) => `e${i}: evaluation(id: $e${i}) { id subsets { subset accuracy { ${ACC} } } }`).join(' ');
+    const data = await gql(`query (${vars}) { ${fields} }`, Object.fromEntries(chunk.map((id, i) => [`e${i}`, id])));
+    for (const value of Object.values(data)) if (value) out.set(value.id, value.subsets);
+  }
+  return out;
+}
+
+function renderDiffPicker(el, itemsEl, points) {
+  const select = (selected) =>
+    h('select', {}, points.map((p, i) => h('option', { value: p.evaluation.id, selected: i === selected }, `${p.label} · evaluation ${p.evaluation.id}`)));
+  const a = select(0);
+  const b = select(points.length - 1);
+  const out = h('div');
+  const show = async () => {
+    replace(itemsEl);
+    if (a.value === b.value) return replace(out, h('p', { class: 'muted' }, 'Pick two different evaluations.'));
+    replace(out, h('p', { class: 'muted' }, 'Comparing…'));
+    try {
+      const view = diffView((await gql(DIFF, { a: a.value, b: b.value })).evaluationDiff);
+      replace(out, view.summary);
+      replace(itemsEl, view.items);
+    } catch (error) {
+      replace(out, h('p', { class: 'error' }, error.message));
+    }
+  };
+  a.addEventListener('change', show);
+  b.addEventListener('change', show);
+  replace(el, h('h3', {}, 'What changed between two judges, item by item'), h('p', {}, a, ' → ', b), out);
+  void show();
+}
+
+function diffView(d) {
+  const change = d.accuracyChange;
+  const pp = (v) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
+  const cards = [
+    ['fixed', d.fixed, 'ok'],
+    ['broken', d.broken, 'bad'],
+    ['still wrong', d.stillWrong, 'warn'],
+    ['still right', d.stillRight, ''],
+  ].map(([label, n, cls]) => h('div', { class: 'card', dataset: { change: label } }, h('div', { class: `value ${cls}` }, fmt.count(n)), h('div', { class: 'label' }, label)));
+  const rows = d.items.slice(0, DIFF_ROWS).map((row) =>
+    h('tr', {},
+      h('td', { class: row.change === 'FIXED' ? 'up' : row.change === 'BROKEN' ? 'down' : '' }, row.change.toLowerCase().replace('_', ' ')),
+      h('td', {}, row.item.subset),
+      h('td', { class: 'prompt', title: row.item.prompt }, row.item.prompt.slice(0, 90)),
+      h('td', { class: 'mono' }, verdicts(row.a)),
+      h('td', { class: 'mono' }, verdicts(row.b)),
+    ),
+  );
+  const summary = h('div', {},
+    h('div', { class: 'cards' }, cards),
+    h('p', {}, `accuracy ${fmt.share(d.accuracyA)} → ${fmt.share(d.accuracyB)}`,
+      change ? ` (${pp(change.value)} points, 95% interval ${pp(change.low)} to ${pp(change.high)})` : '',
+      d.onlyInA || d.onlyInB ? h('span', { class: 'muted' }, ` · ${d.onlyInA + d.onlyInB} items judged by only one of them are left out`) : null),
+  );
+  const items = rows.length
+    ? h('details', { class: 'diff-items' },
+      h('summary', {}, `The ${fmt.count(d.items.length)} items not right in both${d.items.length > DIFF_ROWS ? ` (first ${DIFF_ROWS} shown)` : ''}`),
+      h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, ['change', 'subset', 'prompt', 'verdicts a (first/second)', 'verdicts b'].map((t) => h('th', {}, t)))), h('tbody', {}, rows))))
+    : null;
+  return { summary, items };
+}
+
+function verdicts(outcome) {
+  return `${outcome.chosenFirst ?? '–'} / ${outcome.chosenSecond ?? '–'}`;
+}

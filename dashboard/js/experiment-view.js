@@ -1,0 +1,169 @@
+// One experiment: its configuration, live stage progress, the iterations with their counts, and
+// charts of how the judge changes from iteration to iteration.
+
+import { gql } from './api.js';
+import { barChart, lineChart } from './charts.js';
+import { badge, fmt, h, replace } from './dom.js';
+import { renderEvaluations } from './evaluations-view.js';
+import { renderStages } from './iteration-view.js';
+import { live } from './ws.js';
+
+const STAGE_FIELDS = 'id kind status total done failed iterationId error';
+const QUERY = `query ($id: ID!) { experiment(id: $id) { id name createdAt instructionCount
+  config { judgeModel generatorModel samplesPerOrder seed temperature }
+  loop { status targetIteration error }
+  stages { ${STAGE_FIELDS} }
+  iterations { id index status judgeModel trainedModel error
+    stats { judgments correct incorrect unparseable ties selected selectedAWins selectedBWins promptTokens completionTokens } } } }`;
+const ACTIVE = new Set(['QUEUED', 'RUNNING', 'PAUSED']);
+
+export async function renderExperiment(main, id) {
+  const first = (await gql(QUERY, { id })).experiment;
+  if (!first) {
+    replace(main, h('p', { class: 'error' }, `Experiment ${id} not found.`));
+    return () => {};
+  }
+  const els = {
+    head: h('div'),
+    stages: h('div'),
+    iterations: h('div'),
+    charts: h('div', { class: 'charts' }),
+    evaluations: h('div'),
+  };
+  // Benchmark accuracy first: it is what the loop is for.
+  replace(main, els.head, els.stages, els.evaluations, h('h2', {}, 'How the judge changes on its own training data'), els.charts, h('h2', {}, 'Iterations'), els.iterations);
+
+  let experiment = first;
+  const stages = new Map(first.stages.map((s) => [s.id, s]));
+  const paintStages = () => {
+    const active = [...stages.values()].filter((s) => ACTIVE.has(s.status)).sort((a, b) => Number(a.id) - Number(b.id));
+    if (active.length === 0) replace(els.stages);
+    else replace(els.stages, h('h2', {}, 'In progress'), renderStages(h('div', { class: 'stages' }), active));
+  };
+  const paint = () => {
+    renderHead(els.head, experiment);
+    paintStages();
+    renderIterations(els.iterations, experiment.iterations);
+    renderCharts(els.charts, experiment.iterations);
+  };
+  paint();
+  // Evaluations are drawn again only when one more has finished (not on every progress update).
+  const finishedEvaluations = () => [...stages.values()].filter((s) => s.kind === 'EVALUATE' && !ACTIVE.has(s.status)).length;
+  let evaluationsShown = finishedEvaluations();
+  await renderEvaluations(els.evaluations, experiment);
+
+  let timer = null;
+  const reload = () => {
+    timer ??= setTimeout(async () => {
+      timer = null;
+      const fresh = (await gql(QUERY, { id }).catch(() => null))?.experiment;
+      if (!fresh) return;
+      experiment = fresh;
+      window.dispatchEvent(new CustomEvent('ste:changed'));
+      for (const s of fresh.stages) stages.set(s.id, s);
+      paint();
+      if (finishedEvaluations() !== evaluationsShown) {
+        evaluationsShown = finishedEvaluations();
+        await renderEvaluations(els.evaluations, experiment).catch(() => {});
+      }
+    }, 1000);
+  };
+  const stop = live.subscribe(`subscription ($id: ID!) { stageUpdated(experimentId: $id) { ${STAGE_FIELDS} } }`, () => ({ id }), {
+    next: ({ stageUpdated: s }) => {
+      stages.set(s.id, s);
+      paintStages();
+      reload();
+    },
+  });
+  return () => {
+    clearTimeout(timer);
+    stop();
+  };
+}
+
+function renderHead(el, e) {
+  const c = e.config;
+  replace(
+    el,
+    h('h1', {}, e.name, ' ', h('span', { class: 'muted' }, `#${e.id}`)),
+    h('p', { class: 'muted' },
+      `${fmt.count(e.instructionCount)} instructions · judge ${c.judgeModel} · generator ${c.generatorModel} · ${c.samplesPerOrder} samples per order · temperature ${c.temperature} · seed ${c.seed}`),
+    e.loop
+      ? h('p', {}, 'Loop ', badge(e.loop.status), ` to iteration ${e.loop.targetIteration}`, e.loop.error ? h('span', { class: 'error' }, ` ${e.loop.error}`) : null)
+      : h('p', { class: 'muted' }, 'No loop started: ', h('code', {}, `ste loop ${e.id} --iterations 2`)),
+  );
+}
+
+function renderIterations(el, iterations) {
+  if (iterations.length === 0) return replace(el, h('div', { class: 'empty' }, 'No iteration yet.'));
+  const head = ['t', 'status', 'judge → trained', 'judgments', 'correct', 'unparseable', 'selected (A / B)', 'tokens in / out'];
+  replace(
+    el,
+    h('div', { class: 'scroll' }, h('table', { dataset: { iterations: '' } },
+      h('thead', {}, h('tr', {}, head.map((label, i) => h('th', { class: i >= 3 ? 'num' : null }, label)))),
+      h('tbody', {}, iterations.map((it) => {
+        const s = it.stats;
+        return h('tr', {},
+          h('td', {}, h('a', { href: `#/iterations/${it.id}`, dataset: { iteration: it.index } }, `${it.index}`)),
+          h('td', {}, badge(it.status)),
+          h('td', { class: 'mono models' }, it.judgeModel, it.trainedModel ? ` → ${it.trainedModel}` : ''),
+          h('td', { class: 'num' }, fmt.count(s.judgments)),
+          h('td', { class: 'num' }, fmt.pct(s.correct, s.judgments)),
+          h('td', { class: 'num' }, fmt.pct(s.unparseable, s.judgments)),
+          h('td', { class: 'num' }, `${fmt.count(s.selected)} (${fmt.count(s.selectedAWins)} / ${fmt.count(s.selectedBWins)})`),
+          h('td', { class: 'num' }, `${fmt.compact(s.promptTokens)} / ${fmt.compact(s.completionTokens)}`),
+        );
+      })),
+    )),
+  );
+}
+
+/** Wilson score interval (95%) of a proportion: a fair band even for small counts. */
+export function wilson(successes, n, z = 1.96) {
+  if (n === 0) return null;
+  const p = successes / n;
+  const d = 1 + (z * z) / n;
+  const center = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return { y: p, lo: Math.max(0, center - half), hi: Math.min(1, center + half) };
+}
+
+function renderCharts(el, iterations) {
+  const done = iterations.filter((it) => it.stats.judgments > 0);
+  if (done.length === 0) return replace(el, h('div', { class: 'empty' }, 'Charts appear once the first iteration has judgments.'));
+  // Iteration t is judged by M_t: the x axis names the judge, as the benchmark chart does.
+  const labels = done.map((it) => `M${it.index}`);
+  const figure = (title, note, chart) => {
+    chart.prepend(h('h3', {}, title, ' ', h('span', { class: 'muted' }, note)));
+    return chart;
+  };
+  replace(
+    el,
+    figure('Accuracy on the synthetic pairs', '(judgments naming y_w, by the judge M_t of iteration t; 95% interval)', lineChart({
+      name: 'train-accuracy',
+      xLabels: labels,
+      series: [{ name: 'correct judgments', values: done.map((it) => wilson(it.stats.correct, it.stats.judgments)) }],
+    })),
+    figure('A/B balance of the kept judgments', '(verdict A vs B among those selected for training)', barChart({
+      name: 'ab-balance',
+      xLabels: labels,
+      stacked: true,
+      series: [
+        { name: 'A wins', values: done.map((it) => it.stats.selectedAWins) },
+        { name: 'B wins', values: done.map((it) => it.stats.selectedBWins) },
+      ],
+    })),
+    figure('Unparseable verdicts', '(share of judgments)', barChart({
+      name: 'unparseable',
+      xLabels: labels,
+      yMax: shareScale(Math.max(...done.map((it) => it.stats.unparseable / it.stats.judgments))),
+      format: (v) => `${(100 * v).toFixed(1)}%`,
+      series: [{ name: 'unparseable share', values: done.map((it) => it.stats.unparseable / it.stats.judgments) }],
+    })),
+  );
+}
+
+/** A round top for a share axis, so that its four ticks read well (1%, 2%, ... or 25%, 50%, ...). */
+function shareScale(max) {
+  return [0.04, 0.08, 0.2, 0.4].find((top) => max <= top) ?? 1;
+}

@@ -1,0 +1,152 @@
+// One iteration, live: stage progress bars (stageUpdated), counts (Iteration.stats, refreshed as
+// work lands) and a feed of judgments (judgmentAdded). The feed starts with the latest few, then
+// follows; after a dropped connection it resubscribes with afterSeq = the last seq shown, so no
+// judgment is lost or shown twice.
+
+import { gql } from './api.js';
+import { badge, fmt, h, progressBar, replace } from './dom.js';
+import { live } from './ws.js';
+
+const STAGE_FIELDS = 'id kind status total done failed iterationId error';
+const STATS = 'judgments correct incorrect unparseable ties selected selectedAWins selectedBWins promptTokens completionTokens';
+const FEED_MAX = 200;
+const FEED_START = 30;
+
+const QUERY = `query ($id: ID!) { iteration(id: $id) { id index status error judgeModel trainedModel
+  experiment { id name } stages { ${STAGE_FIELDS} } stats { ${STATS} } } }`;
+
+const JUDGMENTS = `subscription ($id: ID!, $after: Int) { judgmentAdded(iterationId: $id, afterSeq: $after) {
+  seq order sample verdict correct selected reasoning model pair { id } } }`;
+
+export async function renderIteration(main, id, onExperiment) {
+  const data = await gql(QUERY, { id });
+  const it = data.iteration;
+  if (!it) {
+    replace(main, h('p', { class: 'error' }, `Iteration ${id} not found.`));
+    return () => {};
+  }
+  onExperiment(it.experiment.id);
+  const stages = new Map(it.stages.map((s) => [s.id, s]));
+  const els = {
+    status: h('span'),
+    cards: h('div', { class: 'cards' }),
+    stages: h('div', { class: 'stages', dataset: { stages: '' } }),
+    feed: h('div', { class: 'feed', dataset: { feed: '' } }),
+    feedNote: h('span', { class: 'muted' }),
+  };
+  replace(
+    main,
+    h('p', { class: 'muted' }, h('a', { href: `#/experiments/${it.experiment.id}` }, `← ${it.experiment.name}`)),
+    h('h1', {}, `Iteration ${it.index} `, els.status),
+    h('p', { class: 'muted' }, `judge ${it.judgeModel}`, it.trainedModel ? ` → trained ${it.trainedModel}` : ''),
+    els.cards,
+    h('h2', {}, 'Stages'),
+    els.stages,
+    h('h2', {}, 'Judgments ', els.feedNote),
+    els.feed,
+  );
+
+  const paint = (iteration) => {
+    replace(els.status, badge(iteration.status), iteration.error ? h('span', { class: 'error' }, ` ${iteration.error}`) : null);
+    renderCards(els.cards, iteration.stats);
+    renderStages(els.stages, [...stages.values()].sort((a, b) => Number(a.id) - Number(b.id)));
+  };
+  paint(it);
+
+  // Counts come from the server (exact); refreshed at most once a second while work lands.
+  let refreshTimer = null;
+  const refresh = () => {
+    refreshTimer ??= setTimeout(async () => {
+      refreshTimer = null;
+      const fresh = (await gql(QUERY, { id }).catch(() => null))?.iteration;
+      if (!fresh) return;
+      for (const s of fresh.stages) stages.set(s.id, s);
+      paint(fresh);
+    }, 1000);
+  };
+
+  const stopStages = live.subscribe(`subscription ($id: ID!) { stageUpdated(experimentId: $id) { ${STAGE_FIELDS} } }`, () => ({ id: it.experiment.id }), {
+    next: ({ stageUpdated: s }) => {
+      if (s.iterationId !== it.id) return;
+      stages.set(s.id, s);
+      renderStages(els.stages, [...stages.values()].sort((a, b) => Number(a.id) - Number(b.id)));
+      refresh();
+    },
+  });
+
+  let lastSeq = Math.max(0, it.stats.judgments - FEED_START);
+  els.feedNote.textContent = it.stats.judgments > FEED_START ? `(latest first; ${fmt.count(lastSeq)} earlier ones not shown)` : '(latest first)';
+  const stopJudgments = live.subscribe(JUDGMENTS, () => ({ id: it.id, after: lastSeq }), {
+    next: ({ judgmentAdded: j }) => {
+      if (j.seq <= lastSeq) return;
+      lastSeq = j.seq;
+      els.feed.prepend(judgmentRow(j));
+      while (els.feed.childElementCount > FEED_MAX) els.feed.lastElementChild.remove();
+      refresh();
+    },
+    error: (message) => {
+      els.feedNote.textContent = `(stopped: ${message})`;
+    },
+  });
+  if (it.stats.judgments === 0) els.feed.append(h('div', { class: 'row muted', dataset: { placeholder: '' } }, 'No judgments yet: they appear here as they are stored.'));
+
+  return () => {
+    clearTimeout(refreshTimer);
+    stopStages();
+    stopJudgments();
+  };
+}
+
+function renderCards(el, stats) {
+  const card = (label, value, title) => h('div', { class: 'card', title }, h('div', { class: 'value' }, value), h('div', { class: 'label' }, label));
+  replace(
+    el,
+    card('judgments', fmt.count(stats.judgments)),
+    card('correct', fmt.pct(stats.correct, stats.judgments), `${fmt.count(stats.correct)} name y_w`),
+    card('unparseable', fmt.pct(stats.unparseable, stats.judgments), `${fmt.count(stats.unparseable)} without a readable verdict`),
+    card('ties', fmt.count(stats.ties)),
+    card('selected', fmt.count(stats.selected), 'kept for training'),
+    card('A / B wins kept', `${fmt.count(stats.selectedAWins)} / ${fmt.count(stats.selectedBWins)}`),
+    card('tokens in / out', `${fmt.compact(stats.promptTokens)} / ${fmt.compact(stats.completionTokens)}`),
+  );
+}
+
+/** Stage rows (kind, status, bar, counts) into `el`; returns `el`. */
+export function renderStages(el, stages) {
+  if (stages.length === 0) return replace(el, h('span', { class: 'muted' }, 'No stage yet.'));
+  return replace(
+    el,
+    stages.map((s) => [
+      h('span', { class: 'mono' }, s.kind),
+      badge(s.status),
+      progressBar(s.done, s.total, s.status),
+      h('span', { class: 'mono muted', dataset: { stage: s.kind } }, `${fmt.count(s.done)}/${fmt.count(s.total)}${s.failed ? ` · ${s.failed} failed` : ''}`),
+    ]),
+  );
+}
+
+function judgmentRow(j) {
+  const outcome = j.verdict === 'UNPARSEABLE' ? h('span', { class: 'warn' }, 'unparseable') : j.correct ? h('span', { class: 'ok' }, '✓ correct') : h('span', { class: 'bad' }, '✗ incorrect');
+  const row = h(
+    'div',
+    { class: 'row fresh', dataset: { seq: j.seq, verdict: j.verdict }, title: 'Show the reasoning', tabindex: 0 },
+    h('span', { class: 'mono' }, `#${j.seq}`),
+    h('span', {}, `pair ${j.pair.id}`),
+    h('span', { class: 'muted' }, j.order === 'CHOSEN_FIRST' ? 'y_w first' : 'y_w second'),
+    h('span', { class: 'muted' }, `sample ${j.sample}`),
+    h('span', { class: 'verdict' }, j.verdict),
+    outcome,
+    h('span', { class: 'preview' }, j.reasoning.slice(0, 200)),
+  );
+  const toggle = () => {
+    const open = row.querySelector('.reasoning');
+    if (open) open.remove();
+    else row.append(h('pre', { class: 'reasoning', onclick: (e) => e.stopPropagation() }, j.reasoning));
+  };
+  row.addEventListener('click', toggle);
+  row.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') toggle();
+  });
+  document.querySelector('[data-placeholder]')?.remove();
+  return row;
+}

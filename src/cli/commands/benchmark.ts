@@ -1,0 +1,100 @@
+/**
+ * `ste import benchmark FILE --format F --name N` (one importBenchmark call: the server stores a
+ * benchmark all-or-nothing) and `ste import benchmark --bundled llmbar|llmeval2`.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
+import { GraphqlRequestError } from '../client.js';
+import type { CommandContext } from '../context.js';
+import { CliError, UsageError } from '../errors.js';
+import { count } from '../progress.js';
+import type { Runner } from './runner.js';
+
+/** The server's limit on one import (its MAX_IMPORT_BYTES). */
+const MAX_BYTES = 16 * 1024 * 1024;
+const MAX_SHOWN = 20;
+
+type Flags = { name?: string; format?: string; subset?: string; mapping?: Record<string, string>; bundled?: string };
+type Result = {
+  benchmark: { id: string; name: string; size: number; subsets: { name: string; size: number }[] };
+  created: boolean;
+  skipped: { file: string | null; position: number; reason: string }[];
+  excludedInstructions: number;
+};
+const RESULT = 'benchmark { id name size subsets { name size } } created skipped { file position reason } excludedInstructions';
+
+export function registerImportBenchmark(importCommand: Command, run: Runner): void {
+  importCommand
+    .command('benchmark')
+    .description('import a labeled pairwise benchmark (held out: never trained on) from a file, or a bundled one')
+    .argument('[file]', 'the benchmark file (omit with --bundled)')
+    .option('--name <name>', 'a unique name for it')
+    .addOption(new Option('--format <format>', 'file format').choices(['rewardbench', 'llmbar', 'pairwise']))
+    .option('--subset <name>', 'subset of every row (llmbar, required) or of rows without one')
+    .option('--mapping <fields>', 'pairwise field names, e.g. prompt=question,chosen=good,rejected=bad[,subset=...,id=...]', mapping)
+    .addOption(new Option('--bundled <name>', 'import a benchmark shipped with the service instead of a file').choices(['llmbar', 'llmeval2']))
+    .action(run(async (ctx: CommandContext, file: string | undefined, flags: Flags) => {
+      const result = flags.bundled ? await importBundled(ctx, file, flags.bundled) : await importFile(ctx, file, flags);
+      const b = result.benchmark;
+      const subsets = b.subsets.map((s) => `${s.name} ${count(s.size)}`).join(', ');
+      const lines = [
+        `${result.created ? 'imported' : 'already imported:'} benchmark ${b.id} "${b.name}": ${count(b.size)} items in ${b.subsets.length} subset${b.subsets.length === 1 ? '' : 's'} (${subsets})`,
+      ];
+      if (result.skipped.length > 0) lines.push(`${result.skipped.length} known bad row(s) skipped`);
+      const excluded = result.excludedInstructions;
+      if (excluded > 0) lines.push(`${count(excluded)} instruction${excluded === 1 ? '' : 's'} now kept out of training (the benchmark contains ${excluded === 1 ? 'it' : 'them'})`);
+      ctx.result(lines, result);
+    }));
+}
+
+function mapping(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of raw.split(',')) {
+    const [key, value] = part.split('=').map((s) => s.trim());
+    if (!key || !value || !['prompt', 'chosen', 'rejected', 'subset', 'id'].includes(key)) {
+      throw new InvalidArgumentError('must be key=field pairs for prompt, chosen, rejected (and optionally subset, id), separated by commas');
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+async function importBundled(ctx: CommandContext, file: string | undefined, name: string): Promise<Result> {
+  if (file) throw new UsageError('give either a file or --bundled, not both');
+  const data = await ctx.api.request<{ importBundledBenchmark: Result }>(`mutation ($name: String!) { importBundledBenchmark(name: $name) { ${RESULT} } }`, { name });
+  return data.importBundledBenchmark;
+}
+
+async function importFile(ctx: CommandContext, file: string | undefined, flags: Flags): Promise<Result> {
+  if (!file) throw new UsageError('name the benchmark file, or use --bundled llmbar|llmeval2');
+  if (!flags.name || !flags.format) throw new UsageError('a benchmark file needs --name and --format (rewardbench, llmbar or pairwise)');
+  if (flags.format === 'pairwise' && !flags.mapping) throw new UsageError('--format pairwise needs --mapping prompt=...,chosen=...,rejected=...');
+  let content: string;
+  try {
+    if ((await stat(file)).size > MAX_BYTES) throw new CliError(`${file} is larger than 16 MB: split the benchmark into several (one per subset, for example)`);
+    content = await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CliError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  try {
+    const data = await ctx.api.request<{ importBenchmark: Result }>(
+      `mutation ($name: String!, $content: String!, $format: BenchmarkFormat!, $subset: String, $mapping: BenchmarkMappingInput) {
+        importBenchmark(name: $name, content: $content, format: $format, subset: $subset, mapping: $mapping) { ${RESULT} } }`,
+      { name: flags.name, content, format: flags.format.toUpperCase(), subset: flags.subset ?? null, mapping: flags.mapping ?? null },
+    );
+    return data.importBenchmark;
+  } catch (error) {
+    const rejected = error instanceof GraphqlRequestError ? error.errors[0]?.extensions?.rejected : undefined;
+    if (!Array.isArray(rejected)) throw error;
+    // Positions are lines of a JSONL file, items of a JSON array.
+    const unit = /^\s*\[/.test(content.replace(/^\uFEFF/, '')) ? 'item' : 'line';
+    const rows = rejected as { position: number; reason: string }[];
+    const details = rows.slice(0, MAX_SHOWN).map((r) => `  ${r.position === 0 ? 'file' : `${unit} ${r.position}`}: ${r.reason}`);
+    if (rows.length > MAX_SHOWN) details.push(`  ... and ${rows.length - MAX_SHOWN} more`);
+    const which = rows.length === 1 ? `${unit} ${rows[0]!.position}` : `${rows.length} ${unit}s`;
+    throw new CliError(`${file}: ${which} rejected; nothing was stored`, 1, { details });
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * `ste eval BENCHMARK --iteration ID | --experiment ID | --model NAME`: starts evaluateJudge and
+ * follows it (evaluationUpdated, with a poll as a safety net) until it ends, then prints accuracy
+ * overall and per subset with 95% intervals. Exit 0 when it SUCCEEDED, 1 otherwise.
+ */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { NetworkError } from '../client.js';
+import type { CommandContext } from '../context.js';
+import { CliError, UsageError } from '../errors.js';
+import { follow } from '../live.js';
+import { list, wholeNumber } from '../options.js';
+import { bar, count } from '../progress.js';
+import { accuracyText, EVALUATION_DONE, EVALUATION_FIELDS, evaluationLines } from '../evaluation-view.js';
+import type { EvaluationResult } from '../evaluation-view.js';
+import type { Runner } from './runner.js';
+
+type Flags = { iteration?: string; experiment?: string; model?: string; order?: string; samples?: number; seed?: number; subsets?: string[]; pollMs: number };
+
+export function registerEval(program: Command, run: Runner): void {
+  program
+    .command('eval')
+    .description('score a judge on a benchmark and wait for the result (accuracy overall and per subset, with 95% intervals)')
+    .argument('<benchmark>', 'benchmark name or id (ste import benchmark adds one)')
+    .option('--iteration <id>', 'the judge this iteration trained')
+    .option('--experiment <id>', "the experiment's seed judge")
+    .option('--model <name>', 'any model of the endpoint, outside any experiment')
+    .addOption(new Option('--order <order>', 'order(s) each pair is shown in (default BOTH)').choices(['BOTH', 'RANDOM_SEEDED', 'AS_GIVEN']))
+    .option('--samples <k>', 'samples per item and order, majority vote above 1 (default 1)', wholeNumber(1, 64))
+    .option('--seed <n>', 'seed of the random order, sampling and intervals (default 1)', wholeNumber(-2147483648, 2147483647))
+    .option('--subsets <list>', 'only these subsets, comma-separated', list)
+    .option('--poll-ms <ms>', 'milliseconds between status checks', wholeNumber(50, 60_000), 2000)
+    .action(run(async (ctx: CommandContext, benchmark: string, flags: Flags) => {
+      const judges = [flags.iteration, flags.experiment, flags.model].filter((j) => j !== undefined);
+      if (judges.length !== 1) throw new UsageError('name exactly one judge: --iteration ID, --experiment ID (its seed judge) or --model NAME');
+      const benchmarkId = await resolveBenchmark(ctx, benchmark);
+      const options = { order: flags.order, samples: flags.samples, seed: flags.seed, subsets: flags.subsets };
+      const started = await ctx.api.request<{ evaluateJudge: { id: string } }>(
+        `mutation ($b: ID!, $i: ID, $e: ID, $m: String, $o: EvaluateOptionsInput) {
+          evaluateJudge(benchmarkId: $b, iterationId: $i, experimentId: $e, model: $m, options: $o) { id } }`,
+        { b: benchmarkId, i: flags.iteration ?? null, e: flags.experiment ?? null, m: flags.model ?? null, o: options },
+      );
+      const evaluation = await followEvaluation(ctx, started.evaluateJudge.id, flags.pollMs);
+      ctx.result(evaluationLines(evaluation), evaluation);
+      if (evaluation.status !== 'SUCCEEDED') throw new CliError(`evaluation ${evaluation.id} ${evaluation.status}${evaluation.error ? `: ${evaluation.error}` : ''}`);
+    }));
+}
+
+/** A benchmark's id from its name or id; fails with the names there are. */
+export async function resolveBenchmark(ctx: CommandContext, ref: string): Promise<string> {
+  const { benchmarks } = await ctx.api.request<{ benchmarks: { id: string; name: string }[] }>('{ benchmarks { id name } }');
+  const found = benchmarks.find((b) => b.name === ref) ?? benchmarks.find((b) => b.id === ref);
+  if (found) return found.id;
+  const known = benchmarks.length > 0 ? `known: ${benchmarks.map((b) => b.name).join(', ')}` : 'there is none yet';
+  throw new CliError(`no benchmark named "${ref}" (${known}): add one with ste import benchmark`);
+}
+
+type Progress = { status: string; partial: boolean; stage: { done: number; total: number } | null; overall: { accuracy: { value: number; low: number; high: number } | null } };
+/** How long the server may stay unreachable while an evaluation is followed. */
+const LOST_AFTER_MS = 60_000;
+const PROGRESS = 'status partial stage { done total } overall { accuracy { value low high } }';
+
+/** Progress on stderr until the evaluation ends; returns its final results. */
+export async function followEvaluation(ctx: CommandContext, evaluationId: string, pollMs: number): Promise<EvaluationResult> {
+  const board = ctx.board();
+  let finished = false;
+  let wake: () => void = () => {};
+  let fatal: CliError | null = null;
+  let lostSince: number | null = null;
+  const show = (p: Progress) => {
+    const done = p.stage?.done ?? 0;
+    const total = p.stage?.total ?? 0;
+    board.update([`evaluation ${evaluationId} ${p.status} ${bar(done, total)} ${count(done)}/${count(total)} · accuracy so far ${accuracyText(p.overall.accuracy)}`]);
+    if (EVALUATION_DONE.has(p.status) && !p.partial) {
+      finished = true;
+      wake();
+    }
+  };
+  const live = follow<{ evaluationUpdated: Progress }>(ctx.api, {
+    query: `subscription ($id: ID!) { evaluationUpdated(evaluationId: $id) { ${PROGRESS} } }`,
+    variables: () => ({ id: evaluationId }),
+    onData: ({ evaluationUpdated }) => show(evaluationUpdated),
+    onFatal: (error) => {
+      fatal = error;
+      wake();
+    },
+  });
+  try {
+    while (!finished) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (fatal) throw fatal;
+      if (ctx.signal.aborted) throw new CliError(`interrupted: evaluation ${evaluationId} goes on on the server`, 130);
+      if (finished) break;
+      // The stream ends after the final state; the poll covers a state missed while reconnecting.
+      try {
+        show((await ctx.api.request<{ evaluation: Progress }>(`query ($id: ID!) { evaluation(id: $id) { ${PROGRESS} } }`, { id: evaluationId })).evaluation);
+        lostSince = null;
+      } catch (error) {
+        if (!(error instanceof NetworkError)) throw error;
+        lostSince ??= Date.now();
+        if (Date.now() - lostSince > LOST_AFTER_MS) throw error;
+      }
+    }
+  } finally {
+    live.stop();
+    board.close();
+  }
+  const data = await ctx.api.request<{ evaluation: EvaluationResult }>(`query ($id: ID!) { evaluation(id: $id) { ${EVALUATION_FIELDS} } }`, { id: evaluationId });
+  return data.evaluation;
+}

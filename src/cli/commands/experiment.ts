@@ -1,0 +1,141 @@
+/**
+ * `ste experiment create NAME [options]` and `ste experiment list`.
+ */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { table } from '../context.js';
+import { decimal, jsonObject, list, wholeNumber } from '../options.js';
+import type { Runner } from './runner.js';
+
+type CreateFlags = {
+  samples?: number;
+  seed?: number;
+  judgeModel?: string;
+  generatorModel?: string;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  keepCategories?: string[];
+  trainingBackend?: string;
+  trainingMethod?: string;
+  tokenBudget?: number;
+  config?: Record<string, unknown>;
+};
+
+type ExperimentSummary = {
+  id: string;
+  name: string;
+  instructionCount: number;
+  createdAt: string;
+  loop: { status: string; targetIteration: number; error: string | null } | null;
+  config: { judgeModel: string; generatorModel: string; samplesPerOrder: number; seed: number };
+  iterations: { id: string; index: number; status: string; judgeModel: string; trainedModel: string | null }[];
+};
+
+const SUMMARY_FIELDS = `id name instructionCount createdAt loop { status targetIteration error }
+  config { judgeModel generatorModel samplesPerOrder seed }
+  iterations { id index status judgeModel trainedModel }`;
+
+export function registerExperimentCommands(program: Command, run: Runner): void {
+  const experiment = program.command('experiment').description('create and list experiments');
+
+  experiment
+    .command('create')
+    .description('create an experiment; options not given take the server defaults')
+    .argument('<name>', 'a name for people (1 to 200 characters)')
+    .option('--samples <n>', 'judgment samples per pair and order, 1 to 64 (default 8)', wholeNumber(1, 64))
+    .option('--seed <n>', 'seed of every random choice (default 1)', wholeNumber(-2147483648, 2147483647))
+    .option('--judge-model <model>', 'the seed judge M_1')
+    .option('--generator-model <model>', 'the model that writes answers and modified instructions')
+    .option('--temperature <t>', 'judge sampling temperature, 0 to 2 (default 0.7)', decimal(0, 2))
+    .option('--top-p <p>', 'judge nucleus sampling, above 0 and at most 1 (default 0.9)', decimal(Number.MIN_VALUE, 1))
+    .option('--max-tokens <n>', 'maximum tokens of a judgment (default 4096)', wholeNumber(1, 32768))
+    .option('--keep-categories <list>', 'only these categories get pairs, comma-separated (the paper kept reasoning)', list)
+    .addOption(new Option('--training-backend <backend>', 'where fine-tuning happens (default OPENAI)').choices(['OPENAI', 'EXTERNAL']))
+    .addOption(new Option('--training-method <method>', 'fine-tuning objective (default SUPERVISED)').choices(['SUPERVISED', 'DPO']))
+    .option('--token-budget <n>', 'token budget of the whole experiment', decimal(1, Number.MAX_SAFE_INTEGER))
+    .option('--config <json>', 'any other ExperimentConfigInput fields as JSON; the flags above win', jsonObject)
+    .action(run(async (ctx: CommandContext, name: string, flags: CreateFlags) => {
+      const config = configInput(flags);
+      const data = await ctx.api.request<{ createExperiment: ExperimentSummary }>(
+        `mutation ($name: String!, $config: ExperimentConfigInput) { createExperiment(name: $name, config: $config) { ${SUMMARY_FIELDS} } }`,
+        { name, config },
+      );
+      const e = data.createExperiment;
+      ctx.result(
+        [
+          `created experiment ${e.id} "${e.name}": judge ${e.config.judgeModel}, generator ${e.config.generatorModel}, ${e.config.samplesPerOrder} samples per order, seed ${e.config.seed}`,
+          `next: ste import instructions FILE --experiment ${e.id}, then ste loop ${e.id} --iterations 2`,
+        ],
+        e,
+      );
+    }));
+
+  experiment
+    .command('list')
+    .description('list experiments, newest first')
+    .option('--limit <n>', 'at most this many (default 100)', wholeNumber(1, 10_000), 100)
+    .action(run(async (ctx: CommandContext, flags: { limit: number }) => {
+      const experiments = await listExperiments(ctx, flags.limit);
+      const rows = experiments.map((e) => {
+        const last = e.iterations.at(-1);
+        return [
+          e.id,
+          e.name,
+          String(e.instructionCount),
+          last ? `${e.iterations.length} (last: ${last.status})` : '0',
+          e.loop ? `${e.loop.status} to ${e.loop.targetIteration}` : '-',
+          `${e.config.judgeModel} · N=${e.config.samplesPerOrder} · seed ${e.config.seed}`,
+          e.createdAt.slice(0, 16).replace('T', ' '),
+        ];
+      });
+      const human = rows.length === 0
+        ? 'no experiments yet: ste experiment create NAME'
+        : table([['ID', 'NAME', 'INSTRUCTIONS', 'ITERATIONS', 'LOOP', 'JUDGE', 'CREATED (UTC)'], ...rows]);
+      ctx.result(human, experiments);
+    }));
+}
+
+const PAGE = 25;
+
+async function listExperiments(ctx: CommandContext, limit: number): Promise<ExperimentSummary[]> {
+  type Page = { experiments: { edges: { node: ExperimentSummary }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+  const out: ExperimentSummary[] = [];
+  let after: string | null = null;
+  while (out.length < limit) {
+    // A literal page size: the server prices a variable `first` at its largest page.
+    const page: Page = await ctx.api.request<Page>(
+      `query ($after: String) { experiments(first: ${PAGE}, after: $after) { edges { node { ${SUMMARY_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    );
+    out.push(...page.experiments.edges.map((e) => e.node).slice(0, limit - out.length));
+    if (!page.experiments.pageInfo.hasNextPage) break;
+    after = page.experiments.pageInfo.endCursor;
+  }
+  return out;
+}
+
+/** ExperimentConfigInput from the flags, over the fields of --config. */
+export function configInput(flags: CreateFlags): Record<string, unknown> {
+  const config: Record<string, unknown> = { ...flags.config };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) config[key] = value;
+  };
+  set('samplesPerOrder', flags.samples);
+  set('seed', flags.seed);
+  set('judgeModel', flags.judgeModel);
+  set('generatorModel', flags.generatorModel);
+  set('temperature', flags.temperature);
+  set('topP', flags.topP);
+  set('maxTokens', flags.maxTokens);
+  set('keepCategories', flags.keepCategories);
+  set('tokenBudget', flags.tokenBudget);
+  if (flags.trainingBackend || flags.trainingMethod) {
+    const training = { ...(config.training as Record<string, unknown> | undefined) };
+    if (flags.trainingBackend) training.backend = flags.trainingBackend;
+    if (flags.trainingMethod) training.method = flags.trainingMethod;
+    config.training = training;
+  }
+  return config;
+}

@@ -1,0 +1,108 @@
+/**
+ * `ste loop EXPERIMENT --iterations K`: starts runLoop, then follows it (stages, judgments of the
+ * current iteration, a summary line per finished iteration) until the loop ends. With --eval, the
+ * server evaluates the seed and each trained judge (runLoop's evaluateOn) and the accuracy trend is
+ * printed. Exit 0 when the loop SUCCEEDED, 1 when it failed or was cancelled.
+ */
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { CliError } from '../errors.js';
+import { TREND_FIELDS, trendLines } from '../evaluation-view.js';
+import type { TrendEvaluation } from '../evaluation-view.js';
+import { list, wholeNumber } from '../options.js';
+import { isActive, ITERATION_FIELDS, ITERATION_STATS, iterationLine, STAGE_FIELDS } from '../watch-view.js';
+import type { IterationResult, IterationView, StageView } from '../watch-view.js';
+import { Watcher } from '../watcher.js';
+import { resolveBenchmark } from './evaluate.js';
+import type { Runner } from './runner.js';
+
+type Flags = { iterations: number; tail: number; pollMs: number; eval?: string[] };
+type LoopState = { status: string; targetIteration: number; error: string | null };
+type ExperimentView = { id: string; name: string; loop: LoopState | null; stages: StageView[]; iterations: (IterationView & { error: string | null })[] };
+
+export function registerLoop(program: Command, run: Runner): void {
+  program
+    .command('loop')
+    .description('run whole iterations unattended (pairs, judging, selection, training) and follow them until the loop ends')
+    .argument('<experiment>', 'experiment id')
+    .requiredOption('--iterations <k>', 'iterations to run after the last finished one', wholeNumber(1, 50))
+    .option('--eval <benchmarks>', 'evaluate the seed judge and each trained judge on these benchmarks (names or ids, comma-separated)', list)
+    .option('--tail <n>', 'latest judgments shown', wholeNumber(0, 50), 5)
+    .option('--poll-ms <ms>', 'milliseconds between status checks', wholeNumber(50, 60_000), 1000)
+    .action(run(async (ctx: CommandContext, experimentId: string, flags: Flags) => {
+      const evaluateOn = flags.eval ? await Promise.all(flags.eval.map((ref) => resolveBenchmark(ctx, ref))) : undefined;
+      const { experiment, iterations } = await runAndFollow(ctx, experimentId, flags, evaluateOn);
+      const loop = experiment.loop!;
+      const lines = [...iterations.map(iterationLine), `loop ${loop.status} (to iteration ${loop.targetIteration})${loop.error ? `: ${loop.error}` : ''}`];
+      const evaluations = evaluateOn ? await evaluationTrend(ctx, experimentId) : null;
+      if (evaluations) lines.push(...trendLines(evaluations.seedEvaluations, evaluations.iterations));
+      ctx.result(lines, { experiment: { id: experiment.id, name: experiment.name }, loop, iterations, evaluations });
+      if (loop.status !== 'SUCCEEDED') throw new CliError(`loop ${loop.status}${loop.error ? `: ${loop.error}` : ''}`);
+    }));
+}
+
+async function evaluationTrend(ctx: CommandContext, experimentId: string) {
+  type Trend = { seedEvaluations: TrendEvaluation[]; iterations: { index: number; evaluations: TrendEvaluation[] }[] };
+  const data = await ctx.api.request<{ experiment: Trend }>(
+    `query ($id: ID!) { experiment(id: $id) { seedEvaluations { ${TREND_FIELDS} } iterations { index evaluations { ${TREND_FIELDS} } } } }`,
+    { id: experimentId },
+  );
+  return data.experiment;
+}
+
+async function runAndFollow(ctx: CommandContext, experimentId: string, flags: Flags, evaluateOn: string[] | undefined) {
+  const started = await ctx.api.request<{ runLoop: { id: string; name: string; loop: LoopState } }>(
+    'mutation ($id: ID!, $n: Int!, $on: [ID!]) { runLoop(experimentId: $id, iterations: $n, evaluateOn: $on) { id name loop { status targetIteration error } } }',
+    { id: experimentId, n: flags.iterations, on: evaluateOn ?? null },
+  );
+  const { loop: startLoop, name } = started.runLoop;
+  // Iterations up to this index were finished before: the loop makes the ones after it.
+  const finishedBefore = startLoop.targetIteration - flags.iterations;
+  const seenActive = new Set<string>();
+  const watcher: Watcher = new Watcher(ctx.api, experimentId, { board: ctx.board(), tail: flags.tail, pollMs: flags.pollMs, signal: ctx.signal }, (stage) => {
+    if (stage.iterationId !== null) return (watcher.iterationIndex.get(stage.iterationId) ?? 0) > finishedBefore;
+    // Experiment-wide stages (pair generation): those this loop runs, seen while active.
+    if (isActive(stage)) seenActive.add(stage.id);
+    return seenActive.has(stage.id);
+  });
+  const title = (loop: LoopState) => `experiment ${experimentId} "${name}" · loop ${loop.status} to iteration ${loop.targetIteration}`;
+  watcher.title = title(startLoop);
+  watcher.start();
+  const query = `query ($id: ID!) { experiment(id: $id) { id name loop { status targetIteration error }
+    stages { ${STAGE_FIELDS} } iterations { ${ITERATION_FIELDS} } } }`;
+  let experiment: ExperimentView | null = null;
+  try {
+    await watcher.run(async () => {
+      experiment = (await ctx.api.request<{ experiment: ExperimentView | null }>(query, { id: experimentId })).experiment;
+      if (!experiment?.loop) throw new CliError(`experiment ${experimentId} no longer exists`);
+      const current = experiment.iterations.filter((it) => it.index > finishedBefore).at(-1);
+      const next = current && current.id !== watcher.iteration?.id;
+      // The previous iteration's summary first: the new one's stages stay unlisted (index unknown) until then.
+      if (next && watcher.iteration) watcher.log(iterationLine(await finalIteration(ctx, watcher.iteration.id)));
+      for (const it of experiment.iterations) watcher.iterationIndex.set(it.id, it.index);
+      if (next) {
+        watcher.followIteration(current);
+      } else if (current) {
+        watcher.iteration = { id: current.id, index: current.index, judgeModel: current.judgeModel, status: current.status };
+      }
+      for (const stage of experiment.stages) watcher.applyStage(stage, true);
+      watcher.title = title(experiment.loop);
+      watcher.redraw();
+      return experiment.loop.status !== 'RUNNING' && (await watcher.caughtUp());
+    });
+  } finally {
+    watcher.stop();
+  }
+  const final = experiment as ExperimentView | null;
+  const made = final?.iterations.filter((it) => it.index > finishedBefore) ?? [];
+  const iterations = await Promise.all(made.map((it) => finalIteration(ctx, it.id)));
+  return { experiment: final!, iterations };
+}
+
+async function finalIteration(ctx: CommandContext, id: string): Promise<IterationResult> {
+  const data = await ctx.api.request<{ iteration: IterationResult }>(
+    `query ($id: ID!) { iteration(id: $id) { ${ITERATION_FIELDS} stats { ${ITERATION_STATS} } } }`,
+    { id },
+  );
+  return data.iteration;
+}

@@ -1,0 +1,127 @@
+/**
+ * Who is calling and what they may run, for both transports: bearer tokens checked against the
+ * configured hashes in constant time, the role each operation needs, and a per-token rate limit on
+ * mutations. With no tokens configured (allowed on a loopback HOST only) every caller is admin.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { GraphQLError, Kind } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import type { RateLimiter } from './rate-limit.js';
+import type { ApiRole, ApiToken } from './tokens.js';
+
+export type Principal = { /** For logs and rate limits: role and position in the configuration, never the token. */ id: string; role: ApiRole };
+
+const RANK: Record<ApiRole, number> = { reader: 0, operator: 1, admin: 2 };
+export const hasRole = (principal: Principal, role: ApiRole) => RANK[principal.role] >= RANK[role];
+
+/** Mutations that need admin; every other mutation needs operator, queries and subscriptions reader. */
+export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set(['deleteExperiment']);
+
+const ANONYMOUS: Principal = { id: 'anonymous', role: 'admin' };
+
+export class Authenticator {
+  private readonly tokens: { principal: Principal; hash: Buffer }[];
+
+  constructor(tokens: readonly ApiToken[]) {
+    this.tokens = tokens.map((t, i) => ({ principal: { id: `${t.role}#${i + 1}`, role: t.role }, hash: Buffer.from(t.sha256, 'hex') }));
+  }
+
+  get enabled(): boolean {
+    return this.tokens.length > 0;
+  }
+
+  /** The caller of an HTTP request (`Authorization: Bearer <token>` only), or null when refused. */
+  fromHeader(header: string | undefined): Principal | null {
+    if (!this.enabled) return ANONYMOUS;
+    return this.verify(bearer(header));
+  }
+
+  /** The caller of a WebSocket connection, from connection_init's payload: `{ authorization: 'Bearer …' }` or `{ token }`. */
+  fromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Principal | null {
+    if (!this.enabled) return ANONYMOUS;
+    const token = typeof params?.token === 'string' ? params.token : bearer(typeof params?.authorization === 'string' ? params.authorization : undefined);
+    return this.verify(token);
+  }
+
+  private verify(token: string | null): Principal | null {
+    if (!token) return null;
+    const digest = createHash('sha256').update(token, 'utf8').digest();
+    let found: Principal | null = null;
+    // Every hash is compared, in constant time, so the time taken says nothing about which matched.
+    for (const t of this.tokens) if (timingSafeEqual(digest, t.hash) && !found) found = t.principal;
+    return found;
+  }
+}
+
+function bearer(header: string | undefined): string | null {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  return match ? match[1]! : null;
+}
+
+/** Express middleware: refuses requests without a token of at least `role`; sets res.locals.principal. */
+export function requireRole(auth: Authenticator, role: ApiRole) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const principal = auth.fromHeader(req.headers.authorization);
+    if (!principal) {
+      res.status(401).setHeader('www-authenticate', 'Bearer');
+      res.json({ errors: [{ message: 'a valid API token is required: send the header Authorization: Bearer <token>', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    if (!hasRole(principal, role)) {
+      res.status(403).json({ errors: [{ message: `this needs the ${role} role; the token has ${principal.role}`, extensions: { code: 'FORBIDDEN' } }] });
+      return;
+    }
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+/**
+ * Role and rate checks of a resolved operation, before any resolver runs; the same on HTTP and
+ * WebSocket. Returns the error to send, or null when the operation may run.
+ */
+export class OperationGuard {
+  constructor(private readonly limiter: RateLimiter) {}
+
+  check(principal: Principal, document: DocumentNode, operation: OperationDefinitionNode): GraphQLError | null {
+    if (operation.operation !== 'mutation') return null;
+    const fields = rootFields(operation.selectionSet, fragmentsOf(document), new Set());
+    const needed: ApiRole = [...fields].some((f) => ADMIN_MUTATIONS.has(f)) ? 'admin' : 'operator';
+    if (!hasRole(principal, needed)) {
+      const field = [...fields].find((f) => needed === 'admin' ? ADMIN_MUTATIONS.has(f) : true) ?? 'mutation';
+      return new GraphQLError(`${field} needs the ${needed} role; the token has ${principal.role}`, {
+        extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+      });
+    }
+    const waitMs = this.limiter.take(principal.id);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      return new GraphQLError(`rate limit reached: at most ${this.limiter.perMinute} mutations a minute per token; retry in ${seconds} s`, {
+        extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) } },
+      });
+    }
+    return null;
+  }
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const map = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) map.set(d.name.value, d);
+  return map;
+}
+
+/** Names of the root fields an operation selects, through fragments (each fragment expanded once). */
+function rootFields(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen: Set<string>): Set<string> {
+  const names = new Set<string>();
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) names.add(s.name.value);
+    else if (s.kind === Kind.INLINE_FRAGMENT) for (const n of rootFields(s.selectionSet, fragments, seen)) names.add(n);
+    else if (!seen.has(s.name.value)) {
+      seen.add(s.name.value);
+      const fragment = fragments.get(s.name.value);
+      if (fragment) for (const n of rootFields(fragment.selectionSet, fragments, seen)) names.add(n);
+    }
+  }
+  return names;
+}

@@ -1,0 +1,161 @@
+/**
+ * Operation limits as graphql-js validation rules, one list for both transports (Apollo's
+ * `validationRules`, and graphql-ws's onSubscribe, which validates with the same list): depth,
+ * aliases, directives and cost, plus introspection when it is off. The token limit is a parse
+ * option (`parseOptions`), so an oversized document is not even parsed in full.
+ *
+ * Fragments are measured where they are spread, every time they are spread, so reusing one cannot
+ * hide its fields; each fragment is measured once (memoised), so nesting spreads cannot make the
+ * measuring itself exponential; a spread of a fragment already being measured counts nothing more
+ * (graphql-js's NoFragmentCyclesRule rejects such documents anyway).
+ */
+import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, getNullableType, isInterfaceType, isListType, isObjectType, specifiedRules } from 'graphql';
+import type {
+  ASTVisitor,
+  FieldNode,
+  GraphQLField,
+  GraphQLNamedType,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
+import { MAX_PAGE_SIZE } from '../services/queries.js';
+
+export type OperationLimits = {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxCost: number;
+  introspection: boolean;
+};
+
+/** Assumed length of a list field without a `first` argument (iterations, stages, failures). */
+export const DEFAULT_LIST_SIZE = 10;
+
+type Measure = { depth: number; aliases: number; directives: number; cost: number };
+const ZERO: Measure = { depth: 0, aliases: 0, directives: 0, cost: 0 };
+
+/** The rules added to graphql-js's specified ones, in the order they report. */
+export function limitRules(limits: OperationLimits): ValidationRule[] {
+  return [...(limits.introspection ? [] : [NoSchemaIntrospectionCustomRule]), operationLimitsRule(limits)];
+}
+
+/** Every rule a document must pass on the WebSocket transport (Apollo adds graphql-js's own itself). */
+export function allRules(limits: OperationLimits): ValidationRule[] {
+  return [...specifiedRules, ...limitRules(limits)];
+}
+
+export function operationLimitsRule(limits: OperationLimits): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    const measurer = new Measurer(context);
+    return {
+      OperationDefinition(node: OperationDefinitionNode) {
+        const m = measurer.operation(node);
+        const name = node.name ? `operation "${node.name.value}"` : 'the operation';
+        const report = (what: string, value: number, max: number) => {
+          if (value > max) {
+            context.reportError(
+              new GraphQLError(`${name} ${what} ${value === Infinity ? 'beyond any count' : value}, more than the limit of ${max}`, {
+                nodes: [node],
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
+            );
+          }
+        };
+        report('is nested to a depth of', m.depth, limits.maxDepth);
+        report('uses aliases:', m.aliases, limits.maxAliases);
+        report('uses directives:', m.directives, limits.maxDirectives);
+        report('has a cost of', m.cost, limits.maxCost);
+        return false;
+      },
+    };
+  };
+}
+
+class Measurer {
+  private readonly memo = new Map<string, Measure>();
+  private readonly active = new Set<string>();
+  private readonly schema: GraphQLSchema;
+
+  constructor(private readonly context: ValidationContext) {
+    this.schema = context.getSchema();
+  }
+
+  operation(node: OperationDefinitionNode): Measure {
+    const root = this.schema.getRootType(node.operation) ?? undefined;
+    const m = this.selectionSet(node.selectionSet, root, false);
+    const own = (node.directives?.length ?? 0) + (node.variableDefinitions ?? []).reduce((n, v) => n + (v.directives?.length ?? 0), 0);
+    return { ...m, directives: m.directives + own };
+  }
+
+  /** `meta`: inside __schema/__type, whose depth and cost are not counted (introspection is a switch of its own). */
+  private selectionSet(set: SelectionSetNode, type: GraphQLNamedType | undefined, meta: boolean): Measure {
+    const total: Measure = { ...ZERO };
+    for (const s of set.selections) {
+      let m: Measure;
+      if (s.kind === Kind.FIELD) m = this.field(s, type, meta);
+      else if (s.kind === Kind.INLINE_FRAGMENT) {
+        const inner = s.typeCondition ? this.schema.getType(s.typeCondition.name.value) : type;
+        m = this.selectionSet(s.selectionSet, inner ?? undefined, meta);
+        m = { ...m, directives: m.directives + (s.directives?.length ?? 0) };
+      } else {
+        m = this.fragment(s.name.value, meta);
+        m = { ...m, directives: m.directives + (s.directives?.length ?? 0) };
+      }
+      total.depth = Math.max(total.depth, m.depth);
+      total.aliases += m.aliases;
+      total.directives += m.directives;
+      total.cost += m.cost;
+    }
+    return total;
+  }
+
+  private fragment(name: string, meta: boolean): Measure {
+    const key = `${meta}:${name}`;
+    const known = this.memo.get(key);
+    if (known) return known;
+    const fragment = this.context.getFragment(name);
+    if (!fragment || this.active.has(key)) return ZERO;
+    this.active.add(key);
+    const m = this.selectionSet(fragment.selectionSet, this.schema.getType(fragment.typeCondition.name.value) ?? undefined, meta);
+    this.active.delete(key);
+    this.memo.set(key, m);
+    return m;
+  }
+
+  private field(node: FieldNode, parent: GraphQLNamedType | undefined, meta: boolean): Measure {
+    const name = node.name.value;
+    const inMeta = meta || name === '__schema' || name === '__type';
+    const def = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
+    const child = node.selectionSet ? this.selectionSet(node.selectionSet, def ? namedType(def) : undefined, inMeta) : ZERO;
+    const aliases = (node.alias ? 1 : 0) + child.aliases;
+    const directives = (node.directives?.length ?? 0) + child.directives;
+    if (inMeta) return { depth: 0, aliases, directives, cost: 0 };
+    return { depth: 1 + child.depth, aliases, directives, cost: 1 + listFactor(node, def, parent) * child.cost };
+  }
+}
+
+function namedType(def: GraphQLField<unknown, unknown>): GraphQLNamedType {
+  let type = def.type;
+  while ('ofType' in type) type = type.ofType;
+  return type;
+}
+
+/** How many times a field's selection may be resolved: its page size, or DEFAULT_LIST_SIZE for a plain list. */
+function listFactor(node: FieldNode, def: GraphQLField<unknown, unknown> | undefined, parent: GraphQLNamedType | undefined): number {
+  if (!def) return 1;
+  if (def.args.some((a) => a.name === 'first')) {
+    const arg = node.arguments?.find((a) => a.name.value === 'first');
+    if (!arg) {
+      const fallback = def.args.find((a) => a.name === 'first')?.defaultValue;
+      return typeof fallback === 'number' ? Math.max(1, fallback) : MAX_PAGE_SIZE;
+    }
+    // A variable is not known when HTTP validates (documents are validated once and cached): assume the largest page.
+    return arg.value.kind === Kind.INT ? Math.max(1, Number(arg.value.value)) : MAX_PAGE_SIZE;
+  }
+  // A connection's edges are its page, already counted on the connection field.
+  if (isListType(getNullableType(def.type))) return parent?.name.endsWith('Connection') ? 1 : DEFAULT_LIST_SIZE;
+  return 1;
+}

@@ -1,0 +1,77 @@
+/**
+ * Resolvers of benchmarks and evaluations: parse arguments, call one service method, map the
+ * result. Merged into the resolver map by index.ts.
+ */
+import type { PairwiseMapping } from '../services/benchmark-importers.js';
+import type { EvaluateOptionsInput } from '../services/evaluation-options.js';
+import type { BenchmarkRow, EvaluationRow, ExperimentRow, IterationRow, StageRow } from '../services/types.js';
+import type { Context } from './context.js';
+import { abortable } from './subscriptions.js';
+
+type Args = Record<string, unknown>;
+/** An evaluation from the live stream carries its stage; elsewhere the stage comes from a loader. */
+type EvaluationParent = EvaluationRow & { liveStage?: StageRow | null };
+
+async function stageOf(e: EvaluationParent, { loaders }: Context): Promise<StageRow | undefined> {
+  return e.liveStage !== undefined ? (e.liveStage ?? undefined) : loaders.evaluationStage.load(e.id);
+}
+
+async function resultsOf(e: EvaluationParent, context: Context) {
+  return context.services.evaluations.results(e, await stageOf(e, context));
+}
+
+export const evaluationResolvers = {
+  Query: {
+    benchmarks: (_: unknown, __: Args, { services }: Context) => services.benchmarks.list(),
+    benchmark: (_: unknown, args: { id: string }, { services }: Context) => services.benchmarks.find(args.id),
+    evaluation: (_: unknown, args: { id: string }, { services }: Context) => services.evaluations.find(args.id),
+    evaluationDiff: (_: unknown, args: { a: string; b: string }, { services }: Context) => services.evaluations.diff(args.a, args.b),
+  },
+
+  Mutation: {
+    importBenchmark: (
+      _: unknown,
+      args: { name: string; content: string; format: string; subset?: string | null; mapping?: PairwiseMapping | null },
+      { services }: Context,
+    ) => services.benchmarks.import(args),
+    importBundledBenchmark: (_: unknown, args: { name: string }, { services }: Context) => services.benchmarks.importBundled(args.name),
+    evaluateJudge: (
+      _: unknown,
+      args: { benchmarkId: string; iterationId?: string | null; experimentId?: string | null; model?: string | null; options?: EvaluateOptionsInput | null },
+      { services }: Context,
+    ) => services.evaluations.evaluateJudge(args),
+  },
+
+  Subscription: {
+    evaluationUpdated: {
+      subscribe: async (_: unknown, args: { evaluationId: string }, { services }: Context) => {
+        const evaluation = await services.evaluations.evaluation(args.evaluationId);
+        return abortable((signal) => services.live.evaluationStream(evaluation.id, signal), 'evaluationUpdated');
+      },
+    },
+  },
+
+  Benchmark: {
+    subsets: (b: BenchmarkRow, _: Args, { loaders }: Context) => loaders.benchmarkSubsets.load(b.id),
+    evaluations: (b: BenchmarkRow, _: Args, { loaders }: Context) => loaders.benchmarkEvaluations.load(b.id),
+  },
+
+  Evaluation: {
+    benchmark: (e: EvaluationParent, _: Args, { loaders }: Context) => loaders.benchmark.load(e.benchmarkId),
+    stage: (e: EvaluationParent, _: Args, context: Context) => stageOf(e, context),
+    status: async (e: EvaluationParent, _: Args, context: Context) => (await stageOf(e, context))?.status ?? e.status,
+    error: async (e: EvaluationParent, _: Args, context: Context) => (await stageOf(e, context))?.error ?? e.error,
+    partial: async (e: EvaluationParent, _: Args, context: Context) => (await resultsOf(e, context)).partial,
+    overall: async (e: EvaluationParent, _: Args, context: Context) => (await resultsOf(e, context)).results.overall,
+    subsets: async (e: EvaluationParent, _: Args, context: Context) => (await resultsOf(e, context)).results.subsets,
+    rewardBench: async (e: EvaluationParent, _: Args, context: Context) => (await resultsOf(e, context)).results.rewardBench,
+  },
+
+  Iteration: {
+    evaluations: (i: IterationRow, _: Args, { loaders }: Context) => loaders.iterationEvaluations.load(i.id),
+  },
+
+  Experiment: {
+    seedEvaluations: (e: ExperimentRow, _: Args, { loaders }: Context) => loaders.seedEvaluations.load(e.id),
+  },
+};

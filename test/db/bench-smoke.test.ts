@@ -1,0 +1,25 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { NO_DATABASE, TEST_DB } from '../helpers/app.js';
+
+const run = promisify(execFile);
+
+// The benchmarks need PostgreSQL and child processes: a tiny run keeps them working. No timing is checked.
+describe.skipIf(NO_DATABASE || TEST_DB !== 'postgres')('the benchmark harness', () => {
+  it('runs every scenario at quick sizes and writes its results', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ste-bench-'));
+    try {
+      const out = path.join(dir, 'results.json');
+      await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--skip-promptfoo', '--out', out], { env: process.env, timeout: 240_000 });
+      const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: { figure: string; measured: string }[] };
+      const figures = results.rows.map((r) => r.figure).join('\n');
+      for (const word of ['efficiency', 'plain openai script', 'Judgments stored per second', 'Two worker processes', 'Peak RSS', 'p95']) expect(figures).toContain(word);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { buildSchema, parse, validate } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { allRules, DEFAULT_LIST_SIZE } from '../../src/http/limits.js';
+import type { OperationLimits } from '../../src/http/limits.js';
+import { MAX_PAGE_SIZE } from '../../src/services/queries.js';
+
+const schema = buildSchema(readFileSync('schema.graphql', 'utf8'));
+const LIMITS: OperationLimits = { maxDepth: 6, maxAliases: 4, maxDirectives: 3, maxCost: 100, introspection: true };
+
+function errorsOf(query: string, limits: Partial<OperationLimits> = {}): string[] {
+  return validate(schema, parse(query), allRules({ ...LIMITS, ...limits })).map((e) => e.message);
+}
+
+/** A query whose deepest field is at `depth` (`{ serviceInfo { version } }` has depth 2). */
+function deep(depth: number): string {
+  let inner = 'id';
+  for (let level = depth - 1; level >= 2; level--) inner = `${level % 2 === 0 ? 'iterations' : 'experiment'} { ${inner} }`;
+  return `{ experiment(id: "1") { ${inner} } }`;
+}
+
+const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: serviceInfo { version }`).join(' ')} }`;
+const directives = (n: number) => `{ serviceInfo { ${Array.from({ length: n }, (_, i) => `v${i}: version @include(if: true)`).join(' ')} } }`;
+
+describe('operation limits (validation rules shared by HTTP and WebSocket)', () => {
+  it('accepts the deepest allowed operation and refuses one level more', () => {
+    const noCost = { maxCost: 1e9 };
+    expect(errorsOf(deep(6), noCost)).toEqual([]);
+    expect(errorsOf(deep(7), noCost)).toEqual(['the operation is nested to a depth of 7, more than the limit of 6']);
+  });
+
+  it('counts depth through named and inline fragments', () => {
+    const named = `query Deep { experiment(id: "1") { ...I } } fragment I on Experiment { iterations { experiment { iterations { experiment { iterations { id } } } } } }`;
+    expect(errorsOf(named, { maxCost: 1e9 })).toEqual(['operation "Deep" is nested to a depth of 7, more than the limit of 6']);
+    const inline = `{ experiment(id: "1") { ... on Experiment { iterations { experiment { iterations { experiment { iterations { id } } } } } } } }`;
+    expect(errorsOf(inline, { maxCost: 1e9 })).toEqual(['the operation is nested to a depth of 7, more than the limit of 6']);
+  });
+
+  it('accepts the allowed aliases and refuses one more, also when a fragment repeats them', () => {
+    expect(errorsOf(aliases(4))).toEqual([]);
+    expect(errorsOf(aliases(5))).toEqual(['the operation uses aliases: 5, more than the limit of 4']);
+    const reused = `{ ...F ...F a: serviceInfo { version } } fragment F on Query { x: serviceInfo { version } y: serviceInfo { version } }`;
+    expect(errorsOf(reused)).toEqual(['the operation uses aliases: 5, more than the limit of 4']);
+  });
+
+  it('accepts the allowed directives and refuses one more, counting fragments at every spread', () => {
+    expect(errorsOf(directives(3))).toEqual([]);
+    expect(errorsOf(directives(4))).toEqual(['the operation uses directives: 4, more than the limit of 3']);
+    const spread = `{ serviceInfo { ...V ...V @skip(if: false) } } fragment V on ServiceInfo { version @include(if: true) }`;
+    expect(errorsOf(spread)).toEqual([]);
+    expect(errorsOf(`{ serviceInfo { ...V ...V ...V ...V } } fragment V on ServiceInfo { version @include(if: true) }`)).toEqual([
+      'the operation uses directives: 4, more than the limit of 3',
+    ]);
+  });
+
+  it('prices lists at their page size and refuses an operation that costs one more than the limit', () => {
+    // experiments: 1 + 10 x (edges 1 + node 1 + id 1) = 31; each __typename adds 1.
+    const priced = (extra: number) => `{ experiments(first: 10) { edges { node { id } } } ${'__typename '.repeat(extra)}}`;
+    expect(errorsOf(priced(69))).toEqual([]);
+    expect(errorsOf(priced(70))).toEqual(['the operation has a cost of 101, more than the limit of 100']);
+  });
+
+  it('assumes the largest page for a variable, the default page without `first`, and a fixed size for plain lists', () => {
+    const cost = (query: string) => Number(/cost of (\d+)/.exec(errorsOf(query, { maxCost: 1 })[0] ?? '')?.[1]);
+    expect(cost('query ($n: Int) { experiments(first: $n) { edges { node { id } } } }')).toBe(1 + MAX_PAGE_SIZE * 3);
+    expect(cost('{ experiments { edges { node { id } } } }')).toBe(1 + 50 * 3);
+    expect(cost('{ experiment(id: "1") { iterations { id } } }')).toBe(1 + 1 + DEFAULT_LIST_SIZE);
+  });
+
+  it('measures a chain of fragments that doubles at every step without exponential work, and refuses it', () => {
+    const steps = 40;
+    const fragments = Array.from({ length: steps }, (_, i) => `fragment F${i} on ServiceInfo { ${i === steps - 1 ? 'version' : `...F${i + 1} ...F${i + 1}`} }`);
+    const query = `{ serviceInfo { ...F0 } } ${fragments.join(' ')}`;
+    const started = Date.now();
+    const errors = errorsOf(query, { maxCost: 1_000_000 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(errors.some((e) => e.includes('cost of'))).toBe(true);
+  });
+
+  it('refuses recursive fragments (graphql-js) without looping', () => {
+    const errors = errorsOf(`{ serviceInfo { ...A } } fragment A on ServiceInfo { version ...B } fragment B on ServiceInfo { ...A }`);
+    expect(errors.some((e) => /Cannot spread fragment "A" within itself/.test(e))).toBe(true);
+  });
+
+  it('does not count introspection fields towards depth or cost, and refuses introspection when it is off', () => {
+    const introspection = '{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }';
+    expect(errorsOf(introspection)).toEqual([]);
+    expect(errorsOf(introspection, { introspection: false })[0]).toMatch(/introspection/i);
+    expect(errorsOf('{ __typename serviceInfo { version } }', { introspection: false })).toEqual([]);
+  });
+
+  it('stops parsing a document past the token limit', () => {
+    // `{ serviceInfo { version } }` is 6 tokens.
+    expect(() => parse('{ serviceInfo { version } }', { maxTokens: 6 })).not.toThrow();
+    expect(() => parse('{ serviceInfo { version } }', { maxTokens: 5 })).toThrow(/more that 5 tokens/);
+  });
+});
