@@ -67,6 +67,7 @@ export async function startService(env: Record<string, string>, role = 'all'): P
 export async function freshDatabase(serverUrl: string, label: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `ste_bench_${label}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
+  admin.on('error', () => {});
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
@@ -76,6 +77,7 @@ export async function freshDatabase(serverUrl: string, label: string): Promise<{
     url: url.toString(),
     drop: async () => {
       const c = new pg.Client({ connectionString: serverUrl });
+      c.on('error', () => {});
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();

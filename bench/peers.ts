@@ -46,6 +46,8 @@ async function withSimulator<T>(latencyMs: number, concurrency: number, fn: (sim
 export async function plainScript(databaseServer: string, calls: JudgeCall[], latencyMs: number, concurrency: number): Promise<number> {
   const database = await freshDatabase(databaseServer, 'plain');
   const pool = new pg.Pool({ connectionString: database.url, max: 16 });
+  // An idle connection closed by the server (the database is dropped right after) must not crash the run.
+  pool.on('error', () => {});
   await pool.query('create table results (id serial primary key, seed int, verdict text, correct boolean, body text)');
   const parse = verdictParser(DEFAULT_JUDGE_TEMPLATE);
   try {

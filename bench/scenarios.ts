@@ -137,6 +137,7 @@ export async function queriesAtSize(databaseServer: string, judgments: number, r
   const database = await freshDatabase(databaseServer, 'queries');
   const service = await startService({ DATABASE_URL: database.url, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }, 'api');
   const client = new pg.Client({ connectionString: database.url });
+  client.on('error', () => {});
   await client.connect();
   try {
     const pairs = Math.ceil(judgments / 16);
