@@ -143,30 +143,41 @@ export type IterationCounts = {
   completionTokens: number;
 };
 
-/** Every count of IterationStats, in one pass over the iteration's judgments. */
+/** Every count of IterationStats, in one scan of the iteration's judgments (grouped by pair and order). */
 export async function iterationCounts(db: Db, iterationId: number): Promise<IterationCounts> {
   const [row] = await queryRows<Record<string, string | number | null>>(
     db,
     sql`
     with per_item as (
-      select pair_id, "order", bool_or(correct) as any_correct
+      select pair_id,
+             count(*) as n,
+             count(*) filter (where correct) as correct,
+             count(*) filter (where not correct and verdict in ('A', 'B')) as incorrect,
+             count(*) filter (where verdict = 'UNPARSEABLE') as unparseable,
+             count(*) filter (where verdict = 'TIE') as ties,
+             count(*) filter (where selected) as selected,
+             count(*) filter (where selected and verdict = 'A') as selected_a,
+             count(*) filter (where selected and verdict = 'B') as selected_b,
+             sum(prompt_tokens) as prompt_tokens,
+             sum(completion_tokens) as completion_tokens
       from judgments where iteration_id = ${iterationId} group by pair_id, "order"
     ), per_pair as (
-      select pair_id, bool_or(any_correct) as any_correct from per_item group by pair_id
+      select max(correct) as correct from per_item group by pair_id
     )
     select
-      (select count(*) from judgments where iteration_id = ${iterationId}) as judgments,
-      (select count(*) filter (where correct) from judgments where iteration_id = ${iterationId}) as correct,
-      (select count(*) filter (where not correct and verdict in ('A', 'B')) from judgments where iteration_id = ${iterationId}) as incorrect,
-      (select count(*) filter (where verdict = 'UNPARSEABLE') from judgments where iteration_id = ${iterationId}) as unparseable,
-      (select count(*) filter (where verdict = 'TIE') from judgments where iteration_id = ${iterationId}) as ties,
-      (select count(*) filter (where selected) from judgments where iteration_id = ${iterationId}) as selected,
-      (select count(*) filter (where selected and verdict = 'A') from judgments where iteration_id = ${iterationId}) as selected_a,
-      (select count(*) filter (where selected and verdict = 'B') from judgments where iteration_id = ${iterationId}) as selected_b,
-      (select count(*) filter (where not any_correct) from per_item) as orders_without,
-      (select count(*) filter (where not any_correct) from per_pair) as pairs_without,
-      (select coalesce(sum(prompt_tokens), 0) from judgments where iteration_id = ${iterationId}) as prompt_tokens,
-      (select coalesce(sum(completion_tokens), 0) from judgments where iteration_id = ${iterationId}) as completion_tokens`,
+      coalesce(sum(n), 0) as judgments,
+      coalesce(sum(correct), 0) as correct,
+      coalesce(sum(incorrect), 0) as incorrect,
+      coalesce(sum(unparseable), 0) as unparseable,
+      coalesce(sum(ties), 0) as ties,
+      coalesce(sum(selected), 0) as selected,
+      coalesce(sum(selected_a), 0) as selected_a,
+      coalesce(sum(selected_b), 0) as selected_b,
+      count(*) filter (where correct = 0) as orders_without,
+      (select count(*) from per_pair where correct = 0) as pairs_without,
+      coalesce(sum(prompt_tokens), 0) as prompt_tokens,
+      coalesce(sum(completion_tokens), 0) as completion_tokens
+    from per_item`,
   );
   const n = (key: string) => Number(row?.[key] ?? 0);
   return {
