@@ -14,7 +14,7 @@ import type { LlmClient } from '../llm/index.js';
 import { itemOrders } from './evaluation-options.js';
 import type { EvaluationOptions } from './evaluation-options.js';
 import { computeResults } from './evaluation-results.js';
-import { itemKey, parseItemKey, splitUsage } from './judge.js';
+import { itemKey, judgeSamples, parseItemKey } from './judge.js';
 import { judgePrompt, verdictParser } from './prompts.js';
 import { deriveSeed } from './rng.js';
 import type { BatchOutcome, StageHandler } from './stage-runner.js';
@@ -62,7 +62,7 @@ export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
         if (!item || !control.active()) return;
         const [a, b] = order === 'CHOSEN_FIRST' ? [item.chosen, item.rejected] : [item.rejected, item.chosen];
         try {
-          const result = await llm.chat({
+          const judged = await judgeSamples(llm, {
             model: evaluation.judgeModel,
             messages: judgePrompt(options.judgeTemplate, item.prompt, a, b),
             n: options.samples,
@@ -73,22 +73,10 @@ export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
             seed: deriveSeed(options.seed, 'evaluate', item.position, item.promptHash, order),
             signal: control.signal,
             tags,
-          });
-          usage.promptTokens += result.usage.promptTokens;
-          usage.completionTokens += result.usage.completionTokens;
-          const n = result.choices.length;
-          result.choices.forEach((choice, sample) => {
-            rows.push({
-              itemId: id,
-              order,
-              sample,
-              verdict: parse(choice.text),
-              reasoning: choice.text,
-              finishReason: choice.finishReason,
-              promptTokens: splitUsage(result.usage.promptTokens, n, sample),
-              completionTokens: splitUsage(result.usage.completionTokens, n, sample),
-            });
-          });
+          }, parse);
+          usage.promptTokens += judged.usage.promptTokens;
+          usage.completionTokens += judged.usage.completionTokens;
+          for (const sample of judged.samples) rows.push({ itemId: id, order, ...sample });
         } catch (error) {
           if (isAbort(error)) return;
           failures.push({ itemKey: itemKey(id, order), error: failureText(error), attempts: attemptsOf(error) });

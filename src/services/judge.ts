@@ -10,10 +10,10 @@ import type { JudgmentOrder, NewJudgment } from '../db/judgments-repo.js';
 import * as pairsRepo from '../db/pairs-repo.js';
 import * as stagesRepo from '../db/stages-repo.js';
 import type { StageRow } from '../db/schema.js';
-import type { LlmClient } from '../llm/index.js';
+import type { ChatRequest, ChatResult, LlmClient } from '../llm/index.js';
 import type { ExperimentConfig } from './experiment-config.js';
 import { judgePrompt, verdictParser } from './prompts.js';
-import type { Verdict } from './prompts.js';
+import type { Verdict, VerdictParser } from './prompts.js';
 import { deriveSeed } from './rng.js';
 import type { BatchOutcome, StageHandler } from './stage-runner.js';
 import { attemptsOf, failureText, forEachItem, isAbort } from './stage-runner.js';
@@ -34,6 +34,35 @@ export function parseItemKey(key: string): { id: number; order: JudgmentOrder } 
 export function splitUsage(total: number, parts: number, index: number): number {
   const share = Math.floor(total / parts);
   return index === 0 ? total - share * (parts - 1) : share;
+}
+
+export type JudgedSample = {
+  sample: number;
+  reasoning: string;
+  verdict: Verdict;
+  finishReason: string | null;
+  promptTokens: number;
+  completionTokens: number;
+};
+
+/**
+ * One judge request for n samples (JUDGE and EVALUATE): each sample's full text, its verdict read by
+ * `parse` (never guessed) and its share of the request's tokens. Rejects as `llm.chat` does.
+ */
+export async function judgeSamples(llm: LlmClient, request: ChatRequest, parse: VerdictParser): Promise<{ samples: JudgedSample[]; usage: ChatResult['usage'] }> {
+  const result = await llm.chat(request);
+  const n = result.choices.length;
+  return {
+    usage: result.usage,
+    samples: result.choices.map((choice, sample) => ({
+      sample,
+      reasoning: choice.text,
+      verdict: parse(choice.text),
+      finishReason: choice.finishReason,
+      promptTokens: splitUsage(result.usage.promptTokens, n, sample),
+      completionTokens: splitUsage(result.usage.completionTokens, n, sample),
+    })),
+  };
 }
 
 export type JudgeDeps = { db: Db; llm: LlmClient; config: (experimentId: number) => Promise<ExperimentConfig> };
@@ -74,7 +103,7 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
         if (!pair || !control.active()) return;
         const [a, b] = order === 'CHOSEN_FIRST' ? [pair.chosen, pair.rejected] : [pair.rejected, pair.chosen];
         try {
-          const result = await llm.chat({
+          const judged = await judgeSamples(llm, {
             model: iteration.judgeModel,
             messages: judgePrompt(config.judgeTemplate, pair.question, a, b),
             n: config.samplesPerOrder,
@@ -84,25 +113,12 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
             seed: deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order),
             signal: control.signal,
             tags,
-          });
-          usage.promptTokens += result.usage.promptTokens;
-          usage.completionTokens += result.usage.completionTokens;
-          const n = result.choices.length;
-          result.choices.forEach((choice, sample) => {
-            const verdict = parse(choice.text);
-            rows.push({
-              pairId: id,
-              order,
-              sample,
-              reasoning: choice.text,
-              verdict,
-              correct: verdict === correctVerdict(order),
-              finishReason: choice.finishReason,
-              model: iteration.judgeModel,
-              promptTokens: splitUsage(result.usage.promptTokens, n, sample),
-              completionTokens: splitUsage(result.usage.completionTokens, n, sample),
-            });
-          });
+          }, parse);
+          usage.promptTokens += judged.usage.promptTokens;
+          usage.completionTokens += judged.usage.completionTokens;
+          for (const sample of judged.samples) {
+            rows.push({ pairId: id, order, ...sample, correct: sample.verdict === correctVerdict(order), model: iteration.judgeModel });
+          }
         } catch (error) {
           if (isAbort(error)) return;
           failures.push({ itemKey: itemKey(id, order), error: failureText(error), attempts: attemptsOf(error) });
