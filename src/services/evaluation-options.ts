@@ -4,7 +4,7 @@
  */
 import { badInput } from './errors.js';
 import type { JudgeOrder } from './metrics.js';
-import { TemplateError, validateJudgeTemplate } from './prompts.js';
+import { integer, number, resolveJudgeTemplate } from './validate.js';
 import type { JudgeTemplate } from './prompts.js';
 import { deriveSeed } from './rng.js';
 
@@ -59,13 +59,7 @@ export function resolveEvaluateOptions(
   }
   const topP = number('options.topP', i.topP ?? 1, 0, 1);
   if (topP === 0) throw badInput('options.topP', 'must be above 0');
-  const template = i.judgeTemplate ?? defaults.judgeTemplate;
-  try {
-    validateJudgeTemplate(template);
-  } catch (error) {
-    if (error instanceof TemplateError) throw badInput(`options.judgeTemplate.${error.field}`, error.message.replace(/^\w+ /, ''), { cause: error });
-    throw error;
-  }
+  const judgeTemplate = resolveJudgeTemplate('options.judgeTemplate', i.judgeTemplate ?? defaults.judgeTemplate);
   return {
     order,
     samples,
@@ -73,13 +67,7 @@ export function resolveEvaluateOptions(
     topP,
     maxTokens: integer('options.maxTokens', i.maxTokens ?? 2048, 1, 32_768),
     seed: integer('options.seed', i.seed ?? 1, 0, 2 ** 31 - 1),
-    judgeTemplate: {
-      system: template.system,
-      user: template.user,
-      verdictA: template.verdictA,
-      verdictB: template.verdictB,
-      verdictTie: template.verdictTie ?? null,
-    },
+    judgeTemplate,
     subsets: resolveSubsets(i.subsets ?? null, defaults.subsetNames),
   };
 }
@@ -103,14 +91,4 @@ export function itemOrders(options: Pick<EvaluationOptions, 'order' | 'seed'>, i
   if (options.order === 'BOTH') return ['CHOSEN_FIRST', 'CHOSEN_SECOND'];
   if (options.order === 'AS_GIVEN') return ['CHOSEN_FIRST'];
   return deriveSeed(options.seed, 'evaluation-order', item.position, item.promptHash) % 2 === 0 ? ['CHOSEN_FIRST'] : ['CHOSEN_SECOND'];
-}
-
-function integer(field: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(field, `must be a whole number from ${min} to ${max}, got ${value}`);
-  return value;
-}
-
-function number(field: string, value: number, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max) throw badInput(field, `must be a number from ${min} to ${max}, got ${value}`);
-  return value;
 }

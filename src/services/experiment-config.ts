@@ -3,8 +3,11 @@
  * a user sends. A bad value is a BAD_USER_INPUT naming the field; nothing is stored.
  */
 import { badInput } from './errors.js';
-import { DEFAULT_JUDGE_TEMPLATE, TemplateError, validateJudgeTemplate } from './prompts.js';
+import { DEFAULT_JUDGE_TEMPLATE } from './prompts.js';
 import type { JudgeTemplate } from './prompts.js';
+import { integer, number, resolveJudgeTemplate } from './validate.js';
+
+export { nestedQuantifier, TEMPLATE_LIMITS } from './validate.js';
 
 export type TrainingBackend = 'OPENAI' | 'EXTERNAL';
 export type TrainingMethod = 'SUPERVISED' | 'DPO';
@@ -54,14 +57,7 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
   for (const keep of keepCategories) {
     if (!categories.includes(keep)) throw badInput('config.keepCategories', `"${keep}" is not one of config.categories (${categories.join(', ')})`);
   }
-  const judgeTemplate = i.judgeTemplate ?? DEFAULT_JUDGE_TEMPLATE;
-  checkTemplateSizes(judgeTemplate);
-  try {
-    validateJudgeTemplate(judgeTemplate);
-  } catch (error) {
-    if (error instanceof TemplateError) throw badInput(`config.judgeTemplate.${error.field}`, error.message.replace(/^\w+ /, ''));
-    throw error;
-  }
+  const judgeTemplate = resolveJudgeTemplate('config.judgeTemplate', i.judgeTemplate ?? DEFAULT_JUDGE_TEMPLATE);
   const training = i.training ?? {};
   const hyperparameters = training.hyperparameters ?? null;
   if (hyperparameters !== null && (typeof hyperparameters !== 'object' || Array.isArray(hyperparameters))) {
@@ -79,13 +75,7 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
     maxTokens: integer('config.maxTokens', i.maxTokens ?? 4096, 1, 32_768),
     generationMaxTokens: integer('config.generationMaxTokens', i.generationMaxTokens ?? 2048, 1, 32_768),
     seed: integer('config.seed', i.seed ?? 1, 0, 2 ** 31 - 1),
-    judgeTemplate: {
-      system: judgeTemplate.system,
-      user: judgeTemplate.user,
-      verdictA: judgeTemplate.verdictA,
-      verdictB: judgeTemplate.verdictB,
-      verdictTie: judgeTemplate.verdictTie ?? null,
-    },
+    judgeTemplate,
     categories,
     keepCategories,
     selection: {
@@ -113,65 +103,8 @@ function model(field: string, value: string): string {
   return name;
 }
 
-function integer(field: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw badInput(field, `must be a whole number from ${min} to ${max}, got ${value}`);
-  return value;
-}
-
-function number(field: string, value: number, min: number, max: number, exclusiveMin = false): number {
-  const low = exclusiveMin ? value <= min : value < min;
-  if (!Number.isFinite(value) || low || value > max) {
-    throw badInput(field, `must be a number ${exclusiveMin ? 'above' : 'from'} ${min} ${exclusiveMin ? 'and at most' : 'to'} ${max}, got ${value}`);
-  }
-  return value;
-}
-
-/** Size caps of what the judge prompt and its patterns may hold. */
-export const TEMPLATE_LIMITS = { text: 20_000, pattern: 500 } as const;
 const MAX_HYPERPARAMETERS_LENGTH = 10_000;
 const MAX_CATEGORIES = 100;
-
-function checkTemplateSizes(t: { system: string; user: string; verdictA: string; verdictB: string; verdictTie?: string | null }): void {
-  for (const key of ['system', 'user'] as const) {
-    if (t[key].length > TEMPLATE_LIMITS.text) throw badInput(`config.judgeTemplate.${key}`, `must be at most ${TEMPLATE_LIMITS.text} characters`);
-  }
-  for (const key of ['verdictA', 'verdictB', 'verdictTie'] as const) {
-    const pattern = t[key];
-    if (!pattern) continue;
-    if (pattern.length > TEMPLATE_LIMITS.pattern) throw badInput(`config.judgeTemplate.${key}`, `must be at most ${TEMPLATE_LIMITS.pattern} characters`);
-    // Patterns run on every judge output in the service's one thread: a repeated group that itself
-    // repeats, like (a+)+, can backtrack for minutes on one long output and stall everyone.
-    if (nestedQuantifier(pattern)) throw badInput(`config.judgeTemplate.${key}`, 'must not repeat a group that itself contains a repetition, like (a+)+ (it can take exponential time)');
-  }
-}
-
-/** True when a quantified group contains a quantifier: the usual shape of catastrophic backtracking. */
-export function nestedQuantifier(pattern: string): boolean {
-  const groups: boolean[] = []; // per open group: contains a quantifier
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    const quantifier = c === '*' || c === '+' || (c === '{' && /^\{\d*,?\d*\}/.test(pattern.slice(i)));
-    if (c === '[') inClass = true;
-    else if (c === '(') groups.push(false);
-    else if (c === ')') {
-      const inner = groups.pop() ?? false;
-      const next = pattern[i + 1];
-      const repeated = next === '*' || next === '+' || (next === '{' && /^\{\d*,?\d*\}/.test(pattern.slice(i + 1)));
-      if (inner && repeated) return true;
-      if ((inner || repeated) && groups.length > 0) groups[groups.length - 1] = true;
-    } else if (quantifier && groups.length > 0) groups[groups.length - 1] = true;
-  }
-  return false;
-}
 
 function stringList(field: string, values: string[], minLength: number): string[] {
   const cleaned = values.map((v) => v.trim());
