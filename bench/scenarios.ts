@@ -6,6 +6,9 @@
 import OpenAI from 'openai';
 import pg from 'pg';
 import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../src/services/prompts.js';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type { Db } from '../src/db/database.js';
+import { rebuildIterationCounters } from '../src/db/judgments-repo.js';
 import type { Child, Gql } from './lib.js';
 import { freshDatabase, graphql, processStats, startService, startSimulatorProcess, syntheticInstructions, waitForStage } from './lib.js';
 
@@ -156,8 +159,13 @@ export async function queriesAtSize(databaseServer: string, judgments: number, r
        from (select g, case when g % 7 = 0 then 'B' when g % 5 = 0 then 'UNPARSEABLE' else 'A' end as v from generate_series(1, $1) g) s`,
       [judgments],
     );
+    // Written around insertJudgments, so the iteration's counters are set from the rows, as the
+    // migration that introduced them does for an upgraded database.
+    await rebuildIterationCounters(drizzle(client) as unknown as Db, 1);
     await client.query('analyze');
     const gql = graphql(service.url);
+    const { iteration } = await gql<{ iteration: { stats: { judgments: number } } }>('{ iteration(id: "1") { stats { judgments } } }');
+    if (iteration.stats.judgments !== judgments) throw new Error(`stats report ${iteration.stats.judgments} judgments, ${judgments} stored`);
     const time = async (query: string, variables: Record<string, unknown>) => {
       const samples: number[] = [];
       for (let i = 0; i < repeats; i += 1) {

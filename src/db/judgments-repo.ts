@@ -4,7 +4,7 @@ import type { Db } from './database.js';
 import { queryRows } from './database.js';
 import { notify } from './notify.js';
 import { iterations, judgments } from './schema.js';
-import type { JudgmentRow } from './schema.js';
+import type { IterationRow, JudgmentRow } from './schema.js';
 
 export type JudgmentOrder = 'CHOSEN_FIRST' | 'CHOSEN_SECOND';
 export type NewJudgment = {
@@ -23,8 +23,9 @@ export type NewJudgment = {
 /**
  * Stores judgments of one iteration, skipping natural keys already stored, and returns the rows
  * stored. Must run inside a transaction: it locks the iteration row so that seqs are handed out
- * in commit order (a reader that saw seq s has seen every seq below s), and announces the new
- * seqs with NOTIFY, delivered only on commit.
+ * in commit order (a reader that saw seq s has seen every seq below s), adds what it stored to the
+ * iteration's counters (see addToCounters), and announces the new seqs with NOTIFY, delivered
+ * only on commit.
  */
 export async function insertJudgments(tx: Db, iterationId: number, rows: NewJudgment[]): Promise<{ pairId: number; order: string }[]> {
   if (rows.length === 0) return [];
@@ -57,10 +58,58 @@ export async function insertJudgments(tx: Db, iterationId: number, rows: NewJudg
   if (inserted.length > 0) {
     const seqs = inserted.map((r) => Number(r.seq));
     const toSeq = Math.max(...seqs);
-    await tx.update(iterations).set({ lastSeq: toSeq }).where(eq(iterations.id, iterationId));
+    await addToCounters(tx, iterationId, lock.lastSeq, toSeq, [...new Set(inserted.map((r) => Number(r.pair_id)))]);
     await notify(tx, { type: 'judgment.created', data: { iterationId, fromSeq: lock.lastSeq + 1, toSeq } });
   }
   return inserted.map((r) => ({ pairId: Number(r.pair_id), order: r.order }));
+}
+
+/**
+ * Moves the iteration's last_seq to `toSeq` and adds to its counters the rows just stored (seq
+ * after `fromSeq`, all of this transaction's while the iteration row is locked). The pair/order
+ * counts change only for the pairs touched: their state before (rows with seq <= fromSeq) against
+ * after (all rows), read through judgments_natural_key, so they stay exact when the samples of a
+ * pair/order or a pair's two orders arrive in different batches.
+ */
+async function addToCounters(tx: Db, iterationId: number, fromSeq: number, toSeq: number, pairIds: number[]): Promise<void> {
+  await tx.execute(sql`
+    with fresh as (
+      select count(*) as n,
+             count(*) filter (where correct) as correct,
+             count(*) filter (where not correct and verdict in ('A', 'B')) as incorrect,
+             count(*) filter (where verdict = 'UNPARSEABLE') as unparseable,
+             count(*) filter (where verdict = 'TIE') as ties,
+             coalesce(sum(prompt_tokens), 0) as prompt_tokens,
+             coalesce(sum(completion_tokens), 0) as completion_tokens
+      from judgments where iteration_id = ${iterationId} and seq > ${fromSeq}
+    ), items as (
+      select pair_id,
+             bool_or(correct) as correct_after,
+             count(*) filter (where seq <= ${fromSeq}) > 0 as judged_before,
+             coalesce(bool_or(correct) filter (where seq <= ${fromSeq}), false) as correct_before
+      from judgments
+      where iteration_id = ${iterationId} and pair_id = any(${sql.param(pairIds)}::bigint[])
+      group by pair_id, "order"
+    ), touched_pairs as (
+      select bool_or(correct_after) as correct_after, bool_or(judged_before) as judged_before, bool_or(correct_before) as correct_before
+      from items group by pair_id
+    ), delta as (
+      select (select count(*) filter (where not correct_after) - count(*) filter (where judged_before and not correct_before) from items) as orders_without,
+             (select count(*) filter (where not correct_after) - count(*) filter (where judged_before and not correct_before) from touched_pairs) as pairs_without
+    )
+    update iterations it set
+      last_seq = ${toSeq},
+      judgments_count = it.judgments_count + f.n,
+      correct_count = it.correct_count + f.correct,
+      incorrect_count = it.incorrect_count + f.incorrect,
+      unparseable_count = it.unparseable_count + f.unparseable,
+      ties_count = it.ties_count + f.ties,
+      pair_orders_without_correct_count = it.pair_orders_without_correct_count + d.orders_without,
+      pairs_without_correct_count = it.pairs_without_correct_count + d.pairs_without,
+      judgment_prompt_tokens = it.judgment_prompt_tokens + f.prompt_tokens,
+      judgment_completion_tokens = it.judgment_completion_tokens + f.completion_tokens
+    from fresh f, delta d
+    where it.id = ${iterationId}`);
 }
 
 /** Keys "pairId:order" of these items that have judgments stored in the iteration. */
@@ -143,11 +192,27 @@ export type IterationCounts = {
   completionTokens: number;
 };
 
-/** Every count of IterationStats, in one scan of the iteration's judgments (grouped by pair and order). */
-export async function iterationCounts(db: Db, iterationId: number): Promise<IterationCounts> {
-  const [row] = await queryRows<Record<string, string | number | null>>(
-    db,
-    sql`
+/** The iteration's counters, kept at write time (what the API reports): no scan. */
+export function iterationCounters(row: IterationRow): IterationCounts {
+  return {
+    judgments: row.judgmentsCount,
+    correct: row.correctCount,
+    incorrect: row.incorrectCount,
+    unparseable: row.unparseableCount,
+    ties: row.tiesCount,
+    selected: row.selectedCount,
+    selectedAWins: row.selectedAWinsCount,
+    selectedBWins: row.selectedBWinsCount,
+    pairOrdersWithoutCorrect: row.pairOrdersWithoutCorrectCount,
+    pairsWithoutCorrect: row.pairsWithoutCorrectCount,
+    promptTokens: row.judgmentPromptTokens,
+    completionTokens: row.judgmentCompletionTokens,
+  };
+}
+
+/** Every count of IterationStats as one aggregate over the iteration's judgments (grouped by pair and order). */
+function countsScan(iterationId: number): SQL {
+  return sql`
     with per_item as (
       select pair_id,
              count(*) as n,
@@ -177,8 +242,16 @@ export async function iterationCounts(db: Db, iterationId: number): Promise<Iter
       (select count(*) from per_pair where correct = 0) as pairs_without,
       coalesce(sum(prompt_tokens), 0) as prompt_tokens,
       coalesce(sum(completion_tokens), 0) as completion_tokens
-    from per_item`,
-  );
+    from per_item`;
+}
+
+/**
+ * Every count of IterationStats recounted from the rows, in one scan of the iteration's judgments:
+ * the definition the counters must always equal (tests use it as the oracle). Linear in the
+ * iteration's judgments (417 ms p95 at 1M), so the API reads iterationCounters instead.
+ */
+export async function recountIteration(db: Db, iterationId: number): Promise<IterationCounts> {
+  const [row] = await queryRows<Record<string, string | number | null>>(db, countsScan(iterationId));
   const n = (key: string) => Number(row?.[key] ?? 0);
   return {
     judgments: n('judgments'),
@@ -194,6 +267,27 @@ export async function iterationCounts(db: Db, iterationId: number): Promise<Iter
     promptTokens: n('prompt_tokens'),
     completionTokens: n('completion_tokens'),
   };
+}
+
+/**
+ * Sets the iteration's counters from recountIteration's scan: for judgments written around
+ * insertJudgments (the benchmark's bulk SQL load). The scan runs after taking the iteration's row
+ * lock, so no insert commits between it and the update. Migration 0001 does the same for every
+ * iteration at upgrade.
+ */
+export async function rebuildIterationCounters(db: Db, iterationId: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.select({ id: iterations.id }).from(iterations).where(eq(iterations.id, iterationId)).for('update');
+    await tx.execute(sql`
+      update iterations it set
+        judgments_count = c.judgments, correct_count = c.correct, incorrect_count = c.incorrect,
+        unparseable_count = c.unparseable, ties_count = c.ties, selected_count = c.selected,
+        selected_a_wins_count = c.selected_a, selected_b_wins_count = c.selected_b,
+        pair_orders_without_correct_count = c.orders_without, pairs_without_correct_count = c.pairs_without,
+        judgment_prompt_tokens = c.prompt_tokens, judgment_completion_tokens = c.completion_tokens
+      from (${countsScan(iterationId)}) c
+      where it.id = ${iterationId}`);
+  });
 }
 
 export type SelectionOutcome = {
@@ -217,6 +311,9 @@ export async function selectJudgments(
   iterationId: number,
   options: { seed: number; iterationIndex: number; minCorrectShare: number; balance: boolean },
 ): Promise<SelectionOutcome> {
+  // The iteration's row lock (as insertJudgments takes it) serialises selections of one iteration
+  // and their counter updates.
+  await tx.select({ id: iterations.id }).from(iterations).where(eq(iterations.id, iterationId)).for('update');
   await tx.update(judgments).set({ selected: false }).where(and(eq(judgments.iterationId, iterationId), eq(judgments.selected, true)));
   // Keyed by seed, iteration index and instruction text: the same seed and data select the same set in any database.
   const key = `${options.seed}:${options.iterationIndex}`;
@@ -258,6 +355,11 @@ export async function selectJudgments(
       (select count(*) from marked where verdict = 'B') as kept_b`,
   );
   const n = (k: string) => Number(row?.[k] ?? 0);
+  // The previous selection was cleared above, so what this one marked is the whole iteration's.
+  await tx
+    .update(iterations)
+    .set({ selectedCount: n('kept'), selectedAWinsCount: n('kept_a'), selectedBWinsCount: n('kept_b') })
+    .where(eq(iterations.id, iterationId));
   return {
     pairOrders: n('pair_orders'),
     withoutCorrect: n('without_correct'),

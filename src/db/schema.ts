@@ -106,6 +106,23 @@ export const iterations = pgTable(
     error: text('error'),
     /** Last judgment seq handed out; bumped under a row lock so that seq follows commit order. */
     lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+    // Counters of the iteration's judgments (IterationStats), kept exact at write time:
+    // insertJudgments adds what it stored, selectJudgments sets the selected counts. The full scan
+    // they must always equal is judgmentsRepo.recountIteration.
+    judgmentsCount: bigint('judgments_count', { mode: 'number' }).notNull().default(0),
+    correctCount: bigint('correct_count', { mode: 'number' }).notNull().default(0),
+    incorrectCount: bigint('incorrect_count', { mode: 'number' }).notNull().default(0),
+    unparseableCount: bigint('unparseable_count', { mode: 'number' }).notNull().default(0),
+    tiesCount: bigint('ties_count', { mode: 'number' }).notNull().default(0),
+    selectedCount: bigint('selected_count', { mode: 'number' }).notNull().default(0),
+    selectedAWinsCount: bigint('selected_a_wins_count', { mode: 'number' }).notNull().default(0),
+    selectedBWinsCount: bigint('selected_b_wins_count', { mode: 'number' }).notNull().default(0),
+    /** (pair, order)s with at least one judgment and none correct. */
+    pairOrdersWithoutCorrectCount: bigint('pair_orders_without_correct_count', { mode: 'number' }).notNull().default(0),
+    /** Pairs with judgments and none correct in either order. */
+    pairsWithoutCorrectCount: bigint('pairs_without_correct_count', { mode: 'number' }).notNull().default(0),
+    judgmentPromptTokens: bigint('judgment_prompt_tokens', { mode: 'number' }).notNull().default(0),
+    judgmentCompletionTokens: bigint('judgment_completion_tokens', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('iterations_experiment_index_key').on(t.experimentId, t.index)],

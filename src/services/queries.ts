@@ -1,6 +1,6 @@
 /**
  * Reads for the API: pages, batched loaders (one query per field per request, never N+1) and
- * iteration stats computed from the rows.
+ * iteration stats read from the counters kept on the iteration row.
  */
 import DataLoader from 'dataloader';
 import type { Database } from '../db/database.js';
@@ -144,7 +144,8 @@ export class QueryService {
   }
 
   async iterationStats(iteration: IterationRow) {
-    const counts = await judgmentsRepo.iterationCounts(this.db, iteration.id);
+    // Counters kept on the iteration row by the judgment-insert and selection transactions: no scan.
+    const counts = judgmentsRepo.iterationCounters(iteration);
     const select = await stagesRepo.latestStage(this.db, iteration.experimentId, 'SELECT', iteration.id);
     return { ...counts, selection: select?.stats ?? null };
   }
