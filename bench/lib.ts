@@ -14,9 +14,15 @@ export type Child = { process: ChildProcess; url: string; stop(): Promise<void> 
 
 const ROOT = new URL('../', import.meta.url);
 
-/** Starts `src/<entry>` with tsx and resolves with the URL it announces on stdout. */
+/**
+ * Starts `src/<entry>` with tsx and resolves with the URL it announces on stdout. With
+ * BENCH_CPU_PROF_DIR set, every child writes a V8 CPU profile there when it exits (open it in
+ * Chrome DevTools, or summarise it with bench/profile-summary.ts); --cpu-prof is not allowed in
+ * NODE_OPTIONS, so it is passed here.
+ */
 async function startChild(entry: string, env: Record<string, string>, announce: RegExp, args: string[] = []): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,8 +12,10 @@
  *   network carries it), for at most `slowConsumerMs`. A socket that cannot drain in that time, or
  *   would go past the cap, is closed with SLOW_CONSUMER (4290) and its streams stop at once; the
  *   client resumes with `afterSeq`. Each socket waits only for itself, so nobody else slows down;
- * - fan-out: sends run in slices of a few ms between event-loop turns, and a socket's messages of
- *   one slice leave in one write (bench/fanout.ts measures it).
+ * - fan-out: batched events are executed and serialised once for every subscriber with the same
+ *   selection (src/http/subscribe.ts); each socket then only frames the shared bytes with its
+ *   operation id. Sends run in slices of a few ms between event-loop turns, and a socket's
+ *   messages of one slice leave in one write (bench/fanout.ts measures it).
  */
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError, getOperationAST, parse, validate } from 'graphql';
@@ -25,6 +27,7 @@ import type { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 import type { Context } from '../resolvers/context.js';
 import type { Authenticator, OperationGuard, Principal } from './auth.js';
+import { RenderedBatch, assertSharable, sharedSubscribe } from './subscribe.js';
 
 /** Close code and reason sent to a client that cannot keep up; it should resubscribe with afterSeq. */
 export const SLOW_CONSUMER = { code: 4290, reason: 'slow consumer: resume with afterSeq' } as const;
@@ -52,8 +55,11 @@ type Extra = { socket: WebSocket; request: IncomingMessage; principal: Principal
 type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
 
 export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dispose(): Promise<void> } {
+  assertSharable(o.schema);
   const server = makeServer<Record<string, unknown> | undefined, Extra>({
     schema: o.schema,
+    subscribe: sharedSubscribe({ context: o.context, formatError: o.formatError }) as never,
+    jsonMessageReplacer: batchReplacer,
     connectionInitWaitTimeout: o.connectionInitTimeoutMs,
     onConnect: (ctx) => {
       const principal = o.auth.fromConnectionParams(ctx.connectionParams);
@@ -83,7 +89,10 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
       if (denied) return [denied];
       return { schema: o.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: o.context() };
     },
-    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(o.formatError) } : undefined),
+    onNext: (_ctx, _id, _payload, _args, result) => {
+      if ((result as unknown) instanceof RenderedBatch) return result; // as it is: graphql-ws would copy it into a plain object
+      return result.errors ? { ...result, errors: result.errors.map(o.formatError) } : undefined;
+    },
     onError: (_ctx, _id, _payload, errors) => errors.map(o.formatError),
   });
 
@@ -126,7 +135,10 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
     closed = server.opened(
       {
         protocol: socket.protocol,
-        send: (data) => send(socket, data, o, slow),
+        send: (data) => {
+          const batch = takeBatch(data);
+          return batch ? sendBatch(socket, batch, o, slow) : send(socket, data, o, slow);
+        },
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data: Buffer) => {
@@ -178,6 +190,116 @@ async function send(socket: WebSocket, data: string, o: WebSocketOptions, slow: 
   const drained = await Promise.race([flushed, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), o.slowConsumerMs)))]);
   clearTimeout(timer);
   if (!drained) slow();
+}
+
+/**
+ * A RenderedBatch travels from graphql-ws's `next` to the socket beside the message text:
+ * graphql-ws stringifies each message with this replacer and passes the text straight to
+ * `socket.send` in the same synchronous step (`socket.send(stringifyMessage(message, replacer))`),
+ * so the batch noted here belongs to the very next send, which `takeBatch` checks by its id.
+ * The batch's messages are then written by `sendBatch`, one `next` message per value.
+ */
+let pendingBatch: { id: string; batch: RenderedBatch; text: string } | null = null;
+
+function batchReplacer(this: unknown, key: string, value: unknown): unknown {
+  if (key !== 'payload' || !(value instanceof RenderedBatch)) return value;
+  const id = (this as { id: string }).id;
+  pendingBatch = { id, batch: value, text: `{"id":${JSON.stringify(id)},"type":"next","payload":null}` };
+  return null;
+}
+
+function takeBatch(data: string): { id: string; batch: RenderedBatch } | null {
+  const pending = pendingBatch;
+  pendingBatch = null;
+  if (!pending) return null;
+  if (data !== pending.text) throw new Error('graphql-ws did not send a rendered batch right after stringifying it');
+  return pending;
+}
+
+const TEXT = { binary: false } as const;
+const CLOSE_BRACE = Buffer.from('}');
+
+/**
+ * One `next` message per payload, under the same buffer cap and drain wait as `send`. Messages go
+ * out in chunks of at most a quarter of the cap, each chunk in one write; past half the cap, the
+ * next chunk waits for the socket to drain.
+ */
+async function sendBatch(socket: WebSocket, { id, batch }: { id: string; batch: RenderedBatch }, o: WebSocketOptions, slow: () => void): Promise<void> {
+  const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+  const { payloads } = batch;
+  const overhead = prefix.length + CLOSE_BRACE.length + 10; // + the largest frame header
+  for (let from = 0; from < payloads.length; ) {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    let to = from + 1;
+    let bytes = payloads[from]!.length + overhead;
+    while (to < payloads.length && bytes + payloads[to]!.length + overhead <= o.maxBufferedBytes / 4) bytes += payloads[to++]!.length + overhead;
+    if (socket.bufferedAmount + bytes > o.maxBufferedBytes) return slow();
+    cork(socket);
+    if (socket.bufferedAmount + bytes <= o.maxBufferedBytes / 2) {
+      writeNext(socket, prefix, payloads, from, to);
+    } else {
+      const flushed = new Promise<boolean>((resolve) => writeNext(socket, prefix, payloads, from, to, () => resolve(true)));
+      corked.get(socket)?.();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([flushed, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), o.slowConsumerMs)))]);
+      clearTimeout(timer);
+      if (!drained) return slow();
+    }
+    from = to;
+  }
+  if (performance.now() > sliceEnds) {
+    await new Promise((resolve) => setImmediate(resolve));
+    sliceEnds = Math.max(sliceEnds, performance.now() + SLICE_MS);
+  }
+}
+
+/** What of ws's internals the pre-framed path needs: its net.Socket and its sender's queue. */
+type WsInternals = { _socket?: { write(data: Buffer, done?: () => void): boolean }; _sender?: { _state: number; _queue: unknown[] } };
+
+/**
+ * Writes payloads[from..to) as `next` messages of operation `prefix`. ws frames and writes each
+ * message on its own (two buffers and a write request each: the bulk of a fan-out's CPU), so when
+ * it is safe the messages are framed here and leave in one write: ws's sender then has nothing
+ * queued (it queues only while compressing, which this server never negotiates, or reading a
+ * Blob, which it never sends), so frames cannot interleave with its own. Otherwise, ws.send each.
+ */
+function writeNext(socket: WebSocket, prefix: Buffer, payloads: readonly Buffer[], from: number, to: number, done?: () => void): void {
+  const { _socket: raw, _sender: sender } = socket as unknown as WsInternals;
+  if (raw && sender && sender._state === 0 && sender._queue.length === 0 && socket.extensions === '') {
+    raw.write(textFrames(prefix, payloads, from, to), done);
+    return;
+  }
+  for (let i = from; i < to; i++) socket.send(Buffer.concat([prefix, payloads[i]!, CLOSE_BRACE]), TEXT, i === to - 1 ? done : undefined);
+}
+
+/** Unmasked (server to client) final text frames of `prefix + payload + "}"`, one per payload, in one buffer. */
+export function textFrames(prefix: Buffer, payloads: readonly Buffer[], from = 0, to = payloads.length): Buffer {
+  let size = 0;
+  for (let i = from; i < to; i++) {
+    const length = prefix.length + payloads[i]!.length + 1;
+    size += length + (length < 126 ? 2 : length < 65_536 ? 4 : 10);
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = from; i < to; i++) {
+    const payload = payloads[i]!;
+    const length = prefix.length + payload.length + 1;
+    out[at++] = 0x81; // FIN, opcode 1 (text)
+    if (length < 126) {
+      out[at++] = length;
+    } else if (length < 65_536) {
+      out[at++] = 126;
+      at = out.writeUInt16BE(length, at);
+    } else {
+      out[at++] = 127;
+      at = out.writeUInt32BE(Math.floor(length / 2 ** 32), at);
+      at = out.writeUInt32BE(length >>> 0, at);
+    }
+    at += prefix.copy(out, at);
+    at += payload.copy(out, at);
+    out[at++] = 0x7d; // }
+  }
+  return out;
 }
 
 /**

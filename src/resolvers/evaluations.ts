@@ -46,7 +46,7 @@ export const evaluationResolvers = {
     evaluationUpdated: {
       subscribe: async (_: unknown, args: { evaluationId: string }, { services }: Context) => {
         const evaluation = await services.evaluations.evaluation(args.evaluationId);
-        return abortable((signal) => services.live.evaluationStream(evaluation.id, signal), 'evaluationUpdated');
+        return abortable((signal) => services.live.evaluationStream(evaluation.id, signal), (evaluationUpdated) => ({ evaluationUpdated }));
       },
     },
   },

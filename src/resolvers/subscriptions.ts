@@ -5,14 +5,26 @@ import type { JudgmentFilter } from '../services/types.js';
 import { badInput } from '../services/errors.js';
 import type { Context } from './context.js';
 
-/** Wraps a stream so that `return()` from graphql-ws (unsubscribe) aborts it. */
-export function abortable<T>(make: (signal: AbortSignal) => AsyncGenerator<T>, field: string): AsyncIterableIterator<Record<string, T>> {
+/**
+ * Several source events of one subscription field at once, in order: the WebSocket transport
+ * (src/http/subscribe.ts) executes the selection once per value, shares the result between every
+ * subscriber with the same selection, and sends one `next` message per value.
+ */
+export class EventBatch<T = unknown> {
+  constructor(
+    readonly field: string,
+    readonly values: readonly T[],
+  ) {}
+}
+
+/** Wraps a stream so that `return()` from graphql-ws (unsubscribe) aborts it; `event` makes each value a source event. */
+export function abortable<T, E>(make: (signal: AbortSignal) => AsyncGenerator<T>, event: (value: T) => E): AsyncIterableIterator<E> {
   const controller = new AbortController();
   const inner = make(controller.signal);
-  const iterator: AsyncIterableIterator<Record<string, T>> = {
+  const iterator: AsyncIterableIterator<E> = {
     async next() {
       const step = await inner.next();
-      return step.done ? { done: true, value: undefined } : { done: false, value: { [field]: step.value } };
+      return step.done ? { done: true, value: undefined } : { done: false, value: event(step.value) };
     },
     async return() {
       controller.abort();
@@ -32,13 +44,16 @@ export const subscriptionResolvers = {
       const iteration = await services.pipeline.iteration(args.iterationId);
       const afterSeq = args.afterSeq ?? iteration.lastSeq;
       if (!Number.isInteger(afterSeq) || afterSeq < 0) throw badInput('afterSeq', `must be a whole number of 0 or more, got ${afterSeq}`);
-      return abortable((signal) => services.live.judgmentStream(iteration.id, afterSeq, args.filter ?? null, signal), 'judgmentAdded');
+      return abortable(
+        (signal) => services.live.judgmentBatches(iteration.id, afterSeq, args.filter ?? null, signal),
+        (rows) => new EventBatch('judgmentAdded', rows),
+      );
     },
   },
   stageUpdated: {
     subscribe: async (_: unknown, args: { experimentId: string }, { services }: Context) => {
       const experiment = await services.pipeline.experiment(args.experimentId);
-      return abortable((signal) => services.live.stageStream(experiment.id, signal), 'stageUpdated');
+      return abortable((signal) => services.live.stageStream(experiment.id, signal), (stageUpdated) => ({ stageUpdated }));
     },
   },
 };

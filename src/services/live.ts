@@ -1,12 +1,14 @@
 /**
  * Live streams for subscriptions, independent of GraphQL.
  *
- * judgmentStream: listens first, then replays stored judgments after `afterSeq` in seq order,
+ * judgmentBatches: listens first, then replays stored judgments after `afterSeq` in seq order,
  * then follows notifications. Seqs are handed out in commit order under a row lock, so reading
  * "seq > last seen" after any notification can neither skip nor repeat a judgment, including
  * judgments committed while the replay runs. After a listener reconnect it catches up from the
- * table the same way. Streams at the same place share their reads: with 500 subscribers to an
- * iteration, a commit costs one query, not 500.
+ * table the same way. It yields the judgments a page at a time (in seq order), and streams at the
+ * same place share their reads: with 500 subscribers to an iteration, a commit costs one query,
+ * not 500, and every stream receives the very same row objects (so that a transport can render
+ * a row once for all of them).
  */
 import type { Database } from '../db/database.js';
 import * as evaluationsRepo from '../db/evaluations-repo.js';
@@ -19,6 +21,7 @@ import type { EvaluationRow, JudgmentRow, StageRow } from '../db/schema.js';
 import type { EventBus } from '../events/bus.js';
 
 const REPLAY_PAGE = 500;
+const PAGE_KEEP_MS = 250;
 
 export class LiveService {
   constructor(
@@ -28,7 +31,7 @@ export class LiveService {
     private readonly stageThrottleMs = 250,
   ) {}
 
-  async *judgmentStream(iterationId: number, afterSeq: number, filter: JudgmentFilter | null, signal: AbortSignal): AsyncGenerator<JudgmentRow> {
+  async *judgmentBatches(iterationId: number, afterSeq: number, filter: JudgmentFilter | null, signal: AbortSignal): AsyncGenerator<readonly JudgmentRow[]> {
     const wake = new Wakeup(signal);
     let announced = 0;
     let reread = true;
@@ -55,11 +58,8 @@ export class LiveService {
         }
         while (last < highWater) {
           const rows = await this.judgmentPage(iterationId, last, highWater, filter);
-          for (const row of rows) {
-            last = row.seq;
-            yield row;
-          }
-          if (rows.length < REPLAY_PAGE) last = highWater;
+          last = rows.length < REPLAY_PAGE ? highWater : rows.at(-1)!.seq;
+          if (rows.length > 0) yield rows;
         }
         if (!(await wake.wait())) return;
       }
@@ -70,14 +70,20 @@ export class LiveService {
     }
   }
 
-  private readonly pages = new Map<string, Promise<JudgmentRow[]>>();
+  private readonly pages = new Map<string, Promise<readonly JudgmentRow[]>>();
 
-  /** One page of judgments; streams asking for the same page at the same time share one query. */
-  private judgmentPage(iterationId: number, afterSeq: number, toSeq: number, filter: JudgmentFilter | null): Promise<JudgmentRow[]> {
+  /**
+   * One page of judgments. Streams asking for the same page share one query and the same row
+   * objects, also for PAGE_KEEP_MS after it arrived (a stream still sending its previous page
+   * asks a few ms after the others).
+   */
+  private judgmentPage(iterationId: number, afterSeq: number, toSeq: number, filter: JudgmentFilter | null): Promise<readonly JudgmentRow[]> {
     const key = JSON.stringify([iterationId, afterSeq, toSeq, filter]);
     let page = this.pages.get(key);
     if (!page) {
-      page = judgmentsRepo.listJudgments(this.database.db, iterationId, { afterSeq, toSeq, limit: REPLAY_PAGE, filter }).finally(() => this.pages.delete(key));
+      const forget = () => setTimeout(() => this.pages.delete(key), PAGE_KEEP_MS).unref();
+      page = judgmentsRepo.listJudgments(this.database.db, iterationId, { afterSeq, toSeq, limit: REPLAY_PAGE, filter });
+      page.then(forget, () => this.pages.delete(key));
       this.pages.set(key, page);
     }
     return page;

@@ -73,7 +73,10 @@ describe.skipIf(NO_DATABASE)(`live judgments that lose nothing (${TEST_DB})`, ()
       const deadline = drops < 20 ? Date.now() + next() * 80 : Infinity;
       try {
         while (received.length < total && Date.now() < deadline) {
-          const message = await Promise.race([client.next(), new Promise<null>((resolve) => setTimeout(() => resolve(null), Math.max(0, deadline - Date.now())))]);
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = deadline === Infinity ? [] : [new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), Math.max(0, deadline - Date.now()))))];
+          const message = await Promise.race([client.next(), ...timeout]);
+          clearTimeout(timer);
           if (message) received.push(seqOf(message));
         }
       } finally {
@@ -87,6 +90,51 @@ describe.skipIf(NO_DATABASE)(`live judgments that lose nothing (${TEST_DB})`, ()
     expect(drops).toBeGreaterThanOrEqual(20);
     expect(dropsWhileRunning).toBeGreaterThan(0);
     expect(received).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+  });
+
+  it('gives many subscribers sharing rendered judgments each their own id, selection and starting point', async () => {
+    const { iterationId, total } = await prepare(app, 20, 2);
+    const VERDICTS = 'subscription ($id: ID!, $after: Int) { judgmentAdded(iterationId: $id, afterSeq: $after) { seq verdict } }';
+    const TEXTS = 'subscription ($id: ID!, $after: Int, $p: Boolean!) { judgmentAdded(iterationId: $id, afterSeq: $after) { n: seq reasoning pair @include(if: $p) { id } } }';
+    const one = await RawWs.connect(wsUrl(app.url));
+    const two = await RawWs.connect(wsUrl(app.url));
+    one.subscribe('a', VERDICTS, { id: iterationId, after: 0 });
+    two.subscribe('b', VERDICTS, { id: iterationId, after: 0 });
+    two.subscribe('c', TEXTS, { id: iterationId, after: 0, p: true });
+    one.subscribe('d', TEXTS, { id: iterationId, after: 0, p: false });
+    dataOf(await app.gql('mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: iterationId }));
+    const read = async (client: RawWs, id: string, count: number) => {
+      const out: Record<string, unknown>[] = [];
+      while (out.length < count) out.push((((await client.result(id)).payload as { data: { judgmentAdded: Record<string, unknown> } }).data.judgmentAdded));
+      return out;
+    };
+    // One reader per client at a time (RawWs queues what it receives meanwhile).
+    const [[a, d], [b, c]] = await Promise.all([
+      (async () => [await read(one, 'a', total), await read(one, 'd', total)])(),
+      (async () => [await read(two, 'b', total), await read(two, 'c', total)])(),
+    ]);
+    // A late subscriber starting halfway, with the same selection as 'a': the stored rest only.
+    const late = await RawWs.connect(wsUrl(app.url));
+    late.subscribe('e', VERDICTS, { id: iterationId, after: Math.floor(total / 2) });
+    const e = await read(late, 'e', total - Math.floor(total / 2));
+    for (const client of [one, two, late]) client.close();
+
+    const seqs = Array.from({ length: total }, (_, i) => i + 1);
+    expect(a.map((j) => j.seq)).toEqual(seqs);
+    expect(b).toEqual(a);
+    expect(e).toEqual(a.slice(Math.floor(total / 2)));
+    expect(a.every((j) => Object.keys(j).join() === 'seq,verdict')).toBe(true);
+    expect(c.map((j) => j.n)).toEqual(seqs);
+    expect(c.every((j) => Object.keys(j).join() === 'n,reasoning,pair' && typeof j.reasoning === 'string' && typeof (j.pair as { id: string }).id === 'string')).toBe(true);
+    expect(d).toEqual(c.map(({ pair: _, ...rest }) => rest));
+    // The same text as the API's query of the stored rows.
+    const stored = dataOf(
+      await app.gql<{ iteration: { judgments: { edges: { node: { seq: number; reasoning: string; verdict: string } }[] } } }>(
+        'query ($id: ID!, $n: Int) { iteration(id: $id) { judgments(first: $n) { edges { node { seq reasoning verdict } } } } }',
+        { id: iterationId, n: total },
+      ),
+    ).iteration.judgments.edges.map((e) => e.node);
+    expect(stored.map((j) => [j.seq, j.verdict, j.reasoning])).toEqual(a.map((j, i) => [j.seq, j.verdict, c[i]!.reasoning]));
   });
 
   it('closes a subscriber that stops reading with 4290 while another on the same server keeps up, and the slow one resumes', async () => {
