@@ -89,6 +89,28 @@ export async function expectExactJudgments(h: Harness, iteration: Iteration, sta
   );
   const expected = iteration.items * iteration.samples;
   expect(rows[0]).toEqual({ n: expected, items: iteration.items, keys: expected, max_seq: expected });
+  await expectStatsMatchRows(h, iteration);
+}
+
+/** The iteration's stats (counters written with the judgments, whichever worker wrote them) equal a count of its rows. */
+export async function expectStatsMatchRows(h: Harness, iteration: Iteration): Promise<void> {
+  const { rows } = await h.sql.query(
+    `with per_item as (
+       select pair_id, count(*) filter (where correct) as correct from judgments where iteration_id = $1 group by pair_id, "order")
+     select (select count(*)::int from judgments where iteration_id = $1) as judgments,
+            (select count(*)::int from judgments where iteration_id = $1 and correct) as correct,
+            (select count(*)::int from judgments where iteration_id = $1 and not correct and verdict in ('A', 'B')) as incorrect,
+            (select count(*)::int from judgments where iteration_id = $1 and verdict = 'UNPARSEABLE') as unparseable,
+            (select count(*)::int from per_item where correct = 0) as "pairOrdersWithoutCorrect",
+            (select count(*)::int from (select pair_id from per_item group by pair_id having sum(correct) = 0) p) as "pairsWithoutCorrect",
+            (select coalesce(sum(prompt_tokens), 0)::int from judgments where iteration_id = $1) as "promptTokens"`,
+    [iteration.iterationId],
+  );
+  const { iteration: read } = await h.gql<{ iteration: { stats: Record<string, number> } }>(
+    `query ($id: ID!) { iteration(id: $id) { stats { judgments correct incorrect unparseable pairOrdersWithoutCorrect pairsWithoutCorrect promptTokens } } }`,
+    { id: iteration.iterationId },
+  );
+  expect(read.stats).toEqual(rows[0]);
 }
 
 /** Waits until no queue job is waiting, retrying or running. */
