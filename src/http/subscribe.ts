@@ -25,7 +25,11 @@ export class RenderedBatch {
 }
 
 export type SharedSubscribeOptions = {
-  /** A fresh GraphQL context (loaders): one per rendered batch, so that nested loads batch across its values. */
+  /**
+   * A fresh GraphQL context (loaders) for each event, and one per rendered batch, so that nested
+   * loads batch across its values: never the subscription's own, whose loaders would serve what
+   * they read when it started.
+   */
   context: () => unknown;
   formatError: (error: GraphQLError) => GraphQLFormattedError;
 };
@@ -58,7 +62,8 @@ export function sharedSubscribe(o: SharedSubscribeOptions): (args: ExecutionArgs
     if (!isAsyncIterator(source)) return source as ExecutionResult;
     const key = selectionKey(args);
     const map = (event: unknown): Promise<ExecutionResult | RenderedBatch> | ExecutionResult => {
-      if (!(event instanceof EventBatch)) return execute({ ...args, rootValue: event });
+      // A fresh context per event: loaders cache what they load, and a subscription lives for hours.
+      if (!(event instanceof EventBatch)) return execute({ ...args, contextValue: o.context(), rootValue: event });
       return lookup(batches, event.values, key) ?? remember(batches, event.values, key, renderBatch(args, key, event));
     };
     const stream: Stream = {

@@ -29,6 +29,7 @@ function setup(rows: Row[]) {
   };
   subscription.plain!.subscribe = async function* () {
     yield { plain: rows[0] };
+    yield { plain: rows[1] };
   };
   const subscribe = sharedSubscribe({ context: () => ({}), formatError: (e) => ({ message: e.message === 'secret detail' ? 'masked' : e.message }) });
   return { schema, calls, subscribe };
@@ -81,9 +82,15 @@ describe('shared rendering of batched subscription events', () => {
     ]);
   });
 
-  it('passes events that are not batches through graphql-js execution unchanged', async () => {
-    const { schema, subscribe } = setup(rows);
-    expect(await drain(await subscribe({ schema, document: parse('subscription { plain { id text } }') }))).toEqual([{ data: { plain: { id: 1, text: 'one' } } }]);
+  it('executes events that are not batches as graphql-js does, each with a fresh context (loaders never serve stale rows)', async () => {
+    const { schema, calls, subscribe } = setup(rows);
+    const own = { subscription: 'context' };
+    expect(await drain(await subscribe({ schema, document: parse('subscription { plain { id text } }'), contextValue: own }))).toEqual([
+      { data: { plain: { id: 1, text: 'one' } } },
+      { data: { plain: { id: 2, text: 'two' } } },
+    ]);
+    expect(calls.contexts.size).toBe(2);
+    expect(calls.contexts.has(own)).toBe(false);
   });
 
   it('returns errors of the source stream (bad arguments) as a result, not a stream', async () => {
