@@ -17,6 +17,8 @@
  *   --full               2,000 instructions x 2 orders x 4 samples: about 16,000 judgments (pairs
  *                        the generator spoils are not judged)
  *   --subscribers a,b    subscriber counts (default 1,100,500)
+ *   --runs N             runs per subscriber count; each figure is the median (default 3; lost and
+ *                        duplicates are the largest of any run)
  *   --latency-ms N       simulated endpoint latency per request (default 200)
  *   --worker             run the judge stage in a worker process of its own (the API process then
  *                        only serves the subscribers), as a scaled-out deployment does
@@ -25,7 +27,7 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { freshDatabase, graphql, percentile, processStats, startService, startSimulatorProcess, syntheticInstructions, waitForStage } from './lib.js';
+import { freshDatabase, graphql, median, percentile, processStats, startService, startSimulatorProcess, syntheticInstructions, waitForStage } from './lib.js';
 import type { Gql } from './lib.js';
 
 const { values } = parseArgs({
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     subscribers: { type: 'string', default: '1,100,500' },
     'latency-ms': { type: 'string', default: '200' },
     worker: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '3' },
   },
 });
 const SAMPLES = 4;
@@ -254,15 +257,33 @@ async function run(subscribers: number): Promise<Result> {
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
+const runs = Number(values.runs);
 const results: Result[] = [];
 for (const n of counts) {
-  const result = await run(n);
-  process.stderr.write(`${JSON.stringify(result)}\n`);
-  results.push(result);
+  const all: Result[] = [];
+  for (let i = 0; i < runs; i++) {
+    all.push(await run(n));
+    process.stderr.write(`${n} subscribers, run ${i + 1}/${runs}: ${JSON.stringify(all.at(-1))}\n`);
+  }
+  const mid = (pick: (r: Result) => number) => median(all.map(pick));
+  const most = (pick: (r: Result) => number) => Math.max(...all.map(pick));
+  results.push({
+    subscribers: n,
+    judgments: all[0]!.judgments,
+    stageMs: mid((r) => r.stageMs),
+    p50Ms: mid((r) => r.p50Ms),
+    p99Ms: mid((r) => r.p99Ms),
+    maxMs: mid((r) => r.maxMs),
+    lost: most((r) => r.lost),
+    duplicates: most((r) => r.duplicates),
+    apiCpuMs: mid((r) => r.apiCpuMs),
+    workerCpuMs: all[0]!.workerCpuMs === null ? null : mid((r) => r.workerCpuMs!),
+    clientsCpuMs: mid((r) => r.clientsCpuMs),
+  });
 }
 const where = values.worker ? 'the API in one process, the judge stage in a worker process' : 'API and worker in one process';
 process.stdout.write(
-  `judgmentAdded fan-out, ${results[0]?.judgments ?? 0} judgments per stage (n=${SAMPLES} per request), endpoint ${latencyMs} ms per request, ${CONCURRENCY} at once; ${where}\n\n`,
+  `judgmentAdded fan-out, ${results[0]?.judgments ?? 0} judgments per stage (n=${SAMPLES} per request), endpoint ${latencyMs} ms per request, ${CONCURRENCY} at once; ${where}; median of ${runs} run(s)\n\n`,
 );
 process.stdout.write('| subscribers | stage s | p50 ms | p99 ms | max ms | lost | duplicates | API CPU s | worker CPU s | subscribers CPU s |\n|---|---|---|---|---|---|---|---|---|---|\n');
 const seconds = (ms: number | null) => (ms === null ? '-' : (ms / 1000).toFixed(1));

@@ -22,4 +22,17 @@ describe.skipIf(NO_DATABASE || TEST_DB !== 'postgres')('the benchmark harness', 
       rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it('measures fan-out with a few subscribers, every judgment delivered once to each', async () => {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/fanout.ts', '--judgments', '64', '--subscribers', '1,3', '--runs', '1', '--latency-ms', '10'], {
+      env: process.env,
+      timeout: 240_000,
+    });
+    const rows = stdout.split('\n').filter((line) => /^\| \d/.test(line)).map((line) => line.split('|').map((cell) => cell.trim()));
+    // | subscribers | stage s | p50 | p99 | max | lost | duplicates | ...
+    expect(rows.map((r) => [r[1], r[6], r[7]])).toEqual([
+      ['1', '0', '0'],
+      ['3', '0', '0'],
+    ]);
+  }, 300_000);
 });
