@@ -44,6 +44,8 @@ export type ApiLimits = {
   keepAliveMs: number;
   /** WS_MAX_SUBSCRIPTIONS: operations one WebSocket connection may run at once; one more gets an error. Default 20. */
   maxSubscriptionsPerConnection: number;
+  /** WS_MAX_CONNECTIONS_PER_IP: open WebSocket connections from one address; one more gets HTTP 429 instead of an upgrade. Default 500; 0: no cap. */
+  maxConnectionsPerIp: number;
   /** WS_MAX_BUFFERED_BYTES: bytes a socket may have waiting to be sent; past it the socket is closed with 4290. Default 1 MiB. */
   maxBufferedBytes: number;
   /** WS_SLOW_CONSUMER_MS: how long a socket past half its buffer cap may take to drain before it is closed with 4290. Default 5000. */
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       connectionInitTimeoutMs: int(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 3_000, 1, 600_000),
       keepAliveMs: int(env, 'WS_KEEPALIVE_MS', 15_000, 0, 3_600_000),
       maxSubscriptionsPerConnection: int(env, 'WS_MAX_SUBSCRIPTIONS', 20, 1, 10_000),
+      maxConnectionsPerIp: int(env, 'WS_MAX_CONNECTIONS_PER_IP', 500, 0, 1_000_000),
       maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
       slowConsumerMs: int(env, 'WS_SLOW_CONSUMER_MS', 5_000, 1, 3_600_000),
       maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 1_000),

@@ -25,6 +25,7 @@ import { ServiceError } from '../services/errors.js';
 import { Authenticator, OperationGuard, requireRole } from './auth.js';
 import type { Principal } from './auth.js';
 import { serveDashboard } from './dashboard.js';
+import { ConnectionCounter, refuseUpgrade } from './connection-cap.js';
 import { formatError } from './errors.js';
 import { allRules, limitRules } from './limits.js';
 import { RateLimiter } from './rate-limit.js';
@@ -60,11 +61,18 @@ export async function startHttpServer(services: Services, logger: Logger, option
   const httpServer = http.createServer(app);
   // noServer: the HTTP server's own errors (a port in use) are reported once, by `listen` below.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: limits.wsMaxPayloadBytes });
+  const perAddress = new ConnectionCounter(limits.maxConnectionsPerIp);
   httpServer.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
       socket.destroy();
       return;
     }
+    const address = request.socket.remoteAddress ?? 'unknown';
+    if (!perAddress.open(address)) {
+      refuseUpgrade(socket, 429, `too many WebSocket connections from ${address}: at most ${limits.maxConnectionsPerIp} at once (WS_MAX_CONNECTIONS_PER_IP)`);
+      return;
+    }
+    socket.once('close', () => perAddress.close(address));
     wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
   });
   const context = (): Context => ({ services, loaders: services.queries.createLoaders() });

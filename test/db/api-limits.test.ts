@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
+import { WebSocket } from 'ws';
+import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { RawWs, wsUrl } from '../helpers/ws.js';
 
@@ -13,6 +14,7 @@ const LIMITS = {
   WS_MAX_PAYLOAD_BYTES: '4096',
   WS_MAX_SUBSCRIPTIONS: '2',
   WS_CONNECTION_INIT_TIMEOUT_MS: '300',
+  WS_MAX_CONNECTIONS_PER_IP: '12',
 };
 
 const fields = (name: string, n: number) => Array.from({ length: n }, (_, i) => `${name}${i}: version`).join(' ');
@@ -140,6 +142,27 @@ describe.skipIf(NO_DATABASE)(`operation and connection limits on both transports
     client.subscribe('4', '{ serviceInfo { version } }');
     expect((await client.result('4')).type).toBe('next');
     client.close();
+  });
+
+  it('refuses a WebSocket upgrade past WS_MAX_CONNECTIONS_PER_IP with HTTP 429 that says why, and takes one again once a socket closes', async () => {
+    const open = await Promise.all(Array.from({ length: 12 }, () => RawWs.connect(wsUrl(app.url))));
+    const refused = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const socket = new WebSocket(wsUrl(app.url), 'graphql-transport-ws');
+      socket.once('open', () => reject(new Error('the 13th connection was accepted')));
+      socket.once('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      socket.once('error', () => {});
+    });
+    expect(refused.status).toBe(429);
+    expect(refused.body).toMatch(/too many WebSocket connections from \S+: at most 12 at once \(WS_MAX_CONNECTIONS_PER_IP\)/);
+    open[0]!.close();
+    await open[0]!.closed;
+    const again = await eventually(async () => RawWs.connect(wsUrl(app.url)).catch(() => undefined), 5_000, 50);
+    for (const client of [again, ...open.slice(1)]) client.close();
+    await Promise.all([again, ...open.slice(1)].map((client) => client.closed));
   });
 
   it('closes a connection that sends no connection_init within the timeout', async () => {
