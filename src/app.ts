@@ -92,6 +92,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         tokensPerMinute: config.llm.tokensPerMinute,
         timeoutMs: config.llm.timeoutMs,
         maxRetries: config.llm.maxRetries,
+        rateLimitMaxWaitMs: config.llm.rateLimitMaxWaitMs,
+        maxTokensParam: config.llm.maxTokensParam,
       },
       { logger },
     );

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseApiTokens } from './http/tokens.js';
 import type { ApiToken } from './http/tokens.js';
+import type { MaxTokensParam } from './llm/types.js';
 import { parseSimulatorOptions } from './sim/options.js';
 import type { SimulatorOptions } from './sim/options.js';
 
@@ -29,7 +30,12 @@ export type LlmConfig = {
   requestsPerMinute: number;
   tokensPerMinute: number;
   timeoutMs: number;
+  /** LLM_MAX_RETRIES: retries of transient failures; 429s do not count (see rateLimitMaxWaitMs). Default 6. */
   maxRetries: number;
+  /** LLM_RATE_LIMIT_MAX_WAIT_MS: a request gives up on 429s after waiting on them longer than this. Default 600000. */
+  rateLimitMaxWaitMs: number;
+  /** LLM_MAX_TOKENS_PARAM: how the completion limit is sent (auto, max_tokens, max_completion_tokens). Default auto. */
+  maxTokensParam: MaxTokensParam;
 };
 
 /** Limits of the GraphQL API, the same on HTTP and WebSocket. Every one is an environment variable. */
@@ -140,6 +146,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       tokensPerMinute: int(env, 'LLM_TOKENS_PER_MINUTE', 0, 0, 1_000_000_000),
       timeoutMs: int(env, 'LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
       maxRetries: int(env, 'LLM_MAX_RETRIES', 6, 0, 100),
+      rateLimitMaxWaitMs: int(env, 'LLM_RATE_LIMIT_MAX_WAIT_MS', 600_000, 0, 86_400_000),
+      maxTokensParam: oneOf(env, 'LLM_MAX_TOKENS_PARAM', ['auto', 'max_tokens', 'max_completion_tokens'], 'auto'),
     },
     simulator: simulatorOptions(env),
     models: { generatorModel: optional(env, 'GENERATOR_MODEL') ?? null, judgeModel: optional(env, 'JUDGE_MODEL') ?? null },

@@ -1,8 +1,8 @@
 import type OpenAI from 'openai';
 import { linkedController } from './abort.js';
-import { LlmError, MalformedResponseError } from './errors.js';
+import { LlmError, MalformedResponseError, refusesMaxTokens } from './errors.js';
 import { runWithRetries, type RetryContext } from './retry.js';
-import type { ChatChoice, ChatRequest, ChatResult } from './types.js';
+import type { ChatChoice, ChatRequest, ChatResult, MaxTokensParam } from './types.js';
 import type { UsageEntry, UsageTracker } from './usage.js';
 
 export type ChatDeps = {
@@ -10,6 +10,10 @@ export type ChatDeps = {
   ctx: RetryContext;
   usage: UsageTracker;
   timeoutMs: number;
+  /** How `max_tokens` is sent; default 'auto' (see `MaxTokensParam`). */
+  maxTokensParam?: MaxTokensParam;
+  /** 'auto': the models of this client that refused `max_tokens`. Created on first use. */
+  completionTokensModels?: Set<string>;
 };
 
 type Piece = { choices: ChatChoice[]; promptTokens: number; completionTokens: number; model: string };
@@ -54,6 +58,20 @@ function toPiece(res: unknown, asked: number, promptEstimate: number): Piece {
   };
 }
 
+/** True when requests of `d` to `model` carry their limit as `max_completion_tokens`. */
+function usesCompletionTokens(d: ChatDeps, model: string): boolean {
+  const mode = d.maxTokensParam ?? 'auto';
+  return mode === 'max_completion_tokens' || (mode === 'auto' && d.completionTokensModels?.has(model) === true);
+}
+
+/** 'auto': `model` refused `max_tokens`; from now on this client sends it `max_completion_tokens`. */
+function rememberCompletionTokens(d: ChatDeps, model: string): void {
+  const models = (d.completionTokensModels ??= new Set());
+  if (models.has(model)) return;
+  models.add(model);
+  d.ctx.logger?.info({ op: OP, model }, "llm model refuses 'max_tokens': sending it 'max_completion_tokens' from now on");
+}
+
 async function request(d: ChatDeps, s: CallState, size: number, index: number, signal: AbortSignal | undefined): Promise<ChatChoice[]> {
   const { req } = s;
   const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
@@ -66,6 +84,9 @@ async function request(d: ChatDeps, s: CallState, size: number, index: number, s
     max_tokens: req.max_tokens,
     seed: req.seed === undefined ? undefined : req.seed + index,
   };
+  let completionBody: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming | undefined;
+  /** Whether the attempt that just failed carried `max_tokens`. */
+  let sentMaxTokens = false;
   const completionBudget = (req.max_tokens ?? 0) * size;
   try {
     const { value, attempts } = await runWithRetries(d.ctx, {
@@ -73,10 +94,21 @@ async function request(d: ChatDeps, s: CallState, size: number, index: number, s
       cost: s.promptEstimate + completionBudget,
       timeoutMs: d.timeoutMs,
       signal,
-      call: async (attemptSignal) =>
-        toPiece(await d.sdk.chat.completions.create(body, { signal: attemptSignal }), size, s.promptEstimate),
+      call: async (attemptSignal) => {
+        sentMaxTokens = req.max_tokens !== undefined && !usesCompletionTokens(d, req.model);
+        const sent = sentMaxTokens || req.max_tokens === undefined
+          ? body
+          : (completionBody ??= { ...body, max_tokens: undefined, max_completion_tokens: req.max_tokens });
+        return toPiece(await d.sdk.chat.completions.create(sent, { signal: attemptSignal }), size, s.promptEstimate);
+      },
       actualCost: (p) => p.promptTokens + p.completionTokens,
       refundOnFailure: completionBudget,
+      // Sent again at once with max_completion_tokens: a different request, not a retry.
+      resendAtOnce: (err) => {
+        if (!sentMaxTokens || (d.maxTokensParam ?? 'auto') !== 'auto' || !refusesMaxTokens(err)) return false;
+        rememberCompletionTokens(d, req.model);
+        return true;
+      },
     });
     s.attempts += attempts;
     s.requests++;
@@ -86,7 +118,16 @@ async function request(d: ChatDeps, s: CallState, size: number, index: number, s
     d.usage.add(s.entry, { requests: 1, promptTokens: value.promptTokens, completionTokens: value.completionTokens });
     return value.choices;
   } catch (err) {
-    if (err instanceof LlmError) s.attempts += err.attempts;
+    if (!(err instanceof LlmError)) throw err;
+    s.attempts += err.attempts;
+    if (d.maxTokensParam === 'max_tokens' && refusesMaxTokens(err.cause)) {
+      throw new LlmError(`${err.message} (LLM_MAX_TOKENS_PARAM is max_tokens: set it to auto or max_completion_tokens for this model)`, {
+        kind: err.kind,
+        ...(err.status !== undefined && { status: err.status }),
+        attempts: err.attempts,
+        cause: err.cause,
+      });
+    }
     throw err;
   }
 }

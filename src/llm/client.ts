@@ -23,6 +23,8 @@ export const DEFAULT_ENDPOINT_CONFIG: Readonly<Omit<EndpointConfig, 'baseURL' | 
   maxRetries: 6,
   backoffBaseMs: 500,
   backoffMaxMs: 30_000,
+  rateLimitMaxWaitMs: 600_000,
+  maxTokensParam: 'auto',
 });
 
 /** Requests in flight for files, fine-tuning and model listing (separate from `concurrency`). */
@@ -51,6 +53,8 @@ export function resolveEndpointConfig(options: EndpointOptions): EndpointConfig 
   intAtLeast('maxRetries', 0);
   intAtLeast('backoffBaseMs', 0);
   intAtLeast('backoffMaxMs', 0);
+  intAtLeast('rateLimitMaxWaitMs', 0);
+  if (!['auto', 'max_tokens', 'max_completion_tokens'].includes(c.maxTokensParam!)) throw new TypeError("llm: maxTokensParam must be 'auto', 'max_tokens' or 'max_completion_tokens'");
   if (c.timeoutMs > SDK_TIMEOUT_DISABLED) throw new TypeError(`llm: timeoutMs must be <= ${SDK_TIMEOUT_DISABLED}`);
   return c;
 }
@@ -115,6 +119,7 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
   const ctx: RetryContext = {
     limiter,
     maxRetries: config.maxRetries,
+    rateLimitMaxWaitMs: config.rateLimitMaxWaitMs,
     backoffBaseMs: config.backoffBaseMs,
     backoffMaxMs: config.backoffMaxMs,
     sleep: deps.sleep ?? defaultSleep,
@@ -123,7 +128,7 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
     live: new Set(),
     isClosed: () => closed,
   };
-  const chatDeps: ChatDeps = { sdk, ctx, usage, timeoutMs: config.timeoutMs };
+  const chatDeps: ChatDeps = { sdk, ctx, usage, timeoutMs: config.timeoutMs, maxTokensParam: config.maxTokensParam };
   // Files, fine-tuning and models get their own small queue: a job status poll must not wait
   // behind thousands of queued judge calls (OpenAI limits these endpoints separately anyway).
   const adminLimiter = new EndpointLimiter({ concurrency: ADMIN_CONCURRENCY, requestsPerMinute: 0, tokensPerMinute: 0 });

@@ -37,6 +37,11 @@ export type Classified = {
   retryAfterMs?: number;
   /** True when the request certainly did not reach the model (safe to repeat a non-idempotent POST). */
   notProcessed: boolean;
+  /**
+   * A 429 that is rate limiting: retried without counting against maxRetries, up to the client's
+   * rate-limit wait. Not set for OpenAI's `insufficient_quota` 429 (billing), which waiting does not fix.
+   */
+  rateLimited?: true;
   reason: string;
 };
 
@@ -108,6 +113,7 @@ export function classifyError(err: unknown): Classified {
       status,
       ...(retryAfterMs !== undefined && { retryAfterMs }),
       notProcessed: status === 429 || status === 503,
+      ...(status === 429 && err.code !== 'insufficient_quota' && { rateLimited: true as const }),
       reason: `HTTP ${status}`,
     };
   }
@@ -130,6 +136,14 @@ export function classifyError(err: unknown): Classified {
     return { transient: true, notProcessed: false, reason: 'connection error' };
   }
   return { transient: false, notProcessed: false, reason: 'error' };
+}
+
+/**
+ * OpenAI's refusal of `max_tokens` by its reasoning models (o1, o3, o4-mini, gpt-5...): HTTP 400,
+ * param 'max_tokens', code 'unsupported_parameter' ("Use 'max_completion_tokens' instead.").
+ */
+export function refusesMaxTokens(err: unknown): boolean {
+  return err instanceof APIError && err.status === 400 && err.param === 'max_tokens' && err.code === 'unsupported_parameter';
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -37,7 +37,15 @@ export type RetryContext = {
   /** Controllers of attempts in flight and backoff sleeps; `close()` aborts them all. */
   live: Set<AbortController>;
   isClosed: () => boolean;
+  /**
+   * A request gives up on 429s once it has spent more than this waiting on them (from each 429 to
+   * its next attempt). 429s do not count against `maxRetries`. Default `DEFAULT_RATE_LIMIT_MAX_WAIT_MS`.
+   */
+  rateLimitMaxWaitMs?: number;
 };
+
+/** 10 minutes, the longest `retry-after` honoured (MAX_RETRY_AFTER_MS). */
+export const DEFAULT_RATE_LIMIT_MAX_WAIT_MS = 600_000;
 
 export type RunOptions<T> = {
   /** Operation name for messages and logs, e.g. 'chat.completions'. */
@@ -53,6 +61,12 @@ export type RunOptions<T> = {
   refundOnFailure?: number;
   /** Extra veto on retrying a transient failure (non-idempotent POSTs). */
   retryIf?: (c: Classified) => boolean;
+  /**
+   * Asked about each failed attempt (not timeouts or aborts) before anything else: true sends the
+   * request again at once, as a new attempt that is not a retry (no backoff, not counted against
+   * `maxRetries`). `call` must then send something different, or this must not say true again.
+   */
+  resendAtOnce?: (err: unknown) => boolean;
 };
 
 export type RunResult<T> = { value: T; attempts: number };
@@ -76,16 +90,30 @@ function abortedError(op: string, attempts: number, closed: boolean, cause: unkn
 /**
  * Runs `call` under the limiter with a per-attempt timeout, retrying transient failures with
  * full-jitter backoff. A 429 pauses the whole endpoint until its retry-after (or the un-jittered
- * backoff when the server gives none). Always settles with a value or an LlmError.
+ * backoff when the server gives none). 429s (rate limiting) do not count against `maxRetries`: the
+ * request keeps trying until it has spent more than `rateLimitMaxWaitMs` waiting on them. Always
+ * settles with a value or an LlmError.
  */
 export async function runWithRetries<T>(ctx: RetryContext, o: RunOptions<T>): Promise<RunResult<T>> {
   const { signal, op } = o;
+  const maxRateLimitWaitMs = ctx.rateLimitMaxWaitMs ?? DEFAULT_RATE_LIMIT_MAX_WAIT_MS;
+  /** HTTP attempts, whatever their outcome. */
   let attempts = 0;
+  /** Failed attempts that count against maxRetries (all but 429s and resends). */
+  let failures = 0;
+  let rateLimits = 0;
+  let rateLimitWaitMs = 0;
+  /** When the last 429 arrived, until the next attempt starts. */
+  let rateLimitedAt: number | undefined;
   for (;;) {
     try {
       await ctx.limiter.acquire(o.cost, signal, attempts > 0);
     } catch (err) {
       throw abortedError(op, attempts, ctx.isClosed(), err);
+    }
+    if (rateLimitedAt !== undefined) {
+      rateLimitWaitMs += Date.now() - rateLimitedAt;
+      rateLimitedAt = undefined;
     }
     attempts++;
     const { controller: ac, off } = linkedController(signal);
@@ -121,22 +149,31 @@ export async function runWithRetries<T>(ctx: RetryContext, o: RunOptions<T>): Pr
     }
     if (o.refundOnFailure) ctx.limiter.correctTokens(-o.refundOnFailure);
     if (signal?.aborted || ctx.isClosed()) throw abortedError(op, attempts, ctx.isClosed(), signal?.reason ?? failure);
+    if (!timedOut && o.resendAtOnce?.(failure)) continue;
 
     c ??= timedOut
       ? { transient: true, notProcessed: false, reason: `timeout after ${o.timeoutMs} ms` }
       : classifyError(failure);
     const retryable = c.transient && (o.retryIf ? o.retryIf(c) : true);
-    if (!retryable || attempts > ctx.maxRetries) {
+    const rateLimited = retryable && c.rateLimited === true;
+    if (rateLimited) rateLimits++;
+    else failures++;
+    const outOfTime = rateLimited && rateLimitWaitMs > maxRateLimitWaitMs;
+    if (!retryable || failures > ctx.maxRetries || outOfTime) {
       scrubErrorChain(failure, ctx.scrub);
       const detail = timedOut ? '' : `: ${ctx.scrub(errorMessage(failure))}`;
       const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-      throw new LlmError(`${op} failed (${c.reason}) after ${tries}${detail}`, {
+      const reason = outOfTime
+        ? `${c.reason}: rate limited ${rateLimits} times, ${(rateLimitWaitMs / 1000).toFixed(1)} s spent waiting on 429s, more than the ${maxRateLimitWaitMs} ms allowed (LLM_RATE_LIMIT_MAX_WAIT_MS)`
+        : c.reason;
+      throw new LlmError(`${op} failed (${reason}) after ${tries}${detail}`, {
         kind: c.transient ? 'transient' : 'permanent',
         ...(c.status !== undefined && { status: c.status }),
         attempts,
         cause: failure,
       });
     }
+    if (rateLimited) rateLimitedAt = Date.now();
 
     let delay = backoffDelay(attempts, ctx.backoffBaseMs, ctx.backoffMaxMs);
     if (c.retryAfterMs !== undefined) delay = Math.max(delay, c.retryAfterMs);

@@ -18,13 +18,37 @@ export type EndpointConfig = {
   tokensPerMinute: number;
   /** Per-attempt timeout in ms (connect, headers and body), default 120000. A timeout is retried. */
   timeoutMs: number;
-  /** Retries for transient failures (408, 409, 429, 5xx, connection errors, timeouts), default 6. */
+  /**
+   * Retries for transient failures (408, 409, 5xx, connection errors, timeouts), default 6. A 429
+   * (rate limited) does not count against it: see `rateLimitMaxWaitMs`.
+   */
   maxRetries: number;
+  /**
+   * A request answered 429 again and again gives up once it has spent more than this many ms
+   * waiting on 429s (from each 429 to its next attempt), default 600000. Optional until
+   * `createLlmClient` passes it on (the default applies).
+   */
+  rateLimitMaxWaitMs?: number;
+  /**
+   * The field that carries `ChatRequest.max_tokens`, default 'auto': see `MaxTokensParam`.
+   * Optional until `createLlmClient` passes it on (the default applies).
+   */
+  maxTokensParam?: MaxTokensParam;
   /** Full-jitter exponential backoff: base ms (default 500). */
   backoffBaseMs: number;
   /** Backoff cap in ms (default 30000). A larger `retry-after` from the server still wins. */
   backoffMaxMs: number;
 };
+
+/**
+ * How the completion limit is sent. 'max_tokens' always sends `max_tokens` (every local server
+ * knows it); 'max_completion_tokens' always sends `max_completion_tokens` (OpenAI's reasoning
+ * models, o1, o3, o4-mini, gpt-5..., accept only that); 'auto' sends `max_tokens`, and when a model
+ * refuses it with OpenAI's 400 (param 'max_tokens', code 'unsupported_parameter') the request is
+ * sent again at once with `max_completion_tokens` (not counted as a retry), as is every later
+ * request of this client to that model.
+ */
+export type MaxTokensParam = 'auto' | 'max_tokens' | 'max_completion_tokens';
 
 /** What `createLlmClient` accepts: the endpoint plus any of the tunables (the rest take their defaults). */
 export type EndpointOptions = Pick<EndpointConfig, 'baseURL' | 'apiKey'> &
@@ -54,6 +78,7 @@ export type ChatRequest = {
   n?: number;
   temperature?: number;
   top_p?: number;
+  /** Completion limit per choice, sent as `max_tokens` or `max_completion_tokens` (see `MaxTokensParam`). */
   max_tokens?: number;
   /** Seed of the first request; fallback requests for missing choices use seed + 1, seed + 2, ... */
   seed?: number;
@@ -143,7 +168,8 @@ export interface LlmClient {
    * One logical chat call for `n` samples. Asks for `n` choices in one request; when the endpoint
    * returns fewer (vLLM/OpenAI honour `n`, llama.cpp and Ollama return one), the missing ones are
    * requested in parallel follow-up requests sized like the first answer, with seeds seed+1, seed+2, ...
-   * Rejects with `LlmError` (kind 'permanent', 'transient' after maxRetries, or 'aborted').
+   * Rejects with `LlmError` (kind 'permanent', 'transient' after maxRetries or after rateLimitMaxWaitMs
+   * of 429s, or 'aborted').
    */
   chat(req: ChatRequest): Promise<ChatResult>;
   /** Uploads a JSONL file (purpose 'fine-tune' for SFT/DPO data). Attempt timeout: max(timeoutMs, 10 min). */

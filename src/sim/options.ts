@@ -34,6 +34,11 @@ export type SimulatorOptions = {
   logRequests: number;
   /** Model ids listed by GET /v1/models; any other id starting with `sim-` is accepted too. */
   seedModels: readonly string[];
+  /**
+   * Refuse chat requests that carry `max_tokens` with OpenAI's 400 for its reasoning models
+   * (param 'max_tokens', code 'unsupported_parameter'); `max_completion_tokens` is served. Default false.
+   */
+  maxCompletionTokensOnly: boolean;
 };
 
 export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
@@ -52,6 +57,7 @@ export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.free
   fineTuneMs: 1500,
   logRequests: 10_000,
   seedModels: Object.freeze(['sim-judge', 'sim-generator']),
+  maxCompletionTokensOnly: false,
 });
 
 type Kind = 'rate' | 'ms' | 'count' | 'limit' | 'port' | 'int';
@@ -70,6 +76,10 @@ const NUMERIC: readonly { env: string; key: keyof SimulatorOptions; kind: Kind; 
   { env: 'SIM_MAX_N', key: 'maxN', kind: 'limit', example: '4' },
   { env: 'SIM_FINE_TUNE_MS', key: 'fineTuneMs', kind: 'ms', example: '1500' },
   { env: 'SIM_LOG_REQUESTS', key: 'logRequests', kind: 'count', example: '10000' },
+];
+
+const BOOLEAN: readonly { env: string; key: 'maxCompletionTokensOnly' }[] = [
+  { env: 'SIM_MAX_COMPLETION_TOKENS_ONLY', key: 'maxCompletionTokensOnly' },
 ];
 
 const EXPECTED: Record<Kind, string> = {
@@ -103,9 +113,16 @@ function parseValue(kind: Kind, raw: string): number | null {
   }
 }
 
+function parseBoolean(raw: string): boolean | null {
+  const text = raw.trim().toLowerCase();
+  if (['true', '1', 'on', 'yes'].includes(text)) return true;
+  if (['false', '0', 'off', 'no'].includes(text)) return false;
+  return null;
+}
+
 /**
- * Reads the SIM_* variables of `env` (unset or empty ones are skipped). Also SIM_HOST and
- * SIM_MODELS (comma-separated seed model ids). Throws an Error naming the variable, what was
+ * Reads the SIM_* variables of `env` (unset or empty ones are skipped). Also SIM_HOST,
+ * SIM_MODELS (comma-separated seed model ids) and SIM_MAX_COMPLETION_TOKENS_ONLY (true or false). Throws an Error naming the variable, what was
  * wrong and an example, e.g. `SIM_ERROR_RATE must be a number between 0 and 1, got "abc" (example: SIM_ERROR_RATE=0.2)`.
  */
 export function parseSimulatorOptions(env: Record<string, string | undefined>): Partial<SimulatorOptions> {
@@ -117,6 +134,13 @@ export function parseSimulatorOptions(env: Record<string, string | undefined>): 
     if (value === null) {
       throw new Error(`${name} must be ${EXPECTED[kind]}, got ${JSON.stringify(raw)} (example: ${name}=${example})`);
     }
+    options[key] = value;
+  }
+  for (const { env: name, key } of BOOLEAN) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const value = parseBoolean(raw);
+    if (value === null) throw new Error(`${name} must be true or false, got ${JSON.stringify(raw)} (example: ${name}=true)`);
     options[key] = value;
   }
   const host = env.SIM_HOST?.trim();
@@ -157,6 +181,9 @@ export function resolveSimulatorOptions(
     if (!isValid(kind, resolved[key])) {
       throw new RangeError(`${key} must be ${EXPECTED[kind]}, got ${String(resolved[key])}`);
     }
+  }
+  for (const { key } of BOOLEAN) {
+    if (typeof resolved[key] !== 'boolean') throw new RangeError(`${key} must be true or false, got ${JSON.stringify(resolved[key])}`);
   }
   return resolved;
 }

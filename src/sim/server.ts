@@ -9,7 +9,7 @@ import { completionId, generateChoices, parseChatRequest, promptTokens, requestH
 import { FaultInjector } from './faults.js';
 import { FileStore } from './files.js';
 import { FineTuningJobs } from './fine-tuning.js';
-import { ApiError, notFound, parseJsonBody, readBody, sendError, sendJson, sendRaw } from './http.js';
+import { ApiError, badRequest, notFound, parseJsonBody, readBody, sendError, sendJson, sendRaw } from './http.js';
 import { ModelRegistry } from './models.js';
 import { resolveSimulatorOptions, type SimulatorOptions } from './options.js';
 import { detectPrompt } from './prompt-kind.js';
@@ -63,8 +63,10 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
   async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
     let request: ChatRequest;
+    let body: Record<string, unknown>;
     try {
-      request = parseChatRequest(parseJsonBody(await readBody(req)));
+      body = parseJsonBody(await readBody(req));
+      request = parseChatRequest(body);
     } catch (error) {
       if (error instanceof ApiError) record({ kind: 'other', model: '', hash: '', at, n: 0, seed: null }, 'bad_request');
       throw error;
@@ -76,6 +78,15 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     if (!weights) {
       record(base, 'not_found');
       throw notFound(`The model \`${request.model}\` does not exist or you do not have access to it.`, 'model_not_found', 'model');
+    }
+    if (options.maxCompletionTokensOnly && body.max_tokens !== undefined && body.max_tokens !== null) {
+      // OpenAI's answer to max_tokens on its reasoning models (o1, o3, o4-mini, gpt-5...), word for word.
+      record(base, 'bad_request');
+      throw badRequest(
+        "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        'max_tokens',
+        'unsupported_parameter',
+      );
     }
     if (!faults.tryAcquire()) {
       record(base, 'rate_limited');

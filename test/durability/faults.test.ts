@@ -14,7 +14,7 @@ describe.skipIf(!SERVER_URL)('a judge stage on an endpoint with 500s, timeouts, 
   });
 
   it('records exactly the failures and unparseable verdicts the simulator injected, and resumeStage retries only the failed items', async () => {
-    // Two tries per call (429s count as tries), so that some items fail on every try.
+    // Two tries per call (429s are retried without counting), so that some items fail on every try.
     const worker = await h.startWorker({ LLM_MAX_RETRIES: '1', LLM_TIMEOUT_MS: '1000', LLM_CONCURRENCY: '6', STAGE_MAX_FAILURE_SHARE: '0.5' });
     const iteration = await prepareIteration(h, { instructions: 60, samples: 3 });
     h.sim.setOptions({ errorRate: 0.2, timeoutRate: 0.05, malformedRate: 0.05, maxConcurrency: 3, retryAfterMs: 100, latencyMs: 20 });

@@ -31,6 +31,8 @@ describe(loadConfig.name, () => {
       tokensPerMinute: 0,
       timeoutMs: 120_000,
       maxRetries: 6,
+      rateLimitMaxWaitMs: 600_000,
+      maxTokensParam: 'auto',
     });
     expect(config.simulator).toEqual({});
     expect(config.models).toEqual({ generatorModel: null, judgeModel: null });
@@ -76,6 +78,8 @@ describe(loadConfig.name, () => {
         LLM_TOKENS_PER_MINUTE: '200000',
         LLM_TIMEOUT_MS: '30000',
         LLM_MAX_RETRIES: '0',
+        LLM_RATE_LIMIT_MAX_WAIT_MS: '30000',
+        LLM_MAX_TOKENS_PARAM: 'max_completion_tokens',
         GENERATOR_MODEL: 'gen',
         JUDGE_MODEL: 'judge',
         WORKER_JOB_CONCURRENCY: '4',
@@ -105,6 +109,8 @@ describe(loadConfig.name, () => {
         tokensPerMinute: 200_000,
         timeoutMs: 30_000,
         maxRetries: 0,
+        rateLimitMaxWaitMs: 30_000,
+        maxTokensParam: 'max_completion_tokens',
       },
       models: { generatorModel: 'gen', judgeModel: 'judge' },
       worker: { jobConcurrency: 4, batchSize: 8, jobExpireSeconds: 60, shutdownTimeoutMs: 0, maxFailureShare: 0.25 },
@@ -131,6 +137,10 @@ describe(loadConfig.name, () => {
     { name: 'PORT=-1', env: { PORT: '-1' }, variable: 'PORT', example: 'example: PORT=4000' },
     { name: 'PORT=40.5', env: { PORT: '40.5' }, variable: 'PORT', example: 'example: PORT=4000' },
     { name: 'LLM_CONCURRENCY=0', env: { LLM_CONCURRENCY: '0' }, variable: 'LLM_CONCURRENCY', example: 'example: LLM_CONCURRENCY=64' },
+    { name: 'LLM_RATE_LIMIT_MAX_WAIT_MS=-1', env: { LLM_RATE_LIMIT_MAX_WAIT_MS: '-1' }, variable: 'LLM_RATE_LIMIT_MAX_WAIT_MS', example: 'example: LLM_RATE_LIMIT_MAX_WAIT_MS=600000' },
+    { name: 'LLM_RATE_LIMIT_MAX_WAIT_MS=10m', env: { LLM_RATE_LIMIT_MAX_WAIT_MS: '10m' }, variable: 'LLM_RATE_LIMIT_MAX_WAIT_MS', example: 'example: LLM_RATE_LIMIT_MAX_WAIT_MS=600000' },
+    { name: 'LLM_MAX_TOKENS_PARAM=max_output_tokens', env: { LLM_MAX_TOKENS_PARAM: 'max_output_tokens' }, variable: 'LLM_MAX_TOKENS_PARAM', example: 'example: LLM_MAX_TOKENS_PARAM=auto' },
+    { name: 'SIM_MAX_COMPLETION_TOKENS_ONLY=maybe', env: { SIM_MAX_COMPLETION_TOKENS_ONLY: 'maybe' }, variable: 'SIM_MAX_COMPLETION_TOKENS_ONLY', example: 'example: SIM_MAX_COMPLETION_TOKENS_ONLY=true' },
     { name: 'OPENAI_BASE_URL=ftp://x', env: { OPENAI_BASE_URL: 'ftp://x' }, variable: 'OPENAI_BASE_URL', example: 'example: OPENAI_BASE_URL=http' },
     { name: 'OPENAI_BASE_URL=not a url', env: { OPENAI_BASE_URL: 'not a url' }, variable: 'OPENAI_BASE_URL', example: 'example: OPENAI_BASE_URL=http' },
     { name: 'LOG_LEVEL=loud', env: { LOG_LEVEL: 'loud' }, variable: 'LOG_LEVEL', example: 'example: LOG_LEVEL=info' },
@@ -150,6 +160,18 @@ describe(loadConfig.name, () => {
     expect(error.message.startsWith(variable)).toBe(true);
     expect(error.message).toContain(example);
     expect(error.message).not.toContain('\n');
+  });
+
+  it('names the allowed values of LLM_MAX_TOKENS_PARAM and accepts each of them', () => {
+    expect(configError({ LLM_MAX_TOKENS_PARAM: 'MAX_TOKENS' }).message).toBe(
+      'LLM_MAX_TOKENS_PARAM must be one of auto, max_tokens, max_completion_tokens, got "MAX_TOKENS" (example: LLM_MAX_TOKENS_PARAM=auto)',
+    );
+    for (const value of ['auto', 'max_tokens', 'max_completion_tokens']) {
+      expect(loadConfig({ LLM_MAX_TOKENS_PARAM: ` ${value} ` }, []).llm.maxTokensParam).toBe(value);
+    }
+    expect(configError({ LLM_RATE_LIMIT_MAX_WAIT_MS: '1.5' }).message).toBe(
+      'LLM_RATE_LIMIT_MAX_WAIT_MS must be a whole number from 0 to 86400000, got "1.5" (example: LLM_RATE_LIMIT_MAX_WAIT_MS=600000)',
+    );
   });
 
   it.each([

@@ -1,7 +1,7 @@
 /** The llm module's pure parts: the endpoint limiter (under fake timers), backoff, classification, scrubbing. */
-import { APIConnectionError, APIConnectionTimeoutError, InternalServerError, RateLimitError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, BadRequestError, InternalServerError, RateLimitError } from 'openai';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { classifyError, makeScrubber, MalformedResponseError, scrubErrorChain } from '../../src/llm/errors.js';
+import { classifyError, makeScrubber, MalformedResponseError, refusesMaxTokens, scrubErrorChain } from '../../src/llm/errors.js';
 import { EndpointLimiter } from '../../src/llm/limiter.js';
 import { backoffDelay } from '../../src/llm/retry.js';
 
@@ -141,6 +141,24 @@ describe(classifyError.name, () => {
       transient: true, status: 429, retryAfterMs: 1_500, notProcessed: true,
     });
     expect(classifyError(new InternalServerError(502, undefined, 'bad gateway', headers()))).toMatchObject({ transient: true, status: 502 });
+  });
+
+  it('marks a 429 as rate limiting (not counted against maxRetries), but not an insufficient_quota 429', () => {
+    const limited = new RateLimitError(429, { message: 'slow', type: 'requests', code: 'rate_limit_exceeded' }, 'slow', headers());
+    expect(classifyError(limited)).toMatchObject({ transient: true, status: 429, rateLimited: true });
+    const quota = new RateLimitError(429, { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' }, 'quota', headers());
+    expect(classifyError(quota)).toMatchObject({ transient: true, status: 429 });
+    expect(classifyError(quota).rateLimited).toBeUndefined();
+    expect(classifyError(new InternalServerError(500, undefined, 'boom', headers())).rateLimited).toBeUndefined();
+  });
+
+  it('recognises the refusal of max_tokens by its param and code, not by its text', () => {
+    const message = "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
+    const refusal = (error: Record<string, unknown>) => new BadRequestError(400, { message, type: 'invalid_request_error', ...error }, message, headers());
+    expect(refusesMaxTokens(refusal({ param: 'max_tokens', code: 'unsupported_parameter' }))).toBe(true);
+    expect(refusesMaxTokens(refusal({ param: 'temperature', code: 'unsupported_parameter' }))).toBe(false);
+    expect(refusesMaxTokens(refusal({ param: null, code: null }))).toBe(false);
+    expect(refusesMaxTokens(new Error(message))).toBe(false);
   });
 
   it('treats connection resets, refusals, timeouts and malformed bodies as transient', () => {

@@ -17,6 +17,7 @@ describe(parseSimulatorOptions.name, () => {
         SIM_MAX_N: '4',
         SIM_FINE_TUNE_MS: '0',
         SIM_MODELS: 'sim-judge, gpt-4o-mini',
+        SIM_MAX_COMPLETION_TOKENS_ONLY: 'true',
         OTHER: 'ignored',
       }),
     ).toEqual({
@@ -31,7 +32,9 @@ describe(parseSimulatorOptions.name, () => {
       maxN: 4,
       fineTuneMs: 0,
       seedModels: ['sim-judge', 'gpt-4o-mini'],
+      maxCompletionTokensOnly: true,
     });
+    expect(parseSimulatorOptions({ SIM_MAX_COMPLETION_TOKENS_ONLY: 'off' })).toEqual({ maxCompletionTokensOnly: false });
     expect(parseSimulatorOptions({})).toEqual({});
   });
 
@@ -44,6 +47,9 @@ describe(parseSimulatorOptions.name, () => {
     expect(() => parseSimulatorOptions({ SIM_PORT: '70000' })).toThrow(/SIM_PORT=8089/);
     expect(() => parseSimulatorOptions({ SIM_LATENCY_MS: '-1' })).toThrow(/^SIM_LATENCY_MS must be a number of milliseconds >= 0/);
     expect(() => parseSimulatorOptions({ SIM_SEED: '1.5' })).toThrow(/^SIM_SEED must be a whole number/);
+    expect(() => parseSimulatorOptions({ SIM_MAX_COMPLETION_TOKENS_ONLY: 'sometimes' })).toThrow(
+      'SIM_MAX_COMPLETION_TOKENS_ONLY must be true or false, got "sometimes" (example: SIM_MAX_COMPLETION_TOKENS_ONLY=true)',
+    );
   });
 });
 
@@ -51,5 +57,9 @@ describe(resolveSimulatorOptions.name, () => {
   it('overlays overrides on the defaults and rejects out-of-range values by name', () => {
     expect(resolveSimulatorOptions({ errorRate: 0.5, latencyMs: undefined })).toEqual({ ...DEFAULT_SIMULATOR_OPTIONS, errorRate: 0.5 });
     expect(() => resolveSimulatorOptions({ errorRate: 2 })).toThrow('errorRate must be a number between 0 and 1, got 2');
+    expect(resolveSimulatorOptions({ maxCompletionTokensOnly: true }).maxCompletionTokensOnly).toBe(true);
+    expect(() => resolveSimulatorOptions({ maxCompletionTokensOnly: 'yes' as unknown as boolean })).toThrow(
+      'maxCompletionTokensOnly must be true or false, got "yes"',
+    );
   });
 });
