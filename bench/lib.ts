@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -121,6 +121,37 @@ export function processStats(pid: number): { cpuMs: number; rssBytes: number } {
   const ticks = Number(fields[11]) + Number(fields[12]);
   const rssPages = Number(fields[21]);
   return { cpuMs: (ticks * 1000) / 100, rssBytes: rssPages * 4096 };
+}
+
+/** CPU milliseconds of every PostgreSQL process (server and backends) by pid, from /proc. */
+export function postgresProcesses(): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      cpu.set(Number(entry), processStats(Number(entry)).cpuMs);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return cpu;
+}
+
+/** PostgreSQL CPU ms used since `before` (backends that started since count from zero; ended ones are lost). */
+export function postgresCpuMs(before: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of postgresProcesses()) sum += ms - (before.get(pid) ?? 0);
+  return sum;
+}
+
+/** CPU ms all processes of the machine have used since boot (every core, from /proc/stat). */
+export function machineBusyMs(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait
+  const busy = ticks.slice(0, 8).reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + t), 0);
+  return (busy * 1000) / 100;
 }
 
 /** Distinct synthetic instructions built from the bundled question sets. */

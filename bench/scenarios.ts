@@ -10,7 +10,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db } from '../src/db/database.js';
 import { rebuildIterationCounters } from '../src/db/judgments-repo.js';
 import type { Child, Gql } from './lib.js';
-import { freshDatabase, graphql, processStats, startService, startSimulatorProcess, syntheticInstructions, waitForStage } from './lib.js';
+import { freshDatabase, graphql, machineBusyMs, postgresCpuMs, postgresProcesses, processStats, startService, startSimulatorProcess, syntheticInstructions, waitForStage } from './lib.js';
 
 export type StageRun = {
   pairs: number;
@@ -20,6 +20,11 @@ export type StageRun = {
   serviceCpuMs: number;
   peakRssBytes: number;
   failed: number;
+  /**
+   * CPU ms during the stage of each service process (the API+worker first, then the extra
+   * workers), the simulator, every PostgreSQL process, and all processes of the machine.
+   */
+  cpuMs: { service: number[]; simulator: number; postgres: number; machine: number };
 };
 
 type Endpoint = { latencyMs: number; maxConcurrency: number | null; maxN: number | null };
@@ -74,6 +79,9 @@ export async function judgeStage(setup: ServiceSetup, endpoint: Endpoint, pairs:
     await simOptions(sim, { latencyMs: endpoint.latencyMs, maxConcurrency: endpoint.maxConcurrency ?? 1e9, maxN: endpoint.maxN ?? 1e9 });
     const pids = [service, ...workers].map((c) => c.process.pid!);
     const before = pids.map(processStats);
+    const simBefore = processStats(sim.process.pid!).cpuMs;
+    const postgresBefore = postgresProcesses();
+    const machineBefore = machineBusyMs();
     const requestsBefore = await simRequests(sim);
     let peak = 0;
     const sampler = setInterval(() => {
@@ -85,6 +93,12 @@ export async function judgeStage(setup: ServiceSetup, endpoint: Endpoint, pairs:
     const wallMs = performance.now() - start;
     clearInterval(sampler);
     const after = pids.map(processStats);
+    const cpuMs = {
+      service: after.map((s, i) => s.cpuMs - before[i]!.cpuMs),
+      simulator: processStats(sim.process.pid!).cpuMs - simBefore,
+      postgres: postgresCpuMs(postgresBefore),
+      machine: machineBusyMs() - machineBefore,
+    };
     peak = Math.max(peak, after[0]!.rssBytes);
     const { iteration } = await gql<{ iteration: { stats: { judgments: number } } }>('query ($id: ID!) { iteration(id: $id) { stats { judgments } } }', { id: iterationId });
     return {
@@ -92,9 +106,10 @@ export async function judgeStage(setup: ServiceSetup, endpoint: Endpoint, pairs:
       judgments: iteration.stats.judgments,
       requests: (await simRequests(sim)) - requestsBefore,
       wallMs,
-      serviceCpuMs: after.reduce((sum, s, i) => sum + s.cpuMs - before[i]!.cpuMs, 0),
+      serviceCpuMs: cpuMs.service.reduce((sum, ms) => sum + ms, 0),
       peakRssBytes: peak,
       failed: stage.failed,
+      cpuMs,
     };
   } finally {
     for (const w of workers) await w.stop();

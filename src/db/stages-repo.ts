@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { EVENTS_CHANNEL } from '../events/types.js';
 import type { Db } from './database.js';
 import { queryRows } from './database.js';
 import { notify } from './notify.js';
@@ -21,9 +22,36 @@ export async function insertStage(
   return row!;
 }
 
+/**
+ * The token budget of a stage's experiment, and the tokens used by its experiment's other stages,
+ * as fields of a select or returning on "stages". (The columns are written out qualified: drizzle
+ * leaves them bare there, and a bare experiment_id would bind to the subquery's own table.)
+ */
+const budgetField = sql<string | number | null>`(select (e.config ->> 'tokenBudget')::float8 from experiments e where e.id = "stages".experiment_id)`;
+const otherStagesTokensField = sql<string | number | null>`(select coalesce(sum(o.prompt_tokens + o.completion_tokens), 0) from stages o
+  where o.experiment_id = "stages".experiment_id and o.id <> "stages".id)`;
+
+function controlOf(row: StageRow, budget: string | number | null, otherStagesTokens: string | number | null): StageControl {
+  return {
+    status: row.status as StageStatus,
+    epoch: row.epoch,
+    tokenBudget: budget === null ? null : Number(budget),
+    tokensUsed: row.experimentId === null ? 0 : Number(otherStagesTokens ?? 0) + row.promptTokens + row.completionTokens,
+  };
+}
+
 export async function getStage(db: Db, id: number): Promise<StageRow | undefined> {
   const [row] = await db.select().from(stages).where(eq(stages.id, id));
   return row;
+}
+
+/** getStage and stageControl in one query. */
+export async function getStageWithControl(db: Db, id: number): Promise<{ row: StageRow; control: StageControl } | undefined> {
+  const [result] = await db
+    .select({ row: getTableColumns(stages), budget: budgetField, otherStagesTokens: otherStagesTokensField })
+    .from(stages)
+    .where(eq(stages.id, id));
+  return result && { row: result.row, control: controlOf(result.row, result.budget, result.otherStagesTokens) };
 }
 
 export async function getStages(db: Db, ids: readonly number[]): Promise<StageRow[]> {
@@ -92,6 +120,38 @@ export async function addProgress(
     .returning();
   await announce(db, row!);
   return row!;
+}
+
+/**
+ * addProgress for a batch of the stage's `epoch`, in one statement: it also announces the update
+ * (the same 'stage.updated' message as `announce`) and returns what `stageControl` would read
+ * right after it. Undefined, with nothing changed, when the stage is gone or in another epoch.
+ * The stage row stays locked until the transaction ends.
+ */
+export async function addBatchProgress(
+  db: Db,
+  id: number,
+  epoch: number,
+  delta: { done: number; failed: number; promptTokens: number; completionTokens: number },
+): Promise<{ row: StageRow; control: StageControl } | undefined> {
+  const [result] = await db
+    .update(stages)
+    .set({
+      done: sql`${stages.done} + ${delta.done}`,
+      failed: sql`${stages.failed} + ${delta.failed}`,
+      promptTokens: sql`${stages.promptTokens} + ${delta.promptTokens}`,
+      completionTokens: sql`${stages.completionTokens} + ${delta.completionTokens}`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(stages.id, id), eq(stages.epoch, epoch)))
+    .returning({
+      row: getTableColumns(stages),
+      budget: budgetField,
+      otherStagesTokens: otherStagesTokensField,
+      announced: sql`pg_notify(${EVENTS_CHANNEL}, json_build_object('type', 'stage.updated',
+        'data', json_build_object('stageId', "stages".id, 'experimentId', "stages".experiment_id, 'final', false))::text)`,
+    });
+  return result && { row: result.row, control: controlOf(result.row, result.budget, result.otherStagesTokens) };
 }
 
 /** Sets a terminal (or paused) status once: returns the row only if this call changed it. */
@@ -172,12 +232,6 @@ export async function reopenStage(
     await announce(t, row);
     return row;
   });
-}
-
-/** In the caller's transaction: the stage row, locked until the transaction ends (batch writes of a stage take turns). */
-export async function lockStage(tx: Db, id: number): Promise<StageRow | undefined> {
-  const [row] = await tx.select().from(stages).where(eq(stages.id, id)).for('update');
-  return row;
 }
 
 /** What decides whether a stage's work may go on: its status and epoch, and its experiment's token budget and use. */

@@ -117,8 +117,10 @@ export class Workers {
             this.wake(name);
           });
         }
-        // The job was queued with its sender's lease time: from now on it is this worker's.
-        if (jobs.length > 0) void this.renew(jobs.map((j) => this.running.get(j.id)).filter((j) => j !== undefined)).catch((error: unknown) => this.warn(error, 'renewing job leases failed (will retry)'));
+        // The job was queued with its sender's lease time: from now on it is this worker's (the
+        // fetch started the lease, so a job queued with the same lease time needs nothing more).
+        const foreign = jobs.filter((j) => intervalSeconds(j.expireIn) !== this.options.leaseSeconds);
+        if (foreign.length > 0) void this.renew(foreign.map((j) => this.running.get(j.id)).filter((j) => j !== undefined)).catch((error: unknown) => this.warn(error, 'renewing job leases failed (will retry)'));
         fetched = jobs.length;
       }
       // More may be waiting when the fetch filled some but not all free slots.
@@ -228,4 +230,19 @@ export class Workers {
   private warn(error: unknown, message: string): void {
     this.options.logger.warn({ err: error }, message);
   }
+}
+
+/**
+ * Seconds of a PostgreSQL interval as the drivers return it (node-postgres: an object of parts;
+ * PGlite: text such as '00:00:30'); undefined when it has months or years, or is not recognised.
+ */
+export function intervalSeconds(value: unknown): number | undefined {
+  if (typeof value === 'string') {
+    const m = /^(?:(\d+) days? )?(\d+):(\d\d):(\d\d(?:\.\d+)?)$/.exec(value.trim());
+    return m ? Number(m[1] ?? 0) * 86_400 + Number(m[2]) * 3_600 + Number(m[3]) * 60 + Number(m[4]) : undefined;
+  }
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as Partial<Record<'years' | 'months' | 'days' | 'hours' | 'minutes' | 'seconds' | 'milliseconds', number>>;
+  if (v.years || v.months) return undefined;
+  return (v.days ?? 0) * 86_400 + (v.hours ?? 0) * 3_600 + (v.minutes ?? 0) * 60 + (v.seconds ?? 0) + (v.milliseconds ?? 0) / 1_000;
 }

@@ -9,7 +9,7 @@ import * as judgmentsRepo from '../db/judgments-repo.js';
 import type { JudgmentOrder, NewJudgment } from '../db/judgments-repo.js';
 import * as pairsRepo from '../db/pairs-repo.js';
 import * as stagesRepo from '../db/stages-repo.js';
-import type { StageRow } from '../db/schema.js';
+import type { IterationRow, StageRow } from '../db/schema.js';
 import type { ChatRequest, ChatResult, LlmClient } from '../llm/index.js';
 import type { ExperimentConfig } from './experiment-config.js';
 import { judgePrompt, verdictParser } from './prompts.js';
@@ -74,6 +74,21 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
     if (!iteration) throw new Error(`iteration ${stage.iterationId} of stage ${stage.id} is gone`);
     return iteration;
   };
+  // What a batch needs of its iteration never changes once the iteration exists (status and
+  // counters do, and are not read here): read once per iteration, not once per batch.
+  const fixed = new Map<number, Promise<Pick<IterationRow, 'id' | 'index' | 'judgeModel'>>>();
+  const fixedOf = (stage: StageRow) => {
+    const key = stage.iterationId!;
+    let found = fixed.get(key);
+    if (!found) {
+      if (fixed.size >= 64) fixed.clear();
+      const reading = iterationOf(stage).then(({ id, index, judgeModel }) => ({ id, index, judgeModel }));
+      reading.catch(() => fixed.get(key) === reading && fixed.delete(key));
+      fixed.set(key, reading);
+      found = reading;
+    }
+    return found;
+  };
   return {
     kind: 'JUDGE',
     async pendingKeys(stage) {
@@ -89,7 +104,7 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
       return judgmentsRepo.judgedItemKeys(db, stage.iterationId!, pairIds);
     },
     async process(stage, keys, control): Promise<BatchOutcome> {
-      const iteration = await iterationOf(stage);
+      const iteration = await fixedOf(stage);
       const config = await deps.config(stage.experimentId!);
       const parse = verdictParser(config.judgeTemplate);
       const items = keys.map(parseItemKey);

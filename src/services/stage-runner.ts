@@ -14,7 +14,7 @@
 import type { Database, Db } from '../db/database.js';
 import { withDbRetry } from '../db/retry.js';
 import * as stagesRepo from '../db/stages-repo.js';
-import type { StageKind, StageStatus } from '../db/stages-repo.js';
+import type { StageControl, StageKind, StageStatus } from '../db/stages-repo.js';
 import type { StageRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { JobContext, JobOutcome, Queue } from '../queue/queue.js';
@@ -23,7 +23,11 @@ import { budgetReached, pauseForBudget } from './budget.js';
 import { StageWatch } from './stage-watch.js';
 
 export type BatchOutcome = {
-  /** Writes the batch's results; returns how many of the items were newly stored. */
+  /**
+   * Writes the batch's results in the batch's transaction; returns how many of the items were
+   * newly stored. Batches of a stage may write at the same time: a write that needs an order
+   * takes its own lock (judgments lock their iteration's row for their seqs).
+   */
   write(tx: Db): Promise<number>;
   /** Items that failed after every retry. */
   failures: { itemKey: string; error: string; attempts: number }[];
@@ -57,6 +61,16 @@ export type StageRunnerOptions = {
   watchPollMs?: number;
 };
 
+/**
+ * Commits of one stage this process runs at once: one holding the rows every batch updates, one
+ * ready to take them the moment it commits. More would only wait in PostgreSQL, each holding a
+ * pooled connection that the next batches need for their reads.
+ */
+const COMMITS_PER_STAGE = 2;
+
+/** Thrown inside a batch's transaction to roll it back: the stage is gone or was queued anew. */
+const FENCED = new Error('the stage is gone or in a newer epoch');
+
 const isRunnable = (stage: StageRow) => stage.status === 'RUNNING' || stage.status === 'QUEUED';
 
 export type StageFinishedListener = (stage: StageRow) => Promise<void>;
@@ -65,6 +79,7 @@ export class StageRunner {
   private readonly handlers = new Map<StageKind, StageHandler>();
   private readonly finishedListeners: StageFinishedListener[] = [];
   private readonly watch: StageWatch;
+  private readonly commitTurns = new Map<number, { running: number; waiting: (() => void)[] }>();
 
   constructor(
     private readonly database: Database,
@@ -142,14 +157,16 @@ export class StageRunner {
   async runBatch(job: BatchJob, ctx: JobContext): Promise<JobOutcome> {
     const db = this.database.db;
     const epoch = job.epoch ?? 0;
-    const stage = await stagesRepo.getStage(db, job.stageId);
+    const found = await stagesRepo.getStageWithControl(db, job.stageId);
+    const stage = found?.row;
     // A job of an older epoch was superseded when the stage's work was queued anew.
     if (!stage || !isRunnable(stage) || stage.epoch !== epoch) return;
-    if (await this.pauseIfOverBudget(db, stage)) return;
+    if (await this.pauseIfOverBudget(db, stage, found.control)) return;
     if (stage.status === 'QUEUED') await stagesRepo.markRunning(db, stage.id);
     const handler = this.handler(stage.kind);
     const stored = await handler.storedKeys(stage, job.keys);
-    const failed = await stagesRepo.failureKeys(db, stage.id, job.keys);
+    // `failed` counts the stage's failure rows (they are written and removed together), so none to look up when 0.
+    const failed = stage.failed > 0 ? await stagesRepo.failureKeys(db, stage.id, job.keys) : new Set<string>();
     const todo = job.keys.filter((k) => !stored.has(k) && !failed.has(k));
     if (todo.length === 0) return;
     const watch = this.watch.enter(stage.id, epoch);
@@ -164,6 +181,7 @@ export class StageRunner {
     }
     const committed = await this.commit(stage.id, epoch, ctx, outcome);
     this.logger.debug({ stageId: stage.id, jobId: ctx.id, items: todo.length, written: committed?.accounted ?? 0, fenced: !committed }, 'batch done');
+
     if (!committed || committed.accounted === todo.length || !isRunnable(committed.row)) return;
     if (ctx.stopping.aborted || ctx.signal.aborted) return 'release';
     if (!watch.signal.aborted) await this.failSkipped(stage, epoch, ctx, todo);
@@ -184,24 +202,61 @@ export class StageRunner {
    * Retried through short database outages (the write is idempotent).
    */
   private async commit(stageId: number, epoch: number, ctx: JobContext, outcome: BatchOutcome): Promise<{ row: StageRow; accounted: number } | undefined> {
-    const committed = await withDbRetry(() =>
-      this.database.db.transaction(async (tx) => {
-        const t = tx as unknown as Db;
-        if (!(await ctx.holds(t))) return undefined;
-        const locked = await stagesRepo.lockStage(t, stageId);
-        if (!locked || locked.epoch !== epoch) return undefined;
-        const newlyStored = await outcome.write(t);
-        const newlyFailed = await stagesRepo.insertFailures(t, stageId, outcome.failures);
-        // Nothing new means this write was already made (a commit whose answer was lost): count its tokens once.
-        const usage = newlyStored + newlyFailed > 0 ? outcome.usage : { promptTokens: 0, completionTokens: 0 };
-        const row = await stagesRepo.addProgress(t, stageId, { done: newlyStored + newlyFailed, failed: newlyFailed, ...usage });
-        const finished = await this.finishIfComplete(t, row);
-        const paused = finished ? undefined : await this.pauseIfOverBudget(t, row);
-        return { row: finished ?? paused ?? row, finished, accounted: newlyStored + newlyFailed };
-      }),
-    );
+    let committed;
+    let leaseLost = false;
+    try {
+      committed = await this.commitTurn(stageId, () =>
+        withDbRetry(() =>
+          this.database.db.transaction(async (tx) => {
+            const t = tx as unknown as Db;
+            if (!(await ctx.holds(t))) {
+              leaseLost = true;
+              return undefined;
+            }
+            // The rows every batch of a stage updates (the stage's; for judgments, the iteration's)
+            // are locked as late as possible, so that batches queue for them only for the end of
+            // their transaction: the stage row by the progress update, which also checks the epoch
+            // fence (a batch of an older epoch rolls back what it wrote).
+            const newlyFailed = await stagesRepo.insertFailures(t, stageId, outcome.failures);
+            const newlyStored = await outcome.write(t);
+            // Nothing new means this write was already made (a commit whose answer was lost): count its tokens once.
+            const usage = newlyStored + newlyFailed > 0 ? outcome.usage : { promptTokens: 0, completionTokens: 0 };
+            const progress = await stagesRepo.addBatchProgress(t, stageId, epoch, { done: newlyStored + newlyFailed, failed: newlyFailed, ...usage });
+            if (!progress) throw FENCED;
+            const { row, control } = progress;
+            const finished = await this.finishIfComplete(t, row);
+            const paused = finished ? undefined : await this.pauseIfOverBudget(t, row, control);
+            return { row: finished ?? paused ?? row, finished, accounted: newlyStored + newlyFailed };
+          }),
+        ),
+      );
+    } catch (error) {
+      if (error === FENCED) return undefined;
+      throw error;
+    }
+    // (A job aborted for its lost lease was reported by the lease keeper already.)
+    if (leaseLost && !ctx.signal.aborted) this.logger.warn({ stageId, jobId: ctx.id }, 'lost the lease of a running job before its commit; its results were dropped (another worker has it)');
     if (committed?.finished) await this.notifyFinished(committed.finished);
     return committed;
+  }
+
+  /**
+   * Runs `fn` (a batch commit of the stage) once fewer than COMMITS_PER_STAGE of this process's
+   * commits of the stage are under way, first come first served. A stage's commits queue for the
+   * same rows anyway; queued here, a batch holds no pooled connection and wakes no backend.
+   */
+  private async commitTurn<T>(stageId: number, fn: () => Promise<T>): Promise<T> {
+    let turns = this.commitTurns.get(stageId);
+    if (!turns) this.commitTurns.set(stageId, (turns = { running: 0, waiting: [] }));
+    if (turns.running < COMMITS_PER_STAGE) turns.running += 1;
+    else await new Promise<void>((resolve) => turns.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = turns.waiting.shift();
+      if (next) next(); // the turn passes on
+      else if (--turns.running === 0) this.commitTurns.delete(stageId);
+    }
   }
 
   /** Items a handler left without result or failure although nothing stopped it (their input is gone) become failures, so the stage can end. */
@@ -215,11 +270,14 @@ export class StageRunner {
     await this.commit(stage.id, epoch, ctx, { write: async () => 0, failures, usage: { promptTokens: 0, completionTokens: 0 } });
   }
 
-  /** Pauses a running stage whose experiment's token budget is reached; returns the paused row. */
-  private async pauseIfOverBudget(db: Db, stage: StageRow): Promise<StageRow | undefined> {
+  /**
+   * Pauses a running stage whose experiment's token budget is reached; returns the paused row.
+   * `control` is the stage's budget and use when the caller read them with the row.
+   */
+  private async pauseIfOverBudget(db: Db, stage: StageRow, control?: StageControl): Promise<StageRow | undefined> {
     if (!isRunnable(stage) || stage.experimentId === null) return undefined;
-    const control = await stagesRepo.stageControl(db, stage.id);
-    return control && budgetReached(control) ? pauseForBudget(db, stage.id, control) : undefined;
+    const c = control ?? (await stagesRepo.stageControl(db, stage.id));
+    return c && budgetReached(c) ? pauseForBudget(db, stage.id, c) : undefined;
   }
 
   /** Finishes a stage whose items are all accounted for (used after planning and resuming). */

@@ -4,8 +4,10 @@ import type { Harness, WorkerProcess } from './harness.js';
 import { expectAllJobsEnded, expectExactJudgments, expectNoRequestAfterStored, judge, judgeRequestsByItem, prepareIteration, stageOf, waitForStage } from './judge-stage.js';
 
 const KILLS = 10;
+/** WORKER_BATCH_SIZE of the workers. */
+const BATCH = 4;
 /** WORKER_JOB_CONCURRENCY x WORKER_BATCH_SIZE of the workers: the items of the batches a killed worker can be running. */
-const IN_FLIGHT = 4 * 4;
+const IN_FLIGHT = 4 * BATCH;
 
 describe.skipIf(!SERVER_URL)('a worker killed with SIGKILL again and again', () => {
   let h: Harness;
@@ -26,6 +28,7 @@ describe.skipIf(!SERVER_URL)('a worker killed with SIGKILL again and again', () 
     const stageId = await judge(h, iteration);
 
     let worker: WorkerProcess = first;
+    const workers = [first];
     const doneAtKill: number[] = [];
     for (let kill = 0; kill < KILLS; kill += 1) {
       // A random moment of the worker's life: fetching, calling, or writing a batch.
@@ -35,6 +38,7 @@ describe.skipIf(!SERVER_URL)('a worker killed with SIGKILL again and again', () 
       doneAtKill.push(stage.done);
       expect(await h.stopWorker(worker, 'SIGKILL')).toBe('SIGKILL');
       worker = await h.startWorker();
+      workers.push(worker);
     }
     const stage = await waitForStage(h, stageId, ['SUCCEEDED', 'FAILED'], 150_000);
     expect(stage.status).toBe('SUCCEEDED');
@@ -48,9 +52,12 @@ describe.skipIf(!SERVER_URL)('a worker killed with SIGKILL again and again', () 
     const { rows } = await h.sql.query<{ n: number }>(`select count(*)::int as n from pgboss.job where output ->> 'message' like 'lease expired%'`);
     expect(rows[0]!.n).toBeGreaterThan(0);
     // ... and each kill lost at most the calls of the batches it was running: answers never stored.
+    // A live worker that lost a lease (renewals late on a loaded machine) abandons that batch too,
+    // and says so in its log: those count a batch each.
     const answered = [...(await judgeRequestsByItem(h, iteration)).values()].flat().filter((e) => e.outcome === 'ok').length;
+    const abandoned = workers.flatMap((w) => w.lines).filter((line) => line.includes('lost the lease of a running job')).length;
     expect(answered - iteration.items).toBeGreaterThan(0);
-    expect(answered - iteration.items).toBeLessThanOrEqual(KILLS * IN_FLIGHT);
+    expect(answered - iteration.items).toBeLessThanOrEqual(KILLS * IN_FLIGHT + abandoned * BATCH);
     expect(await h.stopWorker(worker, 'SIGTERM')).toBe(0);
   }, 240_000);
 

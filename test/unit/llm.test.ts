@@ -4,6 +4,7 @@
  * are in llm-sim.test.ts.
  */
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
@@ -158,6 +159,54 @@ describe('createLlmClient chat', () => {
     const fake = await startFake((_rec, res) => json(res, 200, completion(1, { content: 'x'.repeat(40), usage: false })));
     const result = await client(fake.url).chat(ask({ messages: [{ role: 'user', content: 'y'.repeat(80) }] }));
     expect(result.usage).toEqual({ promptTokens: 20, completionTokens: 10 });
+  });
+});
+
+describe('createLlmClient transport', () => {
+  it.each([
+    ['gzip', (b: Buffer) => zlib.gzipSync(b)],
+    ['deflate', (b: Buffer) => zlib.deflateSync(b)],
+    ['br', (b: Buffer) => zlib.brotliCompressSync(b)],
+  ])('asks for compressed answers as fetch does and reads a %s one', async (coding, compress) => {
+    const fake = await startFake((_rec, res) => {
+      const body = compress(Buffer.from(JSON.stringify(completion(2))));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': coding, 'content-length': body.length });
+      res.end(body);
+    });
+    const result = await client(fake.url).chat(ask({ n: 2 }));
+    expect(result.choices.map((c) => c.text)).toEqual(['answer 0', 'answer 1']);
+    expect(fake.requests[0]!.headers['accept-encoding']).toBe('gzip, deflate');
+    expect(fake.requests[0]!.headers['content-type']).toBe('application/json');
+  });
+
+  it('follows a redirect as fetch does', async () => {
+    const fake = await startFake((rec, res) => {
+      if (!rec.path.startsWith('/moved/')) {
+        res.writeHead(307, { location: '/moved/v1/chat/completions', 'content-length': 0 });
+        res.end();
+        return;
+      }
+      json(res, 200, completion(rec.json.n ?? 1));
+    });
+    const result = await client(fake.url).chat(ask({ n: 3, seed: 5 }));
+    expect(result.choices).toHaveLength(3);
+    expect(result.attempts).toBe(1);
+    // the redirect is handed to undici's fetch, which asks again and follows it
+    expect(fake.requests.map((r) => [r.method, r.path, r.json.seed])).toEqual([
+      ['POST', '/v1/chat/completions', 5],
+      ['POST', '/v1/chat/completions', 5],
+      ['POST', '/moved/v1/chat/completions', 5],
+    ]);
+    expect(fake.requests[2]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+  });
+
+  it('keeps the headers of an error answer on the error it rejects with', async () => {
+    const fake = await startFake((_rec, res) => json(res, 400, { error: { message: 'bad model' } }, { 'x-request-id': 'req_1', 'set-cookie': 'a=1' }));
+    const err = await rejection(client(fake.url).chat(ask()));
+    expect(err).toMatchObject({ kind: 'permanent', status: 400 });
+    const headers = (err.cause as { headers: { get(name: string): string | null } }).headers;
+    expect(headers.get('X-Request-Id')).toBe('req_1');
+    expect(headers.get('content-type')).toBe('application/json');
   });
 });
 
