@@ -181,7 +181,6 @@ export class StageRunner {
     }
     const committed = await this.commit(stage.id, epoch, ctx, outcome);
     this.logger.debug({ stageId: stage.id, jobId: ctx.id, items: todo.length, written: committed?.accounted ?? 0, fenced: !committed }, 'batch done');
-
     if (!committed || committed.accounted === todo.length || !isRunnable(committed.row)) return;
     if (ctx.stopping.aborted || ctx.signal.aborted) return 'release';
     if (!watch.signal.aborted) await this.failSkipped(stage, epoch, ctx, todo);
