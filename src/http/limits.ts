@@ -8,10 +8,16 @@
  * hide its fields; each fragment is measured once (memoised), so nesting spreads cannot make the
  * measuring itself exponential; a spread of a fragment already being measured counts nothing more
  * (graphql-js's NoFragmentCyclesRule rejects such documents anyway).
+ *
+ * A page size given as a variable (`first: $n`) is not known when a document is validated (HTTP
+ * validates a document once and caches the result): validation prices it at 1, a lower bound, and
+ * `variableCostErrors` prices the operation again with the request's variables before anything
+ * runs, on both transports.
  */
-import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, getNullableType, isInterfaceType, isListType, isObjectType, specifiedRules } from 'graphql';
+import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, getNullableType, isInterfaceType, isListType, isObjectType, specifiedRules, validate } from 'graphql';
 import type {
   ASTVisitor,
+  DocumentNode,
   FieldNode,
   GraphQLField,
   GraphQLNamedType,
@@ -47,11 +53,31 @@ export function allRules(limits: OperationLimits): ValidationRule[] {
   return [...specifiedRules, ...limitRules(limits)];
 }
 
-export function operationLimitsRule(limits: OperationLimits): ValidationRule {
+/** A request's variables, for the cost check that needs them; `operationName` picks the operation run. */
+type RequestVariables = { values: Record<string, unknown>; operationName: string | null | undefined };
+
+/**
+ * The cost of the operation a request runs, with its variables: errors (code
+ * GRAPHQL_VALIDATION_FAILED, HTTP 400) when it is over the limit. Depth, aliases and directives
+ * do not depend on variables: validation has checked them.
+ */
+export function variableCostErrors(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: OperationLimits,
+): readonly GraphQLError[] {
+  return validate(schema, document, [operationLimitsRule(limits, { values: variables ?? {}, operationName })]);
+}
+
+export function operationLimitsRule(limits: OperationLimits, request?: RequestVariables): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
-    const measurer = new Measurer(context);
+    const shared = request ? null : new Measurer(context, null);
     return {
       OperationDefinition(node: OperationDefinitionNode) {
+        if (request?.operationName && node.name?.value !== request.operationName) return false;
+        const measurer = shared ?? new Measurer(context, variablePageSize(node, request!.values));
         const m = measurer.operation(node);
         const name = node.name ? `operation "${node.name.value}"` : 'the operation';
         const report = (what: string, value: number, max: number) => {
@@ -59,14 +85,16 @@ export function operationLimitsRule(limits: OperationLimits): ValidationRule {
             context.reportError(
               new GraphQLError(`${name} ${what} ${value === Infinity ? 'beyond any count' : value}, more than the limit of ${max}`, {
                 nodes: [node],
-                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...(request && { http: { status: 400 } }) },
               }),
             );
           }
         };
-        report('is nested to a depth of', m.depth, limits.maxDepth);
-        report('uses aliases:', m.aliases, limits.maxAliases);
-        report('uses directives:', m.directives, limits.maxDirectives);
+        if (!request) {
+          report('is nested to a depth of', m.depth, limits.maxDepth);
+          report('uses aliases:', m.aliases, limits.maxAliases);
+          report('uses directives:', m.directives, limits.maxDirectives);
+        }
         report('has a cost of', m.cost, limits.maxCost);
         return false;
       },
@@ -74,12 +102,32 @@ export function operationLimitsRule(limits: OperationLimits): ValidationRule {
   };
 }
 
+/**
+ * The page size a variable gives in this request: its value, else the operation's default for it;
+ * undefined when it has neither (the field's own default then applies).
+ */
+function variablePageSize(operation: OperationDefinitionNode, values: Record<string, unknown>): (name: string) => number | undefined {
+  return (name) => {
+    const value = values[name];
+    if (typeof value === 'number' && Number.isInteger(value)) return value;
+    if (value !== undefined) return undefined;
+    const declared = operation.variableDefinitions?.find((d) => d.variable.name.value === name)?.defaultValue;
+    return declared?.kind === Kind.INT ? Number(declared.value) : undefined;
+  };
+}
+
+/** How a variable page size is priced: by the request's values, or (null) at 1 while they are not known. */
+type VariablePageSize = ((name: string) => number | undefined) | null;
+
 class Measurer {
   private readonly memo = new Map<string, Measure>();
   private readonly active = new Set<string>();
   private readonly schema: GraphQLSchema;
 
-  constructor(private readonly context: ValidationContext) {
+  constructor(
+    private readonly context: ValidationContext,
+    private readonly pageSize: VariablePageSize,
+  ) {
     this.schema = context.getSchema();
   }
 
@@ -133,7 +181,7 @@ class Measurer {
     const aliases = (node.alias ? 1 : 0) + child.aliases;
     const directives = (node.directives?.length ?? 0) + child.directives;
     if (inMeta) return { depth: 0, aliases, directives, cost: 0 };
-    return { depth: 1 + child.depth, aliases, directives, cost: 1 + listFactor(node, def, parent) * child.cost };
+    return { depth: 1 + child.depth, aliases, directives, cost: 1 + listFactor(node, def, parent, this.pageSize) * child.cost };
   }
 }
 
@@ -144,16 +192,21 @@ function namedType(def: GraphQLField<unknown, unknown>): GraphQLNamedType {
 }
 
 /** How many times a field's selection may be resolved: its page size, or DEFAULT_LIST_SIZE for a plain list. */
-function listFactor(node: FieldNode, def: GraphQLField<unknown, unknown> | undefined, parent: GraphQLNamedType | undefined): number {
+function listFactor(node: FieldNode, def: GraphQLField<unknown, unknown> | undefined, parent: GraphQLNamedType | undefined, pageSize: VariablePageSize): number {
   if (!def) return 1;
   if (def.args.some((a) => a.name === 'first')) {
     const arg = node.arguments?.find((a) => a.name.value === 'first');
-    if (!arg) {
+    const fieldDefault = () => {
       const fallback = def.args.find((a) => a.name === 'first')?.defaultValue;
       return typeof fallback === 'number' ? Math.max(1, fallback) : MAX_PAGE_SIZE;
-    }
-    // A variable is not known when HTTP validates (documents are validated once and cached): assume the largest page.
-    return arg.value.kind === Kind.INT ? Math.max(1, Number(arg.value.value)) : MAX_PAGE_SIZE;
+    };
+    if (!arg) return fieldDefault();
+    if (arg.value.kind === Kind.INT) return Math.max(1, Number(arg.value.value));
+    if (arg.value.kind !== Kind.VARIABLE) return MAX_PAGE_SIZE;
+    // Not known yet (see the module comment): a lower bound now, the request's value later.
+    if (!pageSize) return 1;
+    const value = pageSize(arg.value.name.value);
+    return value === undefined ? fieldDefault() : Math.min(MAX_PAGE_SIZE, Math.max(1, value));
   }
   // A connection's edges are its page, already counted on the connection field.
   if (isListType(getNullableType(def.type))) return parent?.name.endsWith('Connection') ? 1 : DEFAULT_LIST_SIZE;

@@ -27,7 +27,7 @@ import type { Principal } from './auth.js';
 import { serveDashboard } from './dashboard.js';
 import { ConnectionCounter, refuseUpgrade } from './connection-cap.js';
 import { formatError } from './errors.js';
-import { allRules, limitRules } from './limits.js';
+import { allRules, limitRules, variableCostErrors } from './limits.js';
 import { RateLimiter } from './rate-limit.js';
 import type { ApiToken } from './tokens.js';
 import { serveGraphqlWs } from './websocket.js';
@@ -83,6 +83,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
     auth,
     guard,
     rules: allRules(limits),
+    variableCostErrors: (document, operationName, variables) => variableCostErrors(schema, document, operationName, variables, limits),
     maxTokens: limits.maxTokens,
     formatError: (e: GraphQLError) => format(e.toJSON(), e),
     connectionInitTimeoutMs: limits.connectionInitTimeoutMs,
@@ -111,9 +112,11 @@ export async function startHttpServer(services: Services, logger: Logger, option
       {
         // Role and rate checks once the operation is known, before any resolver runs.
         requestDidStart: async () => ({
-          didResolveOperation: async ({ contextValue, document, operation }) => {
+          didResolveOperation: async ({ contextValue, document, operation, request }) => {
             const denied = operation ? guard.check(contextValue.principal, document, operation) : null;
             if (denied) throw denied;
+            const [overCost] = variableCostErrors(schema, document, request.operationName, request.variables, limits);
+            if (overCost) throw overCost;
           },
         }),
       },

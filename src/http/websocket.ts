@@ -19,7 +19,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError, getOperationAST, parse, validate } from 'graphql';
-import type { GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
+import type { DocumentNode, GraphQLFormattedError, GraphQLSchema, ValidationRule } from 'graphql';
 import { CloseCode, makeServer } from 'graphql-ws';
 import type { Context as WsContext } from 'graphql-ws';
 import { WebSocket } from 'ws';
@@ -42,6 +42,8 @@ export type WebSocketOptions = {
   guard: OperationGuard;
   /** Every validation rule, graphql-js's specified ones included. */
   rules: readonly ValidationRule[];
+  /** The cost check that needs the operation's variables (limits.ts). */
+  variableCostErrors: (document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined) => readonly GraphQLError[];
   maxTokens: number;
   formatError: (error: GraphQLError) => GraphQLFormattedError;
   connectionInitTimeoutMs: number;
@@ -83,6 +85,8 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
       }
       const errors = validate(o.schema, document, o.rules);
       if (errors.length > 0) return errors.map((e) => recode(e, 'GRAPHQL_VALIDATION_FAILED'));
+      const overCost = o.variableCostErrors(document, payload.operationName, payload.variables);
+      if (overCost.length > 0) return [...overCost];
       const operation = getOperationAST(document, payload.operationName);
       if (!operation) return [coded('the document has no operation of that name, or several operations and no operationName', 'BAD_REQUEST')];
       const denied = o.guard.check(ctx.extra.principal!, document, operation);

@@ -64,6 +64,29 @@ describe.skipIf(NO_DATABASE)(`operation and connection limits on both transports
     expect(resolved).toBe(before);
   });
 
+  it('prices a variable page size with the request\'s value on both transports, before any resolver', async () => {
+    // experiments(first: $n) { edges { node { id } } } costs 1 + n x 3: 10 fits the limit of 40, 14 does not.
+    const query = 'query Page($n: Int) { experiments(first: $n) { edges { node { id } } } }';
+    const ok = await post(JSON.stringify({ query, variables: { n: 10 } }));
+    expect(ok.status).toBe(200);
+    expect(ok.body.errors).toBeUndefined();
+    const before = resolved;
+    const refused = await post(JSON.stringify({ query, variables: { n: 14 } }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({ message: 'operation "Page" has a cost of 43, more than the limit of 40', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+    ]);
+    const client = await RawWs.connect(wsUrl(app.url));
+    client.subscribe('over', query, { n: 14 });
+    const overWs = await client.result('over');
+    client.subscribe('ok', query, { n: 10 });
+    const okWs = await client.result('ok');
+    client.close();
+    expect(overWs).toMatchObject({ type: 'error', payload: [{ message: 'operation "Page" has a cost of 43, more than the limit of 40', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+    expect(okWs.type).toBe('next');
+    expect(resolved).toBe(before + 1);
+  });
+
   it.each(CASES)('allows the largest operation by %s and refuses one more over WebSocket, before any resolver', async (_limit, allowed, over, error) => {
     const client = await RawWs.connect(wsUrl(app.url));
     client.subscribe('ok', allowed);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { allRules, DEFAULT_LIST_SIZE } from '../../src/http/limits.js';
+import { allRules, DEFAULT_LIST_SIZE, variableCostErrors } from '../../src/http/limits.js';
 import type { OperationLimits } from '../../src/http/limits.js';
 import { MAX_PAGE_SIZE } from '../../src/services/queries.js';
 
@@ -60,11 +60,32 @@ describe('operation limits (validation rules shared by HTTP and WebSocket)', () 
     expect(errorsOf(priced(70))).toEqual(['the operation has a cost of 101, more than the limit of 100']);
   });
 
-  it('assumes the largest page for a variable, the default page without `first`, and a fixed size for plain lists', () => {
+  it('prices a variable page at 1 until the variables are known, the default page without `first`, and a fixed size for plain lists', () => {
     const cost = (query: string) => Number(/cost of (\d+)/.exec(errorsOf(query, { maxCost: 1 })[0] ?? '')?.[1]);
-    expect(cost('query ($n: Int) { experiments(first: $n) { edges { node { id } } } }')).toBe(1 + MAX_PAGE_SIZE * 3);
+    expect(cost('query ($n: Int) { experiments(first: $n) { edges { node { id } } } }')).toBe(1 + 1 * 3);
     expect(cost('{ experiments { edges { node { id } } } }')).toBe(1 + 50 * 3);
     expect(cost('{ experiment(id: "1") { iterations { id } } }')).toBe(1 + 1 + DEFAULT_LIST_SIZE);
+  });
+
+  it('prices a variable page with the request: its value, the operation default, the field default, never above the largest page', () => {
+    const limits = { ...LIMITS, maxCost: 1 };
+    const cost = (query: string, variables: Record<string, unknown> | null, operationName?: string) =>
+      Number(/cost of (\d+)/.exec(variableCostErrors(schema, parse(query), operationName, variables, limits)[0]?.message ?? '')?.[1]);
+    const paged = 'query ($n: Int) { experiments(first: $n) { edges { node { id } } } }';
+    expect(cost(paged, { n: 10 })).toBe(1 + 10 * 3);
+    expect(cost(paged, { n: 100_000 })).toBe(1 + MAX_PAGE_SIZE * 3);
+    expect(cost(paged, {})).toBe(1 + 50 * 3);
+    expect(cost(paged, null)).toBe(1 + 50 * 3);
+    expect(cost('query ($n: Int = 7) { experiments(first: $n) { edges { node { id } } } }', {})).toBe(1 + 7 * 3);
+    // In a fragment, and only the operation the request runs.
+    const two = 'query A($n: Int) { experiments(first: $n) { ...E } } query B { serviceInfo { version } } fragment E on ExperimentConnection { edges { node { id } } }';
+    expect(cost(two, { n: 4 }, 'A')).toBe(1 + 4 * 3);
+    expect(variableCostErrors(schema, parse(two), 'B', { n: 4 }, limits).map((e) => e.message)).toEqual(['operation "B" has a cost of 2, more than the limit of 1']);
+    // Under the limit: no error; over it: the message, the code and HTTP 400.
+    expect(variableCostErrors(schema, parse(paged), undefined, { n: 33 }, { ...LIMITS, maxCost: 100 })).toEqual([]);
+    const [over] = variableCostErrors(schema, parse(paged), undefined, { n: 34 }, { ...LIMITS, maxCost: 100 });
+    expect(over?.message).toBe('the operation has a cost of 103, more than the limit of 100');
+    expect(over?.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } });
   });
 
   it('measures a chain of fragments that doubles at every step without exponential work, and refuses it', () => {
