@@ -17,7 +17,7 @@ describe.skipIf(!SERVER_URL)('a worker killed with SIGKILL again and again', () 
     await h?.stop();
   });
 
-  it('loses only the calls of the batches it was running: exact rows, and nothing stored is asked for again', async () => {
+  it('asks an item again only after the worker that had it was killed: exact rows, and nothing stored is asked for again', async () => {
     const first = await h.startWorker();
     const iteration = await prepareIteration(h, { instructions: 200, samples: 2 });
     expect(iteration.readyPairs).toBeGreaterThan(150);
