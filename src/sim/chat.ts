@@ -56,9 +56,10 @@ export function parseChatRequest(body: Record<string, unknown>): ChatRequest {
   });
   const n = optionalNumber(body, 'n', 1, 128, 1);
   if (!Number.isInteger(n)) throw badRequest("Invalid value for 'n': expected an integer.", 'n', 'invalid_value');
-  const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+  const maxTokensParam = body.max_completion_tokens !== undefined && body.max_completion_tokens !== null ? 'max_completion_tokens' : 'max_tokens';
+  const maxTokens = body[maxTokensParam];
   if (maxTokens !== undefined && maxTokens !== null && (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1)) {
-    throw badRequest(`Invalid value for 'max_tokens': expected a positive integer, got ${JSON.stringify(maxTokens)}.`, 'max_tokens', 'invalid_value');
+    throw badRequest(`Invalid value for '${maxTokensParam}': expected a positive integer, got ${JSON.stringify(maxTokens)}.`, maxTokensParam, 'invalid_value');
   }
   const seed = body.seed;
   if (seed !== undefined && seed !== null && (typeof seed !== 'number' || !Number.isSafeInteger(seed))) {

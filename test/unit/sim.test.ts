@@ -212,6 +212,16 @@ describe('simulator', () => {
     expect((error as APIError).status).toBe(400);
   });
 
+  it('names the completion limit parameter that was sent when its value is invalid', async () => {
+    const { client } = await simulator();
+    for (const param of ['max_tokens', 'max_completion_tokens'] as const) {
+      const error = (await client.chat.completions.create({ model: 'sim-judge', messages: answerPrompt(X), [param]: 0 }).catch((e: unknown) => e)) as APIError;
+      expect(error.status).toBe(400);
+      expect(error.param).toBe(param);
+      expect(error.message).toContain(`Invalid value for '${param}'`);
+    }
+  });
+
   it('rate-limits requests beyond maxConcurrency with a retry-after header', async () => {
     const { sim, client } = await simulator({ latencyMs: 300, maxConcurrency: 2, retryAfterMs: 200 });
     const results = await Promise.allSettled(
