@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { queryRows } from './database.js';
-import { EVENTS_CHANNEL } from '../events/types.js';
+import { notifyExpression } from './notify.js';
 import { iterations, judgments } from './schema.js';
 import type { IterationRow, JudgmentRow } from './schema.js';
 
@@ -106,8 +106,7 @@ export async function insertJudgments(tx: Db, iterationId: number, rows: NewJudg
       where it.id = ${iterationId} and f.n > 0
       returning it.id
     ), announced as (
-      select pg_notify(${EVENTS_CHANNEL}, json_build_object('type', 'judgment.created',
-               'data', json_build_object('iterationId', ${iterationId}::bigint, 'fromSeq', ${from}::bigint + 1, 'toSeq', f.to_seq))::text)
+      select ${notifyExpression('judgment.created', { iterationId: sql`${iterationId}::bigint`, fromSeq: sql`${from}::bigint + 1`, toSeq: sql`f.to_seq` })}
       from fresh f where f.n > 0
     )
     -- counted runs whatever refers to it (it modifies); announced runs because it is referred to here.

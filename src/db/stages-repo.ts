@@ -1,8 +1,7 @@
 import { and, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
-import { EVENTS_CHANNEL } from '../events/types.js';
 import type { Db } from './database.js';
 import { queryRows } from './database.js';
-import { notify } from './notify.js';
+import { notify, notifyExpression } from './notify.js';
 import { stageFailures, stages } from './schema.js';
 import type { StageRow } from './schema.js';
 
@@ -98,6 +97,17 @@ export async function markRunning(db: Db, id: number): Promise<void> {
   if (rows[0]) await announce(db, rows[0]);
 }
 
+type ProgressDelta = { done: number; failed: number; promptTokens: number; completionTokens: number };
+
+/** The columns a batch's progress adds to. */
+const progressUpdate = (delta: ProgressDelta) => ({
+  done: sql`${stages.done} + ${delta.done}`,
+  failed: sql`${stages.failed} + ${delta.failed}`,
+  promptTokens: sql`${stages.promptTokens} + ${delta.promptTokens}`,
+  completionTokens: sql`${stages.completionTokens} + ${delta.completionTokens}`,
+  updatedAt: sql`now()`,
+});
+
 /**
  * Adds a batch's newly stored items to the counts, in the caller's transaction, and finishes the
  * stage when every item is accounted for. Returns the row after the update.
@@ -105,17 +115,11 @@ export async function markRunning(db: Db, id: number): Promise<void> {
 export async function addProgress(
   db: Db,
   id: number,
-  delta: { done: number; failed: number; promptTokens: number; completionTokens: number },
+  delta: ProgressDelta,
 ): Promise<StageRow> {
   const [row] = await db
     .update(stages)
-    .set({
-      done: sql`${stages.done} + ${delta.done}`,
-      failed: sql`${stages.failed} + ${delta.failed}`,
-      promptTokens: sql`${stages.promptTokens} + ${delta.promptTokens}`,
-      completionTokens: sql`${stages.completionTokens} + ${delta.completionTokens}`,
-      updatedAt: sql`now()`,
-    })
+    .set(progressUpdate(delta))
     .where(eq(stages.id, id))
     .returning();
   await announce(db, row!);
@@ -132,24 +136,17 @@ export async function addBatchProgress(
   db: Db,
   id: number,
   epoch: number,
-  delta: { done: number; failed: number; promptTokens: number; completionTokens: number },
+  delta: ProgressDelta,
 ): Promise<{ row: StageRow; control: StageControl } | undefined> {
   const [result] = await db
     .update(stages)
-    .set({
-      done: sql`${stages.done} + ${delta.done}`,
-      failed: sql`${stages.failed} + ${delta.failed}`,
-      promptTokens: sql`${stages.promptTokens} + ${delta.promptTokens}`,
-      completionTokens: sql`${stages.completionTokens} + ${delta.completionTokens}`,
-      updatedAt: sql`now()`,
-    })
+    .set(progressUpdate(delta))
     .where(and(eq(stages.id, id), eq(stages.epoch, epoch)))
     .returning({
       row: getTableColumns(stages),
       budget: budgetField,
       otherStagesTokens: otherStagesTokensField,
-      announced: sql`pg_notify(${EVENTS_CHANNEL}, json_build_object('type', 'stage.updated',
-        'data', json_build_object('stageId', "stages".id, 'experimentId', "stages".experiment_id, 'final', false))::text)`,
+      announced: notifyExpression('stage.updated', { stageId: sql`"stages".id`, experimentId: sql`"stages".experiment_id`, final: sql`false` }),
     });
   return result && { row: result.row, control: controlOf(result.row, result.budget, result.otherStagesTokens) };
 }
