@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
 import pg from 'pg';
-import { DEFAULT_JUDGE_TEMPLATE, judgePrompt, verdictParser } from '../src/services/prompts.js';
+import { DEFAULT_JUDGE_TEMPLATE, judgePrompt, verdictParser } from '../src/domain/prompts.js';
 import type { Child } from './lib.js';
 import { freshDatabase, startSimulatorProcess } from './lib.js';
 

@@ -5,7 +5,7 @@
  */
 import OpenAI from 'openai';
 import pg from 'pg';
-import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../src/services/prompts.js';
+import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../src/domain/prompts.js';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db } from '../src/db/database.js';
 import { rebuildIterationCounters } from '../src/db/judgments-repo.js';

@@ -1,12 +1,12 @@
 import type { EventBus } from './events/bus.js';
-import type { BenchmarkService } from './services/benchmarks.js';
-import type { EvaluationService } from './services/evaluations.js';
-import type { ExperimentService } from './services/experiments.js';
-import type { ExportService } from './services/exports.js';
-import type { LiveService } from './services/live.js';
-import type { LoopService } from './services/loop.js';
-import type { PipelineService } from './services/pipeline.js';
-import type { QueryService } from './services/queries.js';
+import type { BenchmarkService } from './services/imports/benchmarks.js';
+import type { EvaluationService } from './services/evaluation/evaluations.js';
+import type { ExperimentService } from './services/experiments/experiments.js';
+import type { ExportService } from './services/read/exports.js';
+import type { LiveService } from './services/read/live.js';
+import type { LoopService } from './services/loop/loop.js';
+import type { PipelineService } from './services/loop/pipeline.js';
+import type { QueryService } from './services/read/queries.js';
 
 /** Everything the GraphQL and HTTP layers may call. */
 export type Services = {

@@ -3,7 +3,7 @@
  * database or a port in use end the process with one clear line and exit code 1.
  */
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config/index.js';
 import { DatabaseUnavailableError } from './db/database.js';
 import { ListenError } from './http/server.js';
 import { createLogger } from './logger.js';

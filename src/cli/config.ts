@@ -1,6 +1,6 @@
 /**
  * Where the CLI finds the server. This is the CLI's own configuration: `ste` is a separate
- * program, a client of the public API, so it does not use the service's `src/config.ts` (which
+ * program, a client of the public API, so it does not use the service's `src/config/` (which
  * configures the server and is the only place the *service* reads the environment). Flags win
  * over the environment: `--url` / STE_URL (default http://127.0.0.1:4000/graphql) and
  * `--token` / STE_TOKEN (none by default: sent as `Authorization: Bearer <token>` when set).

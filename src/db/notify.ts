@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
-import type { EventMessage, EventName, PipelineEvents } from '../events/types.js';
-import { EVENTS_CHANNEL } from '../events/types.js';
+import type { EventMessage, EventName, PipelineEvents } from '../domain/events.js';
+import { EVENTS_CHANNEL } from '../domain/events.js';
 import type { Db } from './database.js';
 
 /** Announces an event; inside a transaction it is delivered only if the transaction commits. */

@@ -25,7 +25,7 @@ const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'dat
 export const experiments = pgTable('experiments', {
   id: id(),
   name: text('name').notNull(),
-  /** Validated ExperimentConfig (src/services/experiment-config.ts). */
+  /** Validated ExperimentConfig (src/services/experiments/config.ts). */
   config: jsonb('config').notNull(),
   /** runLoop: the iteration index to reach; null when no loop was asked for. */
   loopTarget: integer('loop_target'),
@@ -278,11 +278,11 @@ export const evaluations = pgTable(
     experimentId: ref('experiment_id').references(() => experiments.id, { onDelete: 'cascade' }),
     iterationId: ref('iteration_id').references(() => iterations.id, { onDelete: 'cascade' }),
     judgeModel: text('judge_model').notNull(),
-    /** Resolved EvaluationOptions (src/services/evaluation-options.ts). */
+    /** Resolved EvaluationOptions (src/services/evaluation/options.ts). */
     options: jsonb('options').notNull(),
     /** Copied from the EVALUATE stage when it finishes; the stage's own status is authoritative. */
     status: text('status').notNull(),
-    /** Computed metrics (src/services/evaluation-results.ts), written by the stage's finishing transaction. */
+    /** Computed metrics (src/services/evaluation/results.ts), written by the stage's finishing transaction. */
     results: jsonb('results'),
     error: text('error'),
     createdAt: createdAt(),

@@ -5,8 +5,8 @@
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
-import { EVENTS_CHANNEL } from './types.js';
-import type { EventMessage, EventName, PipelineEvents } from './types.js';
+import { EVENTS_CHANNEL } from '../domain/events.js';
+import type { EventMessage, EventName, PipelineEvents } from '../domain/events.js';
 
 export type EventBus = {
   on<K extends EventName>(type: K, listener: (data: PipelineEvents[K]) => void): () => void;

@@ -8,7 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { GraphQLError, Kind } from 'graphql';
 import type { DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import type { RateLimiter } from './rate-limit.js';
-import type { ApiRole, ApiToken } from './tokens.js';
+import type { ApiRole, ApiToken } from '../config/tokens.js';
 
 export type Principal = { /** For logs and rate limits: role and position in the configuration, never the token. */ id: string; role: ApiRole };
 

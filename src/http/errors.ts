@@ -4,7 +4,7 @@
  * production.
  */
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { ServiceError } from '../services/errors.js';
+import { ServiceError } from '../domain/errors.js';
 
 /** Codes that graphql-js, Apollo and src/http give to refused operations: safe to show as they are. */
 const CLIENT_CODES = new Set([

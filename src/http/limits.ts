@@ -27,7 +27,7 @@ import type {
   ValidationContext,
   ValidationRule,
 } from 'graphql';
-import { MAX_PAGE_SIZE } from '../services/queries.js';
+import { MAX_PAGE_SIZE } from '../services/read/queries.js';
 
 export type OperationLimits = {
   maxDepth: number;

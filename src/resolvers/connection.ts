@@ -1,4 +1,4 @@
-import type { Page } from '../services/queries.js';
+import type { Page } from '../services/read/queries.js';
 
 /** A Relay connection from a service page. */
 export function connection<T>(page: Page<T>, extra: Record<string, unknown> = {}) {

@@ -2,9 +2,9 @@
  * Resolvers of benchmarks and evaluations: parse arguments, call one service method, map the
  * result. Merged into the resolver map by index.ts.
  */
-import type { PairwiseMapping } from '../services/benchmark-importers.js';
-import type { EvaluateOptionsInput } from '../services/evaluation-options.js';
-import type { BenchmarkRow, EvaluationRow, ExperimentRow, IterationRow, StageRow } from '../services/types.js';
+import type { PairwiseMapping } from '../services/imports/benchmark-files.js';
+import type { EvaluateOptionsInput } from '../services/evaluation/options.js';
+import type { BenchmarkRow, EvaluationRow, ExperimentRow, IterationRow, StageRow } from '../services/read/types.js';
 import type { Context } from './context.js';
 import { abortable } from './subscriptions.js';
 

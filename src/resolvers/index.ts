@@ -1,10 +1,10 @@
 /**
  * Resolvers: parse arguments, call one service method, map the result. No SQL, no rules.
  */
-import type { ExperimentRow, IterationRow, JudgmentRow, PairRow, StageRow } from '../services/types.js';
-import type { ExperimentConfigInput } from '../services/experiment-config.js';
-import type { InstructionFormat } from '../services/importers.js';
-import { parseId } from '../services/errors.js';
+import type { ExperimentRow, IterationRow, JudgmentRow, PairRow, StageRow } from '../services/read/types.js';
+import type { ExperimentConfigInput } from '../services/experiments/config.js';
+import type { InstructionFormat } from '../services/imports/instructions.js';
+import { parseId } from '../domain/errors.js';
 import { connection } from './connection.js';
 import type { Context } from './context.js';
 import { evaluationResolvers } from './evaluations.js';

@@ -1,8 +1,8 @@
 /**
  * Subscriptions adapt the services' live streams; the stream ends when the client unsubscribes.
  */
-import type { JudgmentFilter } from '../services/types.js';
-import { badInput } from '../services/errors.js';
+import type { JudgmentFilter } from '../services/read/types.js';
+import { badInput } from '../domain/errors.js';
 import type { Context } from './context.js';
 
 /**

@@ -4,7 +4,7 @@
  * choice the greedy one.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { MODIFIED_INSTRUCTION_TAGS as TAGS } from '../services/prompts.js';
+import { MODIFIED_INSTRUCTION_TAGS as TAGS } from '../domain/prompts.js';
 import { chooseCategory } from './categorize.js';
 import type { FaultInjector } from './faults.js';
 import { badRequest } from './http.js';

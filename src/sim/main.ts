@@ -1,5 +1,5 @@
 /** `npm run sim`: the OpenAI-compatible simulator alone, on SIM_PORT (default 4010). */
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config/index.js';
 import { startSimulator } from './server.js';
 
 let options;

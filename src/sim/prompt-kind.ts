@@ -2,7 +2,7 @@
  * Recognising what a chat request asks for, by the markers in `PROMPT_MARKERS` (prompts.ts),
  * and pulling out the parts each kind needs.
  */
-import { MODIFIED_INSTRUCTION_TAGS, PROMPT_MARKERS } from '../services/prompts.js';
+import { MODIFIED_INSTRUCTION_TAGS, PROMPT_MARKERS } from '../domain/prompts.js';
 import { listedCategories } from './categorize.js';
 import {
   extractJudgeInputs,

@@ -3,7 +3,7 @@ import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { REWARDBENCH_SECTION_WEIGHTS } from '../../src/services/rewardbench.js';
+import { REWARDBENCH_SECTION_WEIGHTS } from '../../src/services/evaluation/rewardbench.js';
 import { dataOf, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { evaluate, EVALUATION_FIELDS, evaluationOf, exportedVerdicts, finished, importBundled, mean } from '../helpers/evaluation.js';

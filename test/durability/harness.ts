@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { createApp } from '../../src/app.js';
 import type { App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
 import { startSimulator } from '../../src/sim/server.js';
 import type { Simulator, SimulatorOptions } from '../../src/sim/server.js';

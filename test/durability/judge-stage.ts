@@ -4,7 +4,7 @@
  * its result was stored (the simulator's request log against the stored rows).
  */
 import { expect } from 'vitest';
-import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../../src/services/prompts.js';
+import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../../src/domain/prompts.js';
 import { requestHash } from '../../src/sim/server.js';
 import { eventually } from './harness.js';
 import type { Harness } from './harness.js';

@@ -6,8 +6,8 @@
 import pg from 'pg';
 import { createApp } from '../../src/app.js';
 import type { App, AppOverrides } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import type { Config } from '../../src/config.js';
+import { loadConfig } from '../../src/config/index.js';
+import type { Config } from '../../src/config/index.js';
 import { createLogger } from '../../src/logger.js';
 import type { Logger } from '../../src/logger.js';
 

@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, isLoopback, loadConfig, publicEndpoint } from '../../src/config.js';
+import { ConfigError, isLoopback, loadConfig, publicEndpoint } from '../../src/config/index.js';
 import { Authenticator } from '../../src/http/auth.js';
 import { RateLimiter } from '../../src/http/rate-limit.js';
-import { parseApiTokens, sha256Hex } from '../../src/http/tokens.js';
-import { nestedQuantifier } from '../../src/services/experiment-config.js';
+import { parseApiTokens, sha256Hex } from '../../src/config/tokens.js';
+import { nestedQuantifier } from '../../src/services/experiments/config.js';
 
 const READER = 'reader-token-0123456789abcdef';
 const OPERATOR = 'operator-token-0123456789abcdef';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, redactUrl } from '../../src/config.js';
+import { ConfigError, loadConfig, redactUrl } from '../../src/config/index.js';
 
 /** The error `loadConfig` throws for `env` and `argv`; fails the test when it throws nothing. */
 function configError(env: Record<string, string | undefined>, argv: string[] = []): ConfigError {

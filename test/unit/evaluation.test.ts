@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../../src/services/errors.js';
-import { itemOrders, resolveEvaluateOptions } from '../../src/services/evaluation-options.js';
-import type { EvaluateOptionsInput } from '../../src/services/evaluation-options.js';
-import { computeResults } from '../../src/services/evaluation-results.js';
-import type { JudgeOrder, VerdictRecord } from '../../src/services/metrics.js';
-import { DEFAULT_JUDGE_TEMPLATE } from '../../src/services/prompts.js';
-import type { Verdict } from '../../src/services/prompts.js';
+import { ServiceError } from '../../src/domain/errors.js';
+import { itemOrders, resolveEvaluateOptions } from '../../src/services/evaluation/options.js';
+import type { EvaluateOptionsInput } from '../../src/services/evaluation/options.js';
+import { computeResults } from '../../src/services/evaluation/results.js';
+import type { JudgeOrder, VerdictRecord } from '../../src/services/evaluation/metrics.js';
+import { DEFAULT_JUDGE_TEMPLATE } from '../../src/domain/prompts.js';
+import type { Verdict } from '../../src/domain/prompts.js';
 
 const defaults = { judgeTemplate: DEFAULT_JUDGE_TEMPLATE, subsetNames: ['llmbar-natural', 'llmbar-adver-GPTOut'] };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_BENCHMARKS, parseBenchmarkFile, parseInstructionFile } from '../../src/services/importers.js';
+import { BUNDLED_BENCHMARKS, parseBenchmarkFile, parseInstructionFile } from '../../src/services/imports/instructions.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const file = (path: string): Buffer => readFileSync(root + path);

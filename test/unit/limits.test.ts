@@ -3,7 +3,7 @@ import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { allRules, DEFAULT_LIST_SIZE, variableCostErrors } from '../../src/http/limits.js';
 import type { OperationLimits } from '../../src/http/limits.js';
-import { MAX_PAGE_SIZE } from '../../src/services/queries.js';
+import { MAX_PAGE_SIZE } from '../../src/services/read/queries.js';
 
 const schema = buildSchema(readFileSync('schema.graphql', 'utf8'));
 const LIMITS: OperationLimits = { maxDepth: 6, maxAliases: 4, maxDirectives: 3, maxCost: 100, introspection: true };

@@ -7,7 +7,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLlmClient, LlmError, type ChatRequest, type EndpointOptions, type EndpointStats, type LlmClient, type LlmClientDeps } from '../../src/llm/index.js';
-import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../../src/services/prompts.js';
+import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../../src/domain/prompts.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/server.js';
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Verdict } from '../../src/services/prompts.js';
-import { bootstrapMeanCi, pairedBootstrapDiffCi } from '../../src/services/bootstrap.js';
-import { diffEvaluations, evaluateJudge, majorityVerdict, verdictScore, type JudgeOrder, type VerdictRecord } from '../../src/services/metrics.js';
-import { combineSections, rewardBenchScores } from '../../src/services/rewardbench.js';
+import type { Verdict } from '../../src/domain/prompts.js';
+import { bootstrapMeanCi, pairedBootstrapDiffCi } from '../../src/services/evaluation/bootstrap.js';
+import { diffEvaluations, evaluateJudge, majorityVerdict, verdictScore, type JudgeOrder, type VerdictRecord } from '../../src/services/evaluation/metrics.js';
+import { combineSections, rewardBenchScores } from '../../src/services/evaluation/rewardbench.js';
 
 /** Records for one item: verdicts with the chosen answer first, then second ([] = order not judged). */
 function item(itemId: string | number, subset: string, first: Verdict[], second: Verdict[]): VerdictRecord[] {

@@ -9,8 +9,8 @@ import {
   parseModification,
   validateJudgeTemplate,
   verdictParser,
-} from '../../src/services/prompts.js';
-import type { JudgeTemplate, Verdict } from '../../src/services/prompts.js';
+} from '../../src/domain/prompts.js';
+import type { JudgeTemplate, Verdict } from '../../src/domain/prompts.js';
 
 describe('verdictParser(DEFAULT_JUDGE_TEMPLATE)', () => {
   const parse = verdictParser(DEFAULT_JUDGE_TEMPLATE);

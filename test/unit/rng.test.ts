@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, deriveSeed, hashString } from '../../src/services/rng.js';
+import { createRng, deriveSeed, hashString } from '../../src/domain/rng.js';
 
 const draws = (seed: number | string, n: number): number[] => {
   const rng = createRng(seed);

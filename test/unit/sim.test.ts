@@ -14,7 +14,7 @@ import {
   verdictParser,
   type ChatMessage,
   type JudgeTemplate,
-} from '../../src/services/prompts.js';
+} from '../../src/domain/prompts.js';
 import { requestHash, startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/server.js';
 
 const started: Simulator[] = [];

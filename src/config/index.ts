@@ -1,0 +1,309 @@
+/**
+ * The only reader of the environment. Every value is validated here; a bad value stops the start
+ * with one line that names the variable, says what was wrong and gives an example.
+ */
+import path from 'node:path';
+import { parseApiTokens } from './tokens.js';
+import type { ApiToken } from './tokens.js';
+import type { MaxTokensParam } from '../llm/types.js';
+import { parseSimulatorOptions } from '../sim/options.js';
+import type { SimulatorOptions } from '../sim/options.js';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Role = 'all' | 'api' | 'worker';
+
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  | { kind: 'pglite'; dataDir: string };
+
+export type LlmConfig = {
+  /** null: no endpoint configured, the built-in simulator is started. */
+  baseURL: string | null;
+  apiKey: string;
+  concurrency: number;
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+  timeoutMs: number;
+  /** LLM_MAX_RETRIES: retries of transient failures; 429s do not count (see rateLimitMaxWaitMs). Default 6. */
+  maxRetries: number;
+  /** LLM_RATE_LIMIT_MAX_WAIT_MS: a request gives up on 429s after waiting on them longer than this. Default 600000. */
+  rateLimitMaxWaitMs: number;
+  /** LLM_MAX_TOKENS_PARAM: how the completion limit is sent (auto, max_tokens, max_completion_tokens). Default auto. */
+  maxTokensParam: MaxTokensParam;
+};
+
+/** Limits of the GraphQL API, the same on HTTP and WebSocket. Every one is an environment variable. */
+export type ApiLimits = {
+  /** HTTP_BODY_LIMIT_BYTES: largest HTTP request body; larger ones get 413. Default 20 MiB (a 16 MiB import, JSON-escaped). */
+  bodyLimitBytes: number;
+  /** WS_MAX_PAYLOAD_BYTES: largest WebSocket message; a larger one closes the socket with 1009. Default 1 MiB. */
+  wsMaxPayloadBytes: number;
+  /** WS_CONNECTION_INIT_TIMEOUT_MS: sockets that send no connection_init in this time are closed with 4408. Default 3000. */
+  connectionInitTimeoutMs: number;
+  /** WS_KEEPALIVE_MS: server ping interval; a socket that has not answered the previous ping is terminated. Default 15000; 0: off. */
+  keepAliveMs: number;
+  /** WS_MAX_SUBSCRIPTIONS: operations one WebSocket connection may run at once; one more gets an error. Default 20. */
+  maxSubscriptionsPerConnection: number;
+  /** WS_MAX_CONNECTIONS_PER_IP: open WebSocket connections from one address; one more gets HTTP 429 instead of an upgrade. Default 500; 0: no cap. */
+  maxConnectionsPerIp: number;
+  /** WS_MAX_BUFFERED_BYTES: bytes a socket may have waiting to be sent; past it the socket is closed with 4290. Default 1 MiB. */
+  maxBufferedBytes: number;
+  /** WS_SLOW_CONSUMER_MS: how long a socket past half its buffer cap may take to drain before it is closed with 4290. Default 5000. */
+  slowConsumerMs: number;
+  /** GRAPHQL_MAX_DEPTH: deepest field nesting of an operation (introspection fields not counted). Default 10. */
+  maxDepth: number;
+  /** GRAPHQL_MAX_ALIASES: aliases in an operation, fragments counted at every spread. Default 15. */
+  maxAliases: number;
+  /** GRAPHQL_MAX_DIRECTIVES: directives in an operation, fragments counted at every spread. Default 20. */
+  maxDirectives: number;
+  /** GRAPHQL_MAX_TOKENS: lexical tokens of a document; parsing stops past it. Default 1000. */
+  maxTokens: number;
+  /** GRAPHQL_MAX_COST: fields an operation may resolve, lists counted at their page size (`first`). Default 10000. */
+  maxCost: number;
+  /** MUTATIONS_PER_MINUTE: mutations one token (or the anonymous caller) may run per minute. Default 120; 0: unlimited. */
+  mutationsPerMinute: number;
+  /** GRAPHQL_INTROSPECTION: schema introspection. Default on, off with NODE_ENV=production. */
+  introspection: boolean;
+  /** GRAPHQL_FIELD_SUGGESTIONS: "Did you mean ...?" in validation errors. Default on, off with NODE_ENV=production. */
+  fieldSuggestions: boolean;
+};
+
+export type Config = {
+  role: Role;
+  host: string;
+  port: number;
+  production: boolean;
+  logLevel: string;
+  database: DatabaseConfig;
+  llm: LlmConfig;
+  /** Options of the built-in simulator (SIM_*); the embedded one listens on a free port unless SIM_PORT is set. */
+  simulator: Partial<SimulatorOptions>;
+  /** Models used when an experiment names none (GENERATOR_MODEL, JUDGE_MODEL); the simulator's when no endpoint is set. */
+  models: { generatorModel: string | null; judgeModel: string | null };
+  worker: {
+    /** Queue jobs (item batches) one worker process runs at once. Default 16. */
+    jobConcurrency: number;
+    /** Items per queue job. Default 32. */
+    batchSize: number;
+    /**
+     * Lease of a running queue job, seconds (JOB_EXPIRE_SECONDS). Its worker renews it every third of
+     * this while the job runs, however long; a worker that dies has its jobs handed out again within
+     * about 4/3 of this of its death. Default 30.
+     */
+    jobExpireSeconds: number;
+    /** How long SIGTERM waits for in-flight work before releasing it. Default 30 s. */
+    shutdownTimeoutMs: number;
+    /** STAGE_MAX_FAILURE_SHARE: share of a stage's items that may fail after every retry before the stage ends FAILED rather than SUCCEEDED. Default 0.1. */
+    maxFailureShare: number;
+  };
+  limits: {
+    /** Longest instruction accepted by importInstructions, in characters. Default 20,000. */
+    maxInstructionLength: number;
+  };
+  /**
+   * API tokens (API_TOKENS, API_TOKENS_FILE). None: no authentication, every caller is admin, which
+   * is allowed only when HOST is a loopback address (the start fails otherwise).
+   */
+  auth: { tokens: ApiToken[] };
+  /** Limits of the GraphQL API on both transports. */
+  api: ApiLimits;
+};
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the configuration from `env` (default: process.env) and command-line `argv`. */
+export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
+  const production = env.NODE_ENV === 'production';
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  const role = parseRole(argv);
+  const host = optional(env, 'HOST') ?? '127.0.0.1';
+  const tokens = apiTokens(env);
+  if (role !== 'worker' && tokens.length === 0 && !isLoopback(host)) {
+    throw new ConfigError(
+      `HOST=${host} exposes the API beyond this machine, so it needs API tokens: set API_TOKENS or API_TOKENS_FILE (example: API_TOKENS=admin:$(openssl rand -hex 32))`,
+    );
+  }
+  return {
+    role,
+    host,
+    port: int(env, 'PORT', 4000, 0, 65535),
+    production,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    database: databaseUrl
+      ? { kind: 'postgres', url: parseDatabaseUrl(databaseUrl), poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000) }
+      : { kind: 'pglite', dataDir: dataDir(optional(env, 'DATA_DIR') ?? './.data') },
+    llm: {
+      baseURL: parseBaseUrl(optional(env, 'OPENAI_BASE_URL')),
+      apiKey: optional(env, 'OPENAI_API_KEY') ?? 'sim',
+      concurrency: int(env, 'LLM_CONCURRENCY', 64, 1, 10_000),
+      requestsPerMinute: int(env, 'LLM_REQUESTS_PER_MINUTE', 0, 0, 10_000_000),
+      tokensPerMinute: int(env, 'LLM_TOKENS_PER_MINUTE', 0, 0, 1_000_000_000),
+      timeoutMs: int(env, 'LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
+      maxRetries: int(env, 'LLM_MAX_RETRIES', 6, 0, 100),
+      rateLimitMaxWaitMs: int(env, 'LLM_RATE_LIMIT_MAX_WAIT_MS', 600_000, 0, 86_400_000),
+      maxTokensParam: oneOf(env, 'LLM_MAX_TOKENS_PARAM', ['auto', 'max_tokens', 'max_completion_tokens'], 'auto'),
+    },
+    simulator: simulatorOptions(env),
+    models: { generatorModel: optional(env, 'GENERATOR_MODEL') ?? null, judgeModel: optional(env, 'JUDGE_MODEL') ?? null },
+    worker: {
+      jobConcurrency: int(env, 'WORKER_JOB_CONCURRENCY', 16, 1, 1000),
+      batchSize: int(env, 'WORKER_BATCH_SIZE', 32, 1, 10_000),
+      jobExpireSeconds: int(env, 'JOB_EXPIRE_SECONDS', 30, 2, 86_400),
+      shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 0, 3_600_000),
+      maxFailureShare: fraction(env, 'STAGE_MAX_FAILURE_SHARE', 0.1),
+    },
+    limits: {
+      maxInstructionLength: int(env, 'MAX_INSTRUCTION_LENGTH', 20_000, 1, 10_000_000),
+    },
+    auth: { tokens },
+    api: {
+      bodyLimitBytes: int(env, 'HTTP_BODY_LIMIT_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      wsMaxPayloadBytes: int(env, 'WS_MAX_PAYLOAD_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      connectionInitTimeoutMs: int(env, 'WS_CONNECTION_INIT_TIMEOUT_MS', 3_000, 1, 600_000),
+      keepAliveMs: int(env, 'WS_KEEPALIVE_MS', 15_000, 0, 3_600_000),
+      maxSubscriptionsPerConnection: int(env, 'WS_MAX_SUBSCRIPTIONS', 20, 1, 10_000),
+      maxConnectionsPerIp: int(env, 'WS_MAX_CONNECTIONS_PER_IP', 500, 0, 1_000_000),
+      maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      slowConsumerMs: int(env, 'WS_SLOW_CONSUMER_MS', 5_000, 1, 3_600_000),
+      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 1, 1_000),
+      maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 15, 0, 100_000),
+      maxDirectives: int(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 0, 100_000),
+      maxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 1_000, 10, 10_000_000),
+      maxCost: int(env, 'GRAPHQL_MAX_COST', 10_000, 1, 1_000_000_000),
+      mutationsPerMinute: int(env, 'MUTATIONS_PER_MINUTE', 120, 0, 10_000_000),
+      introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
+      fieldSuggestions: bool(env, 'GRAPHQL_FIELD_SUGGESTIONS', !production),
+    },
+  };
+}
+
+/** A folder for PGlite's files, or `memory://` for a database that lives only as long as the process. */
+function dataDir(raw: string): string {
+  return raw.startsWith('memory://') ? raw : path.resolve(raw);
+}
+
+function apiTokens(env: Env): ApiToken[] {
+  try {
+    return parseApiTokens(optional(env, 'API_TOKENS'), optional(env, 'API_TOKENS_FILE'));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
+}
+
+function simulatorOptions(env: Env): Partial<SimulatorOptions> {
+  try {
+    return parseSimulatorOptions(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function parseRole(argv: readonly string[]): Role {
+  const at = argv.findIndex((a) => a === '--role' || a.startsWith('--role='));
+  if (at < 0) return 'all';
+  const arg = argv[at]!;
+  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1];
+  if (value === 'all' || value === 'api' || value === 'worker') return value;
+  throw new ConfigError(`--role must be one of api, worker, all; got "${value ?? ''}" (example: npm start -- --role worker)`);
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}" (example: ${name}=${fallback})`);
+  }
+  return value;
+}
+
+function fraction(env: Env, name: string, fallback: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(raw) || value < 0 || value > 1) {
+    throw new ConfigError(`${name} must be a number from 0 to 1, got "${raw}" (example: ${name}=${fallback})`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'on', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'off', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}" (example: ${name}=${fallback})`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if ((values as readonly string[]).includes(raw)) return raw as T;
+  throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}" (example: ${name}=${fallback})`);
+}
+
+function parseDatabaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      `DATABASE_URL is not a valid URL: "${redactUrl(raw)}" (example: DATABASE_URL=postgres://user:password@localhost:5432/ste)`,
+    );
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(
+      `DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}" (example: DATABASE_URL=postgres://localhost:5432/ste)`,
+    );
+  }
+  return raw;
+}
+
+function parseBaseUrl(raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    return raw.replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(`OPENAI_BASE_URL must be an http(s) URL, got "${raw}" (example: OPENAI_BASE_URL=http://localhost:8000/v1)`);
+  }
+}
+
+/** A connection string with its password replaced, for logs and error messages. */
+export function redactUrl(raw: string): string {
+  // Greedy up to the last '@': a password may itself contain '@'.
+  return raw.replace(/(\/\/[^:/@]*:).*@/, '$1***@');
+}
+
+/** An endpoint URL safe to show to API clients: no user, password or query values (some proxies take keys there). */
+export function publicEndpoint(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.username || url.password) {
+      url.username = '***';
+      url.password = '';
+    }
+    for (const key of [...url.searchParams.keys()]) url.searchParams.set(key, '***');
+    return url.toString().replace(/\/+$/, '');
+  } catch {
+    return 'configured endpoint';
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * An experiment's configuration: defaults (the paper's where it gives one) and validation of what
+ * a user sends. A bad value is a BAD_USER_INPUT naming the field; nothing is stored.
+ */
+import { badInput } from '../../domain/errors.js';
+import { DEFAULT_JUDGE_TEMPLATE } from '../../domain/prompts.js';
+import type { JudgeTemplate } from '../../domain/prompts.js';
+import { integer, number, resolveJudgeTemplate } from './validate.js';
+
+export { nestedQuantifier, TEMPLATE_LIMITS } from './validate.js';
+
+export type TrainingBackend = 'OPENAI' | 'EXTERNAL';
+export type TrainingMethod = 'SUPERVISED' | 'DPO';
+
+export type ExperimentConfig = {
+  generatorModel: string;
+  judgeModel: string;
+  samplesPerOrder: number;
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  generationMaxTokens: number;
+  seed: number;
+  judgeTemplate: JudgeTemplate;
+  categories: string[];
+  keepCategories: string[];
+  selection: { balance: boolean; minCorrectShare: number };
+  training: {
+    backend: TrainingBackend;
+    method: TrainingMethod;
+    from: 'SEED' | 'PREVIOUS';
+    baseModel: string;
+    hyperparameters: Record<string, unknown> | null;
+  };
+  regeneratePairs: boolean;
+  tokenBudget: number | null;
+};
+
+export type ExperimentConfigInput = {
+  [K in keyof ExperimentConfig]?: K extends 'selection' | 'training'
+    ? Partial<ExperimentConfig[K]> | null
+    : ExperimentConfig[K] | null;
+};
+
+/** Models used when the caller names none: the simulator's, when no endpoint is configured. */
+export type ModelDefaults = { generatorModel: string; judgeModel: string };
+
+export const DEFAULT_CATEGORIES = ['reasoning', 'coding', 'math', 'writing', 'knowledge', 'roleplay', 'extraction', 'other'];
+
+export const SAMPLES_PER_ORDER_RANGE = { min: 1, max: 64 } as const;
+
+export function resolveExperimentConfig(input: ExperimentConfigInput | null | undefined, defaults: ModelDefaults): ExperimentConfig {
+  const i = input ?? {};
+  const judgeModel = model('config.judgeModel', i.judgeModel ?? defaults.judgeModel);
+  const categories = stringList('config.categories', i.categories ?? DEFAULT_CATEGORIES, 1);
+  const keepCategories = stringList('config.keepCategories', i.keepCategories ?? [], 0);
+  for (const keep of keepCategories) {
+    if (!categories.includes(keep)) throw badInput('config.keepCategories', `"${keep}" is not one of config.categories (${categories.join(', ')})`);
+  }
+  const judgeTemplate = resolveJudgeTemplate('config.judgeTemplate', i.judgeTemplate ?? DEFAULT_JUDGE_TEMPLATE);
+  const training = i.training ?? {};
+  const hyperparameters = training.hyperparameters ?? null;
+  if (hyperparameters !== null && (typeof hyperparameters !== 'object' || Array.isArray(hyperparameters))) {
+    throw badInput('config.training.hyperparameters', 'must be a JSON object, for example {"n_epochs": 2}');
+  }
+  if (hyperparameters !== null && JSON.stringify(hyperparameters).length > MAX_HYPERPARAMETERS_LENGTH) {
+    throw badInput('config.training.hyperparameters', `must be at most ${MAX_HYPERPARAMETERS_LENGTH} characters of JSON`);
+  }
+  return {
+    generatorModel: model('config.generatorModel', i.generatorModel ?? defaults.generatorModel),
+    judgeModel,
+    samplesPerOrder: integer('config.samplesPerOrder', i.samplesPerOrder ?? 8, SAMPLES_PER_ORDER_RANGE.min, SAMPLES_PER_ORDER_RANGE.max),
+    temperature: number('config.temperature', i.temperature ?? 0.7, 0, 2),
+    topP: number('config.topP', i.topP ?? 0.9, 0, 1, true),
+    maxTokens: integer('config.maxTokens', i.maxTokens ?? 4096, 1, 32_768),
+    generationMaxTokens: integer('config.generationMaxTokens', i.generationMaxTokens ?? 2048, 1, 32_768),
+    seed: integer('config.seed', i.seed ?? 1, 0, 2 ** 31 - 1),
+    judgeTemplate,
+    categories,
+    keepCategories,
+    selection: {
+      balance: i.selection?.balance ?? true,
+      minCorrectShare: number('config.selection.minCorrectShare', i.selection?.minCorrectShare ?? 0, 0, 1),
+    },
+    training: {
+      backend: training.backend ?? 'OPENAI',
+      method: training.method ?? 'SUPERVISED',
+      from: training.from ?? 'SEED',
+      baseModel: model('config.training.baseModel', training.baseModel ?? judgeModel),
+      hyperparameters,
+    },
+    regeneratePairs: i.regeneratePairs ?? false,
+    tokenBudget: i.tokenBudget == null ? null : number('config.tokenBudget', i.tokenBudget, 1, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+function model(field: string, value: string): string {
+  const name = value.trim();
+  if (!name) {
+    throw badInput(field, 'is required: no default model is configured for this endpoint (set GENERATOR_MODEL and JUDGE_MODEL, or pass the model names)');
+  }
+  if (!name || name.length > 256) throw badInput(field, 'must be a model name of 1 to 256 characters');
+  return name;
+}
+
+const MAX_HYPERPARAMETERS_LENGTH = 10_000;
+const MAX_CATEGORIES = 100;
+
+function stringList(field: string, values: string[], minLength: number): string[] {
+  const cleaned = values.map((v) => v.trim());
+  if (cleaned.length < minLength) throw badInput(field, `needs at least ${minLength} entry`);
+  if (cleaned.length > MAX_CATEGORIES) throw badInput(field, `must have at most ${MAX_CATEGORIES} entries`);
+  if (cleaned.some((v) => !v || v.length > 64)) throw badInput(field, 'entries must be 1 to 64 characters');
+  if (new Set(cleaned).size !== cleaned.length) throw badInput(field, 'entries must be unique');
+  return cleaned;
+}

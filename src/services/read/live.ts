@@ -1,0 +1,203 @@
+/**
+ * Live streams for subscriptions, independent of GraphQL.
+ *
+ * judgmentBatches: listens first, then replays stored judgments after `afterSeq` in seq order,
+ * then follows notifications. Seqs are handed out in commit order under a row lock, so reading
+ * "seq > last seen" after any notification can neither skip nor repeat a judgment, including
+ * judgments committed while the replay runs. After a listener reconnect it catches up from the
+ * table the same way. It yields the judgments a page at a time (in seq order), and streams at the
+ * same place share their reads: with 500 subscribers to an iteration, a commit costs one query,
+ * not 500, and every stream receives the very same row objects (so that a transport can render
+ * a row once for all of them).
+ */
+import type { Database } from '../../db/database.js';
+import * as evaluationsRepo from '../../db/evaluations-repo.js';
+import * as experimentsRepo from '../../db/experiments-repo.js';
+import * as judgmentsRepo from '../../db/judgments-repo.js';
+import type { JudgmentFilter } from '../../db/judgments-repo.js';
+import * as stagesRepo from '../../db/stages-repo.js';
+import type { StageStatus } from '../../db/stages-repo.js';
+import type { EvaluationRow, JudgmentRow, StageRow } from '../../db/schema.js';
+import type { EventBus } from '../../events/bus.js';
+
+const REPLAY_PAGE = 500;
+const PAGE_KEEP_MS = 250;
+
+export class LiveService {
+  constructor(
+    private readonly database: Database,
+    private readonly bus: EventBus,
+    /** Minimum gap between two non-final updates of one stage, ms. Default 250 (4 a second). */
+    private readonly stageThrottleMs = 250,
+  ) {}
+
+  async *judgmentBatches(iterationId: number, afterSeq: number, filter: JudgmentFilter | null, signal: AbortSignal): AsyncGenerator<readonly JudgmentRow[]> {
+    const wake = new Wakeup(signal);
+    let announced = 0;
+    let reread = true;
+    const offCreated = this.bus.on('judgment.created', (e) => {
+      if (e.iterationId !== iterationId) return;
+      announced = Math.max(announced, e.toSeq);
+      wake.notify();
+    });
+    const offReconnect = this.bus.onReconnect(() => {
+      reread = true;
+      wake.notify();
+    });
+    let last = afterSeq;
+    try {
+      while (!signal.aborted) {
+        // Every seq up to the high-water mark is readable, so the cursor can move to it even when a
+        // filter skips rows. A notification carries the mark its transaction committed (seqs are
+        // handed out in commit order); at the start and after a listener reconnect, when
+        // notifications may have been missed, the mark is read from the iteration row instead.
+        let highWater = Math.max(last, announced);
+        if (reread) {
+          reread = false;
+          highWater = Math.max(highWater, (await experimentsRepo.getIteration(this.database.db, iterationId))?.lastSeq ?? last);
+        }
+        while (last < highWater) {
+          const rows = await this.judgmentPage(iterationId, last, highWater, filter);
+          last = rows.length < REPLAY_PAGE ? highWater : rows.at(-1)!.seq;
+          if (rows.length > 0) yield rows;
+        }
+        if (!(await wake.wait())) return;
+      }
+    } finally {
+      offCreated();
+      offReconnect();
+      wake.close();
+    }
+  }
+
+  private readonly pages = new Map<string, Promise<readonly JudgmentRow[]>>();
+
+  /**
+   * One page of judgments. Streams asking for the same page share one query and the same row
+   * objects, also for PAGE_KEEP_MS after it arrived (a stream still sending its previous page
+   * asks a few ms after the others).
+   */
+  private judgmentPage(iterationId: number, afterSeq: number, toSeq: number, filter: JudgmentFilter | null): Promise<readonly JudgmentRow[]> {
+    const key = JSON.stringify([iterationId, afterSeq, toSeq, filter]);
+    let page = this.pages.get(key);
+    if (!page) {
+      const forget = () => setTimeout(() => this.pages.delete(key), PAGE_KEEP_MS).unref();
+      page = judgmentsRepo.listJudgments(this.database.db, iterationId, { afterSeq, toSeq, limit: REPLAY_PAGE, filter });
+      page.then(forget, () => this.pages.delete(key));
+      this.pages.set(key, page);
+    }
+    return page;
+  }
+
+  /** Stage rows of an experiment as they change, at most one non-final update per stage every stageThrottleMs. */
+  async *stageStream(experimentId: number, signal: AbortSignal): AsyncGenerator<StageRow> {
+    const wake = new Wakeup(signal);
+    const pending = new Map<number, boolean>(); // stageId -> final
+    const lastSent = new Map<number, number>();
+    const off = this.bus.on('stage.updated', (e) => {
+      if (e.experimentId !== experimentId) return;
+      pending.set(e.stageId, (pending.get(e.stageId) ?? false) || e.final);
+      wake.notify();
+    });
+    try {
+      while (!signal.aborted) {
+        const now = Date.now();
+        let nextDue = Infinity;
+        for (const [stageId, final] of [...pending]) {
+          const due = (lastSent.get(stageId) ?? 0) + this.stageThrottleMs;
+          if (!final && due > now) {
+            nextDue = Math.min(nextDue, due);
+            continue;
+          }
+          pending.delete(stageId);
+          lastSent.set(stageId, now);
+          const row = await stagesRepo.getStage(this.database.db, stageId);
+          if (row) yield row;
+        }
+        if (!(await wake.wait(nextDue === Infinity ? undefined : nextDue - Date.now()))) return;
+      }
+    } finally {
+      off();
+      wake.close();
+    }
+  }
+
+  /**
+   * An evaluation as its verdicts are stored: its current state at once, then at most one update
+   * every stageThrottleMs while its stage works, and the final state, after which the stream ends.
+   * Each row carries the stage read with it (`liveStage`), so its status is never a cached one.
+   */
+  async *evaluationStream(evaluationId: number, signal: AbortSignal): AsyncGenerator<EvaluationRow & { liveStage: StageRow | null }> {
+    const wake = new Wakeup(signal);
+    const stageIds = new Set<number>();
+    let final = false;
+    const offProgress = this.bus.on('evaluation.progress', (e) => {
+      if (e.evaluationId !== evaluationId) return;
+      stageIds.add(e.stageId);
+      wake.notify();
+    });
+    const offStage = this.bus.on('stage.updated', (e) => {
+      if (!stageIds.has(e.stageId)) return;
+      final ||= e.final;
+      wake.notify();
+    });
+    const offReconnect = this.bus.onReconnect(() => wake.notify());
+    try {
+      while (!signal.aborted) {
+        // Listening started before this read, so no change after it can be missed.
+        const [row] = await evaluationsRepo.getEvaluations(this.database.db, [evaluationId]);
+        const stage = (await evaluationsRepo.stagesOfEvaluations(this.database.db, [evaluationId])).at(-1);
+        if (!row) return;
+        if (stage) stageIds.add(stage.id);
+        const sentAt = Date.now();
+        yield { ...row, liveStage: stage ?? null };
+        if (!stage || !stagesRepo.ACTIVE_STAGE_STATUSES.includes(stage.status as StageStatus)) return;
+        if (!(await wake.wait())) return;
+        while (!final && Date.now() < sentAt + this.stageThrottleMs) {
+          if (!(await wake.wait(sentAt + this.stageThrottleMs - Date.now()))) return;
+        }
+        final = false;
+      }
+    } finally {
+      offProgress();
+      offStage();
+      offReconnect();
+      wake.close();
+    }
+  }
+}
+
+/** A resettable signal: wait() resolves on notify(), timeout (true) or abort (false). */
+class Wakeup {
+  private flagged = false;
+  private resolve: ((ok: boolean) => void) | null = null;
+  private readonly onAbort = () => this.resolve?.(false);
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener('abort', this.onAbort);
+  }
+
+  notify(): void {
+    this.flagged = true;
+    this.resolve?.(true);
+  }
+
+  async wait(timeoutMs?: number): Promise<boolean> {
+    if (this.signal.aborted) return false;
+    if (this.flagged) {
+      this.flagged = false;
+      return true;
+    }
+    const ok = await new Promise<boolean>((resolve) => {
+      this.resolve = resolve;
+      if (timeoutMs !== undefined) setTimeout(() => resolve(true), Math.max(0, timeoutMs)).unref();
+    });
+    this.resolve = null;
+    this.flagged = false;
+    return ok && !this.signal.aborted;
+  }
+
+  close(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+  }
+}

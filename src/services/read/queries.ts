@@ -1,0 +1,161 @@
+/**
+ * Reads for the API: pages, batched loaders (one query per field per request, never N+1) and
+ * iteration stats read from the counters kept on the iteration row.
+ */
+import DataLoader from 'dataloader';
+import type { Database } from '../../db/database.js';
+import * as experimentsRepo from '../../db/experiments-repo.js';
+import * as judgmentsRepo from '../../db/judgments-repo.js';
+import type { JudgmentFilter } from '../../db/judgments-repo.js';
+import * as pairsRepo from '../../db/pairs-repo.js';
+import type { PairStatus } from '../../db/pairs-repo.js';
+import * as stagesRepo from '../../db/stages-repo.js';
+import * as trainingRepo from '../../db/training-repo.js';
+import type { ExperimentRow, InstructionRow, IterationRow, PairRow, StageRow, TrainingJobRow } from '../../db/schema.js';
+import { badInput, parseId } from '../../domain/errors.js';
+import { evaluationLoaders } from './evaluation-loaders.js';
+
+export const MAX_PAGE_SIZE = 500;
+
+export type Page<T> = { rows: T[]; hasNextPage: boolean; cursorOf: (row: T) => string };
+
+/** Cursors are opaque base64 of a number (an id or a seq). */
+export const encodeCursor = (n: number) => Buffer.from(`c:${n}`).toString('base64url');
+
+export function decodeCursor(field: string, cursor: string | null | undefined): number | undefined {
+  if (cursor == null || cursor === '') return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString();
+  const match = /^c:(\d{1,15})$/.exec(text);
+  if (!match) throw badInput(field, 'is not a cursor returned by this API');
+  return Number(match[1]);
+}
+
+export function pageSize(first: number | null | undefined): number {
+  const n = first ?? 50;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) throw badInput('first', `must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${n}`);
+  return n;
+}
+
+function page<T>(rows: T[], limit: number, key: (row: T) => number): Page<T> {
+  return { rows: rows.slice(0, limit), hasNextPage: rows.length > limit, cursorOf: (row) => encodeCursor(key(row)) };
+}
+
+export type Loaders = ReturnType<QueryService['createLoaders']>;
+
+export class QueryService {
+  constructor(private readonly database: Database) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  /** Per-request loaders: every nested field is one batched query. */
+  createLoaders() {
+    const db = this.db;
+    const byId = <T extends { id: number }>(fetch: (ids: readonly number[]) => Promise<T[]>) =>
+      new DataLoader<number, T | undefined>(async (ids) => {
+        const rows = new Map((await fetch(ids)).map((r) => [r.id, r]));
+        return ids.map((id) => rows.get(id));
+      });
+    const grouped = <T>(fetch: (ids: readonly number[]) => Promise<T[]>, keyOf: (row: T) => number) =>
+      new DataLoader<number, T[]>(async (ids) => {
+        const groups = new Map<number, T[]>();
+        for (const row of await fetch(ids)) {
+          const key = keyOf(row);
+          groups.set(key, [...(groups.get(key) ?? []), row]);
+        }
+        return ids.map((id) => groups.get(id) ?? []);
+      });
+    return {
+      experiment: byId((ids) => experimentsRepo.getExperiments(db, ids)),
+      iteration: byId((ids) => experimentsRepo.getIterationsByIds(db, ids)),
+      instruction: byId((ids) => experimentsRepo.getInstructions(db, ids)),
+      pair: byId((ids) => pairsRepo.getPairs(db, ids)),
+      stage: byId((ids) => stagesRepo.getStages(db, ids)),
+      instructionCount: new DataLoader<number, number>(async (ids) => {
+        const counts = await experimentsRepo.countInstructions(db, ids);
+        return ids.map((id) => counts.get(id) ?? 0);
+      }),
+      iterationsOf: grouped((ids) => experimentsRepo.listIterations(db, ids), (r: IterationRow) => r.experimentId),
+      trainingJob: new DataLoader<number, TrainingJobRow | undefined>(async (ids) => {
+        const rows = new Map((await trainingRepo.getTrainingJobs(db, ids)).map((r) => [r.iterationId, r]));
+        return ids.map((id) => rows.get(id));
+      }),
+      ...evaluationLoaders(db),
+    };
+  }
+
+  async experiment(id: string): Promise<ExperimentRow | undefined> {
+    return experimentsRepo.getExperiment(this.db, parseId('id', id));
+  }
+
+  async iteration(id: string): Promise<IterationRow | undefined> {
+    return experimentsRepo.getIteration(this.db, parseId('id', id));
+  }
+
+  async pair(id: string): Promise<PairRow | undefined> {
+    return (await pairsRepo.getPairs(this.db, [parseId('id', id)]))[0];
+  }
+
+  async stage(id: string): Promise<StageRow | undefined> {
+    return stagesRepo.getStage(this.db, parseId('id', id));
+  }
+
+  async experiments(first: number | null | undefined, after: string | null | undefined): Promise<Page<ExperimentRow>> {
+    const limit = pageSize(first);
+    const rows = await experimentsRepo.listExperiments(this.db, limit + 1, decodeCursor('after', after));
+    return page(rows, limit, (r) => r.id);
+  }
+
+  async instructions(experimentId: number, first: number | null | undefined, after: string | null | undefined): Promise<Page<InstructionRow>> {
+    const limit = pageSize(first);
+    const rows = await experimentsRepo.listInstructions(this.db, experimentId, limit + 1, decodeCursor('after', after));
+    return page(rows, limit, (r) => r.id);
+  }
+
+  async pairs(experimentId: number, args: { first?: number | null; after?: string | null; status?: PairStatus | null }): Promise<Page<PairRow>> {
+    const limit = pageSize(args.first);
+    const rows = await pairsRepo.listPairs(this.db, experimentId, { limit: limit + 1, after: decodeCursor('after', args.after), status: args.status ?? undefined });
+    return page(rows, limit, (r) => r.id);
+  }
+
+  async countPairs(experimentId: number, status?: PairStatus | null): Promise<number> {
+    return pairsRepo.countPairs(this.db, experimentId, status ?? undefined);
+  }
+
+  async judgments(iterationId: number, args: { first?: number | null; after?: string | null; filter?: JudgmentFilter | null }) {
+    const limit = pageSize(args.first);
+    const rows = await judgmentsRepo.listJudgments(this.db, iterationId, {
+      afterSeq: decodeCursor('after', args.after),
+      limit: limit + 1,
+      filter: args.filter,
+    });
+    return page(rows, limit, (r) => r.seq);
+  }
+
+  async pairJudgments(pairId: number, args: { iterationId?: string | null; first?: number | null; after?: string | null }) {
+    const limit = pageSize(args.first);
+    const rows = await judgmentsRepo.listPairJudgments(this.db, pairId, {
+      iterationId: args.iterationId ? parseId('iterationId', args.iterationId) : undefined,
+      limit: limit + 1,
+      after: decodeCursor('after', args.after),
+    });
+    return page(rows, limit, (r) => r.id);
+  }
+
+  async iterationStats(iteration: IterationRow) {
+    // Counters kept on the iteration row by the judgment-insert and selection transactions: no scan.
+    const counts = judgmentsRepo.iterationCounters(iteration);
+    const select = await stagesRepo.latestStage(this.db, iteration.experimentId, 'SELECT', iteration.id);
+    return { ...counts, selection: select?.stats ?? null };
+  }
+
+  async stages(where: { experimentId?: number; iterationId?: number }): Promise<StageRow[]> {
+    const rows = await stagesRepo.listStages(this.db, where);
+    return where.iterationId !== undefined ? rows.reverse() : rows;
+  }
+
+  async stageFailures(stageId: number) {
+    return stagesRepo.listFailures(this.db, stageId);
+  }
+}

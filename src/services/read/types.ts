@@ -1,0 +1,13 @@
+/** Row shapes the API layer maps to GraphQL types; the services own what they mean. */
+export type {
+  BenchmarkRow,
+  EvaluationRow,
+  ExperimentRow,
+  InstructionRow,
+  IterationRow,
+  JudgmentRow,
+  PairRow,
+  StageRow,
+  TrainingJobRow,
+} from '../../db/schema.js';
+export type { JudgmentFilter } from '../../db/judgments-repo.js';

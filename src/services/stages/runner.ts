@@ -1,0 +1,345 @@
+/**
+ * The machinery every item-based stage shares (CATEGORIZE, GENERATE_PAIRS, JUDGE, EVALUATE):
+ * plan the items, split them into queue jobs, process a batch, write its results and the stage's
+ * counts in one transaction, and finish the stage exactly once when every item is accounted for.
+ *
+ * Items are identified by string keys ("pairId:order", "instructionId", ...). An item whose result
+ * is stored is never sent to the endpoint again: a batch first drops the keys already stored.
+ *
+ * Durability: a batch's write is fenced by its queue job's lease and by the stage's epoch (bumped
+ * whenever the stage's work is queued anew), so a stale worker or a superseded job writes nothing;
+ * a worker that stops hands its unfinished batches back; a cancelled or paused stage's calls stop
+ * within about a second in every worker (StageWatch).
+ */
+import type { Database, Db } from '../../db/database.js';
+import { withDbRetry } from '../../db/retry.js';
+import * as stagesRepo from '../../db/stages-repo.js';
+import type { StageControl, StageKind, StageStatus } from '../../db/stages-repo.js';
+import type { StageRow } from '../../db/schema.js';
+import type { Logger } from '../../logger.js';
+import type { JobContext, JobOutcome, Queue } from '../../queue/queue.js';
+import type { LlmError } from '../../llm/index.js';
+import { budgetReached, pauseForBudget } from './budget.js';
+import { StageWatch } from './watch.js';
+
+export type BatchOutcome = {
+  /**
+   * Writes the batch's results in the batch's transaction; returns how many of the items were
+   * newly stored. Batches of a stage may write at the same time: a write that needs an order
+   * takes its own lock (judgments lock their iteration's row for their seqs).
+   */
+  write(tx: Db): Promise<number>;
+  /** Items that failed after every retry. */
+  failures: { itemKey: string; error: string; attempts: number }[];
+  usage: { promptTokens: number; completionTokens: number };
+};
+
+export type StageHandler = {
+  kind: StageKind;
+  /** Keys of every item of the stage that has no stored result (and no recorded failure). */
+  pendingKeys(stage: StageRow): Promise<string[]>;
+  /** Of these keys, the ones whose result is stored. */
+  storedKeys(stage: StageRow, keys: string[]): Promise<Set<string>>;
+  /**
+   * Calls the endpoint for the items, passing `signal` to every call. `active()` turns false when no
+   * new call should start (the stage was cancelled or paused, or the worker is stopping); items left
+   * without a result or failure then are queued again.
+   */
+  process(stage: StageRow, keys: string[], control: { signal: AbortSignal; active: () => boolean }): Promise<BatchOutcome>;
+  /** Runs in the transaction that finishes the stage; returns stats to store on it. */
+  finalize?(tx: Db, stage: StageRow): Promise<object | undefined>;
+};
+
+/** A queue job: some items of a stage, queued in the stage's `epoch` (absent: 0). */
+export type BatchJob = { stageId: number; keys: string[]; epoch?: number };
+
+export type StageRunnerOptions = {
+  batchSize: number;
+  /** Share of failed items above which a finished stage is FAILED instead of SUCCEEDED (STAGE_MAX_FAILURE_SHARE, default 0.1). */
+  maxFailureShare: number;
+  /** How often a worker re-reads the row of a stage whose batches it runs (cancel, pause), ms. Default 1000. */
+  watchPollMs?: number;
+};
+
+/**
+ * Commits of one stage this process runs at once: one holding the rows every batch updates, one
+ * ready to take them the moment it commits. More would only wait in PostgreSQL, each holding a
+ * pooled connection that the next batches need for their reads.
+ */
+const COMMITS_PER_STAGE = 2;
+
+/** Thrown inside a batch's transaction to roll it back: the stage is gone or was queued anew. */
+const FENCED = new Error('the stage is gone or in a newer epoch');
+
+const isRunnable = (stage: StageRow) => stage.status === 'RUNNING' || stage.status === 'QUEUED';
+
+export type StageFinishedListener = (stage: StageRow) => Promise<void>;
+
+export class StageRunner {
+  private readonly handlers = new Map<StageKind, StageHandler>();
+  private readonly finishedListeners: StageFinishedListener[] = [];
+  private readonly watch: StageWatch;
+  private readonly commitTurns = new Map<number, { running: number; waiting: (() => void)[] }>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly queue: Queue,
+    private readonly logger: Logger,
+    private readonly options: StageRunnerOptions,
+  ) {
+    this.watch = new StageWatch(database.db, logger, options.watchPollMs);
+  }
+
+  /** The stage kinds this runner has handlers for. */
+  kinds(): StageKind[] {
+    return [...this.handlers.keys()];
+  }
+
+  register(handler: StageHandler): void {
+    this.handlers.set(handler.kind, handler);
+  }
+
+  onFinished(listener: StageFinishedListener): void {
+    this.finishedListeners.push(listener);
+  }
+
+  private handler(kind: string): StageHandler {
+    const handler = this.handlers.get(kind as StageKind);
+    if (!handler) throw new Error(`no handler for stage kind ${kind}`);
+    return handler;
+  }
+
+  /** Creates a stage, plans its items and queues them. Returns the stage row (QUEUED, or finished when empty). */
+  async start(values: { experimentId: number | null; iterationId?: number | null; evaluationId?: number | null; kind: StageKind; params?: object }): Promise<StageRow> {
+    const db = this.database.db;
+    const stage = await stagesRepo.insertStage(db, { ...values, total: 0 });
+    const keys = await this.handler(values.kind).pendingKeys(stage);
+    const planned = (await stagesRepo.updateStageFields(db, stage.id, { total: keys.length })) ?? stage;
+    await this.enqueue(planned, keys);
+    return (await stagesRepo.getStage(db, stage.id)) ?? planned;
+  }
+
+  /**
+   * Queues the missing items of a stage anew, in a new epoch, with its failed items too unless
+   * `keepFailures`. Only reopens a stage whose status is one of `from` (default: not running);
+   * of concurrent callers one does it, the others get the row back unchanged.
+   */
+  async resume(stage: StageRow, options: { from?: StageStatus[]; epoch?: number; keepFailures?: boolean } = {}): Promise<StageRow> {
+    const reopened = await stagesRepo.reopenStage(this.database.db, stage.id, options);
+    if (!reopened) return (await stagesRepo.getStage(this.database.db, stage.id)) ?? stage;
+    const keys = await this.handler(stage.kind).pendingKeys(reopened);
+    await this.enqueue(reopened, keys);
+    return (await stagesRepo.getStage(this.database.db, stage.id)) ?? reopened;
+  }
+
+  private async enqueue(stage: StageRow, keys: string[]): Promise<void> {
+    if (keys.length === 0) {
+      await this.completeIfDone(stage.id);
+      return;
+    }
+    const jobs: BatchJob[] = [];
+    for (let i = 0; i < keys.length; i += this.options.batchSize) {
+      jobs.push({ stageId: stage.id, epoch: stage.epoch, keys: keys.slice(i, i + this.options.batchSize) });
+    }
+    try {
+      await this.queue.send('stage-batch', jobs);
+    } catch (error) {
+      await this.fail(stage.id, `could not queue the stage's work: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  /**
+   * The queue handler for 'stage-batch' jobs. Returns 'release' when this worker is stopping (or
+   * lost the job) with items of a running stage left, so that the job goes back to the queue at
+   * once. Throws only on infrastructure errors (the job is retried).
+   */
+  async runBatch(job: BatchJob, ctx: JobContext): Promise<JobOutcome> {
+    const db = this.database.db;
+    const epoch = job.epoch ?? 0;
+    const found = await stagesRepo.getStageWithControl(db, job.stageId);
+    const stage = found?.row;
+    // A job of an older epoch was superseded when the stage's work was queued anew.
+    if (!stage || !isRunnable(stage) || stage.epoch !== epoch) return;
+    if (await this.pauseIfOverBudget(db, stage, found.control)) return;
+    if (stage.status === 'QUEUED') await stagesRepo.markRunning(db, stage.id);
+    const handler = this.handler(stage.kind);
+    const stored = await handler.storedKeys(stage, job.keys);
+    // `failed` counts the stage's failure rows (they are written and removed together), so none to look up when 0.
+    const failed = stage.failed > 0 ? await stagesRepo.failureKeys(db, stage.id, job.keys) : new Set<string>();
+    const todo = job.keys.filter((k) => !stored.has(k) && !failed.has(k));
+    if (todo.length === 0) return;
+    const watch = this.watch.enter(stage.id, epoch);
+    // Stopping lets calls in flight finish (the llm client stops starting queued ones); the
+    // lease's signal (shutdown timeout, lost lease) and the stage's (cancel, pause) drop them.
+    const signal = AbortSignal.any([ctx.signal, watch.signal]);
+    let outcome: BatchOutcome;
+    try {
+      outcome = await handler.process(stage, todo, { signal, active: () => !signal.aborted && !ctx.stopping.aborted });
+    } finally {
+      watch.leave();
+    }
+    const committed = await this.commit(stage.id, epoch, ctx, outcome);
+    this.logger.debug({ stageId: stage.id, jobId: ctx.id, items: todo.length, written: committed?.accounted ?? 0, fenced: !committed }, 'batch done');
+    if (!committed || committed.accounted === todo.length || !isRunnable(committed.row)) return;
+    if (ctx.stopping.aborted || ctx.signal.aborted) return 'release';
+    if (!watch.signal.aborted) await this.failSkipped(stage, epoch, ctx, todo);
+  }
+
+  /** Called when a batch failed on its last try: the stage fails with the reason. */
+  async giveUp(job: BatchJob, error: unknown): Promise<void> {
+    const stage = await stagesRepo.getStage(this.database.db, job.stageId);
+    if (!stage || stage.epoch !== (job.epoch ?? 0) || !isRunnable(stage)) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    await this.fail(stage.id, `a batch of ${job.keys.length} items failed on every try (${reason}); resumeStage queues its items again`);
+  }
+
+  /**
+   * Writes a batch's outcome and the stage's counts in one transaction, only while this worker
+   * holds the job and the stage is in the batch's epoch: a stale worker's write is a no-op.
+   * Finishes the stage when every item is accounted for, or pauses it when the budget is reached.
+   * Retried through short database outages (the write is idempotent).
+   */
+  private async commit(stageId: number, epoch: number, ctx: JobContext, outcome: BatchOutcome): Promise<{ row: StageRow; accounted: number } | undefined> {
+    let committed;
+    let leaseLost = false;
+    try {
+      committed = await this.commitTurn(stageId, () =>
+        withDbRetry(() =>
+          this.database.db.transaction(async (tx) => {
+            const t = tx as unknown as Db;
+            if (!(await ctx.holds(t))) {
+              leaseLost = true;
+              return undefined;
+            }
+            // The rows every batch of a stage updates (the stage's; for judgments, the iteration's)
+            // are locked as late as possible, so that batches queue for them only for the end of
+            // their transaction: the stage row by the progress update, which also checks the epoch
+            // fence (a batch of an older epoch rolls back what it wrote).
+            const newlyFailed = await stagesRepo.insertFailures(t, stageId, outcome.failures);
+            const newlyStored = await outcome.write(t);
+            // Nothing new means this write was already made (a commit whose answer was lost): count its tokens once.
+            const usage = newlyStored + newlyFailed > 0 ? outcome.usage : { promptTokens: 0, completionTokens: 0 };
+            const progress = await stagesRepo.addBatchProgress(t, stageId, epoch, { done: newlyStored + newlyFailed, failed: newlyFailed, ...usage });
+            if (!progress) throw FENCED;
+            const { row, control } = progress;
+            const finished = await this.finishIfComplete(t, row);
+            const paused = finished ? undefined : await this.pauseIfOverBudget(t, row, control);
+            return { row: finished ?? paused ?? row, finished, accounted: newlyStored + newlyFailed };
+          }),
+        ),
+      );
+    } catch (error) {
+      if (error === FENCED) return undefined;
+      throw error;
+    }
+    // (A job aborted for its lost lease was reported by the lease keeper already.)
+    if (leaseLost && !ctx.signal.aborted) this.logger.warn({ stageId, jobId: ctx.id }, 'lost the lease of a running job before its commit; its results were dropped (another worker has it)');
+    if (committed?.finished) await this.notifyFinished(committed.finished);
+    return committed;
+  }
+
+  /**
+   * Runs `fn` (a batch commit of the stage) once fewer than COMMITS_PER_STAGE of this process's
+   * commits of the stage are under way, first come first served. A stage's commits queue for the
+   * same rows anyway; queued here, a batch holds no pooled connection and wakes no backend.
+   */
+  private async commitTurn<T>(stageId: number, fn: () => Promise<T>): Promise<T> {
+    let turns = this.commitTurns.get(stageId);
+    if (!turns) this.commitTurns.set(stageId, (turns = { running: 0, waiting: [] }));
+    if (turns.running < COMMITS_PER_STAGE) turns.running += 1;
+    else await new Promise<void>((resolve) => turns.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = turns.waiting.shift();
+      if (next) next(); // the turn passes on
+      else if (--turns.running === 0) this.commitTurns.delete(stageId);
+    }
+  }
+
+  /** Items a handler left without result or failure although nothing stopped it (their input is gone) become failures, so the stage can end. */
+  private async failSkipped(stage: StageRow, epoch: number, ctx: JobContext, keys: string[]): Promise<void> {
+    const stored = await this.handler(stage.kind).storedKeys(stage, keys);
+    const failed = await stagesRepo.failureKeys(this.database.db, stage.id, keys);
+    const skipped = keys.filter((k) => !stored.has(k) && !failed.has(k));
+    if (skipped.length === 0) return;
+    this.logger.warn({ stageId: stage.id, items: skipped.length }, 'the stage handler skipped items; recording them as failed');
+    const failures = skipped.map((itemKey) => ({ itemKey, error: 'not processed: the item no longer exists', attempts: 0 }));
+    await this.commit(stage.id, epoch, ctx, { write: async () => 0, failures, usage: { promptTokens: 0, completionTokens: 0 } });
+  }
+
+  /**
+   * Pauses a running stage whose experiment's token budget is reached; returns the paused row.
+   * `control` is the stage's budget and use when the caller read them with the row.
+   */
+  private async pauseIfOverBudget(db: Db, stage: StageRow, control?: StageControl): Promise<StageRow | undefined> {
+    if (!isRunnable(stage) || stage.experimentId === null) return undefined;
+    const c = control ?? (await stagesRepo.stageControl(db, stage.id));
+    return c && budgetReached(c) ? pauseForBudget(db, stage.id, c) : undefined;
+  }
+
+  /** Finishes a stage whose items are all accounted for (used after planning and resuming). */
+  async completeIfDone(stageId: number): Promise<void> {
+    const finished = await this.database.db.transaction(async (tx) => {
+      const row = await stagesRepo.getStage(tx as unknown as Db, stageId);
+      return row ? this.finishIfComplete(tx as unknown as Db, row) : undefined;
+    });
+    if (finished) await this.notifyFinished(finished);
+  }
+
+  private async finishIfComplete(tx: Db, row: StageRow): Promise<StageRow | undefined> {
+    if (row.done < row.total || (row.status !== 'RUNNING' && row.status !== 'QUEUED')) return undefined;
+    const stats = (await this.handler(row.kind).finalize?.(tx, row)) ?? (row.stats as object);
+    const tooManyFailures = row.total > 0 && row.failed / row.total > this.options.maxFailureShare;
+    return stagesRepo.finishStage(tx, row.id, tooManyFailures ? 'FAILED' : 'SUCCEEDED', {
+      stats,
+      error: tooManyFailures
+        ? `${row.failed} of ${row.total} items failed after every retry (more than ${Math.round(this.options.maxFailureShare * 100)}%); resumeStage retries them`
+        : null,
+    });
+  }
+
+  async fail(stageId: number, error: string): Promise<void> {
+    const row = await stagesRepo.finishStage(this.database.db, stageId, 'FAILED', { error });
+    if (row) await this.notifyFinished(row);
+  }
+
+  async cancel(stageId: number): Promise<StageRow | undefined> {
+    // Workers running its batches see the status within StageWatch's poll and drop their calls.
+    const row = await stagesRepo.finishStage(this.database.db, stageId, 'CANCELLED', { error: 'cancelled on request' });
+    if (row) await this.notifyFinished(row);
+    return row;
+  }
+
+  async notifyFinished(stage: StageRow): Promise<void> {
+    for (const listener of this.finishedListeners) {
+      try {
+        await listener(stage);
+      } catch (error) {
+        this.logger.error({ err: error, stageId: stage.id }, 'stage-finished listener failed');
+      }
+    }
+  }
+}
+
+/** Text of a failed call for the failures table: never the API key (the llm module scrubs it). */
+export function failureText(error: unknown): string {
+  const e = error as Partial<LlmError> & Error;
+  const status = e.status ? `HTTP ${e.status}: ` : '';
+  return `${status}${e.message ?? String(error)}`.slice(0, 2_000);
+}
+
+export function attemptsOf(error: unknown): number {
+  return Number((error as Partial<LlmError>).attempts ?? 1) || 1;
+}
+
+/** True when the error is the caller's cancellation rather than a failure of the item. */
+export function isAbort(error: unknown): boolean {
+  return (error as Partial<LlmError>).kind === 'aborted';
+}
+
+/** Runs `fn` over `items` with all of them in flight at once (the llm client limits concurrency). */
+export async function forEachItem<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  await Promise.all(items.map(fn));
+}
