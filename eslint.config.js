@@ -3,9 +3,10 @@
 // - typescript-eslint `recommended`, plus three type-aware rules that catch lost or misused
 //   promises (type information comes from tsconfig.json through `projectService`);
 // - eslint's own recommended rules (listed below: `@eslint/js` is not a dependency);
-// - layering between src/resolvers (GraphQL), src/services (domain) and src/db (storage),
-//   with `no-restricted-imports`.
+// - the layering of ARCHITECTURE.md with `no-restricted-imports`, and no import cycles in src
+//   (`import-x/no-cycle`).
 import { defineConfig } from 'eslint/config';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
@@ -38,12 +39,17 @@ const eslintRecommended = Object.fromEntries(
   ].map((rule) => [rule, 'error']),
 );
 
-/** Builds a `no-restricted-imports` rule entry for one layer. */
-const restrictImports = (message, { paths = [], patterns = [] }) => [
+const OPENAI_MESSAGE = 'Only src/llm talks to model endpoints: import the llm client (src/llm/index.ts), not openai.';
+
+/**
+ * Builds a `no-restricted-imports` rule entry for one layer. (A file gets one such entry, the last
+ * that matches it, so each also carries the rule every layer but src/llm shares: no `openai`.)
+ */
+const restrictImports = (message, { paths = [], patterns = [] }, { openai = true } = {}) => [
   'error',
   {
-    paths: paths.map((name) => ({ name, message })),
-    patterns: patterns.length > 0 ? [{ group: patterns, message }] : [],
+    paths: [...paths.map((name) => ({ name, message })), ...(openai ? [{ name: 'openai', message: OPENAI_MESSAGE }] : [])],
+    patterns: [...(patterns.length > 0 ? [{ group: patterns, message }] : []), ...(openai ? [{ group: ['openai/*'], message: OPENAI_MESSAGE }] : [])],
   },
 ];
 
@@ -58,6 +64,8 @@ export default defineConfig(
       'bench/.promptfoo/**',
       'migrations/**',
       'test-artifacts/**',
+      // Deliberate violations, linted only by test/unit/layering.test.ts (with ignores off).
+      'test/fixtures/lint/**',
     ],
   },
   {
@@ -131,37 +139,85 @@ export default defineConfig(
     },
   },
 
-  // ----- Layering ----------------------------------------------------------------------------------
-  // GraphQL (resolvers) -> services -> db. Each layer reaches down only through the one below.
+  // ----- Layering (ARCHITECTURE.md) --------------------------------------------------------------
+  // resolvers -> services -> db, with domain/ and config/ as leaves everyone may use. Each rule
+  // names what the layer may not reach; `import-x/no-cycle` forbids cycles anywhere in src.
   // (Dynamic `import()` is not covered by no-restricted-imports.)
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/llm/**'],
+    rules: {
+      'no-restricted-imports': restrictImports(OPENAI_MESSAGE, {}),
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'test/fixtures/lint/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Sources import './x.js' for './x.ts' (NodeNext); the cycle check must follow those into .ts files and parse them.
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    files: ['src/domain/**'],
+    rules: {
+      'no-restricted-imports': restrictImports('src/domain is the shared vocabulary: pure, it imports nothing else of the service.', {
+        patterns: ['../*', 'drizzle-orm', 'drizzle-orm/*', 'pg', 'graphql', 'graphql/*'],
+      }),
+    },
+  },
+  {
+    files: ['src/config/**'],
+    rules: {
+      'no-restricted-imports': restrictImports('src/config is a leaf: it reads and validates the environment and imports no other part of the service.', {
+        patterns: ['../*'],
+      }),
+    },
+  },
+  {
+    files: ['src/sim/**'],
+    rules: {
+      'no-restricted-imports': restrictImports('The simulator stands alone behind HTTP: it may read src/domain (the prompt contract) and src/config, nothing else of the service.', {
+        patterns: ['**/services/**', '**/db/**', '**/http/**', '**/resolvers/**', '**/queue/**', '**/events/**', '**/llm/**', '**/cli/**'],
+      }),
+    },
+  },
+  {
+    files: ['src/http/**'],
+    rules: {
+      'no-restricted-imports': restrictImports('The HTTP layer reaches data only through services (app-services.ts), never src/db or the queue.', {
+        patterns: ['**/db/**', '**/queue/**'],
+      }),
+    },
+  },
   {
     files: ['src/resolvers/**'],
     rules: {
-      'no-restricted-imports': restrictImports(
-        'Resolvers must not touch the database layer: go through a service in src/services.',
-        { patterns: ['**/db/**'] },
-      ),
+      'no-restricted-imports': restrictImports('Resolvers must not touch the database layer: go through a service in src/services.', {
+        patterns: ['**/db/**', '**/queue/**'],
+      }),
     },
   },
   {
     files: ['src/services/**'],
     rules: {
-      'no-restricted-imports': restrictImports(
-        'Services are transport-agnostic: no GraphQL/Apollo/graphql-ws or resolver imports here.',
-        {
-          paths: ['graphql', 'graphql-ws'],
-          patterns: ['graphql/*', 'graphql-ws/*', '@apollo/*', '@graphql-tools/*', '**/resolvers/**'],
-        },
-      ),
+      'no-restricted-imports': restrictImports('Services are transport-agnostic: no GraphQL/Apollo/graphql-ws, resolver or HTTP imports here.', {
+        paths: ['graphql', 'graphql-ws'],
+        patterns: ['graphql/*', 'graphql-ws/*', '@apollo/*', '@graphql-tools/*', '**/resolvers/**', '**/http/**'],
+      }),
     },
   },
   {
     files: ['src/db/**'],
     rules: {
-      'no-restricted-imports': restrictImports(
-        'The db layer is the bottom layer: it must not import services or resolvers.',
-        { patterns: ['**/services/**', '**/resolvers/**'] },
-      ),
+      'no-restricted-imports': restrictImports('The db layer is the bottom layer: it may use src/domain and src/config, never services, resolvers or HTTP.', {
+        patterns: ['**/services/**', '**/resolvers/**', '**/http/**'],
+      }),
     },
   },
 );

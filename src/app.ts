@@ -25,12 +25,16 @@ import { ExportService } from './services/read/exports.js';
 import { judgeStageHandler } from './services/stages/judge.js';
 import { LiveService } from './services/read/live.js';
 import { LoopService } from './services/loop/loop.js';
+import type { ControlJob } from './services/loop/loop.js';
 import { generatePairsStageHandler } from './services/stages/generate-pairs.js';
 import { PipelineService } from './services/loop/pipeline.js';
-import type { ControlJob } from './services/loop/pipeline.js';
 import { QueryService } from './services/read/queries.js';
 import { recoverStalledStages } from './services/stages/recovery.js';
 import { StageRunner } from './services/stages/runner.js';
+import { selectStageHandler } from './services/stages/select.js';
+import { trainStageHandler } from './services/stages/train.js';
+import { externalBackend } from './services/training/external.js';
+import { openAiBackend } from './services/training/openai.js';
 import type { BatchJob } from './services/stages/runner.js';
 import { startSimulator } from './sim/server.js';
 import type { Simulator } from './sim/server.js';
@@ -129,11 +133,14 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     runner.register(generatePairsStageHandler(handlerDeps));
     runner.register(judgeStageHandler(handlerDeps));
     runner.register(evaluateStageHandler(handlerDeps));
-    const pipeline = new PipelineService(database, queue, runner, logger, {
-      llm,
-      config: experimentConfig,
-      pollSeconds: overrides.trainPollSeconds ?? 5,
-    });
+    runner.register(selectStageHandler(handlerDeps));
+    runner.register(
+      trainStageHandler({
+        ...handlerDeps,
+        backends: { OPENAI: openAiBackend(llm, overrides.trainPollSeconds ?? 5), EXTERNAL: externalBackend() },
+      }),
+    );
+    const pipeline = new PipelineService(database, runner);
     const benchmarks = new BenchmarkService(database);
     const evaluations = new EvaluationService(database, runner, benchmarks);
     const loop = new LoopService(database, queue, pipeline, logger, evaluations);
@@ -172,9 +179,11 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       await queue.work<BatchJob>('stage-batch', config.worker.jobConcurrency, (job, ctx) => runner.runBatch(job, ctx), {
         onGiveUp: (job, error) => runner.giveUp(job, error),
       });
-      await queue.work<ControlJob>('stage-control', 4, (job) =>
-        job.type === 'advance-loop' ? loop.advance(job.experimentId) : pipeline.runControl(job),
-      );
+      await queue.work<ControlJob>('stage-control', 4, async (job) => {
+        // Jobs of other types were queued by a release that ran SELECT and TRAIN outside the stage
+        // runner; the recovery sweep requeues their stages as batch jobs.
+        if (job.type === 'advance-loop') await loop.advance(job.experimentId);
+      });
       const sweepMs = (overrides.sweepSeconds ?? 10) * 1_000;
       const sweeper = setInterval(() => {
         loop.sweep().catch((error: unknown) => logger.error({ err: error }, 'loop sweep failed'));

@@ -5,9 +5,8 @@
 import path from 'node:path';
 import { parseApiTokens } from './tokens.js';
 import type { ApiToken } from './tokens.js';
-import type { MaxTokensParam } from '../llm/types.js';
-import { parseSimulatorOptions } from '../sim/options.js';
-import type { SimulatorOptions } from '../sim/options.js';
+import { parseSimulatorOptions } from './simulator.js';
+import type { SimulatorOptions } from './simulator.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -15,6 +14,16 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * How the completion limit is sent. 'max_tokens' always sends `max_tokens` (every local server
+ * knows it); 'max_completion_tokens' always sends `max_completion_tokens` (OpenAI's reasoning
+ * models, o1, o3, o4-mini, gpt-5..., accept only that); 'auto' sends `max_tokens`, and when a model
+ * refuses it with OpenAI's 400 (param 'max_tokens', code 'unsupported_parameter') the request is
+ * sent again at once with `max_completion_tokens` (not counted as a retry), as is every later
+ * request of this client to that model.
+ */
+export type MaxTokensParam = 'auto' | 'max_tokens' | 'max_completion_tokens';
 
 export type Role = 'all' | 'api' | 'worker';
 

@@ -17,6 +17,15 @@ import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/**
+ * Runs `fn` in a transaction of `db` (or a savepoint inside one), passing the transaction as a `Db`:
+ * drizzle types a transaction as a class of its own although it offers every query method `Db`
+ * has, so repositories take `Db` and this is the one place that says so.
+ */
+export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => fn(tx as unknown as Db));
+}
+
 export type Database = {
   kind: 'postgres' | 'pglite';
   db: Db;

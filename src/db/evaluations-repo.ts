@@ -1,12 +1,11 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { JudgmentOrder, Verdict } from '../domain/vocabulary.js';
 import type { Db } from './database.js';
 import { queryRows } from './database.js';
 import { notify } from './notify.js';
 import { evaluations, evaluationVerdicts, stages } from './schema.js';
 import type { EvaluationRow, StageRow } from './schema.js';
 
-export type VerdictOrder = 'CHOSEN_FIRST' | 'CHOSEN_SECOND';
-export type VerdictValue = 'A' | 'B' | 'TIE' | 'UNPARSEABLE';
 
 export type NewEvaluation = {
   benchmarkId: number;
@@ -18,9 +17,9 @@ export type NewEvaluation = {
 
 export type NewVerdict = {
   itemId: number;
-  order: VerdictOrder;
+  order: JudgmentOrder;
   sample: number;
-  verdict: VerdictValue;
+  verdict: Verdict;
   reasoning: string;
   finishReason: string | null;
   promptTokens: number;
@@ -117,11 +116,11 @@ export async function verdictItemKeys(db: Db, evaluationId: number, itemIds: rea
   return new Set(rows.map((r) => `${r.itemId}:${r.order}`));
 }
 
-export type VerdictRow = { itemId: number; subset: string; order: VerdictOrder; sample: number; verdict: VerdictValue };
+export type VerdictRow = { itemId: number; subset: string; order: JudgmentOrder; sample: number; verdict: Verdict };
 
 /** Every verdict of an evaluation with its item's subset (what the metrics need, no texts). */
 export async function verdictRows(db: Db, evaluationId: number): Promise<VerdictRow[]> {
-  const rows = await queryRows<{ item_id: string | number; subset: string; order: VerdictOrder; sample: number; verdict: VerdictValue }>(
+  const rows = await queryRows<{ item_id: string | number; subset: string; order: JudgmentOrder; sample: number; verdict: Verdict }>(
     db,
     sql`
     select v.item_id, i.subset, v."order", v.sample, v.verdict

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { queryRows } from './database.js';
-import { ACTIVE_STAGE_STATUSES } from './stages-repo.js';
+import { ACTIVE_STAGE_STATUSES } from '../domain/vocabulary.js';
 import { benchmarkItems, experiments, instructions, iterations } from './schema.js';
 import type { ExperimentRow, InstructionRow, IterationRow } from './schema.js';
 

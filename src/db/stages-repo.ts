@@ -1,13 +1,13 @@
 import { and, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { ACTIVE_STAGE_STATUSES, RESUMABLE_STAGE_STATUSES } from '../domain/vocabulary.js';
+import type { StageKind, StageStatus } from '../domain/vocabulary.js';
+import { transaction } from './database.js';
 import type { Db } from './database.js';
 import { queryRows } from './database.js';
 import { notify, notifyExpression } from './notify.js';
 import { stageFailures, stages } from './schema.js';
 import type { StageRow } from './schema.js';
 
-export type StageKind = 'CATEGORIZE' | 'GENERATE_PAIRS' | 'JUDGE' | 'SELECT' | 'TRAIN' | 'EVALUATE';
-export type StageStatus = 'QUEUED' | 'RUNNING' | 'PAUSED' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-export const ACTIVE_STAGE_STATUSES: StageStatus[] = ['QUEUED', 'RUNNING', 'PAUSED'];
 
 export async function insertStage(
   db: Db,
@@ -187,7 +187,6 @@ export async function updateStageFields(db: Db, id: number, fields: { total?: nu
 }
 
 /** Statuses a stage can be reopened from by resumeStage. */
-export const RESUMABLE_STAGE_STATUSES: StageStatus[] = ['FAILED', 'CANCELLED', 'SUCCEEDED', 'PAUSED'];
 
 /**
  * Reopens a stage (RUNNING, next epoch) if its status is one of `from` (and its epoch is `epoch`,
@@ -200,8 +199,7 @@ export async function reopenStage(
   id: number,
   options: { from?: StageStatus[]; epoch?: number; keepFailures?: boolean } = {},
 ): Promise<StageRow | undefined> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return transaction(db, async (t) => {
     const [opened] = await t
       .update(stages)
       .set({ status: 'RUNNING', epoch: sql`${stages.epoch} + 1`, error: null, message: null, finishedAt: null, updatedAt: sql`now()` })
@@ -292,8 +290,21 @@ export async function failureKeys(db: Db, stageId: number, keys: readonly string
   const rows = await db
     .select({ key: stageFailures.itemKey })
     .from(stageFailures)
-    .where(and(eq(stageFailures.stageId, stageId), inArray(stageFailures.itemKey, [...keys])));
+    // One array parameter, not one per key: a stage may plan more keys than a statement takes parameters.
+    .where(and(eq(stageFailures.stageId, stageId), sql`${stageFailures.itemKey} = any(${sql.param([...keys])}::text[])`));
   return new Set(rows.map((r) => r.key));
+}
+
+/** The failure message most items of a stage share, with how many share it (null when none failed). */
+export async function mostCommonFailure(db: Db, stageId: number): Promise<{ error: string; count: number } | null> {
+  const [row] = await db
+    .select({ error: stageFailures.error, count: sql<number>`count(*)::int` })
+    .from(stageFailures)
+    .where(eq(stageFailures.stageId, stageId))
+    .groupBy(stageFailures.error)
+    .orderBy(sql`count(*) desc`, stageFailures.error)
+    .limit(1);
+  return row ? { error: row.error, count: Number(row.count) } : null;
 }
 
 export async function listFailures(db: Db, stageId: number, limit = 100) {

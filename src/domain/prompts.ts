@@ -8,6 +8,8 @@
  * change here is a change to the simulator's contract too.
  */
 
+import type { Verdict } from './vocabulary.js';
+
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
 /** Strings that identify each prompt kind; the simulator keys its behaviour on them. */
@@ -151,7 +153,6 @@ export function judgePrompt(template: JudgeTemplate, question: string, answerA: 
   return messages;
 }
 
-export type Verdict = 'A' | 'B' | 'TIE' | 'UNPARSEABLE';
 
 /** Compiled verdict patterns; build once per template, not per judgment. */
 export type VerdictParser = (output: string) => Verdict;

@@ -21,7 +21,7 @@ import type { ApiLimits } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { resolvers } from '../resolvers/index.js';
 import type { Context } from '../resolvers/context.js';
-import { ServiceError } from '../domain/errors.js';
+import { httpStatusOf, parseId, ServiceError } from '../domain/errors.js';
 import { Authenticator, OperationGuard, requireRole } from './auth.js';
 import type { Principal } from './auth.js';
 import { serveDashboard } from './dashboard.js';
@@ -132,9 +132,9 @@ export async function startHttpServer(services: Services, logger: Logger, option
     res.status(Object.values(checks).every(Boolean) ? 200 : 503).json(checks);
   });
   app.use('/exports', requireRole(auth, 'reader'));
-  app.get('/exports/iterations/:id/:file', (req, res) => sendLines(res, logger, () => services.exports.open(req.params.id, exportFormat(req.params.file))));
+  app.get('/exports/iterations/:id/:file', (req, res) => sendLines(res, logger, () => services.exports.open(parseId('id', req.params.id), exportFormat(req.params.file))));
   app.get('/exports/evaluations/:id/:file', (req, res) =>
-    sendLines(res, logger, () => services.evaluations.exportLines(req.params.id, exportFormat(req.params.file))),
+    sendLines(res, logger, () => services.evaluations.exportLines(parseId('id', req.params.id), exportFormat(req.params.file))),
   );
   // The token is checked before the body is read: a caller without one cannot make the server parse anything.
   app.use(
@@ -198,14 +198,14 @@ function exportFormat(file: string): string {
   return /^([a-z-]+)\.jsonl$/.exec(file)?.[1] ?? file;
 }
 
-/** Streams an export as JSON lines; a ServiceError before the first line is a 400 (404 for NOT_FOUND). */
+/** Streams an export as JSON lines; a ServiceError before the first line gets its status (400, 404 NOT_FOUND, 409 CONFLICT). */
 async function sendLines(res: Response, logger: Logger, open: () => Promise<AsyncGenerator<string>>): Promise<void> {
   let lines: AsyncGenerator<string>;
   try {
     lines = await open();
   } catch (error) {
     if (error instanceof ServiceError) {
-      res.status(error.code === 'NOT_FOUND' ? 404 : 400).json({ error: error.message, code: error.code });
+      res.status(httpStatusOf(error.code)).json({ error: error.message, code: error.code });
       return;
     }
     throw error;

@@ -40,15 +40,9 @@ export type EndpointConfig = {
   backoffMaxMs: number;
 };
 
-/**
- * How the completion limit is sent. 'max_tokens' always sends `max_tokens` (every local server
- * knows it); 'max_completion_tokens' always sends `max_completion_tokens` (OpenAI's reasoning
- * models, o1, o3, o4-mini, gpt-5..., accept only that); 'auto' sends `max_tokens`, and when a model
- * refuses it with OpenAI's 400 (param 'max_tokens', code 'unsupported_parameter') the request is
- * sent again at once with `max_completion_tokens` (not counted as a retry), as is every later
- * request of this client to that model.
- */
-export type MaxTokensParam = 'auto' | 'max_tokens' | 'max_completion_tokens';
+import type { MaxTokensParam } from '../config/index.js';
+
+export type { MaxTokensParam };
 
 /** What `createLlmClient` accepts: the endpoint plus any of the tunables (the rest take their defaults). */
 export type EndpointOptions = Pick<EndpointConfig, 'baseURL' | 'apiKey'> &

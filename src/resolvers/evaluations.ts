@@ -6,6 +6,7 @@ import type { PairwiseMapping } from '../services/imports/benchmark-files.js';
 import type { EvaluateOptionsInput } from '../services/evaluation/options.js';
 import type { BenchmarkRow, EvaluationRow, ExperimentRow, IterationRow, StageRow } from '../services/read/types.js';
 import type { Context } from './context.js';
+import { idArg } from './ids.js';
 import { abortable } from './subscriptions.js';
 
 type Args = Record<string, unknown>;
@@ -23,9 +24,9 @@ async function resultsOf(e: EvaluationParent, context: Context) {
 export const evaluationResolvers = {
   Query: {
     benchmarks: (_: unknown, __: Args, { services }: Context) => services.benchmarks.list(),
-    benchmark: (_: unknown, args: { id: string }, { services }: Context) => services.benchmarks.find(args.id),
-    evaluation: (_: unknown, args: { id: string }, { services }: Context) => services.evaluations.find(args.id),
-    evaluationDiff: (_: unknown, args: { a: string; b: string }, { services }: Context) => services.evaluations.diff(args.a, args.b),
+    benchmark: (_: unknown, args: { id: string }, { services }: Context) => services.benchmarks.find(idArg('id', args.id)),
+    evaluation: (_: unknown, args: { id: string }, { services }: Context) => services.evaluations.find(idArg('id', args.id)),
+    evaluationDiff: (_: unknown, args: { a: string; b: string }, { services }: Context) => services.evaluations.diff(idArg('a', args.a), idArg('b', args.b)),
   },
 
   Mutation: {
@@ -39,13 +40,19 @@ export const evaluationResolvers = {
       _: unknown,
       args: { benchmarkId: string; iterationId?: string | null; experimentId?: string | null; model?: string | null; options?: EvaluateOptionsInput | null },
       { services }: Context,
-    ) => services.evaluations.evaluateJudge(args),
+    ) =>
+      services.evaluations.evaluateJudge({
+        ...args,
+        benchmarkId: idArg('benchmarkId', args.benchmarkId),
+        iterationId: args.iterationId == null || args.iterationId === '' ? null : idArg('iterationId', args.iterationId),
+        experimentId: args.experimentId == null || args.experimentId === '' ? null : idArg('experimentId', args.experimentId),
+      }),
   },
 
   Subscription: {
     evaluationUpdated: {
       subscribe: async (_: unknown, args: { evaluationId: string }, { services }: Context) => {
-        const evaluation = await services.evaluations.evaluation(args.evaluationId);
+        const evaluation = await services.evaluations.evaluation(idArg('evaluationId', args.evaluationId));
         return abortable((signal) => services.live.evaluationStream(evaluation.id, signal), (evaluationUpdated) => ({ evaluationUpdated }));
       },
     },

@@ -4,16 +4,15 @@
 import type { ExperimentRow, IterationRow, JudgmentRow, PairRow, StageRow } from '../services/read/types.js';
 import type { ExperimentConfigInput } from '../services/experiments/config.js';
 import type { InstructionFormat } from '../services/imports/instructions.js';
-import { parseId } from '../domain/errors.js';
 import { connection } from './connection.js';
 import type { Context } from './context.js';
+import { idArg } from './ids.js';
 import { evaluationResolvers } from './evaluations.js';
 import { mergeResolverMaps } from './merge.js';
 import { DateTime, JSONScalar } from './scalars.js';
 import { subscriptionResolvers } from './subscriptions.js';
 
 type Args = Record<string, unknown>;
-const str = (v: unknown) => (v == null ? '' : String(v));
 
 const coreResolvers = {
   DateTime,
@@ -23,36 +22,36 @@ const coreResolvers = {
     serviceInfo: (_: unknown, __: Args, { services }: Context) => services.info,
     experiments: async (_: unknown, args: { first?: number; after?: string }, { services }: Context) =>
       connection(await services.queries.experiments(args.first, args.after)),
-    experiment: (_: unknown, args: { id: string }, { services }: Context) => services.queries.experiment(args.id),
-    iteration: (_: unknown, args: { id: string }, { services }: Context) => services.queries.iteration(args.id),
-    pair: (_: unknown, args: { id: string }, { services }: Context) => services.queries.pair(args.id),
-    stage: (_: unknown, args: { id: string }, { services }: Context) => services.queries.stage(args.id),
+    experiment: (_: unknown, args: { id: string }, { services }: Context) => services.queries.experiment(idArg('id', args.id)),
+    iteration: (_: unknown, args: { id: string }, { services }: Context) => services.queries.iteration(idArg('id', args.id)),
+    pair: (_: unknown, args: { id: string }, { services }: Context) => services.queries.pair(idArg('id', args.id)),
+    stage: (_: unknown, args: { id: string }, { services }: Context) => services.queries.stage(idArg('id', args.id)),
   },
 
   Mutation: {
     createExperiment: (_: unknown, args: { name: string; config?: ExperimentConfigInput }, { services }: Context) =>
       services.experiments.create(args.name, args.config),
     importInstructions: async (_: unknown, args: { experimentId: string; content: string; format?: string; source?: string }, { services }: Context) => {
-      const experiment = await services.pipeline.experiment(args.experimentId);
+      const experiment = await services.pipeline.experiment(idArg('experimentId', args.experimentId));
       return services.experiments.importInstructions(experiment, args.content, (args.format ?? 'AUTO').toLowerCase() as InstructionFormat, args.source ?? null);
     },
     importBundledInstructions: async (_: unknown, args: { experimentId: string; name: string }, { services }: Context) =>
-      services.experiments.importBundled(await services.pipeline.experiment(args.experimentId), args.name),
-    categorizeInstructions: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.categorizeInstructions(args.experimentId),
-    generatePairs: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.generatePairs(args.experimentId),
-    startIteration: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.startIteration(args.experimentId),
-    judgePairs: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.judgePairs(args.iterationId),
-    selectJudgments: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.selectJudgments(args.iterationId),
-    trainJudge: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.trainJudge(args.iterationId),
+      services.experiments.importBundled(await services.pipeline.experiment(idArg('experimentId', args.experimentId)), args.name),
+    categorizeInstructions: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.categorizeInstructions(idArg('experimentId', args.experimentId)),
+    generatePairs: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.generatePairs(idArg('experimentId', args.experimentId)),
+    startIteration: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.startIteration(idArg('experimentId', args.experimentId)),
+    judgePairs: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.judgePairs(idArg('iterationId', args.iterationId)),
+    selectJudgments: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.selectJudgments(idArg('iterationId', args.iterationId)),
+    trainJudge: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.trainJudge(idArg('iterationId', args.iterationId)),
     registerJudgeModel: (_: unknown, args: { iterationId: string; model: string }, { services }: Context) =>
-      services.pipeline.registerJudgeModel(args.iterationId, args.model),
+      services.pipeline.registerJudgeModel(idArg('iterationId', args.iterationId), args.model),
     runLoop: (_: unknown, args: { experimentId: string; iterations: number; evaluateOn?: string[] | null }, { services }: Context) =>
-      services.loop.runLoop(args.experimentId, args.iterations, args.evaluateOn),
-    cancelStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.cancelStage(args.stageId),
-    resumeStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.resumeStage(args.stageId),
-    deleteExperiment: async (_: unknown, args: { id: string }, { services }: Context) => String(await services.experiments.delete(args.id)),
+      services.loop.runLoop(idArg('experimentId', args.experimentId), args.iterations, args.evaluateOn?.map((id) => idArg('evaluateOn', id))),
+    cancelStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.cancelStage(idArg('stageId', args.stageId)),
+    resumeStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.resumeStage(idArg('stageId', args.stageId)),
+    deleteExperiment: async (_: unknown, args: { id: string }, { services }: Context) => String(await services.experiments.delete(idArg('id', args.id))),
     setTokenBudget: (_: unknown, args: { experimentId: string; tokenBudget?: number | null }, { services }: Context) =>
-      services.pipeline.setTokenBudget(args.experimentId, args.tokenBudget ?? null),
+      services.pipeline.setTokenBudget(idArg('experimentId', args.experimentId), args.tokenBudget ?? null),
   },
 
   Subscription: subscriptionResolvers,
@@ -74,7 +73,7 @@ const coreResolvers = {
   Pair: {
     instruction: (p: PairRow, _: Args, { loaders }: Context) => loaders.instruction.load(p.instructionId),
     judgments: async (p: PairRow, args: { iterationId?: string; first?: number; after?: string }, { services }: Context) =>
-      connection(await services.queries.pairJudgments(p.id, args)),
+      connection(await services.queries.pairJudgments(p.id, { ...args, iterationId: args.iterationId ? idArg('iterationId', args.iterationId) : null })),
   },
 
   Iteration: {
@@ -105,5 +104,3 @@ const coreResolvers = {
 /** Every resolver: the core ones above and those of benchmarks and evaluations. */
 export const resolvers = mergeResolverMaps(coreResolvers, evaluationResolvers);
 
-/** Resolver helper for ids in arguments (exported for subscription resolvers). */
-export const idArg = (field: string, value: unknown) => parseId(field, str(value));

@@ -4,6 +4,7 @@
 import type { JudgmentFilter } from '../services/read/types.js';
 import { badInput } from '../domain/errors.js';
 import type { Context } from './context.js';
+import { idArg } from './ids.js';
 
 /**
  * Several source events of one subscription field at once, in order: the WebSocket transport
@@ -41,7 +42,7 @@ export function abortable<T, E>(make: (signal: AbortSignal) => AsyncGenerator<T>
 export const subscriptionResolvers = {
   judgmentAdded: {
     subscribe: async (_: unknown, args: { iterationId: string; afterSeq?: number | null; filter?: JudgmentFilter | null }, { services }: Context) => {
-      const iteration = await services.pipeline.iteration(args.iterationId);
+      const iteration = await services.pipeline.iteration(idArg('iterationId', args.iterationId));
       const afterSeq = args.afterSeq ?? iteration.lastSeq;
       if (!Number.isInteger(afterSeq) || afterSeq < 0) throw badInput('afterSeq', `must be a whole number of 0 or more, got ${afterSeq}`);
       return abortable(
@@ -52,7 +53,7 @@ export const subscriptionResolvers = {
   },
   stageUpdated: {
     subscribe: async (_: unknown, args: { experimentId: string }, { services }: Context) => {
-      const experiment = await services.pipeline.experiment(args.experimentId);
+      const experiment = await services.pipeline.experiment(idArg('experimentId', args.experimentId));
       return abortable((signal) => services.live.stageStream(experiment.id, signal), (stageUpdated) => ({ stageUpdated }));
     },
   },

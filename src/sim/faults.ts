@@ -4,7 +4,7 @@
  * the `seed` option, so a run with requests in the same order injects the same faults; a retried
  * request gets a fresh draw (a fault is never pinned to a prompt).
  */
-import type { SimulatorOptions } from './options.js';
+import type { SimulatorOptions } from '../config/simulator.js';
 import { createRng, seedTo32, type Rng } from './rng.js';
 
 export type RequestFault = 'error500' | 'timeout' | null;

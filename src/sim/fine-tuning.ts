@@ -8,7 +8,7 @@ import type { FileStore } from './files.js';
 import { badRequest, notFound } from './http.js';
 import { fitJudge } from './judge-model.js';
 import type { ModelRegistry } from './models.js';
-import type { SimulatorOptions } from './options.js';
+import type { SimulatorOptions } from '../config/simulator.js';
 import { mix32, seedTo32 } from './rng.js';
 import type { StatsRecorder } from './stats.js';
 import { parseTrainingFile, type TrainingMethod } from './training-data.js';

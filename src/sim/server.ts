@@ -11,11 +11,11 @@ import { FileStore } from './files.js';
 import { FineTuningJobs } from './fine-tuning.js';
 import { ApiError, badRequest, notFound, parseJsonBody, readBody, sendError, sendJson, sendRaw } from './http.js';
 import { ModelRegistry } from './models.js';
-import { resolveSimulatorOptions, type SimulatorOptions } from './options.js';
+import { resolveSimulatorOptions, type SimulatorOptions } from '../config/simulator.js';
 import { detectPrompt } from './prompt-kind.js';
 import { StatsRecorder, type RequestLogEntry, type SimulatorStats } from './stats.js';
 
-export { DEFAULT_SIMULATOR_OPTIONS, parseSimulatorOptions, resolveSimulatorOptions, type SimulatorOptions } from './options.js';
+export { DEFAULT_SIMULATOR_OPTIONS, parseSimulatorOptions, resolveSimulatorOptions, type SimulatorOptions } from '../config/simulator.js';
 export type { FaultCounts, RequestLogEntry, RequestOutcome, SimulatorStats } from './stats.js';
 export type { PromptKind } from './prompt-kind.js';
 export { requestHash } from './chat.js';

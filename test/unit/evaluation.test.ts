@@ -3,9 +3,9 @@ import { ServiceError } from '../../src/domain/errors.js';
 import { itemOrders, resolveEvaluateOptions } from '../../src/services/evaluation/options.js';
 import type { EvaluateOptionsInput } from '../../src/services/evaluation/options.js';
 import { computeResults } from '../../src/services/evaluation/results.js';
-import type { JudgeOrder, VerdictRecord } from '../../src/services/evaluation/metrics.js';
+import type { VerdictRecord } from '../../src/services/evaluation/metrics.js';
 import { DEFAULT_JUDGE_TEMPLATE } from '../../src/domain/prompts.js';
-import type { Verdict } from '../../src/domain/prompts.js';
+import type { JudgmentOrder, Verdict } from '../../src/domain/vocabulary.js';
 
 const defaults = { judgeTemplate: DEFAULT_JUDGE_TEMPLATE, subsetNames: ['llmbar-natural', 'llmbar-adver-GPTOut'] };
 
@@ -72,7 +72,7 @@ describe(itemOrders.name, () => {
 
 /** Records for one item: verdicts with the chosen answer first, then second. */
 function item(itemId: number, subset: string, first: Verdict[], second: Verdict[]): VerdictRecord[] {
-  const rows = (order: JudgeOrder, vs: Verdict[]) => vs.map((verdict, sample) => ({ itemId, subset, order, sample, verdict }));
+  const rows = (order: JudgmentOrder, vs: Verdict[]) => vs.map((verdict, sample) => ({ itemId, subset, order, sample, verdict }));
   return [...rows('CHOSEN_FIRST', first), ...rows('CHOSEN_SECOND', second)];
 }
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Verdict } from '../../src/domain/prompts.js';
+import type { JudgmentOrder, Verdict } from '../../src/domain/vocabulary.js';
 import { bootstrapMeanCi, pairedBootstrapDiffCi } from '../../src/services/evaluation/bootstrap.js';
-import { diffEvaluations, evaluateJudge, majorityVerdict, verdictScore, type JudgeOrder, type VerdictRecord } from '../../src/services/evaluation/metrics.js';
+import { diffEvaluations, evaluateJudge, majorityVerdict, verdictScore, type VerdictRecord } from '../../src/services/evaluation/metrics.js';
 import { combineSections, rewardBenchScores } from '../../src/services/evaluation/rewardbench.js';
 
 /** Records for one item: verdicts with the chosen answer first, then second ([] = order not judged). */
 function item(itemId: string | number, subset: string, first: Verdict[], second: Verdict[]): VerdictRecord[] {
-  const rows = (order: JudgeOrder, vs: Verdict[]) => vs.map((verdict, sample) => ({ itemId, subset, order, sample, verdict }));
+  const rows = (order: JudgmentOrder, vs: Verdict[]) => vs.map((verdict, sample) => ({ itemId, subset, order, sample, verdict }));
   return [...rows('CHOSEN_FIRST', first), ...rows('CHOSEN_SECOND', second)];
 }
 

@@ -10,7 +10,8 @@ import {
   validateJudgeTemplate,
   verdictParser,
 } from '../../src/domain/prompts.js';
-import type { JudgeTemplate, Verdict } from '../../src/domain/prompts.js';
+import type { JudgeTemplate } from '../../src/domain/prompts.js';
+import type { Verdict } from '../../src/domain/vocabulary.js';
 
 describe('verdictParser(DEFAULT_JUDGE_TEMPLATE)', () => {
   const parse = verdictParser(DEFAULT_JUDGE_TEMPLATE);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIMULATOR_OPTIONS, parseSimulatorOptions, resolveSimulatorOptions } from '../../src/sim/options.js';
+import { DEFAULT_SIMULATOR_OPTIONS, parseSimulatorOptions, resolveSimulatorOptions } from '../../src/config/simulator.js';
 
 describe(parseSimulatorOptions.name, () => {
   it('reads the SIM_* variables it is given and skips unset or empty ones', () => {

@@ -7,11 +7,12 @@ import type { Database } from '../../db/database.js';
 import * as benchmarksRepo from '../../db/benchmarks-repo.js';
 import * as evaluationsRepo from '../../db/evaluations-repo.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
-import { ACTIVE_STAGE_STATUSES } from '../../db/stages-repo.js';
-import type { StageStatus } from '../../db/stages-repo.js';
+import { isActiveStage } from '../../domain/vocabulary.js';
+import { correctVerdict } from '../../domain/vocabulary.js';
+import type { JudgmentOrder, Verdict } from '../../domain/vocabulary.js';
 import type { BenchmarkRow, EvaluationRow, ExperimentRow, IterationRow, StageRow } from '../../db/schema.js';
 import type { BenchmarkService } from '../imports/benchmarks.js';
-import { badInput, notFound, parseId } from '../../domain/errors.js';
+import { badInput, notFound } from '../../domain/errors.js';
 import { optionsOf } from '../stages/evaluate.js';
 import { resolveEvaluateOptions } from './options.js';
 import type { EvaluateOptionsInput } from './options.js';
@@ -24,11 +25,11 @@ import type { JudgeTemplate } from '../../domain/prompts.js';
 import type { StageRunner } from '../stages/runner.js';
 
 export type EvaluateJudgeInput = {
-  benchmarkId: string;
+  benchmarkId: number;
   /** The judge this iteration trained (M_{t+1}). */
-  iterationId?: string | null;
+  iterationId?: number | null;
   /** This experiment's seed judge (M_1). */
-  experimentId?: string | null;
+  experimentId?: number | null;
   /** Any model name, outside any experiment. */
   model?: string | null;
   options?: EvaluateOptionsInput | null;
@@ -52,14 +53,14 @@ export class EvaluationService {
     return this.database.db;
   }
 
-  async evaluation(id: string | number, field = 'evaluationId'): Promise<EvaluationRow> {
-    const [row] = await evaluationsRepo.getEvaluations(this.db, [parseId(field, id)]);
+  async evaluation(id: number, field = 'evaluationId'): Promise<EvaluationRow> {
+    const [row] = await evaluationsRepo.getEvaluations(this.db, [id]);
     if (!row) throw notFound(field, 'evaluation', id);
     return row;
   }
 
-  async find(id: string): Promise<EvaluationRow | undefined> {
-    return (await evaluationsRepo.getEvaluations(this.db, [parseId('id', id)]))[0];
+  async find(id: number): Promise<EvaluationRow | undefined> {
+    return (await evaluationsRepo.getEvaluations(this.db, [id]))[0];
   }
 
   /** Validates everything, then stores the evaluation and queues its EVALUATE stage. Returns at once. */
@@ -74,7 +75,7 @@ export class EvaluationService {
       throw badInput(given[1] ?? 'model', 'name exactly one judge: iterationId (the judge it trained), experimentId (its seed judge) or model (any model name)');
     }
     if (input.iterationId) {
-      const iteration = await experimentsRepo.getIteration(this.db, parseId('iterationId', input.iterationId));
+      const iteration = await experimentsRepo.getIteration(this.db, input.iterationId);
       if (!iteration) throw notFound('iterationId', 'iteration', input.iterationId);
       if (!iteration.trainedModel) {
         throw badInput('iterationId', `iteration ${iteration.id} has no trained judge yet (status ${iteration.status}): evaluate it once TRAIN has succeeded`);
@@ -83,7 +84,7 @@ export class EvaluationService {
       return this.loopJudge(experiment, iteration);
     }
     if (input.experimentId) {
-      const experiment = await experimentsRepo.getExperiment(this.db, parseId('experimentId', input.experimentId));
+      const experiment = await experimentsRepo.getExperiment(this.db, input.experimentId);
       if (!experiment) throw notFound('experimentId', 'experiment', input.experimentId);
       return this.loopJudge(experiment, null);
     }
@@ -138,7 +139,7 @@ export class EvaluationService {
   }
 
   private async computeResults(evaluation: EvaluationRow, stage: StageRow | undefined) {
-    const finished = stage !== undefined && !ACTIVE_STAGE_STATUSES.includes(stage.status as StageStatus);
+    const finished = stage !== undefined && !isActiveStage(stage.status);
     if (finished && evaluation.results) return { results: evaluation.results as EvaluationResults, partial: false };
     if (finished) {
       // The row may have been read just before the finishing transaction committed: read it again.
@@ -154,7 +155,7 @@ export class EvaluationService {
    * fixed / broken / still wrong / still right items, the items that are not still right, and the
    * change in accuracy with a paired bootstrap interval (seeded by a's seed).
    */
-  async diff(aId: string, bId: string) {
+  async diff(aId: number, bId: number) {
     const a = await this.evaluation(aId, 'a');
     const b = await this.evaluation(bId, 'b');
     if (a.benchmarkId !== b.benchmarkId) {
@@ -181,7 +182,7 @@ export class EvaluationService {
   }
 
   /** Validates the request before anything is sent, then returns the lines of GET /exports/evaluations/{id}/{format}.jsonl. */
-  async exportLines(evaluationId: string, format: string): Promise<AsyncGenerator<string>> {
+  async exportLines(evaluationId: number, format: string): Promise<AsyncGenerator<string>> {
     if (format !== 'verdicts') throw badInput('format', `unknown export format "${format}": use verdicts`);
     return this.verdictLines(await this.evaluation(evaluationId));
   }
@@ -192,8 +193,8 @@ export class EvaluationService {
     for (;;) {
       const rows = await evaluationsRepo.exportVerdicts(this.db, evaluation.id, after, PAGE);
       for (const r of rows) {
-        const order = r.order as evaluationsRepo.VerdictOrder;
-        const verdict = r.verdict as evaluationsRepo.VerdictValue;
+        const order = r.order as JudgmentOrder;
+        const verdict = r.verdict as Verdict;
         after = { position: Number(r.position), order, sample: Number(r.sample) };
         yield JSON.stringify({
           evaluation_id: String(evaluation.id),
@@ -205,7 +206,7 @@ export class EvaluationService {
           sample: Number(r.sample),
           model: evaluation.judgeModel,
           verdict,
-          correct: verdict === (order === 'CHOSEN_FIRST' ? 'A' : 'B'),
+          correct: verdict === correctVerdict(order),
           score: verdictScore(order, verdict),
           prompt: r.prompt,
           chosen: r.chosen,
@@ -222,7 +223,7 @@ export class EvaluationService {
   }
 
   /** runLoop's evaluateOn: benchmark ids that exist, repeats dropped (BAD_USER_INPUT naming `field` otherwise). */
-  async benchmarkIds(ids: readonly string[], field: string): Promise<number[]> {
+  async benchmarkIds(ids: readonly number[], field: string): Promise<number[]> {
     const out: number[] = [];
     for (const id of ids) {
       const benchmark = await this.benchmarks.benchmark(id, field);
@@ -252,7 +253,7 @@ export class EvaluationService {
       }
       const stage = (await evaluationsRepo.stagesOfEvaluations(this.db, [latest.id])).at(-1);
       if (!stage) return { failed: `${what} (evaluation ${latest.id}) did not start: ${latest.error ?? 'no stage'}` };
-      if (ACTIVE_STAGE_STATUSES.includes(stage.status as StageStatus)) waiting = true;
+      if (isActiveStage(stage.status)) waiting = true;
       else if (stage.status !== 'SUCCEEDED') {
         return { failed: `${what} (evaluation ${latest.id}, EVALUATE stage ${stage.id}) ${stage.status.toLowerCase()}: ${stage.error ?? 'no reason given'}` };
       }

@@ -3,17 +3,16 @@
  * generative judges (1 correct, 0 wrong, 0.5 for a tie or an unparseable verdict), reported for
  * both orders, with seeded bootstrap intervals over items. Pure: the services pass in the verdicts.
  */
-import type { Verdict } from '../../domain/prompts.js';
+import type { JudgmentOrder, Verdict } from '../../domain/vocabulary.js';
 import { bootstrapMeanCi, pairedBootstrapDiffCi, resolveBootstrapOptions, type BootstrapOptions, type Interval } from './bootstrap.js';
 import { deriveSeed, type Seed } from '../../domain/rng.js';
 import { rewardBenchScores, type RewardBenchScores } from './rewardbench.js';
 
 export type { Interval } from './bootstrap.js';
 
-export type JudgeOrder = 'CHOSEN_FIRST' | 'CHOSEN_SECOND';
 
 /** One judge sample: for CHOSEN_FIRST the correct verdict is A, for CHOSEN_SECOND it is B. */
-export type VerdictRecord = { itemId: string | number; subset: string; order: JudgeOrder; sample: number; verdict: Verdict };
+export type VerdictRecord = { itemId: string | number; subset: string; order: JudgmentOrder; sample: number; verdict: Verdict };
 
 export type Estimate = { value: number | null; ci: Interval | null };
 export type AccuracyByOrder = { chosenFirst: Estimate; chosenSecond: Estimate; mean: Estimate };
@@ -65,7 +64,7 @@ export type ItemSummary = { itemId: string | number; subset: string; first: Orde
 const VERDICTS: ReadonlySet<string> = new Set(['A', 'B', 'TIE', 'UNPARSEABLE']);
 
 /** RewardBench per-example score: 1 correct, 0 wrong, 0.5 for TIE or UNPARSEABLE. */
-export function verdictScore(order: JudgeOrder, verdict: Verdict): number {
+export function verdictScore(order: JudgmentOrder, verdict: Verdict): number {
   if (verdict === 'TIE' || verdict === 'UNPARSEABLE') return 0.5;
   return verdict === (order === 'CHOSEN_FIRST' ? 'A' : 'B') ? 1 : 0;
 }
@@ -106,7 +105,7 @@ export function summarizeItems(records: readonly VerdictRecord[]): ItemSummary[]
     .map(([itemId, e]) => ({ itemId, subset: e.subset, first: summarizeOrder('CHOSEN_FIRST', e.first), second: summarizeOrder('CHOSEN_SECOND', e.second) }));
 }
 
-function summarizeOrder(order: JudgeOrder, verdicts: Verdict[]): OrderSummary | null {
+function summarizeOrder(order: JudgmentOrder, verdicts: Verdict[]): OrderSummary | null {
   if (verdicts.length === 0) return null;
   const verdict = majorityVerdict(verdicts);
   const sampleScore = verdicts.reduce((s, v) => s + verdictScore(order, v), 0) / verdicts.length;

@@ -3,7 +3,7 @@
  * field, before anything is stored) and the orders each benchmark item is judged in. Pure.
  */
 import { badInput } from '../../domain/errors.js';
-import type { JudgeOrder } from './metrics.js';
+import type { JudgmentOrder } from '../../domain/vocabulary.js';
 import { integer, number, resolveJudgeTemplate } from '../experiments/validate.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
@@ -87,7 +87,7 @@ function resolveSubsets(subsets: string[] | null, available: readonly string[]):
  * The orders an item is judged in. RANDOM_SEEDED keys the draw by the seed and the item's position
  * and prompt hash (not its database id), so the same file and seed give the same orders anywhere.
  */
-export function itemOrders(options: Pick<EvaluationOptions, 'order' | 'seed'>, item: { position: number; promptHash: string }): JudgeOrder[] {
+export function itemOrders(options: Pick<EvaluationOptions, 'order' | 'seed'>, item: { position: number; promptHash: string }): JudgmentOrder[] {
   if (options.order === 'BOTH') return ['CHOSEN_FIRST', 'CHOSEN_SECOND'];
   if (options.order === 'AS_GIVEN') return ['CHOSEN_FIRST'];
   return deriveSeed(options.seed, 'evaluation-order', item.position, item.promptHash) % 2 === 0 ? ['CHOSEN_FIRST'] : ['CHOSEN_SECOND'];

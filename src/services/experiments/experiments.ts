@@ -4,10 +4,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { transaction } from '../../db/database.js';
 import type { Database } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import type { ExperimentRow } from '../../db/schema.js';
-import { badInput, conflict, notFound, parseId } from '../../domain/errors.js';
+import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { resolveExperimentConfig } from './config.js';
 import type { ExperimentConfigInput, ModelDefaults } from './config.js';
 import { parseInstructionFile } from '../imports/instructions.js';
@@ -53,10 +54,9 @@ export class ExperimentService {
   }
 
   /** Deletes an experiment with everything it holds; refused while a stage of it is active or its loop runs. */
-  async delete(id: string): Promise<number> {
-    const experimentId = parseId('id', id);
+  async delete(experimentId: number): Promise<number> {
     const outcome = await experimentsRepo.deleteIdleExperiment(this.database.db, experimentId);
-    if (outcome === 'missing') throw notFound('id', 'experiment', id);
+    if (outcome === 'missing') throw notFound('id', 'experiment', experimentId);
     if (outcome === 'busy') throw conflict(`experiment ${experimentId} has an active stage or a running loop: cancel them first`, 'id');
     return experimentId;
   }
@@ -79,8 +79,7 @@ export class ExperimentService {
       return { accepted: 0, duplicates, rejected: parsed.rejected, excluded: 0, stored: false, instructionCount: await count() };
     }
     const rows = parsed.accepted.map((a) => ({ ...a, hash: textHash(a.text) }));
-    const result = await db.transaction(async (tx) => {
-      const t = tx as unknown as typeof db;
+    const result = await transaction(db, async (t) => {
       const existing = await experimentsRepo.existingInstructionHashes(t, experiment.id, rows.map((r) => r.hash));
       const inBenchmarks = await experimentsRepo.benchmarkPromptHashes(t, rows.map((r) => r.hash));
       const fresh = rows.filter((r) => !existing.has(r.hash));

@@ -5,13 +5,14 @@
  * the benchmarks the other way round).
  */
 import { readFile } from 'node:fs/promises';
+import { transaction } from '../../db/database.js';
 import type { Database } from '../../db/database.js';
 import * as benchmarksRepo from '../../db/benchmarks-repo.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import type { BenchmarkRow } from '../../db/schema.js';
 import { BUNDLED_BENCHMARKS, parseBenchmarkFile } from './benchmark-files.js';
 import type { BenchmarkFormat, BenchmarkItem, BundledBenchmarkName, PairwiseMapping } from './benchmark-files.js';
-import { badInput, notFound, parseId } from '../../domain/errors.js';
+import { badInput, notFound } from '../../domain/errors.js';
 import { MAX_IMPORT_BYTES, textHash } from '../experiments/experiments.js';
 
 const REPO_ROOT = new URL('../../../', import.meta.url);
@@ -45,14 +46,14 @@ export class BenchmarkService {
   constructor(private readonly database: Database) {}
 
   /** The benchmark, or a BAD_USER_INPUT naming `field` when the id is malformed or unknown. */
-  async benchmark(id: string | number, field = 'benchmarkId'): Promise<BenchmarkRow> {
-    const row = (await benchmarksRepo.getBenchmarks(this.database.db, [parseId(field, id)]))[0];
+  async benchmark(id: number, field = 'benchmarkId'): Promise<BenchmarkRow> {
+    const row = (await benchmarksRepo.getBenchmarks(this.database.db, [id]))[0];
     if (!row) throw notFound(field, 'benchmark', id);
     return row;
   }
 
-  async find(id: string): Promise<BenchmarkRow | undefined> {
-    return (await benchmarksRepo.getBenchmarks(this.database.db, [parseId('id', id)]))[0];
+  async find(id: number): Promise<BenchmarkRow | undefined> {
+    return (await benchmarksRepo.getBenchmarks(this.database.db, [id]))[0];
   }
 
   async list(): Promise<BenchmarkRow[]> {
@@ -141,8 +142,7 @@ export class BenchmarkService {
       rejected: i.rejected,
       sourceId: i.sourceId,
     }));
-    return db.transaction(async (tx) => {
-      const t = tx as unknown as typeof db;
+    return transaction(db, async (t) => {
       const benchmark = await benchmarksRepo.insertBenchmark(t, { name, format, size: rows.length });
       if (!benchmark) return null;
       await benchmarksRepo.insertBenchmarkItems(t, benchmark.id, rows);

@@ -12,7 +12,7 @@ import type { Database } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
-import type { StageKind } from '../../db/stages-repo.js';
+import type { StageKind } from '../../domain/vocabulary.js';
 import type { ExperimentRow, IterationRow, StageRow } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import type { Queue } from '../../queue/queue.js';
@@ -21,6 +21,9 @@ import type { EvaluationService } from '../evaluation/evaluations.js';
 import type { PipelineService } from './pipeline.js';
 
 export const MAX_LOOP_ITERATIONS = 50;
+
+/** The loop's queue job ('stage-control' queue): take the next step of an experiment's loop. */
+export type ControlJob = { type: 'advance-loop'; experimentId: number };
 
 export class LoopService {
   private readonly advancing = new Map<number, Promise<void>>();
@@ -38,7 +41,7 @@ export class LoopService {
    * `evaluateOn` (benchmark ids) replaces the benchmarks the loop's judges are evaluated on;
    * left out, the experiment keeps the ones it has (none at first).
    */
-  async runLoop(experimentId: string, iterations: number, evaluateOn?: readonly string[] | null): Promise<ExperimentRow> {
+  async runLoop(experimentId: number, iterations: number, evaluateOn?: readonly number[] | null): Promise<ExperimentRow> {
     const experiment = await this.pipeline.experiment(experimentId);
     if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_LOOP_ITERATIONS) {
       throw badInput('iterations', `must be a whole number from 1 to ${MAX_LOOP_ITERATIONS}, got ${iterations}`);
@@ -98,7 +101,7 @@ export class LoopService {
       const stage = await stagesRepo.latestStage(db, experimentId, 'CATEGORIZE');
       if (await this.stopOnFailure(experimentId, stage)) return;
       if (!stage) {
-        await this.pipeline.categorizeInstructions(String(experimentId));
+        await this.pipeline.categorizeInstructions(experimentId);
         return;
       }
     }
@@ -116,10 +119,10 @@ export class LoopService {
       const needed = await pairsRepo.instructionsNeedingPairs(db, experimentId, generation, config.keepCategories);
       if (needed.length > 0) {
         if (pairsStage && Number((pairsStage.params as { generation?: number }).generation ?? 0) === generation && (await this.stopOnFailure(experimentId, pairsStage))) return;
-        await this.pipeline.generatePairs(String(experimentId));
+        await this.pipeline.generatePairs(experimentId);
         return;
       }
-      await this.pipeline.startIteration(String(experimentId));
+      await this.pipeline.startIteration(experimentId);
       await this.requestAdvance(experimentId);
       return;
     }
@@ -130,9 +133,9 @@ export class LoopService {
     if (latest.status === 'AWAITING_MODEL') return; // registerJudgeModel finishes TRAIN, which calls us again
 
     const order: { kind: StageKind; start: () => Promise<unknown> }[] = [
-      { kind: 'JUDGE', start: () => this.pipeline.judgePairs(String(latest.id)) },
-      { kind: 'SELECT', start: () => this.pipeline.selectJudgments(String(latest.id)) },
-      { kind: 'TRAIN', start: () => this.pipeline.trainJudge(String(latest.id)) },
+      { kind: 'JUDGE', start: () => this.pipeline.judgePairs(latest.id) },
+      { kind: 'SELECT', start: () => this.pipeline.selectJudgments(latest.id) },
+      { kind: 'TRAIN', start: () => this.pipeline.trainJudge(latest.id) },
     ];
     for (const { kind, start } of order) {
       const stage = await stagesRepo.latestStage(db, experimentId, kind, latest.id);

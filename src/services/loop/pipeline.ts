@@ -1,58 +1,48 @@
 /**
  * The stage commands of the loop, in the order the method runs them. Each checks that the
- * previous stage is done (BAD_USER_INPUT otherwise), starts the work in the background and returns
- * the Stage at once. Calling a command whose stage already succeeded returns that stage unchanged.
+ * previous stage is done (CONFLICT otherwise), starts the stage through the StageRunner and returns
+ * the Stage at once; the work runs in the background in the stage's handler (services/stages).
+ * Calling a command whose stage already succeeded returns that stage unchanged. Ids are numbers:
+ * the resolvers parse the API's ids.
  */
 import type { Database } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
-import type { StageKind } from '../../db/stages-repo.js';
-import * as judgmentsRepo from '../../db/judgments-repo.js';
 import * as trainingRepo from '../../db/training-repo.js';
 import type { ExperimentRow, IterationRow, StageRow } from '../../db/schema.js';
-import type { Logger } from '../../logger.js';
-import type { Queue } from '../../queue/queue.js';
-import { budgetMessage, budgetReached } from '../stages/budget.js';
-import { badInput, conflict, notFound, parseId } from '../../domain/errors.js';
+import { badInput, conflict, notFound } from '../../domain/errors.js';
+import { canResumeStage, isActiveStage } from '../../domain/vocabulary.js';
+import type { StageKind } from '../../domain/vocabulary.js';
 import type { ExperimentConfig } from '../experiments/config.js';
+import { budgetMessage, budgetReached } from '../stages/budget.js';
 import type { StageRunner } from '../stages/runner.js';
-import { pollTraining, runTraining } from '../stages/train.js';
-import type { TrainDeps } from '../stages/train.js';
-
-export type ControlJob =
-  | { type: 'select'; stageId: number }
-  | { type: 'train'; stageId: number }
-  | { type: 'train-poll'; stageId: number }
-  | { type: 'advance-loop'; experimentId: number };
+import { trainedModelOutcome } from '../stages/train.js';
 
 export class PipelineService {
   constructor(
     private readonly database: Database,
-    private readonly queue: Queue,
     private readonly runner: StageRunner,
-    private readonly logger: Logger,
-    private readonly trainDeps: Omit<TrainDeps, 'schedulePoll' | 'finish' | 'db'>,
   ) {}
 
   private get db() {
     return this.database.db;
   }
 
-  async experiment(id: string | number, field = 'experimentId'): Promise<ExperimentRow> {
-    const experiment = await experimentsRepo.getExperiment(this.db, parseId(field, id));
+  async experiment(id: number, field = 'experimentId'): Promise<ExperimentRow> {
+    const experiment = await experimentsRepo.getExperiment(this.db, id);
     if (!experiment) throw notFound(field, 'experiment', id);
     return experiment;
   }
 
-  async iteration(id: string | number, field = 'iterationId'): Promise<IterationRow> {
-    const iteration = await experimentsRepo.getIteration(this.db, parseId(field, id));
+  async iteration(id: number, field = 'iterationId'): Promise<IterationRow> {
+    const iteration = await experimentsRepo.getIteration(this.db, id);
     if (!iteration) throw notFound(field, 'iteration', id);
     return iteration;
   }
 
-  async stage(id: string | number, field = 'stageId'): Promise<StageRow> {
-    const stage = await stagesRepo.getStage(this.db, parseId(field, id));
+  async stage(id: number, field = 'stageId'): Promise<StageRow> {
+    const stage = await stagesRepo.getStage(this.db, id);
     if (!stage) throw notFound(field, 'stage', id);
     return stage;
   }
@@ -68,12 +58,12 @@ export class PipelineService {
     return this.configOf(experiment).regeneratePairs ? latest.pairGeneration + 1 : latest.pairGeneration;
   }
 
-  async categorizeInstructions(experimentId: string): Promise<StageRow> {
+  async categorizeInstructions(experimentId: number): Promise<StageRow> {
     const experiment = await this.experiment(experimentId);
     return this.startOnce(experiment.id, 'CATEGORIZE', null, {});
   }
 
-  async generatePairs(experimentId: string): Promise<StageRow> {
+  async generatePairs(experimentId: number): Promise<StageRow> {
     const experiment = await this.experiment(experimentId);
     const generation = await this.currentGeneration(experiment);
     const running = (await stagesRepo.activeStages(this.db, experiment.id)).find((s) => s.kind === 'GENERATE_PAIRS');
@@ -89,7 +79,7 @@ export class PipelineService {
     return this.runner.start({ experimentId: experiment.id, kind: 'GENERATE_PAIRS', params: { generation } });
   }
 
-  async startIteration(experimentId: string): Promise<IterationRow> {
+  async startIteration(experimentId: number): Promise<IterationRow> {
     const experiment = await this.experiment(experimentId);
     const config = this.configOf(experiment);
     const latest = await experimentsRepo.latestIteration(this.db, experiment.id);
@@ -107,7 +97,7 @@ export class PipelineService {
     return iteration;
   }
 
-  async judgePairs(iterationId: string): Promise<StageRow> {
+  async judgePairs(iterationId: number): Promise<StageRow> {
     const iteration = await this.iteration(iterationId);
     const ready = await pairsRepo.readyPairIds(this.db, iteration.experimentId, iteration.pairGeneration);
     if (ready.length === 0) throw conflict('no ready pairs to judge: run generatePairs first (and check its rejected pairs)', 'iterationId');
@@ -120,22 +110,23 @@ export class PipelineService {
     return stage;
   }
 
-  async selectJudgments(iterationId: string): Promise<StageRow> {
+  async selectJudgments(iterationId: number): Promise<StageRow> {
     const iteration = await this.iteration(iterationId);
     await this.requireSucceeded(iteration, 'JUDGE', 'judgePairs');
-    return this.startOnce(iteration.experimentId, 'SELECT', iteration.id, {}, 'select');
+    return this.startOnce(iteration.experimentId, 'SELECT', iteration.id, {});
   }
 
-  async trainJudge(iterationId: string): Promise<StageRow> {
+  async trainJudge(iterationId: number): Promise<StageRow> {
     const iteration = await this.iteration(iterationId);
     const select = await this.requireSucceeded(iteration, 'SELECT', 'selectJudgments');
     if (Number((select.stats as { kept?: number }).kept ?? 0) === 0) {
       throw conflict('selection kept no judgment: there is nothing to train on (see the SELECT stage stats)', 'iterationId');
     }
-    return this.startOnce(iteration.experimentId, 'TRAIN', iteration.id, {}, 'train');
+    return this.startOnce(iteration.experimentId, 'TRAIN', iteration.id, {});
   }
 
-  async registerJudgeModel(iterationId: string, model: string): Promise<IterationRow> {
+  /** Names the model an external trainer produced for an iteration waiting in AWAITING_MODEL; completes its TRAIN stage. */
+  async registerJudgeModel(iterationId: number, model: string): Promise<IterationRow> {
     const iteration = await this.iteration(iterationId);
     const name = model.trim();
     if (!name || name.length > 256) throw badInput('model', 'must be a model name of 1 to 256 characters');
@@ -143,38 +134,31 @@ export class PipelineService {
       throw conflict(`iteration ${iteration.id} is ${iteration.status}, not AWAITING_MODEL: only an external training backend waits for a model`, 'iterationId');
     }
     const stage = await stagesRepo.latestStage(this.db, iteration.experimentId, 'TRAIN', iteration.id);
-    await this.database.db.transaction(async (tx) => {
-      const t = tx as unknown as typeof this.db;
-      await experimentsRepo.updateIteration(t, iteration.id, { trainedModel: name, status: 'SUCCEEDED' });
-      await trainingRepo.updateTrainingJob(t, iteration.id, { status: 'succeeded', fineTunedModel: name });
-    });
-    if (stage) await this.finishStage(stage.id, 'SUCCEEDED', { message: `registered ${name}`, stats: { model: name } });
+    if (!stage || !isActiveStage(stage.status)) throw conflict(`iteration ${iteration.id} has no running TRAIN stage to complete`, 'iterationId');
+    const examples = (await trainingRepo.getTrainingJob(this.db, iteration.id))?.examples ?? null;
+    await this.runner.completeOutside(stage.id, trainedModelOutcome(stage, name, examples));
     return (await experimentsRepo.getIteration(this.db, iteration.id))!;
   }
 
-  async cancelStage(stageId: string): Promise<StageRow> {
+  async cancelStage(stageId: number): Promise<StageRow> {
     const stage = await this.stage(stageId);
-    if (!stagesRepo.ACTIVE_STAGE_STATUSES.includes(stage.status as never)) {
+    if (!isActiveStage(stage.status)) {
       throw conflict(`stage ${stage.id} is ${stage.status}: only a QUEUED, RUNNING or PAUSED stage can be cancelled`, 'stageId');
     }
     await this.runner.cancel(stage.id);
     return (await stagesRepo.getStage(this.db, stage.id))!;
   }
 
-  async resumeStage(stageId: string): Promise<StageRow> {
+  async resumeStage(stageId: number): Promise<StageRow> {
     const stage = await this.stage(stageId);
+    if (!canResumeStage(stage.status, stage.failed)) {
+      throw conflict(`stage ${stage.id} is ${stage.status}: only FAILED, CANCELLED, PAUSED, or SUCCEEDED stages with failed items can be resumed`, 'stageId');
+    }
     if (stage.status === 'PAUSED') {
       const control = await stagesRepo.stageControl(this.db, stage.id);
       if (control && budgetReached(control)) throw conflict(`stage ${stage.id} is ${budgetMessage(control)}`, 'stageId');
-    } else if (stage.status !== 'FAILED' && stage.status !== 'CANCELLED' && !(stage.status === 'SUCCEEDED' && stage.failed > 0)) {
-      throw conflict(`stage ${stage.id} is ${stage.status}: only FAILED, CANCELLED, PAUSED, or SUCCEEDED stages with failed items can be resumed`, 'stageId');
     }
     if (stage.iterationId) await experimentsRepo.updateIteration(this.db, stage.iterationId, { status: 'RUNNING', error: null });
-    if (stage.kind === 'SELECT' || stage.kind === 'TRAIN') {
-      const reopened = await stagesRepo.reopenStage(this.db, stage.id);
-      if (reopened) await this.queue.send('stage-control', [{ type: stage.kind === 'SELECT' ? 'select' : 'train', stageId: stage.id }]);
-      return reopened ?? stage;
-    }
     return this.runner.resume(stage);
   }
 
@@ -183,10 +167,10 @@ export class PipelineService {
    * resume when it is no longer reached (their failed items stay failed); a budget lowered below
    * what is used pauses running stages within about a second.
    */
-  async setTokenBudget(experimentId: string, tokenBudget: number | null): Promise<ExperimentRow> {
+  async setTokenBudget(experimentId: number, tokenBudget: number | null): Promise<ExperimentRow> {
     const experiment = await this.experiment(experimentId);
-    if (tokenBudget !== null && (!Number.isFinite(tokenBudget) || tokenBudget < 1 || tokenBudget > Number.MAX_SAFE_INTEGER)) {
-      throw badInput('tokenBudget', `must be a number of tokens from 1 to ${Number.MAX_SAFE_INTEGER}, or null for no budget; got ${tokenBudget}`);
+    if (tokenBudget !== null && (!Number.isSafeInteger(tokenBudget) || tokenBudget < 1)) {
+      throw badInput('tokenBudget', `must be a whole number of tokens from 1 to ${Number.MAX_SAFE_INTEGER}, or null for no budget; got ${tokenBudget}`);
     }
     const updated = await experimentsRepo.setTokenBudget(this.db, experiment.id, tokenBudget);
     for (const stage of await stagesRepo.stagesWithStatus(this.db, experiment.id, 'PAUSED')) {
@@ -195,67 +179,6 @@ export class PipelineService {
       await this.runner.resume(stage, { from: ['PAUSED'], keepFailures: true });
     }
     return updated ?? experiment;
-  }
-
-  /** Handles a 'stage-control' queue job. */
-  async runControl(job: ControlJob): Promise<void> {
-    if (job.type === 'advance-loop') return; // handled by LoopService
-    const stage = await stagesRepo.getStage(this.db, job.stageId);
-    if (!stage) return;
-    if (job.type === 'select') return this.runSelect(stage);
-    const deps = this.trainDepsFor();
-    try {
-      if (job.type === 'train') {
-        if (stage.status !== 'QUEUED' && stage.status !== 'RUNNING') return;
-        await stagesRepo.markRunning(this.db, stage.id);
-        await runTraining(deps, stage);
-      } else {
-        await pollTraining(deps, stage);
-      }
-    } catch (error) {
-      const e = error as { kind?: string; message?: string };
-      if (e.kind === 'transient') throw error; // the queue retries the job
-      await this.finishStage(stage.id, 'FAILED', { error: `training failed: ${e.message ?? String(error)}` });
-    }
-  }
-
-  private trainDepsFor(): TrainDeps {
-    return {
-      ...this.trainDeps,
-      db: this.db,
-      schedulePoll: async (stageId, afterSeconds) => {
-        await this.queue.send('stage-control', [{ type: 'train-poll', stageId }], { startAfterSeconds: afterSeconds });
-      },
-      finish: (stageId, status, fields) => this.finishStage(stageId, status, fields),
-    };
-  }
-
-  private async runSelect(stage: StageRow): Promise<void> {
-    if (stage.status !== 'QUEUED' && stage.status !== 'RUNNING') return;
-    const experiment = await this.experiment(stage.experimentId!);
-    const { selection, seed } = this.configOf(experiment);
-    const iteration = await this.iteration(stage.iterationId!);
-    await stagesRepo.markRunning(this.db, stage.id);
-    const stats = await this.db.transaction(async (tx) => {
-      const t = tx as unknown as typeof this.db;
-      const outcome = await judgmentsRepo.selectJudgments(t, iteration.id, { seed, iterationIndex: iteration.index, ...selection });
-      await stagesRepo.updateStageFields(t, stage.id, { total: outcome.pairOrders });
-      await stagesRepo.addProgress(t, stage.id, { done: outcome.pairOrders, failed: 0, promptTokens: 0, completionTokens: 0 });
-      return outcome;
-    });
-    await this.finishStage(stage.id, 'SUCCEEDED', { stats }, false);
-  }
-
-  private async finishStage(
-    stageId: number,
-    status: 'SUCCEEDED' | 'FAILED',
-    fields: { error?: string | null; message?: string | null; stats?: object },
-    countsOneItem = true,
-  ): Promise<void> {
-    // One-item stages (SELECT, TRAIN): a success accounts for the item.
-    if (status === 'SUCCEEDED' && countsOneItem) await stagesRepo.updateStageFields(this.db, stageId, { done: 1, total: 1 });
-    const row = await stagesRepo.finishStage(this.db, stageId, status, fields);
-    if (row) await this.runner.notifyFinished(row);
   }
 
   /**
@@ -282,15 +205,12 @@ export class PipelineService {
   }
 
   /** Returns the stage of this kind that is active or succeeded, or starts a new one. */
-  private async startOnce(experimentId: number, kind: StageKind, iterationId: number | null, params: object, control?: 'select' | 'train'): Promise<StageRow> {
+  private async startOnce(experimentId: number, kind: StageKind, iterationId: number | null, params: object): Promise<StageRow> {
     const latest = await stagesRepo.latestStage(this.db, experimentId, kind, iterationId);
     if (latest && latest.status !== 'FAILED' && latest.status !== 'CANCELLED') return latest;
     if (latest) {
       throw conflict(`${kind} stage ${latest.id} is ${latest.status}: call resumeStage(${latest.id}) to continue it`, 'stageId');
     }
-    if (!control) return this.runner.start({ experimentId, iterationId, kind, params });
-    const stage = await stagesRepo.insertStage(this.db, { experimentId, iterationId, kind, total: 1, params });
-    await this.queue.send('stage-control', [{ type: control, stageId: stage.id }]);
-    return stage;
+    return this.runner.start({ experimentId, iterationId, kind, params });
   }
 }

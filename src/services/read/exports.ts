@@ -4,8 +4,8 @@
  */
 import type { Database } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
-import * as judgmentsRepo from '../../db/judgments-repo.js';
-import { badInput, notFound, parseId } from '../../domain/errors.js';
+import * as judgmentsRepo from '../../db/judgments/index.js';
+import { badInput, notFound } from '../../domain/errors.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { TRAINING_FORMATS, trainingLines } from '../training/training-data.js';
 import type { TrainingFormat } from '../training/training-data.js';
@@ -17,13 +17,12 @@ export class ExportService {
   constructor(private readonly database: Database) {}
 
   /** Validates the request before anything is sent, then returns the line stream. */
-  async open(iterationId: string, format: string): Promise<AsyncGenerator<string>> {
-    const id = parseId('iterationId', iterationId);
+  async open(id: number, format: string): Promise<AsyncGenerator<string>> {
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
       throw badInput('format', `unknown export format "${format}": use one of ${EXPORT_FORMATS.join(', ')}`);
     }
     const iteration = await experimentsRepo.getIteration(this.database.db, id);
-    if (!iteration) throw notFound('iterationId', 'iteration', iterationId);
+    if (!iteration) throw notFound('iterationId', 'iteration', id);
     const experiment = await experimentsRepo.getExperiment(this.database.db, iteration.experimentId);
     const config = experiment!.config as ExperimentConfig;
     return format === 'judgments' ? this.judgmentLines(id) : trainingLines(this.database.db, id, config, format as TrainingFormat);

@@ -13,10 +13,10 @@
 import type { Database } from '../../db/database.js';
 import * as evaluationsRepo from '../../db/evaluations-repo.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
-import * as judgmentsRepo from '../../db/judgments-repo.js';
-import type { JudgmentFilter } from '../../db/judgments-repo.js';
+import * as judgmentsRepo from '../../db/judgments/index.js';
+import type { JudgmentFilter } from '../../db/judgments/index.js';
 import * as stagesRepo from '../../db/stages-repo.js';
-import type { StageStatus } from '../../db/stages-repo.js';
+import { isActiveStage } from '../../domain/vocabulary.js';
 import type { EvaluationRow, JudgmentRow, StageRow } from '../../db/schema.js';
 import type { EventBus } from '../../events/bus.js';
 
@@ -151,7 +151,7 @@ export class LiveService {
         if (stage) stageIds.add(stage.id);
         const sentAt = Date.now();
         yield { ...row, liveStage: stage ?? null };
-        if (!stage || !stagesRepo.ACTIVE_STAGE_STATUSES.includes(stage.status as StageStatus)) return;
+        if (!stage || !isActiveStage(stage.status)) return;
         if (!(await wake.wait())) return;
         while (!final && Date.now() < sentAt + this.stageThrottleMs) {
           if (!(await wake.wait(sentAt + this.stageThrottleMs - Date.now()))) return;

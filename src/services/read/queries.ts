@@ -5,14 +5,14 @@
 import DataLoader from 'dataloader';
 import type { Database } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
-import * as judgmentsRepo from '../../db/judgments-repo.js';
-import type { JudgmentFilter } from '../../db/judgments-repo.js';
+import * as judgmentsRepo from '../../db/judgments/index.js';
+import type { JudgmentFilter } from '../../db/judgments/index.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import type { PairStatus } from '../../db/pairs-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import * as trainingRepo from '../../db/training-repo.js';
 import type { ExperimentRow, InstructionRow, IterationRow, PairRow, StageRow, TrainingJobRow } from '../../db/schema.js';
-import { badInput, parseId } from '../../domain/errors.js';
+import { badInput } from '../../domain/errors.js';
 import { evaluationLoaders } from './evaluation-loaders.js';
 
 export const MAX_PAGE_SIZE = 500;
@@ -85,20 +85,20 @@ export class QueryService {
     };
   }
 
-  async experiment(id: string): Promise<ExperimentRow | undefined> {
-    return experimentsRepo.getExperiment(this.db, parseId('id', id));
+  async experiment(id: number): Promise<ExperimentRow | undefined> {
+    return experimentsRepo.getExperiment(this.db, id);
   }
 
-  async iteration(id: string): Promise<IterationRow | undefined> {
-    return experimentsRepo.getIteration(this.db, parseId('id', id));
+  async iteration(id: number): Promise<IterationRow | undefined> {
+    return experimentsRepo.getIteration(this.db, id);
   }
 
-  async pair(id: string): Promise<PairRow | undefined> {
-    return (await pairsRepo.getPairs(this.db, [parseId('id', id)]))[0];
+  async pair(id: number): Promise<PairRow | undefined> {
+    return (await pairsRepo.getPairs(this.db, [id]))[0];
   }
 
-  async stage(id: string): Promise<StageRow | undefined> {
-    return stagesRepo.getStage(this.db, parseId('id', id));
+  async stage(id: number): Promise<StageRow | undefined> {
+    return stagesRepo.getStage(this.db, id);
   }
 
   async experiments(first: number | null | undefined, after: string | null | undefined): Promise<Page<ExperimentRow>> {
@@ -133,10 +133,10 @@ export class QueryService {
     return page(rows, limit, (r) => r.seq);
   }
 
-  async pairJudgments(pairId: number, args: { iterationId?: string | null; first?: number | null; after?: string | null }) {
+  async pairJudgments(pairId: number, args: { iterationId?: number | null; first?: number | null; after?: string | null }) {
     const limit = pageSize(args.first);
     const rows = await judgmentsRepo.listPairJudgments(this.db, pairId, {
-      iterationId: args.iterationId ? parseId('iterationId', args.iterationId) : undefined,
+      iterationId: args.iterationId ?? undefined,
       limit: limit + 1,
       after: decodeCursor('after', args.after),
     });

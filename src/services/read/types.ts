@@ -10,4 +10,4 @@ export type {
   StageRow,
   TrainingJobRow,
 } from '../../db/schema.js';
-export type { JudgmentFilter } from '../../db/judgments-repo.js';
+export type { JudgmentFilter } from '../../db/judgments/index.js';

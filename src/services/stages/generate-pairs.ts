@@ -7,13 +7,12 @@ import type { Db } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import type { NewPair } from '../../db/pairs-repo.js';
-import * as stagesRepo from '../../db/stages-repo.js';
-import type { LlmClient } from '../../llm/index.js';
-import type { ExperimentConfig } from '../experiments/config.js';
 import { answerPrompt, modifiedInstructionPrompt, parseModification } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
-import type { BatchOutcome, StageHandler } from './runner.js';
-import { attemptsOf, failureText, forEachItem, isAbort } from './runner.js';
+import type { LlmClient } from '../../llm/index.js';
+import type { ExperimentConfig } from '../experiments/config.js';
+import { collectBatch } from './batch.js';
+import type { StageHandler } from './handler.js';
 
 export type PairsDeps = { db: Db; llm: LlmClient; config: (experimentId: number) => Promise<ExperimentConfig> };
 
@@ -26,64 +25,51 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
     async pendingKeys(stage) {
       const config = await deps.config(stage.experimentId!);
       const ids = await pairsRepo.instructionsNeedingPairs(db, stage.experimentId!, generationOf(stage.params), config.keepCategories);
-      const keys = ids.map(String);
-      const failed = await stagesRepo.failureKeys(db, stage.id, keys);
-      return keys.filter((k) => !failed.has(k));
+      return ids.map(String);
     },
     async storedKeys(stage, keys) {
       const done = await pairsRepo.instructionsWithPairs(db, keys.map(Number), generationOf(stage.params));
       return new Set([...done].map(String));
     },
-    async process(stage, keys, control): Promise<BatchOutcome> {
+    async process(stage, keys, control) {
       const config = await deps.config(stage.experimentId!);
       const generation = generationOf(stage.params);
       const instructions = await experimentsRepo.getInstructions(db, keys.map(Number));
-      const rows: NewPair[] = [];
-      const failures: BatchOutcome['failures'] = [];
-      const usage = { promptTokens: 0, completionTokens: 0 };
       const tags = { experiment: String(stage.experimentId), stage: 'GENERATE_PAIRS' };
-      await forEachItem(instructions, async (instruction) => {
-        if (!control.active()) return;
-        const common = {
-          model: config.generatorModel,
-          temperature: config.temperature,
-          top_p: config.topP,
-          max_tokens: config.generationMaxTokens,
-          signal: control.signal,
-          tags,
-        };
-        try {
-          const [answer, modification] = await Promise.all([
-            llm.chat({ ...common, messages: answerPrompt(instruction.text), seed: deriveSeed(config.seed, 'answer', generation, instruction.textHash) }),
-            llm.chat({ ...common, messages: modifiedInstructionPrompt(instruction.text), seed: deriveSeed(config.seed, 'modify', generation, instruction.textHash) }),
-          ]);
-          const promptTokens = answer.usage.promptTokens + modification.usage.promptTokens;
-          const completionTokens = answer.usage.completionTokens + modification.usage.completionTokens;
-          usage.promptTokens += promptTokens;
-          usage.completionTokens += completionTokens;
-          const chosen = answer.choices[0]?.text.trim() ?? '';
-          const raw = modification.choices[0]?.text ?? '';
-          const parsed = parseModification(raw, instruction.text);
-          const base = { experimentId: stage.experimentId!, instructionId: instruction.id, generation, rawOutput: raw, promptTokens, completionTokens };
-          let reason: string | null = null;
-          if (!chosen) reason = 'empty answer to the instruction';
-          else if (answer.choices[0]?.finishReason === 'length') reason = 'the answer to the instruction was cut off (finish_reason length)';
-          else if (!parsed.ok) reason = parsed.reason;
-          if (reason !== null || !parsed.ok) {
-            rows.push({ ...base, status: 'REJECTED', chosen: chosen || null, error: reason });
-          } else {
-            rows.push({ ...base, status: 'READY', chosen, modifiedInstruction: parsed.modifiedInstruction, rejected: parsed.response });
-          }
-        } catch (error) {
-          if (isAbort(error)) return;
-          failures.push({ itemKey: String(instruction.id), error: failureText(error), attempts: attemptsOf(error) });
-        }
+      const common = {
+        model: config.generatorModel,
+        temperature: config.temperature,
+        top_p: config.topP,
+        max_tokens: config.generationMaxTokens,
+        signal: control.signal,
+        tags,
+      };
+      const batch = await collectBatch<(typeof instructions)[number], NewPair>(instructions, (i) => String(i.id), control, async (instruction) => {
+        const [answer, modification] = await Promise.all([
+          llm.chat({ ...common, messages: answerPrompt(instruction.text), seed: deriveSeed(config.seed, 'answer', generation, instruction.textHash) }),
+          llm.chat({ ...common, messages: modifiedInstructionPrompt(instruction.text), seed: deriveSeed(config.seed, 'modify', generation, instruction.textHash) }),
+        ]);
+        const promptTokens = answer.usage.promptTokens + modification.usage.promptTokens;
+        const completionTokens = answer.usage.completionTokens + modification.usage.completionTokens;
+        const chosen = answer.choices[0]?.text.trim() ?? '';
+        const raw = modification.choices[0]?.text ?? '';
+        const parsed = parseModification(raw, instruction.text);
+        const base = { experimentId: stage.experimentId!, instructionId: instruction.id, generation, rawOutput: raw, promptTokens, completionTokens };
+        let reason: string | null = null;
+        if (!chosen) reason = 'empty answer to the instruction';
+        else if (answer.choices[0]?.finishReason === 'length') reason = 'the answer to the instruction was cut off (finish_reason length)';
+        else if (!parsed.ok) reason = parsed.reason;
+        const row: NewPair =
+          reason !== null || !parsed.ok
+            ? { ...base, status: 'REJECTED', chosen: chosen || null, error: reason }
+            : { ...base, status: 'READY', chosen, modifiedInstruction: parsed.modifiedInstruction, rejected: parsed.response };
+        return { usage: { promptTokens, completionTokens }, rows: [row] };
       });
       return {
-        failures,
-        usage,
+        failures: batch.failures,
+        usage: batch.usage,
         async write(tx) {
-          return (await pairsRepo.insertPairs(tx, rows)).length;
+          return (await pairsRepo.insertPairs(tx, batch.rows)).length;
         },
       };
     },

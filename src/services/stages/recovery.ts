@@ -15,6 +15,8 @@ export async function recoverStalledStages(db: Db, queue: Queue, runner: StageRu
   let recovered = 0;
   for (const stage of await stagesRepo.quietStages(db, runner.kinds(), quietSeconds)) {
     if ((await queue.unfinished('stage-batch', { stageId: stage.id, epoch: stage.epoch })) > 0) continue;
+    // Items that wait on someone outside (an external trainer's model) are not stalled.
+    if ((await runner.plannedKeys(stage)).length === 0) continue;
     logger.warn({ stageId: stage.id, done: stage.done, total: stage.total }, 'a stage has items left but no queued work: queueing them again');
     // Conditional on the epoch seen: of several workers sweeping at once, one requeues.
     await runner.resume(stage, { from: ['QUEUED', 'RUNNING'], epoch: stage.epoch, keepFailures: true });

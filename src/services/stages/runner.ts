@@ -1,5 +1,5 @@
 /**
- * The machinery every item-based stage shares (CATEGORIZE, GENERATE_PAIRS, JUDGE, EVALUATE):
+ * The machinery every stage kind shares (its rules are in a StageHandler, handler.ts):
  * plan the items, split them into queue jobs, process a batch, write its results and the stage's
  * counts in one transaction, and finish the stage exactly once when every item is accounted for.
  *
@@ -11,44 +11,20 @@
  * a worker that stops hands its unfinished batches back; a cancelled or paused stage's calls stop
  * within about a second in every worker (StageWatch).
  */
+import { transaction } from '../../db/database.js';
 import type { Database, Db } from '../../db/database.js';
 import { withDbRetry } from '../../db/retry.js';
 import * as stagesRepo from '../../db/stages-repo.js';
-import type { StageControl, StageKind, StageStatus } from '../../db/stages-repo.js';
+import type { StageControl } from '../../db/stages-repo.js';
+import type { StageKind, StageStatus } from '../../domain/vocabulary.js';
 import type { StageRow } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import type { JobContext, JobOutcome, Queue } from '../../queue/queue.js';
-import type { LlmError } from '../../llm/index.js';
 import { budgetReached, pauseForBudget } from './budget.js';
+import type { BatchOutcome, StageHandler } from './handler.js';
 import { StageWatch } from './watch.js';
 
-export type BatchOutcome = {
-  /**
-   * Writes the batch's results in the batch's transaction; returns how many of the items were
-   * newly stored. Batches of a stage may write at the same time: a write that needs an order
-   * takes its own lock (judgments lock their iteration's row for their seqs).
-   */
-  write(tx: Db): Promise<number>;
-  /** Items that failed after every retry. */
-  failures: { itemKey: string; error: string; attempts: number }[];
-  usage: { promptTokens: number; completionTokens: number };
-};
-
-export type StageHandler = {
-  kind: StageKind;
-  /** Keys of every item of the stage that has no stored result (and no recorded failure). */
-  pendingKeys(stage: StageRow): Promise<string[]>;
-  /** Of these keys, the ones whose result is stored. */
-  storedKeys(stage: StageRow, keys: string[]): Promise<Set<string>>;
-  /**
-   * Calls the endpoint for the items, passing `signal` to every call. `active()` turns false when no
-   * new call should start (the stage was cancelled or paused, or the worker is stopping); items left
-   * without a result or failure then are queued again.
-   */
-  process(stage: StageRow, keys: string[], control: { signal: AbortSignal; active: () => boolean }): Promise<BatchOutcome>;
-  /** Runs in the transaction that finishes the stage; returns stats to store on it. */
-  finalize?(tx: Db, stage: StageRow): Promise<object | undefined>;
-};
+export type { BatchOutcome, StageHandler } from './handler.js';
 
 /** A queue job: some items of a stage, queued in the stage's `epoch` (absent: 0). */
 export type BatchJob = { stageId: number; keys: string[]; epoch?: number };
@@ -70,6 +46,9 @@ const COMMITS_PER_STAGE = 2;
 
 /** Thrown inside a batch's transaction to roll it back: the stage is gone or was queued anew. */
 const FENCED = new Error('the stage is gone or in a newer epoch');
+
+/** The job context of a write made outside any queue job (completeOutside): no lease to hold. */
+const OUTSIDE_JOB: Pick<JobContext, 'holds' | 'id' | 'signal'> = { holds: async () => true, id: 'outside', signal: new AbortController().signal };
 
 const isRunnable = (stage: StageRow) => stage.status === 'RUNNING' || stage.status === 'QUEUED';
 
@@ -113,7 +92,7 @@ export class StageRunner {
   async start(values: { experimentId: number | null; iterationId?: number | null; evaluationId?: number | null; kind: StageKind; params?: object }): Promise<StageRow> {
     const db = this.database.db;
     const stage = await stagesRepo.insertStage(db, { ...values, total: 0 });
-    const keys = await this.handler(values.kind).pendingKeys(stage);
+    const keys = await this.plannedKeys(stage);
     const planned = (await stagesRepo.updateStageFields(db, stage.id, { total: keys.length })) ?? stage;
     await this.enqueue(planned, keys);
     return (await stagesRepo.getStage(db, stage.id)) ?? planned;
@@ -127,9 +106,16 @@ export class StageRunner {
   async resume(stage: StageRow, options: { from?: StageStatus[]; epoch?: number; keepFailures?: boolean } = {}): Promise<StageRow> {
     const reopened = await stagesRepo.reopenStage(this.database.db, stage.id, options);
     if (!reopened) return (await stagesRepo.getStage(this.database.db, stage.id)) ?? stage;
-    const keys = await this.handler(stage.kind).pendingKeys(reopened);
+    const keys = await this.plannedKeys(reopened);
     await this.enqueue(reopened, keys);
     return (await stagesRepo.getStage(this.database.db, stage.id)) ?? reopened;
+  }
+
+  /** The stage's items with neither a stored result nor a recorded failure. */
+  async plannedKeys(stage: StageRow): Promise<string[]> {
+    const keys = await this.handler(stage.kind).pendingKeys(stage);
+    const failed = stage.failed > 0 ? await stagesRepo.failureKeys(this.database.db, stage.id, keys) : new Set<string>();
+    return failed.size === 0 ? keys : keys.filter((k) => !failed.has(k));
   }
 
   private async enqueue(stage: StageRow, keys: string[]): Promise<void> {
@@ -181,7 +167,7 @@ export class StageRunner {
     }
     const committed = await this.commit(stage.id, epoch, ctx, outcome);
     this.logger.debug({ stageId: stage.id, jobId: ctx.id, items: todo.length, written: committed?.accounted ?? 0, fenced: !committed }, 'batch done');
-    if (!committed || committed.accounted === todo.length || !isRunnable(committed.row)) return;
+    if (!committed || outcome.waiting || committed.accounted === todo.length || !isRunnable(committed.row)) return;
     if (ctx.stopping.aborted || ctx.signal.aborted) return 'release';
     if (!watch.signal.aborted) await this.failSkipped(stage, epoch, ctx, todo);
   }
@@ -195,19 +181,30 @@ export class StageRunner {
   }
 
   /**
+   * Accounts for items that waited on something outside the service (an external trainer's model):
+   * writes `outcome` and the stage's counts in one transaction and finishes the stage when complete.
+   * Returns the number of items newly stored (0 when another caller did it first).
+   */
+  async completeOutside(stageId: number, outcome: BatchOutcome): Promise<number> {
+    const stage = await stagesRepo.getStage(this.database.db, stageId);
+    if (!stage || !isRunnable(stage)) return 0;
+    const committed = await this.commit(stageId, stage.epoch, OUTSIDE_JOB, outcome);
+    return committed?.accounted ?? 0;
+  }
+
+  /**
    * Writes a batch's outcome and the stage's counts in one transaction, only while this worker
    * holds the job and the stage is in the batch's epoch: a stale worker's write is a no-op.
    * Finishes the stage when every item is accounted for, or pauses it when the budget is reached.
    * Retried through short database outages (the write is idempotent).
    */
-  private async commit(stageId: number, epoch: number, ctx: JobContext, outcome: BatchOutcome): Promise<{ row: StageRow; accounted: number } | undefined> {
+  private async commit(stageId: number, epoch: number, ctx: Pick<JobContext, 'holds' | 'id' | 'signal'>, outcome: BatchOutcome): Promise<{ row: StageRow; accounted: number } | undefined> {
     let committed;
     let leaseLost = false;
     try {
       committed = await this.commitTurn(stageId, () =>
         withDbRetry(() =>
-          this.database.db.transaction(async (tx) => {
-            const t = tx as unknown as Db;
+          transaction(this.database.db, async (t) => {
             if (!(await ctx.holds(t))) {
               leaseLost = true;
               return undefined;
@@ -281,9 +278,9 @@ export class StageRunner {
 
   /** Finishes a stage whose items are all accounted for (used after planning and resuming). */
   async completeIfDone(stageId: number): Promise<void> {
-    const finished = await this.database.db.transaction(async (tx) => {
-      const row = await stagesRepo.getStage(tx as unknown as Db, stageId);
-      return row ? this.finishIfComplete(tx as unknown as Db, row) : undefined;
+    const finished = await transaction(this.database.db, async (tx) => {
+      const row = await stagesRepo.getStage(tx, stageId);
+      return row ? this.finishIfComplete(tx, row) : undefined;
     });
     if (finished) await this.notifyFinished(finished);
   }
@@ -292,11 +289,18 @@ export class StageRunner {
     if (row.done < row.total || (row.status !== 'RUNNING' && row.status !== 'QUEUED')) return undefined;
     const stats = (await this.handler(row.kind).finalize?.(tx, row)) ?? (row.stats as object);
     const tooManyFailures = row.total > 0 && row.failed / row.total > this.options.maxFailureShare;
+    const common = row.failed > 0 ? await stagesRepo.mostCommonFailure(tx, row.id) : null;
+    const cause = common ? `; most common failure (${common.count} of ${row.failed}): ${common.error.slice(0, 500)}` : '';
+    // A one-item stage (SELECT, TRAIN) that failed says why, in its own words.
+    const oneItem = row.total === 1 && common !== null;
     return stagesRepo.finishStage(tx, row.id, tooManyFailures ? 'FAILED' : 'SUCCEEDED', {
       stats,
       error: tooManyFailures
-        ? `${row.failed} of ${row.total} items failed after every retry (more than ${Math.round(this.options.maxFailureShare * 100)}%); resumeStage retries them`
+        ? oneItem
+          ? common.error
+          : `${row.failed} of ${row.total} items failed after every retry (more than ${Math.round(this.options.maxFailureShare * 100)}%); resumeStage retries them${cause}`
         : null,
+      ...(common && !tooManyFailures ? { message: `${row.failed} of ${row.total} items failed${cause}` } : {}),
     });
   }
 
@@ -321,25 +325,4 @@ export class StageRunner {
       }
     }
   }
-}
-
-/** Text of a failed call for the failures table: never the API key (the llm module scrubs it). */
-export function failureText(error: unknown): string {
-  const e = error as Partial<LlmError> & Error;
-  const status = e.status ? `HTTP ${e.status}: ` : '';
-  return `${status}${e.message ?? String(error)}`.slice(0, 2_000);
-}
-
-export function attemptsOf(error: unknown): number {
-  return Number((error as Partial<LlmError>).attempts ?? 1) || 1;
-}
-
-/** True when the error is the caller's cancellation rather than a failure of the item. */
-export function isAbort(error: unknown): boolean {
-  return (error as Partial<LlmError>).kind === 'aborted';
-}
-
-/** Runs `fn` over `items` with all of them in flight at once (the llm client limits concurrency). */
-export async function forEachItem<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
-  await Promise.all(items.map(fn));
 }

@@ -9,7 +9,7 @@
  * pair and order; pair/orders without one are left out.
  */
 import type { Db } from '../../db/database.js';
-import * as judgmentsRepo from '../../db/judgments-repo.js';
+import * as judgmentsRepo from '../../db/judgments/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { judgePrompt } from '../../domain/prompts.js';
 

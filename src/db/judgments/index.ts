@@ -1,0 +1,10 @@
+/**
+ * The judgments table, one statement family per file: insert (with counters and NOTIFY), list,
+ * counters, selection (SELECT), training rows, export. Import this module as `judgmentsRepo`.
+ */
+export * from './insert.js';
+export * from './list.js';
+export * from './counters.js';
+export * from './selection.js';
+export * from './training.js';
+export * from './export.js';

@@ -1,0 +1,53 @@
+/** Training rows: the selected judgments with their pair texts, and DPO negatives. */
+import { sql } from 'drizzle-orm';
+import type { JudgmentOrder } from '../../domain/vocabulary.js';
+import type { Db } from '../database.js';
+import { queryRows } from '../database.js';
+import { IS_NEGATIVE } from './rules.js';
+
+export type TrainingRow = { id: number; pairId: number; order: JudgmentOrder; question: string; chosen: string; rejected: string; reasoning: string; verdict: string };
+
+/**
+ * Selected judgments with their pair texts, page by page. Ordered by instruction text hash and
+ * order (one selected judgment each), not by id: the training file is the same whatever order the
+ * judgments were written in, so the same seed and data train the same model.
+ */
+export async function selectedRows(db: Db, iterationId: number, after: { hash: string; order: string } | null, limit: number): Promise<(TrainingRow & { hash: string })[]> {
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`
+    select j.id, j.pair_id, j."order", i.text as question, i.text_hash, p.chosen, p.rejected, j.reasoning, j.verdict
+    from judgments j
+    join pairs p on p.id = j.pair_id
+    join instructions i on i.id = p.instruction_id
+    where j.iteration_id = ${iterationId} and j.selected
+      and (${after === null}::boolean or (i.text_hash, j."order") > (${after?.hash ?? ''}::text, ${after?.order ?? ''}::text))
+    order by i.text_hash, j."order"
+    limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    hash: String(r.text_hash),
+    pairId: Number(r.pair_id),
+    order: r.order as JudgmentOrder,
+    question: String(r.question),
+    chosen: String(r.chosen ?? ''),
+    rejected: String(r.rejected ?? ''),
+    reasoning: String(r.reasoning),
+    verdict: String(r.verdict),
+  }));
+}
+
+/** For DPO: one incorrect or unparseable judgment (lowest sample) per pair/order given, keyed "pairId:order". */
+export async function rejectedJudgments(db: Db, iterationId: number, pairIds: readonly number[]): Promise<Map<string, string>> {
+  if (pairIds.length === 0) return new Map();
+  const rows = await queryRows<{ pair_id: string | number; order: string; reasoning: string }>(
+    db,
+    sql`
+    select distinct on (pair_id, "order") pair_id, "order", reasoning
+    from judgments
+    where iteration_id = ${iterationId} and ${IS_NEGATIVE} and pair_id = any(${sql.param([...pairIds])}::bigint[])
+    order by pair_id, "order", sample`,
+  );
+  return new Map(rows.map((r) => [`${Number(r.pair_id)}:${r.order}`, r.reasoning]));
+}

@@ -1,0 +1,56 @@
+/**
+ * The batch collector every model-calling stage shares: run the work of each item with all of them
+ * in flight at once (the llm client limits concurrency), stop starting items once the batch is no
+ * longer active, add up token usage, and turn a failed call into an item failure with its reason and
+ * attempts. A call aborted by the batch's own signal (cancel, pause, shutdown) is neither a result
+ * nor a failure: the item is queued again.
+ */
+import { LlmError } from '../../llm/index.js';
+import type { BatchControl, ItemFailure, Usage } from './handler.js';
+
+/** What one item produced: rows to store, tokens spent, or a reason it is unusable (stored as a failure). */
+export type ItemResult<R> = { rows?: readonly R[]; usage: Usage; rejected?: string };
+
+export type Collected<R> = { rows: R[]; failures: ItemFailure[]; usage: Usage };
+
+export async function collectBatch<T, R>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  control: BatchControl,
+  work: (item: T) => Promise<ItemResult<R> | undefined>,
+): Promise<Collected<R>> {
+  const collected: Collected<R> = { rows: [], failures: [], usage: { promptTokens: 0, completionTokens: 0 } };
+  await Promise.all(
+    items.map(async (item) => {
+      if (!control.active()) return;
+      try {
+        const result = await work(item);
+        if (!result) return;
+        collected.usage.promptTokens += result.usage.promptTokens;
+        collected.usage.completionTokens += result.usage.completionTokens;
+        if (result.rows) collected.rows.push(...result.rows);
+        if (result.rejected !== undefined) collected.failures.push({ itemKey: keyOf(item), error: result.rejected, attempts: 1 });
+      } catch (error) {
+        if (isAbort(error)) return;
+        collected.failures.push({ itemKey: keyOf(item), error: failureText(error), attempts: attemptsOf(error) });
+      }
+    }),
+  );
+  return collected;
+}
+
+/** Text of a failed call for the failures table: never the API key (the llm module scrubs it). */
+export function failureText(error: unknown): string {
+  const status = error instanceof LlmError && error.status ? `HTTP ${error.status}: ` : '';
+  const message = error instanceof Error ? error.message : String(error);
+  return `${status}${message}`.slice(0, 2_000);
+}
+
+export function attemptsOf(error: unknown): number {
+  return error instanceof LlmError ? Math.max(1, error.attempts) : 1;
+}
+
+/** True when the error is the caller's cancellation rather than a failure of the item. */
+export function isAbort(error: unknown): boolean {
+  return error instanceof LlmError ? error.kind === 'aborted' : error instanceof Error && error.name === 'AbortError';
+}

@@ -1,0 +1,53 @@
+/**
+ * The one interface every stage kind implements (CATEGORIZE, GENERATE_PAIRS, JUDGE, SELECT, TRAIN,
+ * EVALUATE). The runner (runner.ts) plans a stage's items with `pendingKeys`, hands them to workers in
+ * batches, drops the ones `storedKeys` says are done, calls `process` and writes what it returns in
+ * one transaction with the stage's counts. A handler owns the rules of its stage; the runner owns
+ * queueing, fencing, counting and finishing.
+ */
+import type { Db } from '../../db/database.js';
+import type { StageRow } from '../../db/schema.js';
+import type { StageKind } from '../../domain/vocabulary.js';
+
+export type Usage = { promptTokens: number; completionTokens: number };
+
+/** An item that failed after every retry (or whose answer was unusable), with the reason kept for the user. */
+export type ItemFailure = { itemKey: string; error: string; attempts: number };
+
+export type BatchOutcome = {
+  /**
+   * Writes the batch's results in the batch's transaction; returns how many of the items were
+   * newly stored. Batches of a stage may write at the same time: a write that needs an order
+   * takes its own lock (judgments lock their iteration's row for their seqs).
+   */
+  write(tx: Db): Promise<number>;
+  /** Items that failed after every retry. */
+  failures: ItemFailure[];
+  usage: Usage;
+  /**
+   * True when the items wait for something outside the service (an external trainer): they stay
+   * open without a failure, and the stage stays RUNNING until `StageRunner.completeOutside`.
+   */
+  waiting?: boolean;
+};
+
+/** What a batch may ask while it runs: `signal` aborts calls; `active()` turns false when no new call should start. */
+export type BatchControl = { signal: AbortSignal; active: () => boolean };
+
+export type StageHandler = {
+  kind: StageKind;
+  /**
+   * Keys of every item of the stage that has no stored result. The runner leaves out the ones with
+   * a recorded failure. An empty list for a stage with items left means they wait (see `waiting`).
+   */
+  pendingKeys(stage: StageRow): Promise<string[]>;
+  /** Of these keys, the ones whose result is stored. */
+  storedKeys(stage: StageRow, keys: string[]): Promise<Set<string>>;
+  /**
+   * Calls the endpoint (or trainer) for the items, passing `control.signal` to every call. Items left
+   * without a result or failure when `control.active()` turned false are queued again.
+   */
+  process(stage: StageRow, keys: string[], control: BatchControl): Promise<BatchOutcome>;
+  /** Runs in the transaction that finishes the stage; returns stats to store on it. */
+  finalize?(tx: Db, stage: StageRow): Promise<object | undefined>;
+};

@@ -1,0 +1,46 @@
+/**
+ * What JUDGE and EVALUATE share: one judge request for n samples of one (item, order), each
+ * sample's full text, its verdict read by the template's parser (never guessed) and its share of
+ * the request's tokens.
+ */
+import { judgePrompt } from '../../domain/prompts.js';
+import type { JudgeTemplate, VerdictParser } from '../../domain/prompts.js';
+import { answersInOrder } from '../../domain/vocabulary.js';
+import type { JudgmentOrder, Verdict } from '../../domain/vocabulary.js';
+import type { ChatRequest, ChatResult, LlmClient } from '../../llm/index.js';
+
+/** Splits a request's usage over its samples, the remainder on sample 0, so sums stay exact. */
+export function splitUsage(total: number, parts: number, index: number): number {
+  const share = Math.floor(total / parts);
+  return index === 0 ? total - share * (parts - 1) : share;
+}
+
+export type JudgedSample = {
+  sample: number;
+  reasoning: string;
+  verdict: Verdict;
+  finishReason: string | null;
+  promptTokens: number;
+  completionTokens: number;
+};
+
+/** One judge request for n samples. Rejects as `llm.chat` does. */
+export async function judgeSamples(llm: LlmClient, request: ChatRequest, parse: VerdictParser): Promise<{ samples: JudgedSample[]; usage: ChatResult['usage'] }> {
+  const result = await llm.chat(request);
+  const n = result.choices.length;
+  return {
+    usage: result.usage,
+    samples: result.choices.map((choice, sample) => ({
+      sample,
+      reasoning: choice.text,
+      verdict: parse(choice.text),
+      finishReason: choice.finishReason,
+      promptTokens: splitUsage(result.usage.promptTokens, n, sample),
+      completionTokens: splitUsage(result.usage.completionTokens, n, sample),
+    })),
+  };
+}
+
+/** The judge prompt of a pair (question, y_w, y_l) in one order. */
+export const judgePromptInOrder = (template: JudgeTemplate, order: JudgmentOrder, question: string, chosen: string, rejected: string) =>
+  judgePrompt(template, question, ...answersInOrder(order, chosen, rejected));

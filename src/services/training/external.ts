@@ -1,0 +1,31 @@
+/**
+ * EXTERNAL: the export is ready for TRL / axolotl / torchtune; the iteration waits in
+ * AWAITING_MODEL until registerJudgeModel names the served model (which completes the TRAIN stage
+ * through StageRunner.completeOutside).
+ */
+import * as experimentsRepo from '../../db/experiments-repo.js';
+import * as trainingRepo from '../../db/training-repo.js';
+import { TrainingError } from './backend.js';
+import type { TrainingBackend } from './backend.js';
+
+export function externalBackend(): TrainingBackend {
+  return {
+    async train(run) {
+      const { db, iteration } = run;
+      let examples = 0;
+      for await (const _line of run.lines()) examples += 1;
+      if (examples === 0) throw new TrainingError('no training examples: selection kept no judgment (see the SELECT stage stats)');
+      await trainingRepo.upsertTrainingJob(db, {
+        iterationId: iteration.id,
+        backend: 'EXTERNAL',
+        method: run.method,
+        baseModel: run.baseModel,
+        examples,
+        status: 'awaiting_model',
+      });
+      await experimentsRepo.updateIteration(db, iteration.id, { status: 'AWAITING_MODEL' });
+      await run.report(`${examples} examples ready at /exports/iterations/${iteration.id}/${run.format}.jsonl; call registerJudgeModel with the served model`);
+      return { waiting: true };
+    },
+  };
+}
