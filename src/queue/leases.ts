@@ -7,6 +7,12 @@
  * (reclaim), without counting it as a failed try. A lease is identified by the job id and the
  * `started_on` of the fetch that took it, so a worker that lost its job (reclaimed and taken by
  * another) can no longer renew, complete, release or write for it.
+ *
+ * This is the only module that reads or writes pg-boss's own tables. What it relies on, its
+ * `PGBOSS_CONTRACT` below, is checked against the installed pg-boss by test/db/pgboss-contract.test.ts,
+ * so an upgrade that changes a column or the order of the job states fails a test, not a worker.
+ * pg-boss 11+ keeps job heartbeats itself but needs Node 22; on that runtime renew/reclaim/holds
+ * would go (see the README's "Job leases" note).
  */
 import { sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/database.js';
@@ -14,6 +20,26 @@ import { queryRows } from '../db/database.js';
 
 /** pg-boss's schema (its default). */
 const SCHEMA = 'pgboss';
+
+/**
+ * The columns of `pgboss.job` the statements below use, with their types, and the job states in
+ * the order of pg-boss's enum (`state < 'completed'` means "not finished").
+ */
+export const PGBOSS_CONTRACT = {
+  table: `${SCHEMA}.job`,
+  columns: {
+    id: 'uuid',
+    name: 'text',
+    state: 'USER-DEFINED',
+    data: 'jsonb',
+    output: 'jsonb',
+    started_on: 'timestamp with time zone',
+    start_after: 'timestamp with time zone',
+    completed_on: 'timestamp with time zone',
+    expire_in: 'interval',
+  },
+  states: ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'],
+} as const;
 
 /** One job this process holds. */
 export type Lease = { name: string; id: string; startedOn: Date };

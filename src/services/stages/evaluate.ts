@@ -18,7 +18,8 @@ import type { EvaluationOptions } from '../evaluation/options.js';
 import { computeResults } from '../evaluation/results.js';
 import { collectBatch } from './batch.js';
 import type { StageHandler } from './handler.js';
-import { judgePromptInOrder, judgeSamples } from './judging.js';
+import { judgeInOrder } from './judging.js';
+import type { Judge } from './judging.js';
 
 export type EvaluateDeps = { db: Db; llm: LlmClient };
 
@@ -47,26 +48,23 @@ export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
     async process(stage, keys, control) {
       const evaluation = await evaluationOf(stage);
       const options = optionsOf(evaluation);
-      const parse = verdictParser(options.judgeTemplate);
-      const wanted = keys.map(parseOrderItemKey);
-      const items = new Map((await benchmarksRepo.getItems(db, [...new Set(wanted.map((w) => w.id))])).map((i) => [i.id, i]));
       const tags: Record<string, string> = { evaluation: String(evaluation.id), stage: 'EVALUATE' };
       if (evaluation.experimentId !== null) tags.experiment = String(evaluation.experimentId);
+      const judge: Judge = {
+        model: evaluation.judgeModel,
+        template: options.judgeTemplate,
+        parse: verdictParser(options.judgeTemplate),
+        sampling: { n: options.samples, temperature: options.temperature, topP: options.topP, maxTokens: options.maxTokens },
+        tags,
+      };
+      const wanted = keys.map(parseOrderItemKey);
+      const items = new Map((await benchmarksRepo.getItems(db, [...new Set(wanted.map((w) => w.id))])).map((i) => [i.id, i]));
       const batch = await collectBatch<(typeof wanted)[number], NewVerdict>(wanted, (w) => orderItemKey(w.id, w.order), control, async ({ id, order }) => {
         const item = items.get(id);
         if (!item) return undefined;
-        const judged = await judgeSamples(llm, {
-          model: evaluation.judgeModel,
-          messages: judgePromptInOrder(options.judgeTemplate, order, item.prompt, item.chosen, item.rejected),
-          n: options.samples,
-          temperature: options.temperature,
-          top_p: options.topP,
-          max_tokens: options.maxTokens,
-          // Keyed by the item's content and position, not its id: reproducible in any database.
-          seed: deriveSeed(options.seed, 'evaluate', item.position, item.promptHash, order),
-          signal: control.signal,
-          tags,
-        }, parse);
+        // Keyed by the item's content and position, not its id: reproducible in any database.
+        const seed = deriveSeed(options.seed, 'evaluate', item.position, item.promptHash, order);
+        const judged = await judgeInOrder(llm, judge, { order, question: item.prompt, chosen: item.chosen, rejected: item.rejected, seed, signal: control.signal });
         return { usage: judged.usage, rows: judged.samples.map((sample) => ({ itemId: id, order, ...sample })) };
       });
       return {

@@ -16,7 +16,8 @@ import type { LlmClient } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { collectBatch } from './batch.js';
 import type { StageHandler } from './handler.js';
-import { judgePromptInOrder, judgeSamples } from './judging.js';
+import { judgeInOrder } from './judging.js';
+import type { Judge } from './judging.js';
 
 export type JudgeDeps = { db: Db; llm: LlmClient; config: (experimentId: number) => Promise<ExperimentConfig> };
 
@@ -59,24 +60,20 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
     async process(stage, keys, control) {
       const iteration = await fixedOf(stage);
       const config = await deps.config(stage.experimentId!);
-      const parse = verdictParser(config.judgeTemplate);
+      const judge: Judge = {
+        model: iteration.judgeModel,
+        template: config.judgeTemplate,
+        parse: verdictParser(config.judgeTemplate),
+        sampling: { n: config.samplesPerOrder, temperature: config.temperature, topP: config.topP, maxTokens: config.maxTokens },
+        tags: { experiment: String(stage.experimentId), iteration: String(iteration.id), stage: 'JUDGE' },
+      };
       const items = keys.map(parseOrderItemKey);
       const pairs = new Map((await pairsRepo.pairsForJudging(db, [...new Set(items.map((i) => i.id))])).map((p) => [p.id, p]));
-      const tags = { experiment: String(stage.experimentId), iteration: String(iteration.id), stage: 'JUDGE' };
       const batch = await collectBatch<(typeof items)[number], NewJudgment>(items, (i) => orderItemKey(i.id, i.order), control, async ({ id, order }) => {
         const pair = pairs.get(id);
         if (!pair) return undefined;
-        const judged = await judgeSamples(llm, {
-          model: iteration.judgeModel,
-          messages: judgePromptInOrder(config.judgeTemplate, order, pair.question, pair.chosen, pair.rejected),
-          n: config.samplesPerOrder,
-          temperature: config.temperature,
-          top_p: config.topP,
-          max_tokens: config.maxTokens,
-          seed: deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order),
-          signal: control.signal,
-          tags,
-        }, parse);
+        const seed = deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order);
+        const judged = await judgeInOrder(llm, judge, { order, question: pair.question, chosen: pair.chosen, rejected: pair.rejected, seed, signal: control.signal });
         const rows = judged.samples.map((sample) => ({ pairId: id, order, ...sample, correct: sample.verdict === correctVerdict(order), model: iteration.judgeModel }));
         return { usage: judged.usage, rows };
       });

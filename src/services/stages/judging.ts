@@ -44,3 +44,32 @@ export async function judgeSamples(llm: LlmClient, request: ChatRequest, parse: 
 /** The judge prompt of a pair (question, y_w, y_l) in one order. */
 export const judgePromptInOrder = (template: JudgeTemplate, order: JudgmentOrder, question: string, chosen: string, rejected: string) =>
   judgePrompt(template, question, ...answersInOrder(order, chosen, rejected));
+
+/** Who judges, how it samples, and what it reads verdicts with: fixed for a batch. */
+export type Judge = {
+  model: string;
+  template: JudgeTemplate;
+  parse: VerdictParser;
+  sampling: { n: number; temperature: number; topP: number; maxTokens: number };
+  tags: Record<string, string>;
+};
+
+/** One (pair or item, order): its judge request for n samples, with the request's seed. */
+export function judgeInOrder(
+  llm: LlmClient,
+  judge: Judge,
+  task: { order: JudgmentOrder; question: string; chosen: string; rejected: string; seed: number; signal: AbortSignal },
+) {
+  const { n, temperature, topP, maxTokens } = judge.sampling;
+  return judgeSamples(llm, {
+    model: judge.model,
+    messages: judgePromptInOrder(judge.template, task.order, task.question, task.chosen, task.rejected),
+    n,
+    temperature,
+    top_p: topP,
+    max_tokens: maxTokens,
+    seed: task.seed,
+    signal: task.signal,
+    tags: judge.tags,
+  }, judge.parse);
+}
