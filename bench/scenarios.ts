@@ -8,7 +8,7 @@ import pg from 'pg';
 import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../src/domain/prompts.js';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db } from '../src/db/database.js';
-import { rebuildIterationCounters } from '../src/db/judgments-repo.js';
+import { rebuildIterationCounters } from '../src/db/judgments/index.js';
 import type { Child, Gql } from './lib.js';
 import { freshDatabase, graphql, machineBusyMs, postgresCpuMs, postgresProcesses, processStats, startService, startSimulatorProcess, syntheticInstructions, waitForStage } from './lib.js';
 
