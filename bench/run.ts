@@ -12,6 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { median } from './lib.js';
 import { judgeCalls, plainScript, promptfoo } from './peers.js';
@@ -180,7 +181,7 @@ const table = [
   ...rows.map((r) => `| ${r.figure} | ${r.target} | ${r.measured} | ${r.ok === null ? '' : r.ok ? 'met' : 'missed'} |`),
 ].join('\n');
 process.stdout.write(`${table}\n`);
-const out = values.out ?? `bench/results/${started.toISOString().replace(/[:.]/g, '-')}.json`;
-mkdirSync('bench/results', { recursive: true });
+const out = values.out ?? `bench/results/scratch/${started.toISOString().replace(/[:.]/g, '-')}.json`;
+mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({ started, machine, quick, runs, size, rows, results }, null, 2));
 process.stderr.write(`results written to ${out}\n`);
