@@ -13,6 +13,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import { redactUrl } from '../config.js';
+import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
+import type { DataDirLock, LockOptions } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -50,8 +52,17 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', impor
 /** Any number to keep concurrent starts from migrating at once. */
 const MIGRATION_LOCK_KEY = 7_215_530_418;
 
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === 'postgres' ? openPostgres(config.url, config.poolSize) : openPglite(config.dataDir);
+/**
+ * Opens (and migrates) the database. PGlite in a folder: the folder's lock is taken first
+ * (`data-dir-lock.ts`; DataDirLockedError when another process holds it) and released by `close()`.
+ */
+export async function openDatabase(config: DatabaseConfig, lockOptions: LockOptions = {}): Promise<Database> {
+  return config.kind === 'postgres' ? openPostgres(config.url, config.poolSize) : openPglite(config.dataDir, lockOptions);
+}
+
+/** True for a PGlite data dir that lives in memory (nothing on disk, nothing to lock). */
+export function inMemory(dataDir: string): boolean {
+  return dataDir.startsWith('memory://');
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -124,11 +135,13 @@ async function migratePostgres(url: string): Promise<void> {
   }
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, lockOptions: LockOptions): Promise<Database> {
+  const lock = inMemory(dataDir) ? null : lockFolder(dataDir, lockOptions);
   let client: PGlite;
   try {
     client = await PGlite.create(dataDir);
   } catch (cause) {
+    lock?.release();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${errorText(cause)}`, { cause });
   }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
@@ -136,6 +149,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (cause) {
     await client.close().catch(() => {});
+    lock?.release();
     throw new DatabaseUnavailableError(`migrating the embedded database in ${dataDir} failed: ${errorText(cause)}`, { cause });
   }
   return {
@@ -165,9 +179,22 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     withLock: (_key, fn) => fn(),
     close: async () => {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
+}
+
+function lockFolder(dataDir: string, lockOptions: LockOptions): DataDirLock {
+  try {
+    return lockDataDir(dataDir, lockOptions);
+  } catch (cause) {
+    if (cause instanceof DataDirLockedError) throw cause;
+    throw new DatabaseUnavailableError(`cannot use the data folder ${dataDir}: ${errorText(cause)}`, { cause });
+  }
 }
 
 /** LISTEN on a connection of its own; reconnects with backoff and re-LISTENs after a drop. */
