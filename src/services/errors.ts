@@ -23,12 +23,12 @@ export class ServiceError extends Error {
 export const badInput = (field: string, message: string, options?: ErrorOptions, details?: Record<string, unknown>) =>
   new ServiceError('BAD_USER_INPUT', `${field}: ${message}`, field, options, details);
 
-/** An id that does not exist (reported as bad input: the caller sent it). */
+/** An id that does not exist (NOT_FOUND, HTTP 404 on the exports), naming the field that sent it. */
 export const notFound = (field: string, what: string, id: string | number) =>
-  new ServiceError('BAD_USER_INPUT', `${field}: no ${what} with id ${id}`, field);
+  new ServiceError('NOT_FOUND', `${field}: no ${what} with id ${id}`, field);
 
-/** The request does not fit the current state (wrong stage order, stage already running...). */
-export const conflict = (message: string, field?: string) => new ServiceError('BAD_USER_INPUT', message, field);
+/** The request does not fit the current state (wrong stage order, stage already running...): CONFLICT, HTTP 409 on the exports. */
+export const conflict = (message: string, field?: string) => new ServiceError('CONFLICT', message, field);
 
 /** Parses a GraphQL ID into a database id, or throws a BAD_USER_INPUT naming the field. */
 export function parseId(field: string, value: string | number | null | undefined): number {

@@ -56,7 +56,7 @@ describe.skipIf(NO_DATABASE)(`access control on both transports (${TEST_DB})`, (
     }
     const exportUrl = app.url.replace('/graphql', '/exports/iterations/1/judgments.jsonl');
     expect((await fetch(exportUrl)).status).toBe(401);
-    expect((await fetch(exportUrl, { headers: as(TOKENS.reader) })).status).toBe(400); // no such iteration: past the token check
+    expect((await fetch(exportUrl, { headers: as(TOKENS.reader) })).status).toBe(404); // no such iteration: past the token check
     expect((await post(query, {}, as(TOKENS.reader))).body.data).toEqual({ serviceInfo: { version: expect.any(String) } });
   });
 
@@ -91,7 +91,7 @@ describe.skipIf(NO_DATABASE)(`access control on both transports (${TEST_DB})`, (
     client.subscribe('m', 'mutation { createExperiment(name: "nope") { id } }');
     expect(await client.result('m')).toEqual({ type: 'error', id: 'm', payload: [{ message: 'createExperiment needs the operator role; the token has reader', extensions: { code: 'FORBIDDEN' } }] });
     client.subscribe('s', 'subscription { stageUpdated(experimentId: "424242") { id } }');
-    expect(JSON.stringify(await client.result('s'))).toContain('BAD_USER_INPUT');
+    expect(JSON.stringify(await client.result('s'))).toContain('NOT_FOUND');
     client.close();
     expect(created).toBe(0);
     expect(await count()).toBe(before);
@@ -108,12 +108,12 @@ describe.skipIf(NO_DATABASE)(`access control on both transports (${TEST_DB})`, (
     expect((await post('mutation ($id: ID!) { deleteExperiment(id: $id) }', { id }, as(TOKENS.admin))).body).toEqual({ data: { deleteExperiment: id } });
     expect((await post('query ($id: ID!) { experiment(id: $id) { id } }', { id }, as(TOKENS.reader))).body.data).toEqual({ experiment: null });
     const again = await post('mutation ($id: ID!) { deleteExperiment(id: $id) }', { id }, as(TOKENS.admin));
-    expect(again.body.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'id' });
+    expect(again.body.errors?.[0]?.extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
   });
 
   it(`allows ${PER_MINUTE} mutations a minute per token over HTTP and refuses the next with RATE_LIMITED`, async () => {
     const mutation = 'mutation { cancelStage(stageId: "999999") { id } }';
-    for (let i = 0; i < PER_MINUTE; i++) expect((await post(mutation, {}, as(TOKENS.httpLimited))).body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    for (let i = 0; i < PER_MINUTE; i++) expect((await post(mutation, {}, as(TOKENS.httpLimited))).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const limited = await post(mutation, {}, as(TOKENS.httpLimited));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -121,7 +121,7 @@ describe.skipIf(NO_DATABASE)(`access control on both transports (${TEST_DB})`, (
     expect(limited.body.errors?.[0]?.message).toMatch(/^rate limit reached: at most 4 mutations a minute per token; retry in \d+ s$/);
     // Other tokens and queries are not affected.
     expect((await post('{ serviceInfo { version } }', {}, as(TOKENS.httpLimited))).status).toBe(200);
-    expect((await post(mutation, {}, as(TOKENS.wsLimited))).body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await post(mutation, {}, as(TOKENS.wsLimited))).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it(`applies the same limit to mutations sent over WebSocket`, async () => {
@@ -129,7 +129,7 @@ describe.skipIf(NO_DATABASE)(`access control on both transports (${TEST_DB})`, (
     // One was spent over HTTP in the test above: the bucket is the token's, whatever the transport.
     for (let i = 1; i < PER_MINUTE; i++) {
       client.subscribe(`m${i}`, 'mutation { cancelStage(stageId: "999999") { id } }');
-      expect(JSON.stringify(await client.result(`m${i}`))).toContain('BAD_USER_INPUT');
+      expect(JSON.stringify(await client.result(`m${i}`))).toContain('NOT_FOUND');
     }
     client.subscribe('over', 'mutation { cancelStage(stageId: "999999") { id } }');
     const over = await client.result('over');

@@ -20,11 +20,11 @@ describe.skipIf(NO_DATABASE)(`bad input to the mutations (${TEST_DB})`, () => {
     await app?.stop();
   });
 
-  const cases: [string, string, Record<string, unknown>, string][] = [
-    ['an unknown experiment', 'mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id: '424242' }, 'experimentId'],
+  const cases: [string, string, Record<string, unknown>, string, ('BAD_USER_INPUT' | 'NOT_FOUND')?][] = [
+    ['an unknown experiment', 'mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id: '424242' }, 'experimentId', 'NOT_FOUND'],
     ['an id that is not a number', 'mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: 'abc' }, 'iterationId'],
-    ['an unknown iteration', 'mutation ($id: ID!) { selectJudgments(iterationId: $id) { id } }', { id: '99' }, 'iterationId'],
-    ['an unknown stage', 'mutation ($id: ID!) { cancelStage(stageId: $id) { id } }', { id: '77' }, 'stageId'],
+    ['an unknown iteration', 'mutation ($id: ID!) { selectJudgments(iterationId: $id) { id } }', { id: '99' }, 'iterationId', 'NOT_FOUND'],
+    ['an unknown stage', 'mutation ($id: ID!) { cancelStage(stageId: $id) { id } }', { id: '77' }, 'stageId', 'NOT_FOUND'],
     ['N out of range', 'mutation { createExperiment(name: "n", config: { samplesPerOrder: 0 }) { id } }', {}, 'config.samplesPerOrder'],
     ['N too large', 'mutation { createExperiment(name: "n", config: { samplesPerOrder: 65 }) { id } }', {}, 'config.samplesPerOrder'],
     ['a temperature out of range', 'mutation { createExperiment(name: "n", config: { temperature: 3 }) { id } }', {}, 'config.temperature'],
@@ -36,23 +36,23 @@ describe.skipIf(NO_DATABASE)(`bad input to the mutations (${TEST_DB})`, () => {
     ['an unknown bundled set', 'mutation ($id: ID!) { importBundledInstructions(experimentId: $id, name: "nope") { accepted } }', { id: '1' }, 'name'],
   ];
 
-  it.each(cases)('rejects %s with BAD_USER_INPUT naming the field, storing nothing', async (_name, query, variables, field) => {
+  it.each(cases)('rejects %s with BAD_USER_INPUT (NOT_FOUND for an unknown id) naming the field, storing nothing', async (_name, query, variables, field, code = 'BAD_USER_INPUT') => {
     const before = await counts();
     const response = await app.gql(query, { ...variables, id: variables.id === '1' ? experimentId : variables.id });
     const error = response.errors?.[0] as GqlError | undefined;
-    expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(error?.extensions?.code).toBe(code);
     expect(error?.extensions?.field).toBe(field);
     expect(error?.message).toContain(field);
     expect(await counts()).toEqual(before);
   });
 
-  it('refuses stages out of order', async () => {
+  it('refuses stages out of order with CONFLICT', async () => {
     const empty = await app.gql('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id: experimentId });
     expect((empty.errors?.[0] as GqlError).message).toMatch(/no instructions/);
     const iteration = dataOf(await app.gql<{ startIteration: { id: string } }>('mutation ($id: ID!) { startIteration(experimentId: $id) { id } }', { id: experimentId })).startIteration.id;
     for (const mutation of ['judgePairs', 'selectJudgments', 'trainJudge']) {
       const response = await app.gql(`mutation ($id: ID!) { ${mutation}(iterationId: $id) { id } }`, { id: iteration });
-      expect((response.errors?.[0] as GqlError).extensions?.code).toBe('BAD_USER_INPUT');
+      expect((response.errors?.[0] as GqlError).extensions?.code).toBe('CONFLICT');
     }
     const second = await app.gql('mutation ($id: ID!) { startIteration(experimentId: $id) { id } }', { id: experimentId });
     expect((second.errors?.[0] as GqlError).message).toMatch(/needs its trained judge/);

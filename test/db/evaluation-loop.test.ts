@@ -120,7 +120,7 @@ describe.skipIf(NO_DATABASE)(`evaluations in the self-taught loop (${TEST_DB})`,
     const diff = await app.gql('query ($a: ID!, $b: ID!) { evaluationDiff(a: $a, b: $b) { fixed } }', { a: experiment.seedEvaluations[0]!.id, b: e });
     expect(diff.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'b' });
     const loop = await app.gql('mutation ($id: ID!, $b: [ID!]) { runLoop(experimentId: $id, iterations: 1, evaluateOn: $b) { id } }', { id: experimentId, b: ['424242'] });
-    expect(loop.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'evaluateOn' });
+    expect(loop.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'evaluateOn' });
   });
 
   it('stops the loop with the reason when an evaluation fails', async () => {

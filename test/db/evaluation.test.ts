@@ -148,12 +148,12 @@ describe.skipIf(NO_DATABASE)(`evaluating judges on labeled benchmarks (${TEST_DB
     }
   });
 
-  it('refuses bad evaluation input with BAD_USER_INPUT naming the field, storing nothing', async () => {
+  it('refuses bad evaluation input with BAD_USER_INPUT (NOT_FOUND for an unknown id) naming the field, storing nothing', async () => {
     const count = async () =>
       dataOf(await app.gql<{ benchmarks: { evaluations: { id: string }[] }[] }>('{ benchmarks { evaluations { id } } }')).benchmarks.flatMap((b) => b.evaluations).length;
     const before = await count();
-    const cases: [Record<string, unknown>, string][] = [
-      [{ benchmarkId: '424242', model: 'sim-judge' }, 'benchmarkId'],
+    const cases: [Record<string, unknown>, string, string?][] = [
+      [{ benchmarkId: '424242', model: 'sim-judge' }, 'benchmarkId', 'NOT_FOUND'],
       [{ benchmarkId: llmbarId, model: 'sim-judge', options: { samples: 0 } }, 'options.samples'],
       [{ benchmarkId: llmbarId, model: 'sim-judge', options: { samples: 65, temperature: 1 } }, 'options.samples'],
       [{ benchmarkId: llmbarId, model: 'sim-judge', options: { samples: 3 } }, 'options.temperature'],
@@ -161,16 +161,16 @@ describe.skipIf(NO_DATABASE)(`evaluating judges on labeled benchmarks (${TEST_DB
       [{ benchmarkId: llmbarId, model: 'sim-judge', options: { subsets: ['mt-bench-hard'] } }, 'options.subsets'],
       [{ benchmarkId: llmbarId }, 'model'],
       [{ benchmarkId: llmbarId, model: 'sim-judge', iterationId: '1' }, 'model'],
-      [{ benchmarkId: llmbarId, iterationId: '424242' }, 'iterationId'],
+      [{ benchmarkId: llmbarId, iterationId: '424242' }, 'iterationId', 'NOT_FOUND'],
     ];
-    for (const [args, field] of cases) {
+    for (const [args, field, code = 'BAD_USER_INPUT'] of cases) {
       const response = await app.gql(
         `mutation ($benchmarkId: ID!, $model: String, $iterationId: ID, $options: EvaluateOptionsInput) {
           evaluateJudge(benchmarkId: $benchmarkId, model: $model, iterationId: $iterationId, options: $options) { id } }`,
         args,
       );
       const error = response.errors?.[0] as GqlError | undefined;
-      expect(error?.extensions, JSON.stringify(args)).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(error?.extensions, JSON.stringify(args)).toMatchObject({ code, field });
       expect(error?.message).toContain(field);
     }
     expect(await count()).toBe(before);

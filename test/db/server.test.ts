@@ -108,13 +108,13 @@ describe.skipIf(NO_DATABASE)(`the HTTP and WebSocket server (${TEST_DB})`, () =>
     expect(all.map((m) => m.judgmentAdded.seq)).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
   });
 
-  it('reports bad ids on a subscription as BAD_USER_INPUT', async () => {
+  it('reports an unknown id on a subscription as NOT_FOUND', async () => {
     const error = await new Promise<unknown>((resolve) => {
       client.subscribe(
         { query: `subscription { judgmentAdded(iterationId: "999999") { seq } }` },
         { next: (m) => resolve(m.errors), error: resolve, complete: () => resolve(null) },
       );
     });
-    expect(JSON.stringify(error)).toContain('BAD_USER_INPUT');
+    expect(JSON.stringify(error)).toContain('"extensions":{"code":"NOT_FOUND","field":"iterationId"}');
   });
 });
