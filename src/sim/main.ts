@@ -13,8 +13,9 @@ try {
   process.exit(1);
 }
 const simulator = await startSimulator({ ...options, port: options.port ?? 4010 });
-const kept = options.stateDir ? `models and files kept in ${options.stateDir}` : 'models and files kept in memory only (set SIM_STATE_DIR to keep them)';
-process.stdout.write(`simulator: OpenAI-compatible API at ${simulator.url}; ${kept} (numbers from it show the machinery, not model quality)\n`);
+const kept = options.stateDir ? `models and files kept in ${options.stateDir}` : 'models and files in memory only: SIM_STATE_DIR keeps them';
+// The URL stands alone, followed by a space: scripts take it from this line.
+process.stdout.write(`simulator: OpenAI-compatible API at ${simulator.url} (${kept}; numbers from it show the machinery, not model quality)\n`);
 const stop = () => {
   simulator.close().then(() => process.exit(0), () => process.exit(1));
 };
