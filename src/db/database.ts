@@ -2,6 +2,9 @@
  * The database wrapper: a node-postgres pool to a PostgreSQL server when DATABASE_URL is set,
  * embedded PGlite in DATA_DIR otherwise. Both run the same drizzle schema and migrations.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
@@ -139,7 +142,8 @@ async function openPglite(dataDir: string, lockOptions: LockOptions): Promise<Da
   const lock = inMemory(dataDir) ? null : lockFolder(dataDir, lockOptions);
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir);
+    if (lock && !existsSync(path.join(dataDir, 'PG_VERSION'))) await createInChild(dataDir);
+    client = await PGlite.create(dataDir, pgliteOptions());
   } catch (cause) {
     lock?.release();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${errorText(cause)}`, { cause });
@@ -186,6 +190,37 @@ async function openPglite(dataDir: string, lockOptions: LockOptions): Promise<Da
       }
     },
   };
+}
+
+/**
+ * PostgreSQL's shared buffers inside PGlite. Its default, 128 MB, is resident memory as soon as
+ * a stage has touched that many pages; pages beyond these buffers are read back from the OS page
+ * cache through PGlite's file system, which costs a copy, not a disk read.
+ */
+export const PGLITE_SHARED_BUFFERS = '16MB';
+
+/**
+ * PGlite's start parameters with smaller shared buffers. PGlite does not type its defaults: if a
+ * release stops exposing them, its own defaults are used (more memory, nothing else), and
+ * test/unit/pglite-memory.test.ts fails.
+ */
+function pgliteOptions(): { startParams?: string[] } {
+  const defaults = (PGlite as unknown as { defaultStartParams?: readonly string[] }).defaultStartParams;
+  return defaults ? { startParams: [...defaults, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] } : {};
+}
+
+const CREATE_SCRIPT = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
+
+/** Creates the database of a folder that has none in a short-lived child process (pglite-init.mjs says why). */
+async function createInChild(dataDir: string): Promise<void> {
+  const child = spawn(process.execPath, [CREATE_SCRIPT, dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2_000)));
+  const code = await new Promise<number | string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal ?? 'unknown'));
+  });
+  if (code !== 0) throw new Error(`creating the database failed (${code}): ${stderr.trim().split('\n').at(-1) ?? ''}`);
 }
 
 function lockFolder(dataDir: string, lockOptions: LockOptions): DataDirLock {
