@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Five projects: pure unit tests once, and every test that touches a database twice,
  * against PGlite (the embedded default) and against a real PostgreSQL server (DATABASE_URL;
  * skipped with a notice when it is not set, as .ci/run always sets it); and the durability
- * tests (test/durability), PostgreSQL only; and the dashboard in a real browser (test/browser).
+ * tests (test/durability), PostgreSQL only but for the PGlite crash test; and the dashboard in a real browser (test/browser).
  */
 export default defineConfig({
   // graphql ships CommonJS (`main`) and ESM (`module`) builds. Node, and so Apollo, graphql-ws and
@@ -20,7 +20,8 @@ export default defineConfig({
       { extends: true, test: { name: 'pglite', include: ['test/db/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
       { extends: true, test: { name: 'postgres', include: ['test/db/**/*.test.ts'], env: { TEST_DB: 'postgres' } } },
       // Worker processes killed, stopped and restarted, endpoint faults, a PostgreSQL restart: these
-      // need separate processes sharing a server, so PostgreSQL only (skipped without DATABASE_URL).
+      // need separate processes sharing a server, so PostgreSQL only (skipped without DATABASE_URL);
+      // pglite-crash.test.ts kills the embedded default and needs no server.
       // One file at a time: they measure what workers do, not how they share two cores with each other.
       {
         extends: true,

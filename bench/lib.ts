@@ -123,6 +123,12 @@ export function processStats(pid: number): { cpuMs: number; rssBytes: number } {
   return { cpuMs: (ticks * 1000) / 100, rssBytes: rssPages * 4096 };
 }
 
+/** The highest RSS a process has had so far (VmHWM), from /proc. */
+export function peakRss(pid: number): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
 /** CPU milliseconds of every PostgreSQL process (server and backends) by pid, from /proc. */
 export function postgresProcesses(): Map<number, number> {
   const cpu = new Map<number, number>();

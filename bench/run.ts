@@ -1,14 +1,15 @@
 /**
  * `npm run bench [-- options]`: the performance figures of the README, as ratios within one run.
  * Needs a PostgreSQL server (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres):
- * every scenario runs in a fresh database of its own, dropped afterwards.
+ * every scenario runs in a fresh database of its own, dropped afterwards (`pglite` also in a fresh
+ * PGlite folder, beside PostgreSQL).
  *
  *   --quick              tiny sizes (the smoke run the test suite uses)
  *   --runs N             runs per figure, the median is reported (default 3)
  *   --pairs N            pairs of the efficiency scenario (default 2000)
  *   --peer-pairs N       pairs of the peer comparison: N x 2 orders x 4 samples completions (default 2000)
  *   --skip-promptfoo     peer comparison without promptfoo (the test suite's smoke run)
- *   --only a,b           scenarios: efficiency, peers, overhead, memory, queries
+ *   --only a,b           scenarios: efficiency, peers, overhead, memory, queries, pglite
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -33,7 +34,7 @@ const { values } = parseArgs({
 });
 const quick = values.quick;
 const runs = Number(values.runs ?? (quick ? 1 : 3));
-const only = new Set((values.only ?? 'efficiency,peers,overhead,memory,queries').split(','));
+const only = new Set((values.only ?? 'efficiency,peers,overhead,memory,queries,pglite').split(','));
 const databaseServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const size = {
@@ -157,6 +158,55 @@ async function memory(): Promise<void> {
   rows.push({ figure: `Peak RSS of the service during a ${all[0]!.judgments}-judgment stage`, target: '< 400 MB', measured: `${peak.toFixed(0)} MB`, ok: peak < 400 });
 }
 
+/**
+ * The embedded default beside PostgreSQL, in the same run: a judge stage at 50 ms per request,
+ * 64 at once, n=4 (efficiency against the endpoint bound, and PGlite's as a share of
+ * PostgreSQL's), the service's peak RSS during it, and its RSS idle and at its peak while starting
+ * on an empty database.
+ */
+async function pglite(): Promise<void> {
+  const latency = 50;
+  const concurrency = 64;
+  const runsOf = async (label: string, embedded: boolean) =>
+    medianOf(`pglite comparison (${label})`, () =>
+      judgeStage({ databaseServer, llmConcurrency: concurrency, workers: 1, pglite: embedded }, { latencyMs: latency, maxConcurrency: concurrency, maxN: null }, size.efficiencyPairs, 4),
+    );
+  const postgres = await runsOf('PostgreSQL', false);
+  const embedded = await runsOf('PGlite', true);
+  results.pglite = { postgres, pglite: embedded };
+  const efficiency = (list: StageRun[]) => median(list.map((r) => (r.requests * latency) / concurrency / r.wallMs));
+  const mb = (list: StageRun[], pick: (r: StageRun) => number) => median(list.map(pick)) / 2 ** 20;
+  const share = efficiency(embedded) / efficiency(postgres);
+  const judgments = embedded[0]!.judgments;
+  rows.push({
+    figure: `Judge stage on PGlite, ${judgments} judgments at ${latency} ms, concurrency ${concurrency}, n=4: efficiency as a share of PostgreSQL's in the same run`,
+    target: '>= 0.8',
+    measured: `${share.toFixed(2)} (PGlite ${efficiency(embedded).toFixed(2)}, PostgreSQL ${efficiency(postgres).toFixed(2)} of the endpoint bound)`,
+    ok: share >= 0.8,
+  });
+  const peak = mb(embedded, (r) => r.peakRssBytes);
+  rows.push({
+    figure: `Peak RSS of the service during that stage, PGlite (PostgreSQL beside it)`,
+    target: '< 400 MB',
+    measured: `${peak.toFixed(0)} MB (PostgreSQL ${mb(postgres, (r) => r.peakRssBytes).toFixed(0)} MB)`,
+    ok: peak < 400,
+  });
+  const startup = mb(embedded, (r) => r.startupPeakRssBytes);
+  rows.push({
+    figure: 'Peak RSS of the service while starting on an empty database, PGlite (PostgreSQL beside it)',
+    target: '< 400 MB',
+    measured: `${startup.toFixed(0)} MB (PostgreSQL ${mb(postgres, (r) => r.startupPeakRssBytes).toFixed(0)} MB)`,
+    ok: startup < 400,
+  });
+  const idle = mb(embedded, (r) => r.idleRssBytes);
+  rows.push({
+    figure: 'RSS of the service started and idle, PGlite (PostgreSQL beside it)',
+    target: '< 250 MB',
+    measured: `${idle.toFixed(0)} MB (PostgreSQL ${mb(postgres, (r) => r.idleRssBytes).toFixed(0)} MB)`,
+    ok: idle < 250,
+  });
+}
+
 async function queries(): Promise<void> {
   const figures = await queriesAtSize(databaseServer, size.queryJudgments, quick ? 5 : 40);
   results.queries = figures;
@@ -171,6 +221,7 @@ if (only.has('peers')) await peers();
 if (only.has('overhead')) await overhead();
 if (only.has('memory')) await memory();
 if (only.has('queries')) await queries();
+if (only.has('pglite')) await pglite();
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const table = [

@@ -3,6 +3,9 @@
  * fresh PostgreSQL database, builds pairs at zero latency, then times one judge stage under the
  * scenario's endpoint settings.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import OpenAI from 'openai';
 import pg from 'pg';
 import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../src/domain/prompts.js';
@@ -10,7 +13,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Db } from '../src/db/database.js';
 import { rebuildIterationCounters } from '../src/db/judgments/index.js';
 import type { Child, Gql } from './lib.js';
-import { freshDatabase, graphql, machineBusyMs, postgresCpuMs, postgresProcesses, processStats, startService, startSimulatorProcess, syntheticInstructions, waitForStage } from './lib.js';
+import { freshDatabase, graphql, machineBusyMs, peakRss, postgresCpuMs, postgresProcesses, processStats, startService, startSimulatorProcess, syntheticInstructions, waitForStage } from './lib.js';
 
 export type StageRun = {
   pairs: number;
@@ -19,6 +22,10 @@ export type StageRun = {
   wallMs: number;
   serviceCpuMs: number;
   peakRssBytes: number;
+  /** RSS of the service started and idle, before any request. */
+  idleRssBytes: number;
+  /** Peak RSS of the service from its start until it was idle (VmHWM). */
+  startupPeakRssBytes: number;
   failed: number;
   /**
    * CPU ms during the stage of each service process (the API+worker first, then the extra
@@ -57,20 +64,38 @@ async function prepare(gql: Gql, pairs: number, samples: number): Promise<string
   return startIteration.id;
 }
 
-export type ServiceSetup = { databaseServer: string; llmConcurrency: number; workers: number; env?: Record<string, string> };
+/** `pglite`: the embedded database in a fresh temporary DATA_DIR instead of a database on the server. */
+export type ServiceSetup = { databaseServer: string; llmConcurrency: number; workers: number; env?: Record<string, string>; pglite?: boolean };
 
-/** One judge stage, timed from the mutation to SUCCEEDED, with the service's CPU and peak RSS. */
+/** A fresh database for one run: a database on the server, or an empty PGlite folder. */
+async function runDatabase(setup: ServiceSetup): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (!setup.pglite) {
+    const database = await freshDatabase(setup.databaseServer, 'judge');
+    return { env: { DATABASE_URL: database.url }, drop: () => database.drop() };
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'ste-bench-'));
+  return { env: { DATA_DIR: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * One judge stage, timed from the mutation to SUCCEEDED, with the service's CPU and peak RSS;
+ * also the service's RSS once started and idle, and its peak RSS during start-up (VmHWM then).
+ */
 export async function judgeStage(setup: ServiceSetup, endpoint: Endpoint, pairs: number, samples: number): Promise<StageRun> {
-  const database = await freshDatabase(setup.databaseServer, 'judge');
+  const database = await runDatabase(setup);
   const sim = await startSimulatorProcess({ SIM_LOG_REQUESTS: '0' });
   const env = {
-    DATABASE_URL: database.url,
+    ...database.env,
     OPENAI_BASE_URL: sim.url,
     LLM_CONCURRENCY: String(setup.llmConcurrency),
     DATABASE_POOL_SIZE: '16',
     ...setup.env,
   };
   const service = await startService(env);
+  // Idle: started, nothing asked of it yet (a second for the start-up's last timers).
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const idleRssBytes = processStats(service.process.pid!).rssBytes;
+  const startupPeakRssBytes = peakRss(service.process.pid!);
   const workers: Child[] = [];
   for (let i = 1; i < setup.workers; i += 1) workers.push(await startService(env, 'worker'));
   try {
@@ -108,6 +133,8 @@ export async function judgeStage(setup: ServiceSetup, endpoint: Endpoint, pairs:
       wallMs,
       serviceCpuMs: cpuMs.service.reduce((sum, ms) => sum + ms, 0),
       peakRssBytes: peak,
+      idleRssBytes,
+      startupPeakRssBytes,
       failed: stage.failed,
       cpuMs,
     };

@@ -3,10 +3,11 @@
  * llm client, services, workers and the HTTP server. Everything started is stopped in reverse
  * order by `stop()`.
  */
+import path from 'node:path';
 import type { Services } from './app-services.js';
 import type { Config } from './config/index.js';
-import { publicEndpoint } from './config/index.js';
-import { openDatabase } from './db/database.js';
+import { ConfigError, publicEndpoint } from './config/index.js';
+import { inMemory, openDatabase } from './db/database.js';
 import type { Database } from './db/database.js';
 import { startEventBus } from './events/bus.js';
 import { startHttpServer } from './http/server.js';
@@ -75,17 +76,19 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   };
   try {
     const runsWork = config.role !== 'api';
+    refuseSplitRoleOnPglite(config);
+    // First: the data folder's lock decides whether this process may use the folder at all.
+    const database = await openDatabase(config.database, { onStale: (message) => logger.warn(message) });
+    stops.push({ name: 'database', stop: () => database.close() });
+
     let simulator: Simulator | null = null;
     let baseURL = config.llm.baseURL;
     if (!baseURL) {
-      simulator = await startSimulator(config.simulator);
+      simulator = await startSimulator({ ...config.simulator, stateDir: simulatorStateDir(config) });
       stops.push({ name: 'simulator', stop: () => simulator!.close() });
       baseURL = simulator.url;
       logger.warn({ url: baseURL }, 'no OPENAI_BASE_URL set: using the built-in offline simulator (its numbers show the machinery, not model quality)');
     }
-
-    const database = await openDatabase(config.database);
-    stops.push({ name: 'database', stop: () => database.close() });
 
     const llm = createLlmClient(
       {
@@ -214,4 +217,24 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     await stopAll();
     throw error;
   }
+}
+
+/** PGlite lives inside one process: an API process and a worker process cannot share it. */
+function refuseSplitRoleOnPglite(config: Config): void {
+  if (config.database.kind !== 'pglite' || config.role === 'all') return;
+  throw new ConfigError(
+    `--role ${config.role} needs a PostgreSQL server (DATABASE_URL): the embedded PGlite database lives inside one process and cannot be shared with another ` +
+      '(run one process with --role all, the default; or set DATABASE_URL, example: DATABASE_URL=postgres://user:password@localhost:5432/ste npm start -- --role worker)',
+  );
+}
+
+/**
+ * Where the embedded simulator keeps its fine-tuned models, files and jobs: SIM_STATE_DIR, else
+ * `simulator/` in the PGlite data folder (so the models the database names survive a restart and
+ * are part of a backup), else nowhere (in memory).
+ */
+function simulatorStateDir(config: Config): string | null {
+  if (config.simulator.stateDir) return config.simulator.stateDir;
+  if (config.database.kind === 'pglite' && !inMemory(config.database.dataDir)) return path.join(config.database.dataDir, 'simulator');
+  return null;
 }

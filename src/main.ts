@@ -1,9 +1,11 @@
 /**
  * `npm start [-- --role api|worker|all]`: starts the service. Bad configuration, an unreachable
- * database or a port in use end the process with one clear line and exit code 1.
+ * database, a data folder held by another process or a port in use end the process with one
+ * clear line and exit code 1.
  */
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/index.js';
+import { DataDirLockedError } from './db/data-dir-lock.js';
 import { DatabaseUnavailableError } from './db/database.js';
 import { ListenError } from './http/server.js';
 import { createLogger } from './logger.js';
@@ -45,7 +47,8 @@ async function main(): Promise<void> {
 }
 
 function fail(error: unknown): never {
-  const known = error instanceof ConfigError || error instanceof DatabaseUnavailableError || error instanceof ListenError;
+  const known =
+    error instanceof ConfigError || error instanceof DatabaseUnavailableError || error instanceof DataDirLockedError || error instanceof ListenError;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`self-taught-evaluator: ${known ? message : `failed to start: ${message}`}\n`);
   process.exit(1);

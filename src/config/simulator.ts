@@ -2,6 +2,7 @@
  * Simulator options, their defaults, and the parser for the SIM_* environment variables.
  * This module never reads `process.env` itself: the app's config passes the environment in.
  */
+import path from 'node:path';
 
 export type SimulatorOptions = {
   /** TCP port to listen on. Default 0: a free port chosen by the OS (see `Simulator.port`). */
@@ -39,6 +40,12 @@ export type SimulatorOptions = {
    * (param 'max_tokens', code 'unsupported_parameter'); `max_completion_tokens` is served. Default false.
    */
   maxCompletionTokensOnly: boolean;
+  /**
+   * Folder where fine-tuned models, uploaded files and fine-tuning jobs are kept (`state.json` and
+   * `files/`), so that a restarted simulator serves the same models; jobs cut short by a stop run
+   * again from the start. Read once at start (not changed by `setOptions`). Default null: in memory only.
+   */
+  stateDir: string | null;
 };
 
 export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
@@ -58,6 +65,7 @@ export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.free
   logRequests: 10_000,
   seedModels: Object.freeze(['sim-judge', 'sim-generator']),
   maxCompletionTokensOnly: false,
+  stateDir: null,
 });
 
 type Kind = 'rate' | 'ms' | 'count' | 'limit' | 'port' | 'int';
@@ -121,7 +129,7 @@ function parseBoolean(raw: string): boolean | null {
 }
 
 /**
- * Reads the SIM_* variables of `env` (unset or empty ones are skipped). Also SIM_HOST,
+ * Reads the SIM_* variables of `env` (unset or empty ones are skipped). Also SIM_HOST, SIM_STATE_DIR,
  * SIM_MODELS (comma-separated seed model ids) and SIM_MAX_COMPLETION_TOKENS_ONLY (true or false). Throws an Error naming the variable, what was
  * wrong and an example, e.g. `SIM_ERROR_RATE must be a number between 0 and 1, got "abc" (example: SIM_ERROR_RATE=0.2)`.
  */
@@ -145,6 +153,8 @@ export function parseSimulatorOptions(env: Record<string, string | undefined>): 
   }
   const host = env.SIM_HOST?.trim();
   if (host) options.host = host;
+  const stateDir = env.SIM_STATE_DIR?.trim();
+  if (stateDir) options.stateDir = path.resolve(stateDir);
   const models = env.SIM_MODELS?.trim();
   if (models) {
     const ids = models.split(',').map((m) => m.trim());

@@ -2,6 +2,9 @@
  * The database wrapper: a node-postgres pool to a PostgreSQL server when DATABASE_URL is set,
  * embedded PGlite in DATA_DIR otherwise. Both run the same drizzle schema and migrations.
  */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
@@ -13,6 +16,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/index.js';
 import { redactUrl } from '../config/index.js';
+import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
+import type { DataDirLock, LockOptions } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -59,8 +64,17 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', impor
 /** Any number to keep concurrent starts from migrating at once. */
 const MIGRATION_LOCK_KEY = 7_215_530_418;
 
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  return config.kind === 'postgres' ? openPostgres(config.url, config.poolSize) : openPglite(config.dataDir);
+/**
+ * Opens (and migrates) the database. PGlite in a folder: the folder's lock is taken first
+ * (`data-dir-lock.ts`; DataDirLockedError when another process holds it) and released by `close()`.
+ */
+export async function openDatabase(config: DatabaseConfig, lockOptions: LockOptions = {}): Promise<Database> {
+  return config.kind === 'postgres' ? openPostgres(config.url, config.poolSize) : openPglite(config.dataDir, lockOptions);
+}
+
+/** True for a PGlite data dir that lives in memory (nothing on disk, nothing to lock). */
+export function inMemory(dataDir: string): boolean {
+  return dataDir.startsWith('memory://');
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -133,11 +147,14 @@ async function migratePostgres(url: string): Promise<void> {
   }
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, lockOptions: LockOptions): Promise<Database> {
+  const lock = inMemory(dataDir) ? null : lockFolder(dataDir, lockOptions);
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir);
+    if (lock && !existsSync(path.join(dataDir, 'PG_VERSION'))) await createInChild(dataDir);
+    client = await PGlite.create(dataDir, pgliteOptions());
   } catch (cause) {
+    lock?.release();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${errorText(cause)}`, { cause });
   }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
@@ -145,6 +162,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (cause) {
     await client.close().catch(() => {});
+    lock?.release();
     throw new DatabaseUnavailableError(`migrating the embedded database in ${dataDir} failed: ${errorText(cause)}`, { cause });
   }
   return {
@@ -174,9 +192,53 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     withLock: (_key, fn) => fn(),
     close: async () => {
-      if (!client.closed) await client.close();
+      try {
+        if (!client.closed) await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
+}
+
+/**
+ * PostgreSQL's shared buffers inside PGlite. Its default, 128 MB, is resident memory as soon as
+ * a stage has touched that many pages; pages beyond these buffers are read back from the OS page
+ * cache through PGlite's file system, which costs a copy, not a disk read.
+ */
+export const PGLITE_SHARED_BUFFERS = '16MB';
+
+/**
+ * PGlite's start parameters with smaller shared buffers. PGlite does not type its defaults: if a
+ * release stops exposing them, its own defaults are used (more memory, nothing else), and
+ * test/unit/pglite-memory.test.ts fails.
+ */
+function pgliteOptions(): { startParams?: string[] } {
+  const defaults = (PGlite as unknown as { defaultStartParams?: readonly string[] }).defaultStartParams;
+  return defaults ? { startParams: [...defaults, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] } : {};
+}
+
+const CREATE_SCRIPT = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
+
+/** Creates the database of a folder that has none in a short-lived child process (pglite-init.mjs says why). */
+async function createInChild(dataDir: string): Promise<void> {
+  const child = spawn(process.execPath, [CREATE_SCRIPT, dataDir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2_000)));
+  const code = await new Promise<number | string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? signal ?? 'unknown'));
+  });
+  if (code !== 0) throw new Error(`creating the database failed (${code}): ${stderr.trim().split('\n').at(-1) ?? ''}`);
+}
+
+function lockFolder(dataDir: string, lockOptions: LockOptions): DataDirLock {
+  try {
+    return lockDataDir(dataDir, lockOptions);
+  } catch (cause) {
+    if (cause instanceof DataDirLockedError) throw cause;
+    throw new DatabaseUnavailableError(`cannot use the data folder ${dataDir}: ${errorText(cause)}`, { cause });
+  }
 }
 
 /** LISTEN on a connection of its own; reconnects with backoff and re-LISTENs after a drop. */

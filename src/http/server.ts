@@ -134,7 +134,11 @@ export async function startHttpServer(services: Services, logger: Logger, option
   app.use('/exports', requireRole(auth, 'reader'));
   app.get('/exports/iterations/:id/:file', (req, res) => sendLines(res, logger, () => services.exports.open(parseId('id', req.params.id), exportFormat(req.params.file))));
   app.get('/exports/evaluations/:id/:file', (req, res) =>
-    sendLines(res, logger, () => services.evaluations.exportLines(parseId('id', req.params.id), exportFormat(req.params.file))),
+    sendLines(res, logger, async () => {
+      const format = exportFormat(req.params.file);
+      const lines = await services.evaluations.exportLines(parseId('id', req.params.id), format);
+      return { lines, fileName: `evaluation-${Number(req.params.id)}-${format}.jsonl` };
+    }),
   );
   // The token is checked before the body is read: a caller without one cannot make the server parse anything.
   app.use(
@@ -198,11 +202,17 @@ function exportFormat(file: string): string {
   return /^([a-z-]+)\.jsonl$/.exec(file)?.[1] ?? file;
 }
 
-/** Streams an export as JSON lines; a ServiceError before the first line gets its status (400, 404 NOT_FOUND, 409 CONFLICT). */
-async function sendLines(res: Response, logger: Logger, open: () => Promise<AsyncGenerator<string>>): Promise<void> {
+/**
+ * Streams an export as JSON lines, as an attachment named `fileName`. A ServiceError before the
+ * first line is answered with its status (404 NOT_FOUND, 409 CONFLICT, 400 BAD_USER_INPUT) and
+ * `{ error, code }`.
+ */
+async function sendLines(res: Response, logger: Logger, open: () => Promise<{ lines: AsyncGenerator<string>; fileName: string }>): Promise<void> {
   let lines: AsyncGenerator<string>;
   try {
-    lines = await open();
+    const opened = await open();
+    lines = opened.lines;
+    res.setHeader('content-disposition', `attachment; filename="${opened.fileName}"`);
   } catch (error) {
     if (error instanceof ServiceError) {
       res.status(httpStatusOf(error.code)).json({ error: error.message, code: error.code });

@@ -1,4 +1,4 @@
-/** In-memory file store behind /v1/files. */
+/** In-memory file store behind /v1/files (kept on disk by `state.ts` when the simulator has a state folder). */
 import { randomBytes } from 'node:crypto';
 import { badRequest, notFound } from './http.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
@@ -67,6 +67,11 @@ export class FileStore {
     this.stored(id);
     this.files.delete(id);
     return { id, object: 'file', deleted: true };
+  }
+
+  /** Puts back a file saved by `state.ts`. */
+  restore(meta: FileObject, data: Buffer): void {
+    this.files.set(meta.id, { meta, data });
   }
 
   private stored(id: string): StoredFile {

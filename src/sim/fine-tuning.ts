@@ -50,6 +50,9 @@ export type JobEvent = {
 };
 
 type JobState = { job: FineTuningJob; events: JobEvent[]; timers: Set<NodeJS.Timeout> };
+
+/** What `state.ts` saves of the jobs: each job with its events, and how many were created (seeds derive from it). */
+export type JobsSnapshot = { created: number; jobs: { job: FineTuningJob; events: JobEvent[] }[] };
 type Page<T> = { object: 'list'; data: T[]; has_more: boolean };
 
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -64,6 +67,8 @@ export class FineTuningJobs {
     private readonly models: ModelRegistry,
     private readonly stats: StatsRecorder,
     private readonly options: () => SimulatorOptions,
+    /** Called after every change of a job (each one adds an event): the state is saved then. */
+    private readonly onChange: () => void = () => {},
   ) {}
 
   create(body: Record<string, unknown>): FineTuningJob {
@@ -206,6 +211,7 @@ export class FineTuningJobs {
 
   private event(state: JobState, level: JobEvent['level'], message: string, type: JobEvent['type'] = 'message', data = {}): void {
     state.events.push({ object: 'fine_tuning.job.event', id: `ftevent-${randomBytes(12).toString('hex')}`, created_at: now(), level, message, type, data });
+    this.onChange();
   }
 
   private state(id: string): JobState {
@@ -235,6 +241,28 @@ export class FineTuningJobs {
 
   events(id: string, query: URLSearchParams): Page<JobEvent> {
     return paginate([...this.state(id).events].reverse(), query);
+  }
+
+  snapshot(): JobsSnapshot {
+    return { created: this.created, jobs: [...this.jobs.values()].map((s) => ({ job: s.job, events: s.events })) };
+  }
+
+  /**
+   * Puts back saved jobs. A job that had not finished when the simulator stopped starts again from
+   * validation: the fit is seeded by the job, so it yields the same model under the same name.
+   */
+  restore(snapshot: JobsSnapshot): void {
+    this.created = snapshot.created;
+    for (const saved of snapshot.jobs) {
+      const state: JobState = { job: saved.job, events: saved.events, timers: new Set() };
+      this.jobs.set(saved.job.id, state);
+      const { status } = saved.job;
+      if (status === 'succeeded' || status === 'failed' || status === 'cancelled') continue;
+      state.job.status = 'validating_files';
+      this.event(state, 'info', 'The simulator restarted: the job starts again');
+      const total = this.options().fineTuneMs;
+      this.after(state, total * 0.1, () => this.validate(state, total));
+    }
   }
 
   /** Stops every pending timer (jobs stay in their current state). */

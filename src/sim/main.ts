@@ -1,4 +1,7 @@
-/** `npm run sim`: the OpenAI-compatible simulator alone, on SIM_PORT (default 4010). */
+/**
+ * `npm run sim`: the OpenAI-compatible simulator alone, on SIM_PORT (default 4010). With
+ * SIM_STATE_DIR its fine-tuned models, files and jobs are kept in that folder across restarts.
+ */
 import { ConfigError, loadConfig } from '../config/index.js';
 import { startSimulator } from './server.js';
 
@@ -10,7 +13,9 @@ try {
   process.exit(1);
 }
 const simulator = await startSimulator({ ...options, port: options.port ?? 4010 });
-process.stdout.write(`simulator: OpenAI-compatible API at ${simulator.url} (numbers from it show the machinery, not model quality)\n`);
+const kept = options.stateDir ? `models and files kept in ${options.stateDir}` : 'models and files in memory only: SIM_STATE_DIR keeps them';
+// The URL stands alone, followed by a space: scripts take it from this line.
+process.stdout.write(`simulator: OpenAI-compatible API at ${simulator.url} (${kept}; numbers from it show the machinery, not model quality)\n`);
 const stop = () => {
   simulator.close().then(() => process.exit(0), () => process.exit(1));
 };

@@ -5,6 +5,9 @@ export type ModelObject = { id: string; object: 'model'; created: number; owned_
 
 type FineTunedModel = ModelObject & { weights: JudgeWeights; root: string };
 
+/** What `state.ts` saves of a fine-tuned model. */
+export type FineTunedSnapshot = { id: string; root: string; weights: number[]; created: number };
+
 const SEED_PREFIX = 'sim-';
 const CREATED = 1_700_000_000;
 
@@ -51,5 +54,13 @@ export class ModelRegistry {
 
   addFineTuned(id: string, base: string, weights: JudgeWeights, created: number): void {
     this.fineTuned.set(id, { id, object: 'model', created, owned_by: 'user-sim', weights: [...weights], root: this.root(base) });
+  }
+
+  snapshot(): FineTunedSnapshot[] {
+    return [...this.fineTuned.values()].map((m) => ({ id: m.id, root: m.root, weights: [...m.weights], created: m.created }));
+  }
+
+  restore(model: FineTunedSnapshot): void {
+    this.fineTuned.set(model.id, { id: model.id, object: 'model', created: model.created, owned_by: 'user-sim', weights: [...model.weights], root: model.root });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The offline simulator: an OpenAI-compatible HTTP server (chat completions, models, files,
- * fine-tuning jobs) with a trainable judge and injectable faults. Start it with `startSimulator`;
+ * fine-tuning jobs) with a trainable judge and injectable faults; with `stateDir` its models, files
+ * and jobs outlive a restart (state.ts). Start it with `startSimulator`;
  * everything a `main` needs is exported here.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -12,6 +13,7 @@ import { FineTuningJobs } from './fine-tuning.js';
 import { ApiError, badRequest, notFound, parseJsonBody, readBody, sendError, sendJson, sendRaw } from './http.js';
 import { ModelRegistry } from './models.js';
 import { resolveSimulatorOptions, type SimulatorOptions } from '../config/simulator.js';
+import { attachState } from './state.js';
 import { detectPrompt } from './prompt-kind.js';
 import { StatsRecorder, type RequestLogEntry, type SimulatorStats } from './stats.js';
 
@@ -26,7 +28,7 @@ export type Simulator = {
   url: string;
   port: number;
   stats(): SimulatorStats;
-  /** Changes options at run time (all but `port` and `host`); throws a RangeError on a bad value. */
+  /** Changes options at run time (all but `port`, `host` and `stateDir`); throws a RangeError on a bad value. */
   setOptions(options: Partial<SimulatorOptions>): void;
   /** Stops listening, ends held and idle connections and pending fine-tuning timers. */
   close(): Promise<void>;
@@ -42,7 +44,13 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
   const faults = new FaultInjector(options);
   const models = new ModelRegistry(options.seedModels);
   const files = new FileStore();
-  const jobs = new FineTuningJobs(files, models, stats, () => options);
+  let persist = (): void => {};
+  const jobs = new FineTuningJobs(files, models, stats, () => options, () => persist());
+  if (options.stateDir) {
+    persist = attachState(options.stateDir, { files, models, jobs });
+    persist();
+    stats.files = files.size;
+  }
   const held = new Set<Socket>();
   const sleeping = new Set<NodeJS.Timeout>();
   let closing = false;
@@ -167,6 +175,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     if (resource === 'files' && extra === undefined) {
       if (method === 'POST' && id === undefined) {
         const file = files.upload(req.headers['content-type'], await readBody(req));
+        persist();
         stats.files = files.size;
         return sendJson(res, 200, file);
       }
@@ -175,6 +184,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       if (method === 'GET' && id !== undefined && sub === 'content') return sendRaw(res, 200, files.content(id), 'application/octet-stream');
       if (method === 'DELETE' && id !== undefined && sub === undefined) {
         const deleted = files.delete(id);
+        persist();
         stats.files = files.size;
         return sendJson(res, 200, deleted);
       }

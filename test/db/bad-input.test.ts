@@ -20,7 +20,7 @@ describe.skipIf(NO_DATABASE)(`bad input to the mutations (${TEST_DB})`, () => {
     await app?.stop();
   });
 
-  const cases: [string, string, Record<string, unknown>, string, string?][] = [
+  const cases: [string, string, Record<string, unknown>, string, ('BAD_USER_INPUT' | 'NOT_FOUND')?][] = [
     ['an unknown experiment', 'mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id: '424242' }, 'experimentId', 'NOT_FOUND'],
     ['an id that is not a number', 'mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: 'abc' }, 'iterationId'],
     ['an unknown iteration', 'mutation ($id: ID!) { selectJudgments(iterationId: $id) { id } }', { id: '99' }, 'iterationId', 'NOT_FOUND'],
@@ -36,7 +36,7 @@ describe.skipIf(NO_DATABASE)(`bad input to the mutations (${TEST_DB})`, () => {
     ['an unknown bundled set', 'mutation ($id: ID!) { importBundledInstructions(experimentId: $id, name: "nope") { accepted } }', { id: '1' }, 'name'],
   ];
 
-  it.each(cases)('rejects %s with a field error (BAD_USER_INPUT, or NOT_FOUND for an unknown id), storing nothing', async (_name, query, variables, field, code = 'BAD_USER_INPUT') => {
+  it.each(cases)('rejects %s with BAD_USER_INPUT (NOT_FOUND for an unknown id) naming the field, storing nothing', async (_name, query, variables, field, code = 'BAD_USER_INPUT') => {
     const before = await counts();
     const response = await app.gql(query, { ...variables, id: variables.id === '1' ? experimentId : variables.id });
     const error = response.errors?.[0] as GqlError | undefined;
@@ -46,7 +46,7 @@ describe.skipIf(NO_DATABASE)(`bad input to the mutations (${TEST_DB})`, () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('refuses stages out of order', async () => {
+  it('refuses stages out of order with CONFLICT', async () => {
     const empty = await app.gql('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id: experimentId });
     expect((empty.errors?.[0] as GqlError).message).toMatch(/no instructions/);
     const iteration = dataOf(await app.gql<{ startIteration: { id: string } }>('mutation ($id: ID!) { startIteration(experimentId: $id) { id } }', { id: experimentId })).startIteration.id;

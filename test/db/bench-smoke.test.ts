@@ -17,7 +17,7 @@ describe.skipIf(NO_DATABASE || TEST_DB !== 'postgres')('the benchmark harness', 
       await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--skip-promptfoo', '--out', out], { env: process.env, timeout: 240_000 });
       const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: { figure: string; measured: string }[] };
       const figures = results.rows.map((r) => r.figure).join('\n');
-      for (const word of ['efficiency', 'plain openai script', 'Judgments stored per second', 'Two worker processes', 'Peak RSS', 'p95']) expect(figures).toContain(word);
+      for (const word of ['efficiency', 'plain openai script', 'Judgments stored per second', 'Two worker processes', 'Peak RSS', 'p95', 'PGlite']) expect(figures).toContain(word);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -115,6 +115,6 @@ describe.skipIf(NO_DATABASE)(`the HTTP and WebSocket server (${TEST_DB})`, () =>
         { next: (m) => resolve(m.errors), error: resolve, complete: () => resolve(null) },
       );
     });
-    expect(JSON.stringify(error)).toContain('"code":"NOT_FOUND"');
+    expect(JSON.stringify(error)).toContain('"extensions":{"code":"NOT_FOUND","field":"iterationId"}');
   });
 });

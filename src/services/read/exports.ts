@@ -1,11 +1,13 @@
 /**
  * Exports of an iteration, streamed from the database page by page as JSON lines:
- * the training formats (training-data.ts) and `judgments`, every judgment with its raw text.
+ * the training formats (training-data.ts), once selection has succeeded, and `judgments`, every
+ * judgment with its raw text (at any time).
  */
 import type { Database } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import * as judgmentsRepo from '../../db/judgments/index.js';
-import { badInput, notFound } from '../../domain/errors.js';
+import * as stagesRepo from '../../db/stages-repo.js';
+import { badInput, conflict, notFound } from '../../domain/errors.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { TRAINING_FORMATS, trainingLines } from '../training/training-data.js';
 import type { TrainingFormat } from '../training/training-data.js';
@@ -13,19 +15,33 @@ import type { TrainingFormat } from '../training/training-data.js';
 export const EXPORT_FORMATS = [...TRAINING_FORMATS, 'judgments'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** An export ready to stream: its lines and the file name it should be saved under. */
+export type OpenExport = { fileName: string; lines: AsyncGenerator<string> };
+
 export class ExportService {
   constructor(private readonly database: Database) {}
 
-  /** Validates the request before anything is sent, then returns the line stream. */
-  async open(id: number, format: string): Promise<AsyncGenerator<string>> {
+  /**
+   * Validates the request before anything is sent, then returns the line stream. Throws NOT_FOUND
+   * for an unknown iteration, CONFLICT for training data of an iteration whose selection has not
+   * succeeded (there is nothing to train on yet, and an empty file would look like a result).
+   */
+  async open(id: number, format: string): Promise<OpenExport> {
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
       throw badInput('format', `unknown export format "${format}": use one of ${EXPORT_FORMATS.join(', ')}`);
     }
     const iteration = await experimentsRepo.getIteration(this.database.db, id);
     if (!iteration) throw notFound('iterationId', 'iteration', id);
+    const fileName = `experiment-${iteration.experimentId}-iteration-${iteration.index}-${format}.jsonl`;
+    if (format === 'judgments') return { fileName, lines: this.judgmentLines(id) };
+    const selection = await stagesRepo.latestStage(this.database.db, iteration.experimentId, 'SELECT', id);
+    if (selection?.status !== 'SUCCEEDED') {
+      const state = selection ? `its SELECT stage is ${selection.status}` : 'its judgments have not been selected';
+      throw conflict(`iteration ${id} has no ${format} training data yet: ${state} (selectJudgments makes it, once the JUDGE stage has succeeded)`, 'iterationId');
+    }
     const experiment = await experimentsRepo.getExperiment(this.database.db, iteration.experimentId);
     const config = experiment!.config as ExperimentConfig;
-    return format === 'judgments' ? this.judgmentLines(id) : trainingLines(this.database.db, id, config, format as TrainingFormat);
+    return { fileName, lines: trainingLines(this.database.db, id, config, format as TrainingFormat) };
   }
 
   private async *judgmentLines(iterationId: number): AsyncGenerator<string> {
@@ -55,9 +71,21 @@ export class ExportService {
           finish_reason: r.finish_reason,
           prompt_tokens: r.prompt_tokens,
           completion_tokens: r.completion_tokens,
-          created_at: r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at,
+          created_at: isoTimestamp(r.created_at),
         });
       }
     }
   }
+}
+
+/** ISO-8601 in UTC, from a Date or from PostgreSQL's text form ("2026-01-02 03:04:05.678901+00", as the drivers return raw rows). */
+export function isoTimestamp(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value)
+    .replace(' ', 'T')
+    .replace(/([+-]\d\d)$/, '$1:00');
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new Error(`not a timestamp: ${String(value)}`);
+  return date.toISOString();
 }
