@@ -132,11 +132,11 @@ export async function startHttpServer(services: Services, logger: Logger, option
     res.status(Object.values(checks).every(Boolean) ? 200 : 503).json(checks);
   });
   app.use('/exports', requireRole(auth, 'reader'));
-  app.get('/exports/iterations/:id/:file', (req, res) => sendLines(res, logger, () => services.exports.open(parseId('id', req.params.id), exportFormat(req.params.file))));
+  app.get('/exports/iterations/:id/:file', (req, res) => sendLines(res, logger, () => services.exports.open(parseId('iterationId', req.params.id), exportFormat(req.params.file))));
   app.get('/exports/evaluations/:id/:file', (req, res) =>
     sendLines(res, logger, async () => {
       const format = exportFormat(req.params.file);
-      const lines = await services.evaluations.exportLines(parseId('id', req.params.id), format);
+      const lines = await services.evaluations.exportLines(parseId('evaluationId', req.params.id), format);
       return { lines, fileName: `evaluation-${Number(req.params.id)}-${format}.jsonl` };
     }),
   );
