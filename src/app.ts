@@ -196,6 +196,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         production: config.production,
         limits: config.api,
         tokens: config.auth.tokens,
+        access: config.access,
       });
       stops.push({ name: 'http server', stop: () => http!.stop() });
     }

@@ -17,7 +17,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../app-services.js';
-import type { ApiLimits } from '../config.js';
+import type { AccessConfig, ApiLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import { resolvers } from '../resolvers/index.js';
 import type { Context } from '../resolvers/context.js';
@@ -28,6 +28,7 @@ import { serveDashboard } from './dashboard.js';
 import { ConnectionCounter, refuseUpgrade } from './connection-cap.js';
 import { formatError } from './errors.js';
 import { allRules, limitRules, variableCostErrors } from './limits.js';
+import { OriginPolicy } from './origin.js';
 import { RateLimiter } from './rate-limit.js';
 import type { ApiToken } from './tokens.js';
 import { serveGraphqlWs } from './websocket.js';
@@ -42,6 +43,8 @@ export type HttpServerOptions = {
   limits: ApiLimits;
   /** API tokens; none: no authentication (every caller is admin). */
   tokens: readonly ApiToken[];
+  /** Hosts and origins allowed in, besides the loopback names and the server's own origin (origin.ts). */
+  access: AccessConfig;
 };
 
 export type HttpServer = { url: string; port: number; stop(): Promise<void> };
@@ -62,9 +65,15 @@ export async function startHttpServer(services: Services, logger: Logger, option
   // noServer: the HTTP server's own errors (a port in use) are reported once, by `listen` below.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: limits.wsMaxPayloadBytes });
   const perAddress = new ConnectionCounter(limits.maxConnectionsPerIp);
+  const origins = new OriginPolicy(options.access);
   httpServer.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
       socket.destroy();
+      return;
+    }
+    const refused = origins.refusal(request.headers);
+    if (refused) {
+      refuseUpgrade(socket, 403, refused);
       return;
     }
     const address = request.socket.remoteAddress ?? 'unknown';
@@ -124,6 +133,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
   });
   await apollo.start();
 
+  app.use(origins.middleware());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
