@@ -168,6 +168,21 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       health: async () => ({ database: await database.ping(), queue: await queue.ping() }),
     };
 
+    let http: HttpServer | null = null;
+    if (config.role !== 'worker') {
+      http = await startHttpServer(services, logger, {
+        host: config.host,
+        port: config.port,
+        production: config.production,
+        limits: config.api,
+        tokens: config.auth.tokens,
+        access: config.access,
+      });
+      stops.push({ name: 'http server', stop: () => http!.stop() });
+    }
+
+    // Workers start only once the API is bound: a stage job that misbehaves after a restart can
+    // never keep /healthz and the API from answering.
     if (runsWork) {
       await queue.work<BatchJob>('stage-batch', config.worker.jobConcurrency, (job, ctx) => runner.runBatch(job, ctx), {
         onGiveUp: (job, error) => runner.giveUp(job, error),
@@ -186,19 +201,6 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       sweeper.unref();
       // Stopped before the queue (registered later, stopped earlier): no sweep starts work on a closing queue.
       stops.push({ name: 'loop sweeper', stop: async () => clearInterval(sweeper) });
-    }
-
-    let http: HttpServer | null = null;
-    if (config.role !== 'worker') {
-      http = await startHttpServer(services, logger, {
-        host: config.host,
-        port: config.port,
-        production: config.production,
-        limits: config.api,
-        tokens: config.auth.tokens,
-        access: config.access,
-      });
-      stops.push({ name: 'http server', stop: () => http!.stop() });
     }
 
     return { url: http?.url ?? null, database, services, simulator, stop: stopAll };
