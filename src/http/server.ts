@@ -4,6 +4,7 @@
  * same access rules (auth.ts), operation limits (limits.ts) and error policy (errors.ts); the
  * WebSocket side is in websocket.ts.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,7 +27,7 @@ import { Authenticator, OperationGuard, requireRole } from './auth.js';
 import type { Principal } from './auth.js';
 import { serveDashboard } from './dashboard.js';
 import { ConnectionCounter, refuseUpgrade } from './connection-cap.js';
-import { formatError } from './errors.js';
+import { formatError, internalErrorReporter } from './errors.js';
 import { allRules, limitRules, variableCostErrors } from './limits.js';
 import { OriginPolicy } from './origin.js';
 import { RateLimiter } from './rate-limit.js';
@@ -58,7 +59,8 @@ export async function startHttpServer(services: Services, logger: Logger, option
   const auth = new Authenticator(options.tokens);
   const guard = new OperationGuard(new RateLimiter(limits.mutationsPerMinute));
   const rules = limitRules(limits);
-  const format = (formatted: Parameters<typeof formatError>[0], error: unknown) => formatError(formatted, error, options.production, !limits.fieldSuggestions);
+  const report = internalErrorReporter(logger);
+  const format = (formatted: Parameters<typeof formatError>[0], error: unknown) => formatError(formatted, error, options.production, !limits.fieldSuggestions, report);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -183,8 +185,9 @@ function requestError(error: unknown, res: Response, next: NextFunction, logger:
     const message = e.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : e.expose && e.message ? e.message : 'bad request';
     res.status(e.status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
   } else {
-    logger.error({ err: error }, 'request failed');
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    const errorId = randomUUID();
+    logger.error({ err: error, errorId }, 'request failed');
+    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] });
   }
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { RawWs, wsUrl } from '../helpers/ws.js';
+import { createLogger } from '../../src/logger.js';
 
 const TOKENS = {
   reader: 'reader-0123456789abcdef0123',
@@ -157,7 +158,7 @@ describe.skipIf(NO_DATABASE)(`error masking in production (${TEST_DB})`, () => {
   it('sends an internal error as INTERNAL_SERVER_ERROR with no detail over HTTP and WebSocket', async () => {
     const http = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ experiments { edges { node { id } } } }' }) });
     const text = await http.text();
-    expect(JSON.parse(text).errors).toEqual([{ message: 'Internal server error', path: ['experiments'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(JSON.parse(text).errors).toEqual([{ message: 'Internal server error', path: ['experiments'], extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) } }]);
     const client = await RawWs.connect(wsUrl(app.url));
     client.subscribe('q', '{ experiments { edges { node { id } } } }');
     client.subscribe('s', 'subscription { stageUpdated(experimentId: "1") { id } }');
@@ -184,5 +185,37 @@ describe.skipIf(NO_DATABASE)(`error masking in production (${TEST_DB})`, () => {
       expect(body).toContain('Cannot query field \\"experimentz\\" on type \\"Query\\".');
       expect(body).not.toMatch(/Did you mean/);
     }
+  });
+});
+
+describe.skipIf(NO_DATABASE)(`internal errors outside production (${TEST_DB})`, () => {
+  let app: TestApp;
+  const lines: { level: number; msg: string; errorId?: string; err?: { message: string } }[] = [];
+  beforeAll(async () => {
+    const logger = createLogger('error', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    app = await startTestApp({}, {}, { logger });
+    app.services.queries.experiments = async () => {
+      throw new Error('Failed query: select * from "secret_table" where "token" = $1\nparams: sk-live-123 at /srv/app/src/db/x.ts:12');
+    };
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('show no SQL, parameters or paths to the client on either transport, and log each once under the id the client gets', async () => {
+    const query = '{ experiments { edges { node { id } } } }';
+    const http = (await (await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as {
+      errors: { message: string; extensions: { code: string; errorId: string } }[];
+    };
+    const client = await RawWs.connect(wsUrl(app.url));
+    client.subscribe('q', query);
+    const ws = (await client.result('q')).payload as { errors?: { message: string; extensions: { code: string; errorId: string } }[] };
+    client.close();
+    const errors = [http.errors[0]!, ws.errors![0]!];
+    for (const error of errors) expect(error).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    for (const body of [JSON.stringify(http), JSON.stringify(ws)]) expect(body).not.toMatch(/secret_table|sk-live|\/srv\/|params|stacktrace/);
+    const logged = lines.filter((l) => l.msg === 'internal error');
+    expect(logged.map((l) => l.errorId)).toEqual(errors.map((e) => e.extensions.errorId));
+    expect(logged[0]!.err!.message).toContain('secret_table');
   });
 });
