@@ -66,7 +66,7 @@ export type ApiLimits = {
   maxTokens: number;
   /** GRAPHQL_MAX_COST: fields an operation may resolve, lists counted at their page size (`first`). Default 10000. */
   maxCost: number;
-  /** MUTATIONS_PER_MINUTE: mutations one token (or the anonymous caller) may run per minute. Default 120; 0: unlimited. */
+  /** MUTATIONS_PER_MINUTE: mutation fields (each alias counts) one token (or the anonymous caller) may run per minute. Default 120; 0: unlimited. */
   mutationsPerMinute: number;
   /** GRAPHQL_INTROSPECTION: schema introspection. Default on, off with NODE_ENV=production. */
   introspection: boolean;

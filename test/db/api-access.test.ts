@@ -9,6 +9,7 @@ const TOKENS = {
   operator: 'operator-0123456789abcdef01',
   httpLimited: 'operator-http-0123456789abcdef',
   wsLimited: 'operator-ws-0123456789abcdef',
+  aliased: 'operator-aliased-0123456789ab',
   admin: 'admin-0123456789abcdef012345',
 };
 const PER_MINUTE = 4;
@@ -28,7 +29,7 @@ describe.skipIf(NO_DATABASE)(`access control on both transports (${TEST_DB})`, (
 
   beforeAll(async () => {
     app = await startTestApp({
-      API_TOKENS: `reader:${TOKENS.reader},operator:${TOKENS.operator},operator:${TOKENS.httpLimited},operator:${TOKENS.wsLimited},admin:${TOKENS.admin}`,
+      API_TOKENS: `reader:${TOKENS.reader},operator:${TOKENS.operator},operator:${TOKENS.httpLimited},operator:${TOKENS.wsLimited},operator:${TOKENS.aliased},admin:${TOKENS.admin}`,
       MUTATIONS_PER_MINUTE: String(PER_MINUTE),
     });
     const create = app.services.experiments.create.bind(app.services.experiments);
@@ -123,6 +124,24 @@ describe.skipIf(NO_DATABASE)(`access control on both transports (${TEST_DB})`, (
     // Other tokens and queries are not affected.
     expect((await post('{ serviceInfo { version } }', {}, as(TOKENS.httpLimited))).status).toBe(200);
     expect((await post(mutation, {}, as(TOKENS.wsLimited))).body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('counts every mutation field of an operation, aliases and fragment spreads included, on both transports', async () => {
+    const aliased = (n: number) => `mutation { ${Array.from({ length: n }, (_, i) => `e${i}: createExperiment(name: "aliased ${n}-${i}") { id }`).join(' ')} }`;
+    const before = created;
+    const over = await post(aliased(5), {}, as(TOKENS.aliased));
+    expect(over.status).toBe(429);
+    expect(over.body.errors?.[0]?.message).toMatch(/^rate limit reached: at most 4 mutations a minute per token \(this operation has 5\); retry in \d+ s$/);
+    expect(created).toBe(before);
+    expect(Object.keys(dataOf((await post(aliased(3), {}, as(TOKENS.aliased))).body) as object)).toEqual(['e0', 'e1', 'e2']);
+    expect(created).toBe(before + 3);
+    const spread = await post('mutation { ...two } fragment two on Mutation { a: createExperiment(name: "f1") { id } b: createExperiment(name: "f2") { id } }', {}, as(TOKENS.aliased));
+    expect(spread.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    const client = await ws(TOKENS.aliased);
+    client.subscribe('two', aliased(2));
+    expect(((await client.result('two')).payload as Body['errors'])![0]!.extensions).toEqual({ code: 'RATE_LIMITED' });
+    client.close();
+    expect(created).toBe(before + 3);
   });
 
   it(`applies the same limit to mutations sent over WebSocket`, async () => {
