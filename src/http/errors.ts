@@ -5,13 +5,15 @@
  * and an `extensions.errorId` that names the one log line with the whole error.
  */
 import { randomUUID } from 'node:crypto';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger.js';
 import { ServiceError } from '../services/errors.js';
 
 /** Codes that graphql-js, Apollo and src/http give to refused operations: safe to show as they are. */
 const CLIENT_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE',
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
   'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
@@ -39,8 +41,11 @@ export function formatError(
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
-  // A graphql-js error with no original error (validation, variable coercion) is about the request.
-  if (!original && !code) return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+  // A graphql-js error outside execution (no path: validation, variable coercion, whose original
+  // error is a scalar's own GraphQLError) is about the request, on either transport.
+  if (!code && !formatted.path && (!original || original instanceof GraphQLError)) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+  }
   const errorId = report?.(original ?? error, formatted.path);
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', ...(errorId ? { errorId } : {}) } };
 }

@@ -15,7 +15,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../app-services.js';
 import type { AccessConfig, ApiLimits } from '../config.js';
@@ -113,6 +113,8 @@ export async function startHttpServer(services: Services, logger: Logger, option
     validationRules: rules,
     parseOptions: { maxTokens: limits.maxTokens },
     csrfPrevention: true,
+    // No automatic persisted queries: a hash-only request is refused (PERSISTED_QUERY_NOT_SUPPORTED).
+    persistedQueries: false,
     allowBatchedHttpRequests: false,
     // main.ts owns the signals: it stops the HTTP server, then the workers, queue and database.
     stopOnTerminationSignals: false,
@@ -125,6 +127,9 @@ export async function startHttpServer(services: Services, logger: Logger, option
         // Role and rate checks once the operation is known, before any resolver runs.
         requestDidStart: async () => ({
           didResolveOperation: async ({ contextValue, document, operation, request }) => {
+            if (operation?.operation === 'subscription') {
+              throw new GraphQLError('subscriptions need the WebSocket transport (graphql-ws) on this same URL', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+            }
             const denied = operation ? guard.check(contextValue.principal, document, operation) : null;
             if (denied) throw denied;
             const [overCost] = variableCostErrors(schema, document, request.operationName, request.variables, limits);

@@ -42,7 +42,7 @@ export function checkOperation(o: OperationChecks, principal: Principal, running
   const overCost = o.variableCostErrors(document, payload.operationName, payload.variables);
   if (overCost.length > 0) return [...overCost];
   const operation = getOperationAST(document, payload.operationName);
-  if (!operation) return [coded('the document has no operation of that name, or several operations and no operationName', 'BAD_REQUEST')];
+  if (!operation) return [coded('the document has no operation of that name, or several operations and no operationName', 'OPERATION_RESOLUTION_FAILURE')];
   const denied = o.guard.check(principal, document, operation);
   if (denied) return [denied];
   return { schema: o.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: o.context() };
