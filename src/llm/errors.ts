@@ -30,6 +30,14 @@ export class MalformedResponseError extends Error {
   override readonly name = 'MalformedResponseError';
 }
 
+/**
+ * An answer this client will not read: more than one content coding, or larger than its cap once
+ * decoded. Not retried: the endpoint would send the same again.
+ */
+export class ResponseRefusedError extends Error {
+  override readonly name = 'ResponseRefusedError';
+}
+
 export type Classified = {
   transient: boolean;
   status?: number;
@@ -119,6 +127,7 @@ export function classifyError(err: unknown): Classified {
   }
   const codes = codesOf(err);
   if (err instanceof APIConnectionTimeoutError) return { transient: true, notProcessed: false, reason: 'timeout' };
+  if (err instanceof ResponseRefusedError) return { transient: false, notProcessed: false, reason: 'response refused' };
   if (err instanceof MalformedResponseError || err instanceof SyntaxError) {
     return { transient: true, notProcessed: false, reason: 'malformed response' };
   }
