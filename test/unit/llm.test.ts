@@ -180,6 +180,20 @@ describe('createLlmClient transport', () => {
     expect(fake.requests[0]!.headers['content-type']).toBe('application/json');
   });
 
+  it('keeps only the status and a short scrubbed line of an HTML error page that echoes the key encoded', async () => {
+    const echoed = `${encodeURIComponent(API_KEY)} ${Buffer.from(`user:${API_KEY}`).toString('base64')}`;
+    const page = `<html><head><title>500 Internal Server Error</title></head><body><h1>Oops</h1><pre>${echoed}</pre>${'<p>trace line</p>'.repeat(300)}</body></html>`;
+    const fake = await startFake((_rec, res) => {
+      res.writeHead(500, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) });
+      res.end(page);
+    });
+    const err = await rejection(client(fake.url, { maxRetries: 0 }).chat(ask()));
+    expect(err.message).toMatch(/^chat\.completions failed \(HTTP 500\) after 1 attempt: 500 500 Internal Server Error Oops \*\*\* \S*\*\*\*\S* trace line/);
+    expect(err.message).not.toContain('SECRET0123');
+    expect(err.message).not.toMatch(/[<>]/);
+    expect(err.message.length).toBeLessThan(300);
+  });
+
   it('refuses an answer with more than one content coding at once, without retrying or decoding it', async () => {
     // Two layers are how 820 bytes decode to 400 MB; here a valid answer, so only the chain is at fault.
     const bomb = zlib.gzipSync(zlib.gzipSync(Buffer.from(JSON.stringify(completion(1)))));
