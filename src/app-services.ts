@@ -1,4 +1,5 @@
 import type { EventBus } from './events/bus.js';
+import type { AuditService } from './services/audit.js';
 import type { BenchmarkService } from './services/benchmarks.js';
 import type { EvaluationService } from './services/evaluations.js';
 import type { ExperimentService } from './services/experiments.js';
@@ -20,6 +21,8 @@ export type Services = {
   benchmarks: BenchmarkService;
   evaluations: EvaluationService;
   events: EventBus;
+  /** The audit log of mutations by operator and admin tokens. */
+  audit: AuditService;
   /** Readiness checks: database and queue reachable. */
   health(): Promise<{ database: boolean; queue: boolean }>;
 };

@@ -15,6 +15,7 @@ import { createLlmClient } from './llm/index.js';
 import type { Logger } from './logger.js';
 import { startQueue } from './queue/queue.js';
 import type { Queue } from './queue/queue.js';
+import { AuditService } from './services/audit.js';
 import { BenchmarkService } from './services/benchmarks.js';
 import { categorizeStageHandler } from './services/categorize.js';
 import { evaluateStageHandler } from './services/evaluate.js';
@@ -165,6 +166,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       benchmarks,
       evaluations,
       events,
+      audit: new AuditService(database, logger),
       health: async () => ({ database: await database.ping(), queue: await queue.ping() }),
     };
 

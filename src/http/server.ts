@@ -21,6 +21,7 @@ import type { Services } from '../app-services.js';
 import type { AccessConfig, ApiLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import { resolvers } from '../resolvers/index.js';
+import { auditMutations } from '../resolvers/audit.js';
 import { guardInputs } from '../resolvers/input-guard.js';
 import type { Context } from '../resolvers/context.js';
 import { ServiceError } from '../services/errors.js';
@@ -55,7 +56,8 @@ export type HttpServer = { url: string; port: number; stop(): Promise<void> };
 export class ListenError extends Error {}
 
 export async function startHttpServer(services: Services, logger: Logger, options: HttpServerOptions): Promise<HttpServer> {
-  const schema = guardInputs(makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers }));
+  // Audited outermost: a mutation refused by the input check is recorded with its code too.
+  const schema = auditMutations(guardInputs(makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers })));
   const limits = options.limits;
   const auth = new Authenticator(options.tokens);
   const guard = new OperationGuard(new RateLimiter(limits.mutationsPerMinute));

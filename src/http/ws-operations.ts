@@ -45,7 +45,7 @@ export function checkOperation(o: OperationChecks, principal: Principal, running
   if (!operation) return [coded('the document has no operation of that name, or several operations and no operationName', 'OPERATION_RESOLUTION_FAILURE')];
   const denied = o.guard.check(principal, document, operation);
   if (denied) return [denied];
-  return { schema: o.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: o.context() };
+  return { schema: o.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: { ...o.context(), principal } };
 }
 
 function coded(message: string, code: string): GraphQLError {

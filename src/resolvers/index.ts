@@ -5,6 +5,7 @@ import type { ExperimentRow, IterationRow, JudgmentRow, PairRow, StageRow } from
 import type { ExperimentConfigInput } from '../services/experiment-config.js';
 import type { InstructionFormat } from '../services/importers.js';
 import { parseId } from '../services/errors.js';
+import { auditResolvers } from './audit.js';
 import { connection } from './connection.js';
 import type { Context } from './context.js';
 import { evaluationResolvers } from './evaluations.js';
@@ -103,7 +104,7 @@ const coreResolvers = {
 };
 
 /** Every resolver: the core ones above and those of benchmarks and evaluations. */
-export const resolvers = mergeResolverMaps(coreResolvers, evaluationResolvers);
+export const resolvers = mergeResolverMaps(coreResolvers, evaluationResolvers, auditResolvers);
 
 /** Resolver helper for ids in arguments (exported for subscription resolvers). */
 export const idArg = (field: string, value: unknown) => parseId(field, str(value));
