@@ -17,7 +17,7 @@ describe.skipIf(NO_DATABASE)(`an import of ${LINES} lines (${TEST_DB})`, () => {
     await app?.stop();
   });
 
-  it('stores every distinct line, then finds every one a duplicate on the second import', { timeout: 240_000 }, async () => {
+  it('stores every distinct line, then finds every one a duplicate on the second import', { timeout: 480_000 }, async () => {
     const id = dataOf(await app.gql<{ createExperiment: { id: string } }>('mutation { createExperiment(name: "big") { id } }')).createExperiment.id;
     const content = Array.from({ length: LINES }, (_, i) => JSON.stringify({ text: `Instruction ${i}: say ${i}.` })).join('\n');
     const query = `mutation ($id: ID!, $content: String!) { importInstructions(experimentId: $id, content: $content, format: JSONL) {
