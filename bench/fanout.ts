@@ -197,7 +197,7 @@ async function run(subscribers: number): Promise<Result> {
   try {
     const gql = graphql(service.url);
     const { iterationId, total } = await prepare(gql);
-    await fetch(sim.url.replace(/\/v1$/, '/sim/options'), { method: 'POST', body: JSON.stringify({ latencyMs, jitterMs: 0, maxConcurrency: CONCURRENCY }) });
+    await fetch(sim.url.replace(/\/v1$/, '/sim/options'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs, jitterMs: 0, maxConcurrency: CONCURRENCY }) });
     const committed = new Float64Array(total + 1);
     await listener.connect();
     listener.on('notification', (n) => {

@@ -37,7 +37,7 @@ export type StageRun = {
 type Endpoint = { latencyMs: number; maxConcurrency: number | null; maxN: number | null };
 
 async function simOptions(sim: Child, options: Record<string, unknown>): Promise<void> {
-  const response = await fetch(sim.url.replace(/\/v1$/, '/sim/options'), { method: 'POST', body: JSON.stringify(options) });
+  const response = await fetch(sim.url.replace(/\/v1$/, '/sim/options'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(options) });
   if (!response.ok) throw new Error(`simulator options: ${await response.text()}`);
 }
 

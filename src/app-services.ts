@@ -1,4 +1,5 @@
 import type { EventBus } from './events/bus.js';
+import type { AuditService } from './services/admin/audit.js';
 import type { BenchmarkService } from './services/imports/benchmarks.js';
 import type { EvaluationService } from './services/evaluation/evaluations.js';
 import type { ExperimentService } from './services/experiments/experiments.js';
@@ -20,6 +21,8 @@ export type Services = {
   benchmarks: BenchmarkService;
   evaluations: EvaluationService;
   events: EventBus;
+  /** The audit log of mutations by operator and admin tokens. */
+  audit: AuditService;
   /** Readiness checks: database and queue reachable. */
   health(): Promise<{ database: boolean; queue: boolean }>;
 };

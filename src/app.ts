@@ -16,6 +16,7 @@ import { createLlmClient } from './llm/index.js';
 import type { Logger } from './logger.js';
 import { startQueue } from './queue/queue.js';
 import type { Queue } from './queue/queue.js';
+import { AuditService } from './services/admin/audit.js';
 import { BenchmarkService } from './services/imports/benchmarks.js';
 import { categorizeStageHandler } from './services/stages/categorize.js';
 import { evaluateStageHandler } from './services/stages/evaluate.js';
@@ -175,9 +176,25 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       benchmarks,
       evaluations,
       events,
+      audit: new AuditService(database, logger),
       health: async () => ({ database: await database.ping(), queue: await queue.ping() }),
     };
 
+    let http: HttpServer | null = null;
+    if (config.role !== 'worker') {
+      http = await startHttpServer(services, logger, {
+        host: config.host,
+        port: config.port,
+        production: config.production,
+        limits: config.api,
+        tokens: config.auth.tokens,
+        access: config.access,
+      });
+      stops.push({ name: 'http server', stop: () => http!.stop() });
+    }
+
+    // Workers start only once the API is bound: a stage job that misbehaves after a restart can
+    // never keep /healthz and the API from answering.
     if (runsWork) {
       await queue.work<BatchJob>('stage-batch', config.worker.jobConcurrency, (job, ctx) => runner.runBatch(job, ctx), {
         onGiveUp: (job, error) => runner.giveUp(job, error),
@@ -198,18 +215,6 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       sweeper.unref();
       // Stopped before the queue (registered later, stopped earlier): no sweep starts work on a closing queue.
       stops.push({ name: 'loop sweeper', stop: async () => clearInterval(sweeper) });
-    }
-
-    let http: HttpServer | null = null;
-    if (config.role !== 'worker') {
-      http = await startHttpServer(services, logger, {
-        host: config.host,
-        port: config.port,
-        production: config.production,
-        limits: config.api,
-        tokens: config.auth.tokens,
-      });
-      stops.push({ name: 'http server', stop: () => http!.stop() });
     }
 
     return { url: http?.url ?? null, database, services, simulator, stop: stopAll };

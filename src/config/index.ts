@@ -75,12 +75,23 @@ export type ApiLimits = {
   maxTokens: number;
   /** GRAPHQL_MAX_COST: fields an operation may resolve, lists counted at their page size (`first`). Default 10000. */
   maxCost: number;
-  /** MUTATIONS_PER_MINUTE: mutations one token (or the anonymous caller) may run per minute. Default 120; 0: unlimited. */
+  /** MUTATIONS_PER_MINUTE: mutation fields (each alias counts) one token (or the anonymous caller) may run per minute. Default 120; 0: unlimited. */
   mutationsPerMinute: number;
   /** GRAPHQL_INTROSPECTION: schema introspection. Default on, off with NODE_ENV=production. */
   introspection: boolean;
   /** GRAPHQL_FIELD_SUGGESTIONS: "Did you mean ...?" in validation errors. Default on, off with NODE_ENV=production. */
   fieldSuggestions: boolean;
+};
+
+/** Which hosts and web pages may reach the API (src/http/origin.ts), in every mode. */
+export type AccessConfig = {
+  /**
+   * ALLOWED_HOSTS: host names the server answers to besides the loopback names and HOST
+   * (comma-separated; `*`: any, for a reverse proxy that checks Host itself). Default: none more.
+   */
+  allowedHosts: string[] | '*';
+  /** ALLOWED_ORIGINS: web origins (`https://app.example:8443`) whose pages may call the API besides its own. Default: none. */
+  allowedOrigins: string[];
 };
 
 export type Config = {
@@ -122,6 +133,7 @@ export type Config = {
   auth: { tokens: ApiToken[] };
   /** Limits of the GraphQL API on both transports. */
   api: ApiLimits;
+  access: AccessConfig;
 };
 
 type Env = Record<string, string | undefined>;
@@ -189,7 +201,42 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
       fieldSuggestions: bool(env, 'GRAPHQL_FIELD_SUGGESTIONS', !production),
     },
+    access: { allowedHosts: allowedHosts(env, host), allowedOrigins: allowedOrigins(env) },
   };
+}
+
+/** HOST (unless a wildcard address) and ALLOWED_HOSTS, as lower-case host names without brackets or port. */
+function allowedHosts(env: Env, host: string): string[] | '*' {
+  const listed = list(env, 'ALLOWED_HOSTS');
+  if (listed.includes('*')) return '*';
+  for (const name of listed) {
+    if (!/^(\[[0-9a-f:.]+\]|[0-9a-z_.-]+)$/i.test(name)) {
+      throw new ConfigError(`ALLOWED_HOSTS must list host names without scheme or port, got "${name}" (example: ALLOWED_HOSTS=ste.internal,10.0.0.5)`);
+    }
+  }
+  const own = host === '0.0.0.0' || host === '::' ? [] : [host];
+  return [...new Set([...own, ...listed].map((h) => h.replace(/^\[|\]$/g, '').toLowerCase()))];
+}
+
+/** ALLOWED_ORIGINS as exact origins (scheme, host and port, as browsers send them). */
+function allowedOrigins(env: Env): string[] {
+  return list(env, 'ALLOWED_ORIGINS').map((raw) => {
+    let origin: string | null = null;
+    try {
+      const url = new URL(raw);
+      if (url.protocol === 'http:' || url.protocol === 'https:') origin = url.origin;
+    } catch {
+      // reported below
+    }
+    if (origin === null || origin !== raw.replace(/\/$/, '')) {
+      throw new ConfigError(`ALLOWED_ORIGINS must list origins like https://app.example:8443 (scheme, host, optional port; no path), got "${raw}"`);
+    }
+    return origin;
+  });
+}
+
+function list(env: Env, name: string): string[] {
+  return (optional(env, name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** A folder for PGlite's files, or `memory://` for a database that lives only as long as the process. */

@@ -40,24 +40,34 @@ export async function countInstructions(db: Db, experimentIds: readonly number[]
   return new Map(rows.map((r) => [r.experimentId, Number(r.n)]));
 }
 
+/**
+ * Values per `IN (...)` lookup: PostgreSQL takes at most 65,535 bind parameters in a statement,
+ * and drizzle merges a statement's parts with a spread that overflows the stack past about 100,000 values.
+ */
+const LOOKUP_CHUNK = 10_000;
+
+/** `lookup` run on slices of `values` of at most LOOKUP_CHUNK, the results joined in one set. */
+async function chunkedLookup(values: readonly string[], lookup: (chunk: string[]) => Promise<{ hash: string }[]>): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < values.length; i += LOOKUP_CHUNK) {
+    for (const row of await lookup(values.slice(i, i + LOOKUP_CHUNK))) found.add(row.hash);
+  }
+  return found;
+}
+
 /** Which of these text hashes the experiment already holds. */
 export async function existingInstructionHashes(db: Db, experimentId: number, hashes: readonly string[]): Promise<Set<string>> {
-  if (hashes.length === 0) return new Set();
-  const rows = await db
-    .select({ hash: instructions.textHash })
-    .from(instructions)
-    .where(and(eq(instructions.experimentId, experimentId), inArray(instructions.textHash, [...hashes])));
-  return new Set(rows.map((r) => r.hash));
+  return chunkedLookup(hashes, (chunk) =>
+    db
+      .select({ hash: instructions.textHash })
+      .from(instructions)
+      .where(and(eq(instructions.experimentId, experimentId), inArray(instructions.textHash, chunk))),
+  );
 }
 
 /** Which of these normalised-prompt hashes appear in any benchmark. */
 export async function benchmarkPromptHashes(db: Db, hashes: readonly string[]): Promise<Set<string>> {
-  if (hashes.length === 0) return new Set();
-  const rows = await db
-    .selectDistinct({ hash: benchmarkItems.promptHash })
-    .from(benchmarkItems)
-    .where(inArray(benchmarkItems.promptHash, [...hashes]));
-  return new Set(rows.map((r) => r.hash));
+  return chunkedLookup(hashes, (chunk) => db.selectDistinct({ hash: benchmarkItems.promptHash }).from(benchmarkItems).where(inArray(benchmarkItems.promptHash, chunk)));
 }
 
 export type NewInstruction = {
@@ -87,13 +97,16 @@ export async function insertInstructions(db: Db, experimentId: number, rows: New
 
 /** Marks instructions whose text appears in a benchmark, across all experiments. */
 export async function excludeBenchmarkInstructions(db: Db, hashes: readonly string[], reason: string): Promise<number> {
-  if (hashes.length === 0) return 0;
-  const rows = await db
-    .update(instructions)
-    .set({ excludedReason: reason })
-    .where(and(inArray(instructions.textHash, [...hashes]), isNull(instructions.excludedReason)))
-    .returning({ id: instructions.id });
-  return rows.length;
+  let marked = 0;
+  for (let i = 0; i < hashes.length; i += LOOKUP_CHUNK) {
+    const rows = await db
+      .update(instructions)
+      .set({ excludedReason: reason })
+      .where(and(inArray(instructions.textHash, hashes.slice(i, i + LOOKUP_CHUNK)), isNull(instructions.excludedReason)))
+      .returning({ id: instructions.id });
+    marked += rows.length;
+  }
+  return marked;
 }
 
 export async function listInstructions(db: Db, experimentId: number, limit: number, after?: number): Promise<InstructionRow[]> {

@@ -322,6 +322,21 @@ export const evaluationVerdicts = pgTable(
   ],
 );
 
+/** Mutations run by operator and admin tokens (who, what, when, arguments without file contents), newest last. */
+export const auditLog = pgTable('audit_log', {
+  id: id(),
+  /** The token's role and position in the configuration (`operator#2`), or `anonymous`; never the token. */
+  actor: text('actor').notNull(),
+  role: text('role').notNull(),
+  /** The mutation field, e.g. `deleteExperiment`. */
+  mutation: text('mutation').notNull(),
+  /** Its arguments, with file contents and long texts replaced by their length. */
+  arguments: jsonb('arguments').notNull(),
+  /** `ok`, or the error code the caller got. */
+  outcome: text('outcome').notNull(),
+  createdAt: createdAt(),
+});
+
 export type ExperimentRow = typeof experiments.$inferSelect;
 export type InstructionRow = typeof instructions.$inferSelect;
 export type PairRow = typeof pairs.$inferSelect;
@@ -333,3 +348,4 @@ export type BenchmarkRow = typeof benchmarks.$inferSelect;
 export type BenchmarkItemRow = typeof benchmarkItems.$inferSelect;
 export type EvaluationRow = typeof evaluations.$inferSelect;
 export type EvaluationVerdictRow = typeof evaluationVerdicts.$inferSelect;
+export type AuditLogRow = typeof auditLog.$inferSelect;

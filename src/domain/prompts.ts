@@ -9,6 +9,8 @@
  */
 
 import type { Verdict } from './vocabulary.js';
+import { compileLinearPattern, PatternError } from './verdict-pattern.js';
+import type { LinearPattern } from './verdict-pattern.js';
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
@@ -160,7 +162,8 @@ export type VerdictParser = (output: string) => Verdict;
 /**
  * Builds the verdict reader of a template. Exactly one kind of label present gives that verdict;
  * A and B both present, or no label at all, is UNPARSEABLE (never guessed); a tie label alone is TIE.
- * Throws a `TemplateError` naming the pattern when a pattern is not a valid regular expression.
+ * Throws a `TemplateError` naming the pattern when a pattern is not a valid regular expression or
+ * cannot be matched in linear time. Each call of the parser is one pass over the output.
  */
 export function verdictParser(template: Pick<JudgeTemplate, 'verdictA' | 'verdictB' | 'verdictTie'>): VerdictParser {
   const a = compilePattern('verdictA', template.verdictA);
@@ -189,13 +192,34 @@ export class TemplateError extends Error {
   }
 }
 
-function compilePattern(field: string, source: string): RegExp {
+/** Compiled patterns by source: a template's patterns are compiled once, not once per batch. */
+const compiled = new Map<string, LinearPattern>();
+const COMPILED_KEPT = 100;
+
+/**
+ * A verdict pattern, compiled for linear-time matching (src/domain/verdict-pattern.ts): parsing a
+ * judge output can never stall the service, whatever the pattern. Throws a `TemplateError` when
+ * the pattern is not valid JavaScript or cannot be matched in linear time within the limits.
+ */
+function compilePattern(field: string, source: string): LinearPattern {
   if (!source || !source.trim()) throw new TemplateError(field, `${field} must be a non-empty regular expression`);
+  const known = compiled.get(source);
+  if (known) return known;
   try {
-    return new RegExp(source);
+    new RegExp(source);
   } catch (cause) {
     throw new TemplateError(field, `${field} is not a valid regular expression: ${(cause as Error).message}`, { cause });
   }
+  let pattern: LinearPattern;
+  try {
+    pattern = compileLinearPattern(source);
+  } catch (cause) {
+    if (cause instanceof PatternError) throw new TemplateError(field, `${field} ${cause.message}`, { cause });
+    throw cause;
+  }
+  if (compiled.size >= COMPILED_KEPT) compiled.delete(compiled.keys().next().value!);
+  compiled.set(source, pattern);
+  return pattern;
 }
 
 /** Checks a user-supplied template: placeholders present, patterns compile. */

@@ -94,10 +94,14 @@ export class OperationGuard {
         extensions: { code: 'FORBIDDEN', http: { status: 403 } },
       });
     }
-    const waitMs = this.limiter.take(principal.id);
+    // Every mutation field counts, aliases and fragment spreads included: 15 aliased
+    // createExperiment in one operation are 15 mutations.
+    const count = countRootFields(operation.selectionSet, fragmentsOf(document), []);
+    const waitMs = this.limiter.take(principal.id, count);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
-      return new GraphQLError(`rate limit reached: at most ${this.limiter.perMinute} mutations a minute per token; retry in ${seconds} s`, {
+      const these = count > 1 ? ` (this operation has ${count})` : '';
+      return new GraphQLError(`rate limit reached: at most ${this.limiter.perMinute} mutations a minute per token${these}; retry in ${seconds} s`, {
         extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) } },
       });
     }
@@ -124,4 +128,18 @@ function rootFields(set: SelectionSetNode, fragments: Map<string, FragmentDefini
     }
   }
   return names;
+}
+
+/** How many root fields an operation runs: each alias once, each fragment at every spread. */
+function countRootFields(set: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, path: readonly string[]): number {
+  let count = 0;
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) count++;
+    else if (s.kind === Kind.INLINE_FRAGMENT) count += countRootFields(s.selectionSet, fragments, path);
+    else if (!path.includes(s.name.value)) {
+      const fragment = fragments.get(s.name.value);
+      if (fragment) count += countRootFields(fragment.selectionSet, fragments, [...path, s.name.value]);
+    }
+  }
+  return count;
 }

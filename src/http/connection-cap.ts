@@ -30,11 +30,14 @@ export class ConnectionCounter {
   }
 }
 
+const STATUS_TEXT = { 403: 'Forbidden', 429: 'Too Many Requests' } as const;
+
 /** Answers an upgrade request with a plain HTTP error instead of a WebSocket, and closes the connection. */
-export function refuseUpgrade(socket: Duplex, status: 429, message: string): void {
+export function refuseUpgrade(socket: Duplex, status: keyof typeof STATUS_TEXT, message: string): void {
   const body = `${message}\n`;
+  const retry = status === 429 ? 'Retry-After: 5\r\n' : '';
   socket.end(
-    `HTTP/1.1 ${status} Too Many Requests\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nRetry-After: 5\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n${retry}\r\n${body}`,
   );
 }

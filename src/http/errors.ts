@@ -1,14 +1,19 @@
 /**
  * One error policy for both transports: intentional errors keep their `extensions.code` (and the
- * field at fault); anything else is INTERNAL_SERVER_ERROR, with no message, stack or SQL in
- * production.
+ * field at fault); anything else is INTERNAL_SERVER_ERROR with the message "Internal server error"
+ * in every mode (an internal message can hold SQL, bound parameters, addresses and file paths),
+ * and an `extensions.errorId` that names the one log line with the whole error.
  */
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from '../logger.js';
 import { ServiceError } from '../domain/errors.js';
 
 /** Codes that graphql-js, Apollo and src/http give to refused operations: safe to show as they are. */
 const CLIENT_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE',
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
   'UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'TOO_MANY_SUBSCRIPTIONS',
 ]);
 
@@ -16,7 +21,14 @@ const CLIENT_CODES = new Set([
  * `hideSuggestions`: drop graphql-js's "Did you mean ...?" hints, which spell out field and type
  * names when introspection is off. Default: as `production`.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, production: boolean, hideSuggestions = production): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  production: boolean,
+  hideSuggestions = production,
+  /** Logs an internal error once and returns the id the client is given for it. */
+  report?: (error: unknown, path: GraphQLFormattedError['path']) => string,
+): GraphQLFormattedError {
   if (hideSuggestions && / Did you mean /.test(formatted.message)) formatted = { ...formatted, message: formatted.message.replace(/ Did you mean .*$/s, '') };
   const original = originalOf(error);
   if (original instanceof ServiceError) {
@@ -29,10 +41,22 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, pr
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && CLIENT_CODES.has(code)) return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
-  // A graphql-js error with no original error (validation, variable coercion) is about the request.
-  if (!original && !code) return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
-  if (production) return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-  return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  // A graphql-js error outside execution (no path: validation, variable coercion, whose original
+  // error is a scalar's own GraphQLError) is about the request, on either transport.
+  if (!code && !formatted.path && (!original || original instanceof GraphQLError)) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  const errorId = report?.(original ?? error, formatted.path);
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', ...(errorId ? { errorId } : {}) } };
+}
+
+/** A reporter for `formatError`: one `error` log line per internal error, with a fresh id. */
+export function internalErrorReporter(logger: Logger): (error: unknown, path: GraphQLFormattedError['path']) => string {
+  return (error, path) => {
+    const errorId = randomUUID();
+    logger.error({ err: error, errorId, path }, 'internal error');
+    return errorId;
+  };
 }
 
 function originalOf(error: unknown): unknown {

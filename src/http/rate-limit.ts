@@ -11,8 +11,8 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Takes one call for `key`: 0 when allowed, else the ms to wait before the next call would be. */
-  take(key: string): number {
+  /** Takes `count` calls for `key` at once: 0 when allowed, else the ms to wait before they would be (nothing is taken then). */
+  take(key: string, count = 1): number {
     if (this.perMinute <= 0) return 0;
     const now = this.now();
     const perMs = this.perMinute / 60_000;
@@ -20,10 +20,10 @@ export class RateLimiter {
     bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * perMs);
     bucket.at = now;
     this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= count) {
+      bucket.tokens -= count;
       return 0;
     }
-    return Math.ceil((1 - bucket.tokens) / perMs);
+    return Math.ceil((count - bucket.tokens) / perMs);
   }
 }

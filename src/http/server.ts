@@ -4,6 +4,7 @@
  * same access rules (auth.ts), operation limits (limits.ts) and error policy (errors.ts); the
  * WebSocket side is in websocket.ts.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,20 +15,23 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../app-services.js';
-import type { ApiLimits } from '../config/index.js';
+import type { AccessConfig, ApiLimits } from '../config/index.js';
 import type { Logger } from '../logger.js';
 import { resolvers } from '../resolvers/index.js';
+import { auditMutations } from '../resolvers/audit.js';
+import { guardInputs } from '../resolvers/input-guard.js';
 import type { Context } from '../resolvers/context.js';
 import { httpStatusOf, parseId, ServiceError } from '../domain/errors.js';
 import { Authenticator, OperationGuard, requireRole } from './auth.js';
 import type { Principal } from './auth.js';
 import { serveDashboard } from './dashboard.js';
 import { ConnectionCounter, refuseUpgrade } from './connection-cap.js';
-import { formatError } from './errors.js';
+import { formatError, internalErrorReporter } from './errors.js';
 import { allRules, limitRules, variableCostErrors } from './limits.js';
+import { OriginPolicy } from './origin.js';
 import { RateLimiter } from './rate-limit.js';
 import type { ApiToken } from '../config/tokens.js';
 import { serveGraphqlWs } from './websocket.js';
@@ -42,6 +46,8 @@ export type HttpServerOptions = {
   limits: ApiLimits;
   /** API tokens; none: no authentication (every caller is admin). */
   tokens: readonly ApiToken[];
+  /** Hosts and origins allowed in, besides the loopback names and the server's own origin (origin.ts). */
+  access: AccessConfig;
 };
 
 export type HttpServer = { url: string; port: number; stop(): Promise<void> };
@@ -50,21 +56,29 @@ export type HttpServer = { url: string; port: number; stop(): Promise<void> };
 export class ListenError extends Error {}
 
 export async function startHttpServer(services: Services, logger: Logger, options: HttpServerOptions): Promise<HttpServer> {
-  const schema = makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers });
+  // Audited outermost: a mutation refused by the input check is recorded with its code too.
+  const schema = auditMutations(guardInputs(makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers })));
   const limits = options.limits;
   const auth = new Authenticator(options.tokens);
   const guard = new OperationGuard(new RateLimiter(limits.mutationsPerMinute));
   const rules = limitRules(limits);
-  const format = (formatted: Parameters<typeof formatError>[0], error: unknown) => formatError(formatted, error, options.production, !limits.fieldSuggestions);
+  const report = internalErrorReporter(logger);
+  const format = (formatted: Parameters<typeof formatError>[0], error: unknown) => formatError(formatted, error, options.production, !limits.fieldSuggestions, report);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   // noServer: the HTTP server's own errors (a port in use) are reported once, by `listen` below.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: limits.wsMaxPayloadBytes });
   const perAddress = new ConnectionCounter(limits.maxConnectionsPerIp);
+  const origins = new OriginPolicy(options.access);
   httpServer.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') {
       socket.destroy();
+      return;
+    }
+    const refused = origins.refusal(request.headers);
+    if (refused) {
+      refuseUpgrade(socket, 403, refused);
       return;
     }
     const address = request.socket.remoteAddress ?? 'unknown';
@@ -101,6 +115,8 @@ export async function startHttpServer(services: Services, logger: Logger, option
     validationRules: rules,
     parseOptions: { maxTokens: limits.maxTokens },
     csrfPrevention: true,
+    // No automatic persisted queries: a hash-only request is refused (PERSISTED_QUERY_NOT_SUPPORTED).
+    persistedQueries: false,
     allowBatchedHttpRequests: false,
     // main.ts owns the signals: it stops the HTTP server, then the workers, queue and database.
     stopOnTerminationSignals: false,
@@ -113,6 +129,9 @@ export async function startHttpServer(services: Services, logger: Logger, option
         // Role and rate checks once the operation is known, before any resolver runs.
         requestDidStart: async () => ({
           didResolveOperation: async ({ contextValue, document, operation, request }) => {
+            if (operation?.operation === 'subscription') {
+              throw new GraphQLError('subscriptions need the WebSocket transport (graphql-ws) on this same URL', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+            }
             const denied = operation ? guard.check(contextValue.principal, document, operation) : null;
             if (denied) throw denied;
             const [overCost] = variableCostErrors(schema, document, request.operationName, request.variables, limits);
@@ -124,6 +143,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
   });
   await apollo.start();
 
+  app.use(origins.middleware());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -177,8 +197,9 @@ function requestError(error: unknown, res: Response, next: NextFunction, logger:
     const message = e.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : e.expose && e.message ? e.message : 'bad request';
     res.status(e.status).json({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
   } else {
-    logger.error({ err: error }, 'request failed');
-    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    const errorId = randomUUID();
+    logger.error({ err: error, errorId }, 'request failed');
+    res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }] });
   }
 }
 

@@ -2,7 +2,7 @@ import OpenAI, { toFile, type ClientOptions } from 'openai';
 import { Agent } from 'undici';
 import { runChat, type ChatDeps } from './chat.js';
 import { LlmError, makeScrubber } from './errors.js';
-import { dispatcherFetch } from './fetch.js';
+import { dispatcherFetch, MAX_RESPONSE_BYTES } from './fetch.js';
 import { EndpointLimiter } from './limiter.js';
 import { defaultSleep, runWithRetries, type RetryContext, type RunOptions } from './retry.js';
 import type {
@@ -88,6 +88,7 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
     // undici's own 300 s header/body timeouts would cut long generations short of a larger timeoutMs
     headersTimeout: config.timeoutMs + 1_000,
     bodyTimeout: config.timeoutMs + 1_000,
+    maxResponseSize: MAX_RESPONSE_BYTES,
   });
   const common = {
     baseURL: config.baseURL,

@@ -30,6 +30,14 @@ export class MalformedResponseError extends Error {
   override readonly name = 'MalformedResponseError';
 }
 
+/**
+ * An answer this client will not read: more than one content coding, or larger than its cap once
+ * decoded. Not retried: the endpoint would send the same again.
+ */
+export class ResponseRefusedError extends Error {
+  override readonly name = 'ResponseRefusedError';
+}
+
 export type Classified = {
   transient: boolean;
   status?: number;
@@ -119,6 +127,7 @@ export function classifyError(err: unknown): Classified {
   }
   const codes = codesOf(err);
   if (err instanceof APIConnectionTimeoutError) return { transient: true, notProcessed: false, reason: 'timeout' };
+  if (err instanceof ResponseRefusedError) return { transient: false, notProcessed: false, reason: 'response refused' };
   if (err instanceof MalformedResponseError || err instanceof SyntaxError) {
     return { transient: true, notProcessed: false, reason: 'malformed response' };
   }
@@ -148,11 +157,65 @@ export function refusesMaxTokens(err: unknown): boolean {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Builds a scrubber that removes the key and anything that looks like a credential from text. */
+/** Runs of at least this many characters of the key (or of an encoding of it) are scrubbed wherever they appear. */
+export const KEY_WINDOW = 12;
+
+/**
+ * The forms in which an endpoint may echo a key: as sent, URL-encoded, hex, and base64 and
+ * base64url at each of the three byte alignments it can start at inside a longer encoded text
+ * (the characters that depend on a neighbour are dropped from each end).
+ */
+function encodedForms(key: string): string[] {
+  const bytes = Buffer.from(key, 'utf8');
+  const forms = new Set([key, encodeURIComponent(key), bytes.toString('hex')]);
+  for (let shift = 0; shift < 3; shift++) {
+    const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    // Characters 0..ceil(shift*4/3) mix in the padding bytes; the last 4 may mix in what follows.
+    const core = b64.slice(Math.ceil((shift * 4) / 3) + (shift > 0 ? 1 : 0), b64.length - 4);
+    forms.add(core);
+    forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return [...forms].filter((f) => f.length >= KEY_WINDOW);
+}
+
+/** Replaces every run of text made of KEY_WINDOW-character pieces of `windows` with `***`. */
+function scrubWindows(text: string, windows: Set<string>): string {
+  if (windows.size === 0 || text.length < KEY_WINDOW) return text;
+  const marked = new Uint8Array(text.length);
+  let any = false;
+  for (let i = 0; i + KEY_WINDOW <= text.length; i++) {
+    if (windows.has(text.slice(i, i + KEY_WINDOW))) {
+      marked.fill(1, i, i + KEY_WINDOW);
+      any = true;
+    }
+  }
+  if (!any) return text;
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    if (!marked[i]) {
+      out += text[i++];
+      continue;
+    }
+    while (i < text.length && marked[i]) i++;
+    out += '***';
+  }
+  return out;
+}
+
+/**
+ * Builds a scrubber that removes the key and anything that looks like a credential from text: the
+ * key verbatim, and any run of KEY_WINDOW or more characters of it or of its URL-encoded, hex or
+ * base64 forms (so a key echoed encoded, or split in parts, is caught as well).
+ */
 export function makeScrubber(apiKey: string): (text: string) => string {
   const keyRe = apiKey.length >= 4 ? new RegExp(escapeRegExp(apiKey), 'g') : null;
+  const windows = new Set<string>();
+  for (const form of apiKey.length >= KEY_WINDOW ? encodedForms(apiKey) : []) {
+    for (let i = 0; i + KEY_WINDOW <= form.length; i++) windows.add(form.slice(i, i + KEY_WINDOW));
+  }
   return (text) => {
     let out = keyRe ? text.replace(keyRe, '***') : text;
+    out = scrubWindows(out, windows);
     out = out
       .replace(/\b(Bearer\s+)[^\s"',]+/gi, '$1***')
       .replace(/\bsk-[A-Za-z0-9_-]{6,}/g, 'sk-***')
@@ -160,6 +223,32 @@ export function makeScrubber(apiKey: string): (text: string) => string {
       .replace(/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1***:***@');
     return out;
   };
+}
+
+/** Longest upstream error text kept (after tags and runs of white space are removed). */
+export const FAILURE_TEXT_MAX = 200;
+
+/**
+ * What is kept of a failed attempt for storage and readers: for an HTTP error, the status, the
+ * error's type and code, and a short message (an HTML page is reduced to its text); otherwise a
+ * short message. Never the whole upstream body. Scrub the result before storing it.
+ */
+export function shortFailure(err: unknown): string {
+  if (err instanceof APIError && typeof err.status === 'number') {
+    const body = err.error as { message?: unknown } | undefined;
+    const text = typeof body?.message === 'string' ? body.message : body ? '' : err.message.replace(/^\d+\s*/, '');
+    const kind = [err.type, err.code].filter((v): v is string => typeof v === 'string' && v !== '').join(', ');
+    const summary = summarize(text);
+    return `${err.status}${summary ? ` ${summary}` : ''}${kind ? ` (${kind})` : ''}`;
+  }
+  return summarize(errorMessage(err));
+}
+
+function summarize(text: string): string {
+  let head = text.slice(0, 4 * FAILURE_TEXT_MAX);
+  if (/<[a-z!/][^>]*>/i.test(head)) head = head.replace(/<(script|style)\b[^<]*(?:<(?!\/\1>)[^<]*)*<\/\1>/gi, ' ').replace(/<[^>]*>?/g, ' ');
+  const line = head.replace(/\s+/g, ' ').trim();
+  return line.length > FAILURE_TEXT_MAX ? `${line.slice(0, FAILURE_TEXT_MAX)}…` : line;
 }
 
 /**

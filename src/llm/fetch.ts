@@ -7,14 +7,23 @@
  * the answer (status, errors, retry headers, JSON) as before.
  *
  * What the wire sees is unchanged: the SDK's headers plus fetch's `accept-encoding`, and
- * gzip/deflate/br answers are decoded. A redirect (a misconfigured base URL) is handed to undici's
+ * gzip/deflate/br answers are decoded (one coding at most, off the event loop, up to
+ * MAX_RESPONSE_BYTES; anything else is a ResponseRefusedError, not retried). A redirect (a misconfigured base URL) is handed to undici's
  * fetch, which asks again and follows it exactly as before (method changes, credentials dropped
  * across origins). Only the SDK's JSON requests come here (string bodies); anything else goes to
  * fetch as well.
  */
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { fetch as undiciFetch } from 'undici';
 import type { Dispatcher } from 'undici';
+import { ResponseRefusedError } from './errors.js';
+
+/**
+ * Largest answer body accepted, as sent (the agent's `maxResponseSize`) and once decoded: a chat
+ * completion of 64 samples of 32,768 tokens is about 10 MB.
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 type Init = { method?: string; headers?: unknown; body?: unknown; signal?: AbortSignal | null } & Record<string, unknown>;
 type RawHeaders = Record<string, string | string[] | undefined>;
@@ -87,7 +96,7 @@ class DispatcherResponse {
 
   async text(): Promise<string> {
     if (!this.encoding) return this.body.text();
-    return decode(Buffer.from(await this.body.arrayBuffer()), this.encoding).toString('utf8');
+    return (await decode(Buffer.from(await this.body.arrayBuffer()), this.encoding)).toString('utf8');
   }
 
   async json(): Promise<unknown> {
@@ -97,30 +106,39 @@ class DispatcherResponse {
 
   async arrayBuffer(): Promise<ArrayBuffer> {
     if (!this.encoding) return this.body.arrayBuffer();
-    const bytes = decode(Buffer.from(await this.body.arrayBuffer()), this.encoding);
+    const bytes = await decode(Buffer.from(await this.body.arrayBuffer()), this.encoding);
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
 }
 
-/** Content codings applied in order, undone last to first; unknown codings are left as they are (as fetch does). */
-function decode(bytes: Buffer, encoding: string): Buffer {
-  const codings = encoding.split(',').map((c) => c.trim());
-  let out = bytes;
-  for (let i = codings.length - 1; i >= 0; i--) {
-    const coding = codings[i];
-    if (coding === 'gzip' || coding === 'x-gzip') {
-      out = zlib.gunzipSync(out, { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    } else if (coding === 'deflate') {
-      // zlib-wrapped or raw deflate: servers send both
-      const options = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
-      out = out.length > 0 && (out[0]! & 0x0f) === 8 ? zlib.inflateSync(out, options) : zlib.inflateRawSync(out, options);
-    } else if (coding === 'br') {
-      out = zlib.brotliDecompressSync(out);
-    } else {
-      return bytes;
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+const inflateRaw = promisify(zlib.inflateRaw);
+const brotliDecompress = promisify(zlib.brotliDecompress);
+
+/**
+ * Undoes the answer's content coding, in zlib's thread pool (not on the event loop), and never past
+ * MAX_RESPONSE_BYTES. At most one coding: a chain such as `gzip, gzip` is how a few hundred bytes
+ * become gigabytes, and no OpenAI-compatible server sends one. An unknown coding is left as it is
+ * (as fetch does).
+ */
+async function decode(bytes: Buffer, encoding: string): Promise<Buffer> {
+  const codings = encoding.split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity');
+  if (codings.length > 1) throw new ResponseRefusedError(`the endpoint's answer has ${codings.length} content codings (${encoding}); at most one is accepted`);
+  const coding = codings[0];
+  const options = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: MAX_RESPONSE_BYTES };
+  try {
+    if (coding === 'gzip' || coding === 'x-gzip') return await gunzip(bytes, options);
+    // zlib-wrapped or raw deflate: servers send both
+    if (coding === 'deflate') return await (bytes.length > 0 && (bytes[0]! & 0x0f) === 8 ? inflate(bytes, options) : inflateRaw(bytes, options));
+    if (coding === 'br') return await brotliDecompress(bytes, { maxOutputLength: MAX_RESPONSE_BYTES });
+    return bytes;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ResponseRefusedError(`the endpoint's answer decodes to more than ${MAX_RESPONSE_BYTES} bytes (${coding}); it is refused`);
     }
+    throw error;
   }
-  return out;
 }
 
 /** A fetch for the SDK's JSON requests over `dispatcher` (its headers and body timeouts apply). */

@@ -1,5 +1,5 @@
 import { linkedController } from './abort.js';
-import { LlmError, classifyError, errorMessage, scrubErrorChain, type Classified } from './errors.js';
+import { LlmError, classifyError, scrubErrorChain, shortFailure, type Classified } from './errors.js';
 import type { EndpointLimiter } from './limiter.js';
 import type { LlmLogger, SleepFn } from './types.js';
 
@@ -161,7 +161,8 @@ export async function runWithRetries<T>(ctx: RetryContext, o: RunOptions<T>): Pr
     const outOfTime = rateLimited && rateLimitWaitMs > maxRateLimitWaitMs;
     if (!retryable || failures > ctx.maxRetries || outOfTime) {
       scrubErrorChain(failure, ctx.scrub);
-      const detail = timedOut ? '' : `: ${ctx.scrub(errorMessage(failure))}`;
+      // Stored and shown to readers: status, type and a short message, never the upstream body.
+      const detail = timedOut ? '' : `: ${ctx.scrub(shortFailure(failure))}`;
       const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
       const reason = outOfTime
         ? `${c.reason}: rate limited ${rateLimits} times, ${(rateLimitWaitMs / 1000).toFixed(1)} s spent waiting on 429s, more than the ${maxRateLimitWaitMs} ms allowed (LLM_RATE_LIMIT_MAX_WAIT_MS)`

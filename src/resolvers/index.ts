@@ -4,6 +4,7 @@
 import type { ExperimentRow, IterationRow, JudgmentRow, PairRow, StageRow } from '../services/read/types.js';
 import type { ExperimentConfigInput } from '../services/experiments/config.js';
 import type { InstructionFormat } from '../services/imports/instructions.js';
+import { auditResolvers } from './audit.js';
 import { connection } from './connection.js';
 import type { Context } from './context.js';
 import { idArg } from './ids.js';
@@ -102,5 +103,5 @@ const coreResolvers = {
 };
 
 /** Every resolver: the core ones above and those of benchmarks and evaluations. */
-export const resolvers = mergeResolverMaps(coreResolvers, evaluationResolvers);
+export const resolvers = mergeResolverMaps(coreResolvers, evaluationResolvers, auditResolvers);
 

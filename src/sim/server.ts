@@ -155,6 +155,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     // Control endpoints for tests and benchmarks that run the simulator as its own process.
     if (method === 'GET' && path === '/sim/stats') return sendJson(res, 200, stats.snapshot(faults.inFlight));
     if (method === 'POST' && path === '/sim/options') {
+      refuseBrowserPost(req);
       try {
         applyOptions(parseJsonBody(await readBody(req)) as Partial<SimulatorOptions>);
       } catch (error) {
@@ -242,4 +243,15 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       return closed;
     },
   };
+}
+
+/**
+ * /sim/options changes how every later request is answered, so no web page may call it: a request
+ * with an `Origin` (browsers send one on every cross-origin POST) is refused with 403, and a body
+ * that is not JSON (a page's "simple" text/plain POST needs no preflight) with 415.
+ */
+function refuseBrowserPost(req: IncomingMessage): void {
+  if (req.headers.origin !== undefined) throw new ApiError(403, 'The simulator control endpoints take no requests from web pages', 'invalid_request_error', 'forbidden_origin');
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') throw new ApiError(415, 'Send the options as JSON (content-type: application/json)', 'invalid_request_error', 'unsupported_media_type');
 }

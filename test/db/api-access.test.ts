@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { RawWs, wsUrl } from '../helpers/ws.js';
+import { createLogger } from '../../src/logger.js';
 
 const TOKENS = {
   reader: 'reader-0123456789abcdef0123',
   operator: 'operator-0123456789abcdef01',
   httpLimited: 'operator-http-0123456789abcdef',
   wsLimited: 'operator-ws-0123456789abcdef',
+  aliased: 'operator-aliased-0123456789ab',
   admin: 'admin-0123456789abcdef012345',
 };
 const PER_MINUTE = 4;
@@ -27,7 +29,7 @@ describe.skipIf(NO_DATABASE)(`access control on both transports (${TEST_DB})`, (
 
   beforeAll(async () => {
     app = await startTestApp({
-      API_TOKENS: `reader:${TOKENS.reader},operator:${TOKENS.operator},operator:${TOKENS.httpLimited},operator:${TOKENS.wsLimited},admin:${TOKENS.admin}`,
+      API_TOKENS: `reader:${TOKENS.reader},operator:${TOKENS.operator},operator:${TOKENS.httpLimited},operator:${TOKENS.wsLimited},operator:${TOKENS.aliased},admin:${TOKENS.admin}`,
       MUTATIONS_PER_MINUTE: String(PER_MINUTE),
     });
     const create = app.services.experiments.create.bind(app.services.experiments);
@@ -124,6 +126,24 @@ describe.skipIf(NO_DATABASE)(`access control on both transports (${TEST_DB})`, (
     expect((await post(mutation, {}, as(TOKENS.wsLimited))).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
+  it('counts every mutation field of an operation, aliases and fragment spreads included, on both transports', async () => {
+    const aliased = (n: number) => `mutation { ${Array.from({ length: n }, (_, i) => `e${i}: createExperiment(name: "aliased ${n}-${i}") { id }`).join(' ')} }`;
+    const before = created;
+    const over = await post(aliased(5), {}, as(TOKENS.aliased));
+    expect(over.status).toBe(429);
+    expect(over.body.errors?.[0]?.message).toMatch(/^rate limit reached: at most 4 mutations a minute per token \(this operation has 5\); retry in \d+ s$/);
+    expect(created).toBe(before);
+    expect(Object.keys(dataOf((await post(aliased(3), {}, as(TOKENS.aliased))).body) as object)).toEqual(['e0', 'e1', 'e2']);
+    expect(created).toBe(before + 3);
+    const spread = await post('mutation { ...two } fragment two on Mutation { a: createExperiment(name: "f1") { id } b: createExperiment(name: "f2") { id } }', {}, as(TOKENS.aliased));
+    expect(spread.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    const client = await ws(TOKENS.aliased);
+    client.subscribe('two', aliased(2));
+    expect(((await client.result('two')).payload as Body['errors'])![0]!.extensions).toEqual({ code: 'RATE_LIMITED' });
+    client.close();
+    expect(created).toBe(before + 3);
+  });
+
   it(`applies the same limit to mutations sent over WebSocket`, async () => {
     const client = await ws(TOKENS.wsLimited);
     // One was spent over HTTP in the test above: the bucket is the token's, whatever the transport.
@@ -157,7 +177,7 @@ describe.skipIf(NO_DATABASE)(`error masking in production (${TEST_DB})`, () => {
   it('sends an internal error as INTERNAL_SERVER_ERROR with no detail over HTTP and WebSocket', async () => {
     const http = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ experiments { edges { node { id } } } }' }) });
     const text = await http.text();
-    expect(JSON.parse(text).errors).toEqual([{ message: 'Internal server error', path: ['experiments'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(JSON.parse(text).errors).toEqual([{ message: 'Internal server error', path: ['experiments'], extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) } }]);
     const client = await RawWs.connect(wsUrl(app.url));
     client.subscribe('q', '{ experiments { edges { node { id } } } }');
     client.subscribe('s', 'subscription { stageUpdated(experimentId: "1") { id } }');
@@ -184,5 +204,37 @@ describe.skipIf(NO_DATABASE)(`error masking in production (${TEST_DB})`, () => {
       expect(body).toContain('Cannot query field \\"experimentz\\" on type \\"Query\\".');
       expect(body).not.toMatch(/Did you mean/);
     }
+  });
+});
+
+describe.skipIf(NO_DATABASE)(`internal errors outside production (${TEST_DB})`, () => {
+  let app: TestApp;
+  const lines: { level: number; msg: string; errorId?: string; err?: { message: string } }[] = [];
+  beforeAll(async () => {
+    const logger = createLogger('error', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    app = await startTestApp({}, {}, { logger });
+    app.services.queries.experiments = async () => {
+      throw new Error('Failed query: select * from "secret_table" where "token" = $1\nparams: sk-live-123 at /srv/app/src/db/x.ts:12');
+    };
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('show no SQL, parameters or paths to the client on either transport, and log each once under the id the client gets', async () => {
+    const query = '{ experiments { edges { node { id } } } }';
+    const http = (await (await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as {
+      errors: { message: string; extensions: { code: string; errorId: string } }[];
+    };
+    const client = await RawWs.connect(wsUrl(app.url));
+    client.subscribe('q', query);
+    const ws = (await client.result('q')).payload as { errors?: { message: string; extensions: { code: string; errorId: string } }[] };
+    client.close();
+    const errors = [http.errors[0]!, ws.errors![0]!];
+    for (const error of errors) expect(error).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    for (const body of [JSON.stringify(http), JSON.stringify(ws)]) expect(body).not.toMatch(/secret_table|sk-live|\/srv\/|params|stacktrace/);
+    const logged = lines.filter((l) => l.msg === 'internal error');
+    expect(logged.map((l) => l.errorId)).toEqual(errors.map((e) => e.extensions.errorId));
+    expect(logged[0]!.err!.message).toContain('secret_table');
   });
 });

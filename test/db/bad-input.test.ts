@@ -29,6 +29,8 @@ describe.skipIf(NO_DATABASE)(`bad input to the mutations (${TEST_DB})`, () => {
     ['N too large', 'mutation { createExperiment(name: "n", config: { samplesPerOrder: 65 }) { id } }', {}, 'config.samplesPerOrder'],
     ['a temperature out of range', 'mutation { createExperiment(name: "n", config: { temperature: 3 }) { id } }', {}, 'config.temperature'],
     ['an invalid verdict pattern', 'mutation { createExperiment(name: "n", config: { judgeTemplate: { system: "", user: "{question} {answer_a} {answer_b}", verdictA: "(", verdictB: "B" } }) { id } }', {}, 'config.judgeTemplate.verdictA'],
+    ['a verdict pattern with a backreference', 'mutation { createExperiment(name: "n", config: { judgeTemplate: { system: "", user: "{question} {answer_a} {answer_b}", verdictA: "(A)\\\\1", verdictB: "B" } }) { id } }', {}, 'config.judgeTemplate.verdictA'],
+    ['a verdict pattern too complex for linear matching', 'mutation ($t: JudgeTemplateInput) { createExperiment(name: "n", config: { judgeTemplate: $t }) { id } }', { t: { system: '', user: '{question} {answer_a} {answer_b}', verdictA: 'A', verdictB: 'B', verdictTie: '[ab]*a[ab]{20}' } }, 'config.judgeTemplate.verdictTie'],
     ['a template without a placeholder', 'mutation { createExperiment(name: "n", config: { judgeTemplate: { system: "", user: "{question} {answer_a}", verdictA: "A", verdictB: "B" } }) { id } }', {}, 'config.judgeTemplate.user'],
     ['a kept category that is not offered', 'mutation { createExperiment(name: "n", config: { keepCategories: ["poetry"] }) { id } }', {}, 'config.keepCategories'],
     ['an empty name', 'mutation { createExperiment(name: "  ") { id } }', {}, 'name'],

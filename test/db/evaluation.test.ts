@@ -158,6 +158,8 @@ describe.skipIf(NO_DATABASE)(`evaluating judges on labeled benchmarks (${TEST_DB
       [{ benchmarkId: llmbarId, model: 'sim-judge', options: { samples: 65, temperature: 1 } }, 'options.samples'],
       [{ benchmarkId: llmbarId, model: 'sim-judge', options: { samples: 3 } }, 'options.temperature'],
       [{ benchmarkId: llmbarId, model: 'sim-judge', options: { judgeTemplate: { ...OUTPUT_AB_TEMPLATE, verdictA: 'Output (a' } } }, 'options.judgeTemplate.verdictA'],
+      [{ benchmarkId: llmbarId, model: 'sim-judge', options: { judgeTemplate: { ...OUTPUT_AB_TEMPLATE, verdictB: 'Output (?=\\(b\\))' } } }, 'options.judgeTemplate.verdictB'],
+      [{ benchmarkId: llmbarId, model: 'sim-judge', options: { judgeTemplate: { ...OUTPUT_AB_TEMPLATE, verdictTie: '[ab]*a[ab]{20}' } } }, 'options.judgeTemplate.verdictTie'],
       [{ benchmarkId: llmbarId, model: 'sim-judge', options: { subsets: ['mt-bench-hard'] } }, 'options.subsets'],
       [{ benchmarkId: llmbarId }, 'model'],
       [{ benchmarkId: llmbarId, model: 'sim-judge', iterationId: '1' }, 'model'],

@@ -196,3 +196,27 @@ describe(redactUrl.name, () => {
     expect(redactUrl(url)).toBe(expected);
   });
 });
+
+describe('ALLOWED_HOSTS and ALLOWED_ORIGINS', () => {
+  it('allow HOST by default, add the listed names and origins, and take * for any host', () => {
+    expect(loadConfig({}, []).access).toEqual({ allowedHosts: ['127.0.0.1'], allowedOrigins: [] });
+    expect(loadConfig({ HOST: '0.0.0.0', API_TOKENS: 'admin:0123456789abcdef0123' }, []).access.allowedHosts).toEqual([]);
+    expect(loadConfig({ ALLOWED_HOSTS: 'Ste.Internal, [::1] ,10.0.0.5', ALLOWED_ORIGINS: 'https://ops.example:8443,http://localhost:5173/' }, []).access).toEqual({
+      allowedHosts: ['127.0.0.1', 'ste.internal', '::1', '10.0.0.5'],
+      allowedOrigins: ['https://ops.example:8443', 'http://localhost:5173'],
+    });
+    expect(loadConfig({ ALLOWED_HOSTS: 'a.example,*' }, []).access.allowedHosts).toBe('*');
+  });
+
+  it('refuse a host with a scheme or port and an origin with a path or another scheme', () => {
+    expect(configError({ ALLOWED_HOSTS: 'http://ste.internal' }).message).toBe(
+      'ALLOWED_HOSTS must list host names without scheme or port, got "http://ste.internal" (example: ALLOWED_HOSTS=ste.internal,10.0.0.5)',
+    );
+    expect(configError({ ALLOWED_HOSTS: 'ste.internal:4000' }).message).toMatch(/^ALLOWED_HOSTS must list host names/);
+    for (const bad of ['ops.example', 'https://ops.example/app', 'ftp://ops.example', '*']) {
+      expect(configError({ ALLOWED_ORIGINS: bad }).message).toBe(
+        `ALLOWED_ORIGINS must list origins like https://app.example:8443 (scheme, host, optional port; no path), got "${bad}"`,
+      );
+    }
+  });
+});

@@ -1,7 +1,8 @@
 /** The llm module's pure parts: the endpoint limiter (under fake timers), backoff, classification, scrubbing. */
 import { APIConnectionError, APIConnectionTimeoutError, BadRequestError, InternalServerError, RateLimitError } from 'openai';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { classifyError, makeScrubber, MalformedResponseError, refusesMaxTokens, scrubErrorChain } from '../../src/llm/errors.js';
+import { APIError } from 'openai';
+import { classifyError, FAILURE_TEXT_MAX, makeScrubber, MalformedResponseError, refusesMaxTokens, scrubErrorChain, shortFailure } from '../../src/llm/errors.js';
 import { EndpointLimiter } from '../../src/llm/limiter.js';
 import { backoffDelay } from '../../src/llm/retry.js';
 
@@ -190,10 +191,51 @@ describe(makeScrubber.name, () => {
     expect(scrub('http://user:pass@host/v1')).toBe('http://***:***@host/v1');
   });
 
+  it('removes the key echoed URL-encoded, in hex, in base64 or base64url at any alignment, or split in parts', () => {
+    const key = 'gw/key+With=Symbols&0123456789abcdefXYZ';
+    const scrub = makeScrubber(key);
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const echoes = [
+      `invalid key ${encodeURIComponent(key)} in query`,
+      `hex ${Buffer.from(key).toString('hex')}`,
+      `Authorization: Basic ${b64(`user:${key}`)}`,
+      `basic ${b64(`u:${key}`)} and ${b64(`uu:${key}`)} and ${b64(key)}`,
+      `url-safe ${b64(`x${key}`).replace(/\+/g, '-').replace(/\//g, '_')}`,
+      `first part ${key.slice(0, 20)} ... second part ${key.slice(20)}`,
+    ];
+    const forms = [key, encodeURIComponent(key), Buffer.from(key).toString('hex'), b64(key)];
+    for (const echo of echoes) {
+      const out = scrub(echo);
+      expect(out, echo).toContain('***');
+      for (const form of forms) for (let i = 0; i + 12 <= form.length; i++) expect(out, echo).not.toContain(form.slice(i, i + 12));
+    }
+    expect(scrub('an ordinary error message about model gpt-4o-mini')).toBe('an ordinary error message about model gpt-4o-mini');
+  });
+
   it('scrubs messages and stacks along a cause chain in place', () => {
     const inner = new Error('inner my-local-key-123');
     const outer = new Error('outer my-local-key-123', { cause: inner });
     scrubErrorChain(outer, makeScrubber('my-local-key-123'));
     expect([outer.message, inner.message, outer.stack, inner.stack].join('\n')).not.toContain('my-local-key-123');
+  });
+});
+
+describe(shortFailure.name, () => {
+  const headers = new Headers();
+  it('keeps the status, type, code and a short message of a JSON error body', () => {
+    const err = APIError.generate(429, { error: { message: 'Rate limit reached for requests', type: 'requests', code: 'rate_limit_exceeded' } }, undefined, headers);
+    expect(shortFailure(err)).toBe('429 Rate limit reached for requests (requests, rate_limit_exceeded)');
+  });
+
+  it('reduces an HTML page to a short line of its text', () => {
+    const page = `<!DOCTYPE html><html><head><style>body{color:red}</style><script>var k="x";</script><title>502 Bad Gateway</title></head><body><h1>Bad   Gateway</h1>${'<p>filler text</p>'.repeat(500)}</body></html>`;
+    const text = shortFailure(APIError.generate(502, undefined, page, headers));
+    expect(text.startsWith('502 502 Bad Gateway Bad Gateway filler text')).toBe(true);
+    expect(text).not.toMatch(/[<>]|color:red|var k/);
+    expect(text.length).toBeLessThanOrEqual(FAILURE_TEXT_MAX + 5);
+  });
+
+  it('shortens other errors', () => {
+    expect(shortFailure(new Error(`socket ${'x'.repeat(1_000)}`))).toHaveLength(FAILURE_TEXT_MAX + 1);
   });
 });

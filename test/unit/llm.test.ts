@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
+import { MAX_RESPONSE_BYTES } from '../../src/llm/fetch.js';
 import { createLlmClient, LlmError, parseRetryAfter, type EndpointOptions } from '../../src/llm/index.js';
 
 type RequestJson = { n?: number; seed?: number; [field: string]: unknown };
@@ -177,6 +178,45 @@ describe('createLlmClient transport', () => {
     expect(result.choices.map((c) => c.text)).toEqual(['answer 0', 'answer 1']);
     expect(fake.requests[0]!.headers['accept-encoding']).toBe('gzip, deflate');
     expect(fake.requests[0]!.headers['content-type']).toBe('application/json');
+  });
+
+  it('keeps only the status and a short scrubbed line of an HTML error page that echoes the key encoded', async () => {
+    const echoed = `${encodeURIComponent(API_KEY)} ${Buffer.from(`user:${API_KEY}`).toString('base64')}`;
+    const page = `<html><head><title>500 Internal Server Error</title></head><body><h1>Oops</h1><pre>${echoed}</pre>${'<p>trace line</p>'.repeat(300)}</body></html>`;
+    const fake = await startFake((_rec, res) => {
+      res.writeHead(500, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) });
+      res.end(page);
+    });
+    const err = await rejection(client(fake.url, { maxRetries: 0 }).chat(ask()));
+    expect(err.message).toMatch(/^chat\.completions failed \(HTTP 500\) after 1 attempt: 500 500 Internal Server Error Oops \*\*\* \S*\*\*\*\S* trace line/);
+    expect(err.message).not.toContain('SECRET0123');
+    expect(err.message).not.toMatch(/[<>]/);
+    expect(err.message.length).toBeLessThan(300);
+  });
+
+  it('refuses an answer with more than one content coding at once, without retrying or decoding it', async () => {
+    // Two layers are how 820 bytes decode to 400 MB; here a valid answer, so only the chain is at fault.
+    const bomb = zlib.gzipSync(zlib.gzipSync(Buffer.from(JSON.stringify(completion(1)))));
+    const fake = await startFake((_rec, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip, gzip', 'content-length': bomb.length });
+      res.end(bomb);
+    });
+    const err = await rejection(client(fake.url).chat(ask()));
+    expect(err.kind).toBe('permanent');
+    expect(err.message).toContain("the endpoint's answer has 2 content codings (gzip, gzip); at most one is accepted");
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('refuses an answer that decodes past the size cap', async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(MAX_RESPONSE_BYTES + 1, 0x20), { level: 9 });
+    const fake = await startFake((_rec, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': bomb.length });
+      res.end(bomb);
+    });
+    const err = await rejection(client(fake.url).chat(ask()));
+    expect(err.kind).toBe('permanent');
+    expect(err.message).toContain(`the endpoint's answer decodes to more than ${MAX_RESPONSE_BYTES} bytes (gzip); it is refused`);
+    expect(fake.requests).toHaveLength(1);
   });
 
   it('follows a redirect as fetch does', async () => {

@@ -1,7 +1,60 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { textFrames } from '../../src/http/websocket.js';
+import { canWritePreframed, cork, textFrames, writeNext } from '../../src/http/ws-frames.js';
+
+/** A ws server and a connected client; the server side's socket, and every message the client gets. */
+async function pair(options: { perMessageDeflate?: boolean } = {}) {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: options.perMessageDeflate ?? false });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const serverSide = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, { perMessageDeflate: options.perMessageDeflate ?? false });
+  const received: string[] = [];
+  client.on('message', (data: Buffer) => received.push(data.toString()));
+  await new Promise((resolve, reject) => {
+    client.once('open', resolve);
+    client.once('error', reject);
+  });
+  const close = async () => {
+    client.close();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return { socket: await serverSide, received, close };
+}
+
+describe('the ws internals the pre-framed path relies on (fails when a ws release changes them)', () => {
+  it('finds the net.Socket and an idle sender on a server socket, and writes frames that interleave correctly with ws.send', async () => {
+    const { socket, received, close } = await pair();
+    try {
+      expect(canWritePreframed(socket)).toBe(true);
+      const prefix = Buffer.from('{"id":"op","type":"next","payload":');
+      const written = new Promise<void>((resolve) => {
+        cork(socket);
+        socket.send('{"before":1}');
+        writeNext(socket, prefix, [Buffer.from('1'), Buffer.from('2')], 0, 2);
+        socket.send('{"after":1}', () => resolve());
+      });
+      await written;
+      await expect.poll(() => received.length).toBe(4);
+      expect(received).toEqual(['{"before":1}', `${prefix.toString()}1}`, `${prefix.toString()}2}`, '{"after":1}']);
+    } finally {
+      await close();
+    }
+  });
+
+  it('falls back to ws.send when compression is negotiated', async () => {
+    const { socket, received, close } = await pair({ perMessageDeflate: true });
+    try {
+      expect(canWritePreframed(socket)).toBe(false);
+      const prefix = Buffer.from('{"id":"z","type":"next","payload":');
+      writeNext(socket, prefix, [Buffer.from('"a"'), Buffer.from('"b"')], 0, 2);
+      await expect.poll(() => received.length).toBe(2);
+      expect(received).toEqual([`${prefix.toString()}"a"}`, `${prefix.toString()}"b"}`]);
+    } finally {
+      await close();
+    }
+  });
+});
 
 describe('pre-framed next messages', () => {
   it('are read by a real ws client as one message each, at every length boundary of the frame header', async () => {

@@ -7,7 +7,7 @@ import { DEFAULT_JUDGE_TEMPLATE } from '../../domain/prompts.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
 import { integer, number, resolveJudgeTemplate } from './validate.js';
 
-export { nestedQuantifier, TEMPLATE_LIMITS } from './validate.js';
+export { TEMPLATE_LIMITS } from './validate.js';
 
 export type TrainingBackend = 'OPENAI' | 'EXTERNAL';
 export type TrainingMethod = 'SUPERVISED' | 'DPO';

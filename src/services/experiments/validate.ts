@@ -23,8 +23,8 @@ export function number(field: string, value: number, min: number, max: number, e
 export const TEMPLATE_LIMITS = { text: 20_000, pattern: 500 } as const;
 
 /**
- * Checks a judge template (sizes, placeholders, patterns that compile and cannot backtrack
- * catastrophically) and returns a clean copy. `field` is where it came from, e.g. `config.judgeTemplate`.
+ * Checks a judge template (sizes, placeholders, patterns that compile for linear-time matching)
+ * and returns a clean copy. `field` is where it came from, e.g. `config.judgeTemplate`.
  */
 export function resolveJudgeTemplate(field: string, t: JudgeTemplate): JudgeTemplate {
   for (const key of ['system', 'user'] as const) {
@@ -34,10 +34,10 @@ export function resolveJudgeTemplate(field: string, t: JudgeTemplate): JudgeTemp
     const pattern = t[key];
     if (!pattern) continue;
     if (pattern.length > TEMPLATE_LIMITS.pattern) throw badInput(`${field}.${key}`, `must be at most ${TEMPLATE_LIMITS.pattern} characters`);
-    // Patterns run on every judge output in the service's one thread: a repeated group that itself
-    // repeats, like (a+)+, can backtrack for minutes on one long output and stall everyone.
-    if (nestedQuantifier(pattern)) throw badInput(`${field}.${key}`, 'must not repeat a group that itself contains a repetition, like (a+)+ (it can take exponential time)');
   }
+  // Patterns run on every judge output in the service's one thread, so they are compiled for
+  // linear-time matching; one that cannot be (backreferences, lookaround, an automaton past its
+  // limits) is refused here as a field error, before anything is stored.
   try {
     validateJudgeTemplate(t);
   } catch (error) {
@@ -45,32 +45,4 @@ export function resolveJudgeTemplate(field: string, t: JudgeTemplate): JudgeTemp
     throw error;
   }
   return { system: t.system, user: t.user, verdictA: t.verdictA, verdictB: t.verdictB, verdictTie: t.verdictTie ?? null };
-}
-
-/** True when a quantified group contains a quantifier: the usual shape of catastrophic backtracking. */
-export function nestedQuantifier(pattern: string): boolean {
-  const groups: boolean[] = []; // per open group: contains a quantifier
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    const quantifier = c === '*' || c === '+' || (c === '{' && /^\{\d*,?\d*\}/.test(pattern.slice(i)));
-    if (c === '[') inClass = true;
-    else if (c === '(') groups.push(false);
-    else if (c === ')') {
-      const inner = groups.pop() ?? false;
-      const next = pattern[i + 1];
-      const repeated = next === '*' || next === '+' || (next === '{' && /^\{\d*,?\d*\}/.test(pattern.slice(i + 1)));
-      if (inner && repeated) return true;
-      if ((inner || repeated) && groups.length > 0) groups[groups.length - 1] = true;
-    } else if (quantifier && groups.length > 0) groups[groups.length - 1] = true;
-  }
-  return false;
 }
