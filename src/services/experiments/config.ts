@@ -6,6 +6,8 @@ import { badInput } from '../../domain/errors.js';
 import { DEFAULT_JUDGE_TEMPLATE } from '../../domain/prompts.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
 import { integer, number, resolveJudgeTemplate } from './validate.js';
+import { resolvePairSettings } from './pair-config.js';
+import type { PairSettings, PairSettingsInput } from './pair-config.js';
 
 export { nestedQuantifier, TEMPLATE_LIMITS } from './validate.js';
 
@@ -34,13 +36,13 @@ export type ExperimentConfig = {
   };
   regeneratePairs: boolean;
   tokenBudget: number | null;
-};
+} & PairSettings;
 
 export type ExperimentConfigInput = {
-  [K in keyof ExperimentConfig]?: K extends 'selection' | 'training'
+  [K in Exclude<keyof ExperimentConfig, keyof PairSettings>]?: K extends 'selection' | 'training'
     ? Partial<ExperimentConfig[K]> | null
     : ExperimentConfig[K] | null;
-};
+} & PairSettingsInput;
 
 /** Models used when the caller names none: the simulator's, when no endpoint is configured. */
 export type ModelDefaults = { generatorModel: string; judgeModel: string };
@@ -91,6 +93,7 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
     },
     regeneratePairs: i.regeneratePairs ?? false,
     tokenBudget: i.tokenBudget == null ? null : number('config.tokenBudget', i.tokenBudget, 1, Number.MAX_SAFE_INTEGER),
+    ...resolvePairSettings(i),
   };
 }
 
