@@ -14,7 +14,7 @@ export type PairFilters = {
   minLengthRatio: number;
   /** Reject when length(y_l) / length(y_w) is above this. Default 5. */
   maxLengthRatio: number;
-  /** Reject when 1 - (word edit distance / longer word count) of x' and x is above this. Default 0.95; 1 turns it off. */
+  /** Reject when 1 - (word edit distance / longer word count) of x' and x is above this. Default 0.99 (one word changed in a 100-word instruction passes); 1 turns it off. */
   maxInstructionSimilarity: number;
 };
 
@@ -22,7 +22,7 @@ export const DEFAULT_PAIR_FILTERS: PairFilters = Object.freeze({
   maxAnswerSimilarity: 0.9,
   minLengthRatio: 0.2,
   maxLengthRatio: 5,
-  maxInstructionSimilarity: 0.95,
+  maxInstructionSimilarity: 0.99,
 });
 
 /** Lower-case words and numbers of `text`, punctuation dropped. */

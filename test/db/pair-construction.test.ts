@@ -55,7 +55,7 @@ describe.skipIf(NO_DATABASE)(`GENERATE_PAIRS as the paper builds pairs (${TEST_D
     expect(config).toEqual({
       pairConstruction: 'MODIFIED_INSTRUCTION',
       answerSystemPrompt: null,
-      pairFilters: { maxAnswerSimilarity: 0.9, minLengthRatio: 0.2, maxLengthRatio: 5, maxInstructionSimilarity: 0.95 },
+      pairFilters: { maxAnswerSimilarity: 0.9, minLengthRatio: 0.2, maxLengthRatio: 5, maxInstructionSimilarity: 0.99 },
     });
     expect(chats).toHaveLength(24);
     expect(pairs).toHaveLength(12);

@@ -34,7 +34,7 @@ describe(pairFilterReason.name, () => {
   });
 
   it.each<{ name: string; change: Partial<typeof good>; reason: string }>([
-    { name: "x' equal to x but for punctuation", change: { modifiedInstruction: 'explain why the sky is blue at noon?' }, reason: 'modified instruction nearly identical to the original (similarity 1.000 > 0.95)' },
+    { name: "x' equal to x but for punctuation", change: { modifiedInstruction: 'explain why the sky is blue at noon?' }, reason: 'modified instruction nearly identical to the original (similarity 1.000 > 0.99)' },
     { name: 'y_l a copy of y_w', change: { rejected: `${yW} ` }, reason: 'y_l nearly identical to y_w (bigram overlap 1.000 > 0.9)' },
     { name: 'y_l far shorter than y_w', change: { rejected: 'Red.' }, reason: 'length ratio y_l/y_w 0.040 outside [0.2, 5]' },
     { name: 'y_l far longer than y_w', change: { rejected: 'Sunsets are red because of scattering. '.repeat(20) }, reason: 'length ratio y_l/y_w 7.723 outside [0.2, 5]' },

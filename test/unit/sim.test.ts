@@ -322,6 +322,23 @@ describe('simulator', () => {
     expect(sim.stats().fineTuning).toMatchObject({ jobs: 1, succeeded: 1 });
   });
 
+  it('names a fine-tuned model after the request: the same request trains the same name, another file or seed another', async () => {
+    const { client } = await simulator({ fineTuneMs: 20 });
+    const pairs = await contrastingPairs(client, syntheticInstructions(6));
+    const lines = pairs.flatMap((p) => [sftLine(p, true), sftLine(p, false)]);
+    const train = async (content: string[], seed: number) => {
+      const file = await uploadJsonl(client, content);
+      const created = await client.fineTuning.jobs.create({ training_file: file.id, model: 'sim-judge', seed, suffix: 'ste-it1' });
+      return waitForJob(client, created.id);
+    };
+    const [a, b, otherFile, otherSeed] = [await train(lines, 5), await train(lines, 5), await train(lines.slice(1), 5), await train(lines, 6)];
+    expect(a.fine_tuned_model).toMatch(/^ft:sim-judge:sim:ste-it1:[0-9a-f]{8}$/);
+    expect(b.fine_tuned_model).toBe(a.fine_tuned_model);
+    expect(b.id).toBe(`${a.id}-2`);
+    expect(otherFile.fine_tuned_model).not.toBe(a.fine_tuned_model);
+    expect(otherSeed.fine_tuned_model).not.toBe(a.fine_tuned_model);
+  });
+
   it('fails a fine-tuning job on a bad line, naming the line', async () => {
     const { client } = await simulator({ fineTuneMs: 0 });
     const good = sftLine({ instruction: X, chosen: 'Tokyo street food', rejected: 'Paris' }, true);

@@ -52,7 +52,9 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
         failures: batch.failures,
         usage: batch.usage,
         async write(tx) {
-          return (await pairsRepo.insertPairs(tx, batch.rows)).length;
+          // Instruction order, not completion order: pair ids then do not depend on response timing.
+          const rows = [...batch.rows].sort((a, b) => a.instructionId - b.instructionId);
+          return (await pairsRepo.insertPairs(tx, rows)).length;
         },
       };
     },
