@@ -33,22 +33,33 @@ export function answerPrompt(instruction: string, system: string | null = null):
   return messages;
 }
 
+/**
+ * How the categoriser is asked: ONE_LINE (default) wants the answer line alone; PAPER, in the style of
+ * the paper's categorisation step, describes the task type to look for, lets the model reason briefly
+ * and takes its final "Category:" line (suits reasoning models, which think before answering).
+ */
+export type CategorizeStyle = 'ONE_LINE' | 'PAPER';
+
 /** Prompt that asks the generator to put x into exactly one of `categories`. */
-export function categorizePrompt(instruction: string, categories: readonly string[]): ChatMessage[] {
+export function categorizePrompt(instruction: string, categories: readonly string[], style: CategorizeStyle = 'ONE_LINE'): ChatMessage[] {
+  const answer =
+    style === 'PAPER'
+      ? 'Judge by the kind of work the instruction asks for, not by its topic: an instruction belongs to "reasoning" when answering it ' +
+        'well needs several steps of logical, mathematical or analytical thinking. Think briefly if you need to, then end with one ' +
+        'line of the form "Category: <name>", using one of the names exactly as written.'
+      : 'Answer with one line of the form "Category: <name>", using one of the names exactly as written.';
   return [
-    {
-      role: 'system',
-      content:
-        `${PROMPT_MARKERS.categorize}: ${categories.join(', ')}.\n` +
-        'Answer with one line of the form "Category: <name>", using one of the names exactly as written.',
-    },
+    { role: 'system', content: `${PROMPT_MARKERS.categorize}: ${categories.join(', ')}.\n${answer}` },
     { role: 'user', content: `[The Start of User Instruction]\n${instruction}\n[The End of User Instruction]` },
   ];
 }
 
-/** Parses a categorisation answer; null when it names none of `categories` (or several). */
+/**
+ * Parses a categorisation answer: the last "Category:" line (a model that reasons first may name
+ * categories on the way), else the one category named; null when it names none (or several).
+ */
 export function parseCategory(output: string, categories: readonly string[]): string | null {
-  const m = /category\s*:\s*\**\s*([^\n*]+)/i.exec(output);
+  const m = [...output.matchAll(/category\s*:\s*\**\s*([^\n*]+)/gi)].pop();
   const named = (m?.[1] ?? output).trim().replace(/[."'`]+$/, '').trim().toLowerCase();
   const exact = categories.find((c) => c.toLowerCase() === named);
   if (exact) return exact;

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type RecordedChat = { seq: number; model: string; messages: { role: string; content: string }[]; seed: number | null };
+export type RecordedChat = { seq: number; model: string; messages: { role: string; content: string }[]; seed: number | null; maxTokens: number | null };
 
 export type Recorder = { url: string; chats: RecordedChat[]; close(): Promise<void> };
 
@@ -19,8 +19,9 @@ export async function startRecorder(target: string): Promise<Recorder> {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       if (req.method === 'POST' && req.url?.endsWith('/chat/completions')) {
-        const parsed = JSON.parse(body.toString('utf8')) as { model: string; messages: RecordedChat['messages']; seed?: number };
-        chats.push({ seq: chats.length + 1, model: parsed.model, messages: parsed.messages, seed: parsed.seed ?? null });
+        const parsed = JSON.parse(body.toString('utf8')) as { model: string; messages: RecordedChat['messages']; seed?: number; max_tokens?: number; max_completion_tokens?: number };
+        const maxTokens = parsed.max_completion_tokens ?? parsed.max_tokens ?? null;
+        chats.push({ seq: chats.length + 1, model: parsed.model, messages: parsed.messages, seed: parsed.seed ?? null, maxTokens });
       }
       const forward = http.request(new URL(req.url ?? '/', origin), { method: req.method, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);

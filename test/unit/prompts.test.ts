@@ -288,6 +288,11 @@ describe(parseCategory.name, () => {
     { name: 'upper case name', output: 'CATEGORY: ROLEPLAY', expected: 'roleplay' },
     { name: 'the bare name alone', output: 'extraction', expected: 'extraction' },
     { name: 'the Category line wins over other names mentioned', output: 'Category: math\n(not coding)', expected: 'math' },
+    {
+      name: 'reasoning that names a category on the way, then the final Category line',
+      output: 'Is it Category: math? No: it needs several steps of deduction.\nCategory: reasoning',
+      expected: 'reasoning',
+    },
     { name: 'a name not in the list', output: 'Category: astrology', expected: null },
     { name: 'two names mentioned, no Category line', output: 'This is partly reasoning and partly math.', expected: null },
     { name: 'no name at all', output: 'I cannot classify this.', expected: null },
