@@ -23,6 +23,7 @@ import { resolvers } from '../resolvers/index.js';
 import type { Context } from '../resolvers/context.js';
 import { httpStatusOf, parseId, ServiceError } from '../domain/errors.js';
 import { Authenticator, OperationGuard, requireRole } from './auth.js';
+import { instructionUploadRouter } from './imports.js';
 import type { Principal } from './auth.js';
 import { serveDashboard } from './dashboard.js';
 import { ConnectionCounter, refuseUpgrade } from './connection-cap.js';
@@ -136,6 +137,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
   app.get('/exports/evaluations/:id/:file', (req, res) =>
     sendLines(res, logger, () => services.evaluations.exportLines(parseId('id', req.params.id), exportFormat(req.params.file))),
   );
+  app.use(instructionUploadRouter(services, auth, logger));
   // The token is checked before the body is read: a caller without one cannot make the server parse anything.
   app.use(
     '/graphql',
