@@ -77,6 +77,10 @@ export const pairs = pgTable(
     /** The generator's raw output for the modification prompt, kept for rejected pairs. */
     rawOutput: text('raw_output'),
     error: text('error'),
+    /** MODIFIED_INSTRUCTION | WORSE_REWRITE: how y_l was made; null for pairs made before it was recorded. */
+    construction: text('construction'),
+    /** Version of the prompt that made y_l (PAIR_PROMPT_VERSIONS in src/domain/prompts.ts). */
+    promptVersion: text('prompt_version'),
     attempts: integer('attempts').notNull().default(1),
     promptTokens: integer('prompt_tokens').notNull().default(0),
     completionTokens: integer('completion_tokens').notNull().default(0),

@@ -8,6 +8,7 @@
  * change here is a change to the simulator's contract too.
  */
 
+import { parseTagged } from './tagged.js';
 import type { Verdict } from './vocabulary.js';
 import { compileLinearPattern, PatternError } from './verdict-pattern.js';
 import type { LinearPattern } from './verdict-pattern.js';
@@ -16,38 +17,51 @@ export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: stri
 
 /** Strings that identify each prompt kind; the simulator keys its behaviour on them. */
 export const PROMPT_MARKERS = {
-  answer: 'You are a helpful, knowledgeable assistant. Answer the user instruction',
   categorize: 'Classify the user instruction into exactly one of the following categories',
   modify: 'first write a modified instruction that is highly relevant to the instruction above',
+  worseRewrite: 'rewrite the answer above into a deliberately worse response to the same instruction',
   judge: 'Please act as an impartial judge and evaluate the quality of the responses',
 } as const;
 
-export const ANSWER_SYSTEM_PROMPT = `${PROMPT_MARKERS.answer} as well as you can: be accurate, complete and concise.`;
-
-/** Prompt for the ordinary answer y_w to an instruction x. */
-export function answerPrompt(instruction: string): ChatMessage[] {
-  return [
-    { role: 'system', content: ANSWER_SYSTEM_PROMPT },
-    { role: 'user', content: instruction },
-  ];
+/**
+ * Prompt for the ordinary answer y_w to an instruction x: the instruction alone, "as usual" (the
+ * paper). `system` is sent only when the experiment sets `answerSystemPrompt`: a style instruction
+ * on y_w's side only can teach the judge a style or length shortcut.
+ */
+export function answerPrompt(instruction: string, system: string | null = null): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  if (system?.trim()) messages.push({ role: 'system', content: system });
+  messages.push({ role: 'user', content: instruction });
+  return messages;
 }
 
+/**
+ * How the categoriser is asked: ONE_LINE (default) wants the answer line alone; PAPER, in the style of
+ * the paper's categorisation step, describes the task type to look for, lets the model reason briefly
+ * and takes its final "Category:" line (suits reasoning models, which think before answering).
+ */
+export type CategorizeStyle = 'ONE_LINE' | 'PAPER';
+
 /** Prompt that asks the generator to put x into exactly one of `categories`. */
-export function categorizePrompt(instruction: string, categories: readonly string[]): ChatMessage[] {
+export function categorizePrompt(instruction: string, categories: readonly string[], style: CategorizeStyle = 'ONE_LINE'): ChatMessage[] {
+  const answer =
+    style === 'PAPER'
+      ? 'Judge by the kind of work the instruction asks for, not by its topic: an instruction belongs to "reasoning" when answering it ' +
+        'well needs several steps of logical, mathematical or analytical thinking. Think briefly if you need to, then end with one ' +
+        'line of the form "Category: <name>", using one of the names exactly as written.'
+      : 'Answer with one line of the form "Category: <name>", using one of the names exactly as written.';
   return [
-    {
-      role: 'system',
-      content:
-        `${PROMPT_MARKERS.categorize}: ${categories.join(', ')}.\n` +
-        'Answer with one line of the form "Category: <name>", using one of the names exactly as written.',
-    },
+    { role: 'system', content: `${PROMPT_MARKERS.categorize}: ${categories.join(', ')}.\n${answer}` },
     { role: 'user', content: `[The Start of User Instruction]\n${instruction}\n[The End of User Instruction]` },
   ];
 }
 
-/** Parses a categorisation answer; null when it names none of `categories` (or several). */
+/**
+ * Parses a categorisation answer: the last "Category:" line (a model that reasons first may name
+ * categories on the way), else the one category named; null when it names none (or several).
+ */
 export function parseCategory(output: string, categories: readonly string[]): string | null {
-  const m = /category\s*:\s*\**\s*([^\n*]+)/i.exec(output);
+  const m = [...output.matchAll(/category\s*:\s*\**\s*([^\n*]+)/gi)].pop();
   const named = (m?.[1] ?? output).trim().replace(/[."'`]+$/, '').trim().toLowerCase();
   const exact = categories.find((c) => c.toLowerCase() === named);
   if (exact) return exact;
@@ -62,53 +76,105 @@ export const MODIFIED_INSTRUCTION_TAGS = {
   responseEnd: '[The End of Response to the Modified Instruction]',
 } as const;
 
-/** The paper's contrasting-pair prompt: one call returns x' and a good answer to x' (y_l). */
-export function modifiedInstructionPrompt(instruction: string): ChatMessage[] {
+/** Placeholders the pair prompts show in their format; an answer equal to one is rejected. */
+export const PAIR_PLACEHOLDERS = {
+  instruction: '<the modified instruction>',
+  response: '<a high-quality response to the modified instruction>',
+  worse: '<the worse response>',
+} as const;
+
+/** The element of the paper's prompt that makes y_l worse for x: it must not answer x well. */
+export const NOT_GOOD_FOR_ORIGINAL = 'but is not a good response to the original user instruction';
+
+/** Recorded on every pair: which prompt text made it (bump when the wording changes). */
+export const PAIR_PROMPT_VERSIONS = { MODIFIED_INSTRUCTION: 'modified-instruction/v2', WORSE_REWRITE: 'worse-rewrite/v1' } as const;
+
+function conversation(instruction: string, answer: string): string {
+  return (
+    'Below is a user instruction and an AI assistant\'s answer to it.\n\n' +
+    `[The Start of User Instruction]\n${instruction}\n[The End of User Instruction]\n\n` +
+    `[The Start of Assistant's Answer]\n${answer}\n[The End of Assistant's Answer]\n\n`
+  );
+}
+
+/**
+ * The paper's contrasting-pair prompt (section 3.3): shows x and y_w, asks for x' (highly relevant
+ * to x, not semantically identical) and a high-quality answer to x' that is not a good answer to x.
+ */
+export function modifiedInstructionPrompt(instruction: string, chosen: string): ChatMessage[] {
   const t = MODIFIED_INSTRUCTION_TAGS;
+  const p = PAIR_PLACEHOLDERS;
   return [
     {
       role: 'user',
       content:
-        'Below is a conversation between a user and an AI assistant.\n\n' +
-        `[The Start of User Instruction]\n${instruction}\n[The End of User Instruction]\n\n` +
+        conversation(instruction, chosen) +
         `Please ${PROMPT_MARKERS.modify}, but not semantically identical to it. ` +
-        'Then write a high-quality, coherent response to the modified instruction only. ' +
-        'Use exactly this format and nothing else:\n' +
-        `${t.instructionStart}\n<the modified instruction>\n${t.instructionEnd}\n` +
-        `${t.responseStart}\n<the response to the modified instruction>\n${t.responseEnd}`,
+        `Then write a high-quality answer that is a good response to the modified instruction ${NOT_GOOD_FOR_ORIGINAL}. ` +
+        'Follow this format exactly:\n' +
+        `${t.instructionStart}\n${p.instruction}\n${t.instructionEnd}\n` +
+        `${t.responseStart}\n${p.response}\n${t.responseEnd}`,
+    },
+  ];
+}
+
+export const WORSE_RESPONSE_TAGS = {
+  start: '[The Start of Worse Response]',
+  end: '[The End of Worse Response]',
+} as const;
+
+/**
+ * The ablation the paper reports as weaker (80.7 vs 83.8 on RewardBench): y_l is a deliberately
+ * worse rewrite of y_w for the same instruction x. Offered as `pairConstruction: WORSE_REWRITE`.
+ */
+export function worseRewritePrompt(instruction: string, chosen: string): ChatMessage[] {
+  return [
+    {
+      role: 'user',
+      content:
+        conversation(instruction, chosen) +
+        `Please ${PROMPT_MARKERS.worseRewrite}: keep it fluent and on topic, but make it clearly less accurate, ` +
+        'less complete or less helpful than the answer shown. Follow this format exactly:\n' +
+        `${WORSE_RESPONSE_TAGS.start}\n${PAIR_PLACEHOLDERS.worse}\n${WORSE_RESPONSE_TAGS.end}`,
     },
   ];
 }
 
 export type ParsedModification =
-  | { ok: true; modifiedInstruction: string; response: string }
+  | { ok: true; modifiedInstruction: string; response: string; habits: string[] }
   | { ok: false; reason: string };
 
 /**
- * Parses the tagged output of `modifiedInstructionPrompt`. Each tag must appear exactly once and
- * in order; an x' equal to x (after normalisation) or an empty part is rejected with a reason.
+ * Parses the tagged output of `modifiedInstructionPrompt` with `parseTagged`'s tolerance (case,
+ * echoed template, a missing final closing tag on `finishReason: 'stop'`). An x' equal to x after
+ * normalisation is rejected here; "nearly identical" is the pair filters' job.
  */
-export function parseModification(output: string, originalInstruction: string): ParsedModification {
+export function parseModification(output: string, originalInstruction: string, finishReason: string | null = 'stop'): ParsedModification {
   const t = MODIFIED_INSTRUCTION_TAGS;
-  const order = [t.instructionStart, t.instructionEnd, t.responseStart, t.responseEnd];
-  const positions: number[] = [];
-  for (const tag of order) {
-    const first = output.indexOf(tag);
-    if (first < 0) return { ok: false, reason: `missing tag ${tag}` };
-    if (output.indexOf(tag, first + tag.length) >= 0) return { ok: false, reason: `tag ${tag} appears more than once` };
-    positions.push(first);
-  }
-  for (let i = 1; i < positions.length; i += 1) {
-    if (positions[i]! < positions[i - 1]!) return { ok: false, reason: 'tags out of order' };
-  }
-  const modifiedInstruction = output.slice(positions[0]! + t.instructionStart.length, positions[1]!).trim();
-  const response = output.slice(positions[2]! + t.responseStart.length, positions[3]!).trim();
-  if (!modifiedInstruction) return { ok: false, reason: 'empty modified instruction' };
-  if (!response) return { ok: false, reason: 'empty response to the modified instruction' };
+  const parsed = parseTagged(
+    output,
+    [
+      { name: 'modified instruction', start: t.instructionStart, end: t.instructionEnd, placeholder: PAIR_PLACEHOLDERS.instruction },
+      { name: 'response to the modified instruction', start: t.responseStart, end: t.responseEnd, placeholder: PAIR_PLACEHOLDERS.response },
+    ],
+    finishReason,
+  );
+  if (!parsed.ok) return parsed;
+  const [modifiedInstruction, response] = parsed.parts as [string, string];
   if (normalizeText(modifiedInstruction) === normalizeText(originalInstruction)) {
     return { ok: false, reason: 'modified instruction is the same as the original' };
   }
-  return { ok: true, modifiedInstruction, response };
+  return { ok: true, modifiedInstruction, response, habits: parsed.habits };
+}
+
+export type ParsedRewrite = { ok: true; response: string; habits: string[] } | { ok: false; reason: string };
+
+/** Parses the tagged output of `worseRewritePrompt`, with the same tolerance as `parseModification`. */
+export function parseWorseRewrite(output: string, finishReason: string | null = 'stop'): ParsedRewrite {
+  const t = WORSE_RESPONSE_TAGS;
+  const parsed = parseTagged(output, [{ name: 'worse response', start: t.start, end: t.end, placeholder: PAIR_PLACEHOLDERS.worse }], finishReason);
+  if (!parsed.ok) return parsed;
+  return { ok: true, response: parsed.parts[0]!, habits: parsed.habits };
 }
 
 /** A judge prompt template with the patterns that read its verdict. */

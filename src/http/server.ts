@@ -26,6 +26,7 @@ import { guardInputs } from '../resolvers/input-guard.js';
 import type { Context } from '../resolvers/context.js';
 import { httpStatusOf, parseId, ServiceError } from '../domain/errors.js';
 import { Authenticator, OperationGuard, requireRole } from './auth.js';
+import { instructionUploadRouter } from './imports.js';
 import type { Principal } from './auth.js';
 import { serveDashboard } from './dashboard.js';
 import { ConnectionCounter, refuseUpgrade } from './connection-cap.js';
@@ -160,6 +161,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
       return { lines, fileName: `evaluation-${Number(req.params.id)}-${format}.jsonl` };
     }),
   );
+  app.use(instructionUploadRouter(services, auth, logger));
   // The token is checked before the body is read: a caller without one cannot make the server parse anything.
   app.use(
     '/graphql',

@@ -3,6 +3,8 @@
  */
 import type { ExperimentRow, IterationRow, JudgmentRow, PairRow, StageRow } from '../services/read/types.js';
 import type { ExperimentConfigInput } from '../services/experiments/config.js';
+import { pairSettings } from '../services/experiments/pair-config.js';
+import { presetFields } from '../services/experiments/preset.js';
 import type { InstructionFormat } from '../services/imports/instructions.js';
 import { auditResolvers } from './audit.js';
 import { connection } from './connection.js';
@@ -58,6 +60,8 @@ const coreResolvers = {
   Subscription: subscriptionResolvers,
 
   Experiment: {
+    // Configs stored before the pair options existed get their defaults (the behaviour they ran with is recorded per pair).
+    config: (e: ExperimentRow) => ({ ...(e.config as object), ...pairSettings(e.config as object), ...presetFields(e.config as object) }),
     instructionCount: (e: ExperimentRow, _: Args, { loaders }: Context) => loaders.instructionCount.load(e.id),
     iterations: (e: ExperimentRow, _: Args, { loaders }: Context) => loaders.iterationsOf.load(e.id),
     instructions: async (e: ExperimentRow, args: { first?: number; after?: string }, { services, loaders }: Context) =>

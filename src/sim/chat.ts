@@ -4,7 +4,7 @@
  * choice the greedy one.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { MODIFIED_INSTRUCTION_TAGS as TAGS } from '../domain/prompts.js';
+import { MODIFIED_INSTRUCTION_TAGS as TAGS, WORSE_RESPONSE_TAGS } from '../domain/prompts.js';
 import { chooseCategory } from './categorize.js';
 import type { FaultInjector } from './faults.js';
 import { badRequest } from './http.js';
@@ -12,7 +12,7 @@ import { judgeFeatures, logit, type JudgeWeights } from './judge-model.js';
 import { writeJudgment } from './judge.js';
 import { contentText, type DetectedPrompt, type SimpleMessage } from './prompt-kind.js';
 import { createRng, mix32, pick, seedTo32, type Rng } from './rng.js';
-import { generateAnswer, generateGenericAnswer, modifyInstruction } from './text.js';
+import { generateAnswer, generateGenericAnswer, modifyInstruction, worsenAnswer } from './text.js';
 
 export type ChatRequest = {
   model: string;
@@ -116,6 +116,12 @@ function generate(prompt: DetectedPrompt, req: ChatRequest, weights: JudgeWeight
       const text = `${TAGS.instructionStart}\n${modified}\n${TAGS.instructionEnd}\n${TAGS.responseStart}\n${response}\n${TAGS.responseEnd}`;
       return { text, malformed: false };
     }
+    case 'worse': {
+      const worse = worsenAnswer(prompt.instruction, prompt.answer || generateAnswer(prompt.instruction, rng), rng);
+      // A malformed rewrite forgets the tags: plain prose, which the parser must reject.
+      if (malformed) return { text: `Here is a worse version:\n\n${worse}`, malformed: true };
+      return { text: `${WORSE_RESPONSE_TAGS.start}\n${worse}\n${WORSE_RESPONSE_TAGS.end}`, malformed: false };
+    }
     case 'judge': {
       const f = features!;
       const draw = writeJudgment(f, logit(weights, f), prompt.format, { temperature: req.temperature, topP: req.topP }, rng, malformed);
@@ -141,7 +147,7 @@ export function generateChoices(
 ): GeneratedChoices {
   const base = mix32(hash32, seedTo32(req.seed ?? defaultSeed));
   const features = prompt.kind === 'judge' ? judgeFeatures(prompt.inputs) : null;
-  const canBeMalformed = prompt.kind === 'judge' || prompt.kind === 'modify' || prompt.kind === 'categorize';
+  const canBeMalformed = prompt.kind === 'judge' || prompt.kind === 'modify' || prompt.kind === 'worse' || prompt.kind === 'categorize';
   const choices: Choice[] = [];
   let completionTokens = 0;
   let malformedCount = 0;

@@ -1,9 +1,12 @@
 /**
  * Fine-tuning jobs: validating_files -> queued -> running -> succeeded (or failed / cancelled),
  * spread over `fineTuneMs`. The run fits the judge model to the uploaded judgments; the fitted
- * weights become the new model `ft:<base>:sim:<short id>`.
+ * weights become the new model `ft:<base>:sim:<suffix>:<short hash>`.
+ * Job ids and model names are functions of the request (base model, training file content, method,
+ * hyper-parameters, suffix, seed), as the fit itself is: the same request trains the same model under
+ * the same name, so a run repeated with one seed asks its later iterations the same questions.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { FileStore } from './files.js';
 import { badRequest, notFound } from './http.js';
 import { fitJudge } from './judge-model.js';
@@ -49,10 +52,10 @@ export type JobEvent = {
   data: Record<string, unknown>;
 };
 
-type JobState = { job: FineTuningJob; events: JobEvent[]; timers: Set<NodeJS.Timeout> };
+/** What `state.ts` saves of the jobs: each job with its events and request digest, and how often each digest was asked for (job ids derive from both). */
+export type JobsSnapshot = { repeats: [string, number][]; jobs: { job: FineTuningJob; events: JobEvent[]; digest: string }[] };
 
-/** What `state.ts` saves of the jobs: each job with its events, and how many were created (seeds derive from it). */
-export type JobsSnapshot = { created: number; jobs: { job: FineTuningJob; events: JobEvent[] }[] };
+type JobState = { job: FineTuningJob; events: JobEvent[]; timers: Set<NodeJS.Timeout>; digest: string };
 type Page<T> = { object: 'list'; data: T[]; has_more: boolean };
 
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -60,7 +63,7 @@ const STEP_EVENTS = 10;
 
 export class FineTuningJobs {
   private readonly jobs = new Map<string, JobState>();
-  private created = 0;
+  private readonly repeats = new Map<string, number>();
 
   constructor(
     private readonly files: FileStore,
@@ -91,8 +94,14 @@ export class FineTuningJobs {
     const requested = (method?.[type]?.hyperparameters ?? body.hyperparameters ?? {}) as RequestedHyperparameters;
     const hyperparameters = resolveHyperparameters(requested); // throws a 400 on bad values
 
-    this.created += 1;
-    const id = `ftjob-${randomBytes(12).toString('hex')}`;
+    const jobSeed = typeof seed === 'number' ? seed : null;
+    const digest = createHash('sha256')
+      .update(JSON.stringify([model, createHash('sha256').update(this.files.content(file)).digest('hex'), type, requested, suffix ?? null, jobSeed]))
+      .digest('hex');
+    // The same request twice is two jobs (ids stay unique) that train the same model name.
+    const repeats = (this.repeats.get(digest) ?? 0) + 1;
+    this.repeats.set(digest, repeats);
+    const id = `ftjob-${digest.slice(0, 24)}${repeats > 1 ? `-${repeats}` : ''}`;
     const job: FineTuningJob = {
       object: 'fine_tuning.job',
       id,
@@ -109,13 +118,13 @@ export class FineTuningJobs {
       trained_tokens: null,
       error: null,
       user_provided_suffix: typeof suffix === 'string' ? suffix : null,
-      seed: typeof seed === 'number' ? seed : mix32(seedTo32(this.options().seed), this.created) & 0x7fffffff,
+      seed: jobSeed ?? mix32(seedTo32(this.options().seed), Number.parseInt(digest.slice(0, 8), 16)) & 0x7fffffff,
       estimated_finish: null,
       integrations: [],
       method: { type, [type]: { hyperparameters } },
       metadata: metadata && typeof metadata === 'object' ? (metadata as Record<string, string>) : null,
     };
-    const state: JobState = { job, events: [], timers: new Set() };
+    const state: JobState = { job, events: [], timers: new Set(), digest };
     this.jobs.set(id, state);
     this.stats.fineTuning.jobs += 1;
     this.event(state, 'info', `Validating training file: ${file}`);
@@ -173,7 +182,7 @@ export class FineTuningJobs {
             train_loss: lossValue,
           });
           if (k < STEP_EVENTS) return;
-          const short = job.id.slice('ftjob-'.length, 'ftjob-'.length + 8);
+          const short = state.digest.slice(0, 8);
           const suffixPart = job.user_provided_suffix ? `${job.user_provided_suffix}:` : '';
           const name = `ft:${this.models.root(job.model)}:sim:${suffixPart}${short}`;
           this.models.addFineTuned(name, job.model, fit.weights, now());
@@ -244,7 +253,7 @@ export class FineTuningJobs {
   }
 
   snapshot(): JobsSnapshot {
-    return { created: this.created, jobs: [...this.jobs.values()].map((s) => ({ job: s.job, events: s.events })) };
+    return { repeats: [...this.repeats], jobs: [...this.jobs.values()].map((s) => ({ job: s.job, events: s.events, digest: s.digest })) };
   }
 
   /**
@@ -252,9 +261,9 @@ export class FineTuningJobs {
    * validation: the fit is seeded by the job, so it yields the same model under the same name.
    */
   restore(snapshot: JobsSnapshot): void {
-    this.created = snapshot.created;
+    for (const [digest, count] of snapshot.repeats ?? []) this.repeats.set(digest, count);
     for (const saved of snapshot.jobs) {
-      const state: JobState = { job: saved.job, events: saved.events, timers: new Set() };
+      const state: JobState = { job: saved.job, events: saved.events, timers: new Set(), digest: saved.digest ?? '' };
       this.jobs.set(saved.job.id, state);
       const { status } = saved.job;
       if (status === 'succeeded' || status === 'failed' || status === 'cancelled') continue;

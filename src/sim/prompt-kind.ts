@@ -12,13 +12,14 @@ import {
   type VerdictFormat,
 } from './judge-prompt.js';
 
-export const PROMPT_KINDS = ['answer', 'categorize', 'modify', 'judge', 'other'] as const;
+export const PROMPT_KINDS = ['answer', 'categorize', 'modify', 'worse', 'judge', 'other'] as const;
 export type PromptKind = (typeof PROMPT_KINDS)[number];
 
 export type DetectedPrompt =
   | { kind: 'answer'; instruction: string }
   | { kind: 'categorize'; instruction: string; categories: string[] }
-  | { kind: 'modify'; instruction: string }
+  | { kind: 'modify'; instruction: string; answer: string }
+  | { kind: 'worse'; instruction: string; answer: string }
   | { kind: 'judge'; inputs: JudgeInputs; format: VerdictFormat }
   | { kind: 'other'; text: string };
 
@@ -26,6 +27,8 @@ export type SimpleMessage = { role: string; content: string };
 
 const INSTRUCTION_START = '[The Start of User Instruction]';
 const INSTRUCTION_END = '[The End of User Instruction]';
+const ANSWER_START = "[The Start of Assistant's Answer]";
+const ANSWER_END = "[The End of Assistant's Answer]";
 const MODIFY_OUTPUT_TAG = MODIFIED_INSTRUCTION_TAGS.instructionStart;
 
 function between(text: string, start: string, end: string, endBefore = text.length): string | null {
@@ -53,15 +56,22 @@ export function detectPrompt(messages: readonly SimpleMessage[]): DetectedPrompt
       categories: listedCategories(system, PROMPT_MARKERS.categorize),
     };
   }
-  if (system.includes(PROMPT_MARKERS.answer)) return { kind: 'answer', instruction: user };
-  const modifyAt = user.lastIndexOf(PROMPT_MARKERS.modify);
-  if (modifyAt >= 0 || system.includes(PROMPT_MARKERS.modify)) {
-    const end = modifyAt < 0 ? user.length : modifyAt;
-    return { kind: 'modify', instruction: between(user, INSTRUCTION_START, INSTRUCTION_END, end) ?? user.slice(0, end).trim() };
+  for (const kind of ['modify', 'worse'] as const) {
+    const marker = kind === 'modify' ? PROMPT_MARKERS.modify : PROMPT_MARKERS.worseRewrite;
+    const at = user.lastIndexOf(marker);
+    if (at < 0 && !system.includes(marker)) continue;
+    // The y_l prompts quote x and y_w before their request; both are read from before the marker.
+    const end = at < 0 ? user.length : at;
+    const answerAt = user.lastIndexOf(ANSWER_START, end);
+    const instruction = between(user, INSTRUCTION_START, INSTRUCTION_END, answerAt < 0 ? end : answerAt) ?? user.slice(0, end).trim();
+    const answer = answerAt < 0 ? '' : (between(user.slice(answerAt), ANSWER_START, ANSWER_END, end - answerAt) ?? '');
+    return { kind, instruction, answer };
   }
   if (user.includes(PROMPT_MARKERS.judge) || (!user.includes(MODIFY_OUTPUT_TAG) && looksLikeJudgePrompt(user))) {
     return judge(system, user);
   }
+  // A user message alone is an ordinary request for an answer (y_w is asked for "as usual").
+  if (!system.trim()) return { kind: 'answer', instruction: user };
   return { kind: 'other', text: user };
 }
 

@@ -172,6 +172,29 @@ export function modifyInstruction(instruction: string, rng: Rng): string {
   return modified;
 }
 
+/**
+ * A deliberately worse rewrite of `answer` for `instruction` (the WORSE_REWRITE ablation): most
+ * sentences that carry the instruction's key words are dropped, some replaced by filler, so the
+ * rewrite stays on topic and fluent but covers less of what was asked.
+ */
+export function worsenAnswer(instruction: string, answer: string, rng: Rng): string {
+  const keys = new Set(keywords(instruction));
+  const sentences = answer.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.trim());
+  const out: string[] = [];
+  let dropped = 0;
+  for (const sentence of sentences) {
+    const carries = [...wordSet(sentence)].some((w) => keys.has(w));
+    if (carries && rng() < 0.6) {
+      dropped += 1;
+      if (rng() < 0.5) out.push(pick(rng, FILLER_SENTENCES));
+      continue;
+    }
+    out.push(sentence.trim());
+  }
+  if (dropped === 0 && out.length > 1) out.splice(Math.floor(rng() * out.length), 1, pick(rng, FILLER_SENTENCES));
+  return out.join(' ');
+}
+
 /** The last line of defence for generic prompts: a short answer built the same way. */
 export function generateGenericAnswer(text: string, rng: Rng): string {
   return generateAnswer(text || 'your message', rng);

@@ -148,8 +148,7 @@ describe.skipIf(NO_DATABASE)(`the self-taught loop (${TEST_DB})`, () => {
         .filter((l) => l.selected)
         .map((l) => `${l.instruction}|${l.order}|${l.sample}|${l.reasoning}`)
         .sort();
-    // Iteration 1 is judged by the same model in both runs. Iteration 2 is not comparable this way:
-    // each fine-tuning job names its model anew, and the model name is part of every request.
+    // Both iterations, byte for byte, with the trained model names: reproducible.test.ts.
     const [a, b] = [first.experiment.iterations[0]!, second.experiment.iterations[0]!];
     expect(await selectedOf(b.id)).toEqual(await selectedOf(a.id));
     expect(b.stats).toEqual(a.stats);

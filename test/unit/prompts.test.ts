@@ -7,6 +7,12 @@ import {
   normalizeText,
   parseCategory,
   parseModification,
+  parseWorseRewrite,
+  PAIR_PLACEHOLDERS,
+  NOT_GOOD_FOR_ORIGINAL,
+  WORSE_RESPONSE_TAGS,
+  answerPrompt,
+  modifiedInstructionPrompt,
   validateJudgeTemplate,
   verdictParser,
 } from '../../src/domain/prompts.js';
@@ -165,77 +171,109 @@ describe(judgePrompt.name, () => {
 
 describe(parseModification.name, () => {
   const t = MODIFIED_INSTRUCTION_TAGS;
+  const p = PAIR_PLACEHOLDERS;
   const original = 'Explain why the sky is blue.';
   const xPrime = 'Explain why sunsets are red.';
   const yL = 'At sunset light crosses more air, so blue light is scattered away and red remains.';
   const tagged = (instruction = xPrime, response = yL) =>
     `${t.instructionStart}\n${instruction}\n${t.instructionEnd}\n${t.responseStart}\n${response}\n${t.responseEnd}`;
   const wellFormed = tagged();
+  const template = tagged(p.instruction, p.response);
+  const ok = (habits: string[]) => ({ ok: true, modifiedInstruction: xPrime, response: yL, habits });
 
-  it.each([
-    { name: 'the well-formed tagged format', output: wellFormed },
-    { name: 'extra text around the tags', output: `Sure! Here it is:\n\n${wellFormed}\n\nLet me know if you need more.` },
-    { name: 'no new lines between tags and text', output: `${t.instructionStart}${xPrime}${t.instructionEnd}${t.responseStart}${yL}${t.responseEnd}` },
-  ])('accepts $name', ({ output }) => {
-    expect(parseModification(output, original)).toEqual({ ok: true, modifiedInstruction: xPrime, response: yL });
+  it.each<{ name: string; output: string; finish?: string | null; habits: string[] }>([
+    { name: 'the well-formed tagged format', output: wellFormed, habits: [] },
+    { name: 'extra text around the tags', output: `Sure! Here it is:\n\n${wellFormed}\n\nLet me know if you need more.`, habits: [] },
+    { name: 'no new lines between tags and text', output: `${t.instructionStart}${xPrime}${t.instructionEnd}${t.responseStart}${yL}${t.responseEnd}`, habits: [] },
+    { name: 'tags in lower case', output: wellFormed.toLowerCase().replace(xPrime.toLowerCase(), xPrime).replace(yL.toLowerCase(), yL), habits: ['tags in another case or spacing'] },
+    { name: 'tags in upper case with doubled spaces', output: wellFormed.replace(t.instructionStart, '[THE  START OF MODIFIED INSTRUCTION]'), habits: ['tags in another case or spacing'] },
+    { name: 'the format template echoed before the answer', output: `${template}\n\n${wellFormed}`, habits: ['template echoed: read the last block'] },
+    { name: 'a whole earlier draft, then the final block', output: `${tagged('Draft x prime', 'Draft answer')}\n${wellFormed}`, habits: ['template echoed: read the last block'] },
+    { name: 'the final closing tag missing on a complete answer (stop)', output: wellFormed.replace(t.responseEnd, ''), finish: 'stop', habits: ['final closing tag missing on a complete answer'] },
+    { name: 'a closing tag repeated after the block', output: `${wellFormed}\n${t.responseEnd}`, habits: [] },
+  ])('accepts $name', ({ output, finish, habits }) => {
+    expect(parseModification(output, original, finish === undefined ? 'stop' : finish)).toEqual(ok(habits));
   });
 
   it('keeps the inner text of a multi-line response, trimmed', () => {
     const response = 'Line one.\n\n  - a point\n  - another point';
-    expect(parseModification(tagged(xPrime, `\n  ${response}  \n`), original)).toEqual({
-      ok: true,
-      modifiedInstruction: xPrime,
-      response,
-    });
+    expect(parseModification(tagged(xPrime, `\n  ${response}  \n`), original)).toEqual({ ok: true, modifiedInstruction: xPrime, response, habits: [] });
   });
 
-  it.each([
+  it.each<{ name: string; output: string; finish?: string | null; reason: string }>([
     { name: 'missing instruction start tag', output: wellFormed.replace(t.instructionStart, ''), reason: `missing tag ${t.instructionStart}` },
     { name: 'missing instruction end tag', output: wellFormed.replace(t.instructionEnd, ''), reason: `missing tag ${t.instructionEnd}` },
-    { name: 'missing response start tag', output: wellFormed.replace(t.responseStart, ''), reason: `missing tag ${t.responseStart}` },
-    { name: 'missing response end tag', output: wellFormed.replace(t.responseEnd, ''), reason: `missing tag ${t.responseEnd}` },
-    { name: 'empty response', output: '', reason: `missing tag ${t.instructionStart}` },
+    { name: 'missing response start tag', output: wellFormed.replace(t.responseStart, ''), reason: `missing tag ${t.responseStart} after ${t.instructionEnd}` },
+    {
+      name: 'the final closing tag missing on a cut-off answer (length)',
+      output: wellFormed.replace(t.responseEnd, ''),
+      finish: 'length',
+      reason: `missing tag ${t.responseEnd} (finish_reason length: the answer may be cut off)`,
+    },
+    {
+      name: 'the final closing tag missing with no finish reason',
+      output: wellFormed.replace(t.responseEnd, ''),
+      finish: null,
+      reason: `missing tag ${t.responseEnd} (finish_reason unknown: the answer may be cut off)`,
+    },
+    { name: 'empty output', output: '', reason: `missing tag ${t.instructionStart}` },
     { name: 'untagged prose', output: `${xPrime}\n\n${yL}`, reason: `missing tag ${t.instructionStart}` },
+    { name: 'the template echoed alone', output: template, reason: "modified instruction is the template's placeholder, not an answer" },
     {
-      name: 'instruction start tag twice',
-      output: `${t.instructionStart}\n${wellFormed}`,
-      reason: `tag ${t.instructionStart} appears more than once`,
-    },
-    {
-      name: 'response end tag twice',
-      output: `${wellFormed}\n${t.responseEnd}`,
-      reason: `tag ${t.responseEnd} appears more than once`,
-    },
-    {
-      name: 'the whole block twice',
-      output: `${wellFormed}\n${tagged('Another x prime', 'Another answer')}`,
-      reason: `tag ${t.instructionStart} appears more than once`,
+      name: 'the template echoed, then a cut-off answer',
+      output: `${template}\n${tagged().replace(t.responseEnd, '')}`,
+      finish: 'length',
+      reason: `missing tag ${t.responseEnd} (finish_reason length: the answer may be cut off)`,
     },
     {
       name: 'response block before instruction block',
       output: `${t.responseStart}\n${yL}\n${t.responseEnd}\n${t.instructionStart}\n${xPrime}\n${t.instructionEnd}`,
-      reason: 'tags out of order',
-    },
-    {
-      name: 'end tag before start tag',
-      output: `${t.instructionEnd}\n${xPrime}\n${t.instructionStart}\n${t.responseStart}\n${yL}\n${t.responseEnd}`,
-      reason: 'tags out of order',
+      reason: `missing tag ${t.responseStart} after ${t.instructionEnd}`,
     },
     { name: "empty x'", output: tagged(''), reason: 'empty modified instruction' },
     { name: "white-space-only x'", output: tagged('  \n\t'), reason: 'empty modified instruction' },
-    { name: 'empty response to x\'', output: tagged(xPrime, '\n'), reason: 'empty response to the modified instruction' },
+    { name: "empty response to x'", output: tagged(xPrime, '\n'), reason: 'empty response to the modified instruction' },
     { name: "x' equal to x", output: tagged(original), reason: 'modified instruction is the same as the original' },
-    {
-      name: "x' equal to x modulo case and white space",
-      output: tagged('  EXPLAIN   why the\nsky is BLUE.  '),
-      reason: 'modified instruction is the same as the original',
-    },
-  ])('rejects $name with a reason', ({ output, reason }) => {
-    expect(parseModification(output, original)).toEqual({ ok: false, reason });
+    { name: "x' equal to x modulo case and white space", output: tagged('  EXPLAIN   why the\nsky is BLUE.  '), reason: 'modified instruction is the same as the original' },
+  ])('rejects $name with a reason', ({ output, finish, reason }) => {
+    expect(parseModification(output, original, finish === undefined ? 'stop' : finish)).toEqual({ ok: false, reason });
   });
 
-  it("accepts an x' that differs from x only by punctuation (not the same text)", () => {
+  it("accepts an x' that differs from x only by punctuation here (the instruction-similarity filter judges it)", () => {
     expect(parseModification(tagged('Explain why the sky is blue?'), original).ok).toBe(true);
+  });
+});
+
+describe(parseWorseRewrite.name, () => {
+  const t = WORSE_RESPONSE_TAGS;
+  const worse = 'The sky is blue because it is.';
+  it.each<{ name: string; output: string; finish: string | null; expected: ReturnType<typeof parseWorseRewrite> }>([
+    { name: 'the tagged rewrite', output: `${t.start}\n${worse}\n${t.end}`, finish: 'stop', expected: { ok: true, response: worse, habits: [] } },
+    { name: 'lower-case tags', output: `${t.start.toLowerCase()}\n${worse}\n${t.end.toLowerCase()}`, finish: 'stop', expected: { ok: true, response: worse, habits: ['tags in another case or spacing'] } },
+    { name: 'no closing tag, stopped', output: `${t.start}\n${worse}`, finish: 'stop', expected: { ok: true, response: worse, habits: ['final closing tag missing on a complete answer'] } },
+    { name: 'no closing tag, cut off', output: `${t.start}\n${worse}`, finish: 'length', expected: { ok: false, reason: `missing tag ${t.end} (finish_reason length: the answer may be cut off)` } },
+    { name: 'prose without tags', output: worse, finish: 'stop', expected: { ok: false, reason: `missing tag ${t.start}` } },
+    { name: 'the placeholder', output: `${t.start}\n${PAIR_PLACEHOLDERS.worse}\n${t.end}`, finish: 'stop', expected: { ok: false, reason: "worse response is the template's placeholder, not an answer" } },
+  ])('$name', ({ output, finish, expected }) => {
+    expect(parseWorseRewrite(output, finish)).toEqual(expected);
+  });
+});
+
+describe('the pair prompts', () => {
+  it("show x and y_w and ask for an answer to x' that is not a good response to x", () => {
+    const [message, ...rest] = modifiedInstructionPrompt('Why is the sky blue?', 'Rayleigh scattering.');
+    expect(rest).toEqual([]);
+    expect(message!.role).toBe('user');
+    expect(message!.content).toContain('Why is the sky blue?');
+    expect(message!.content).toContain('Rayleigh scattering.');
+    expect(message!.content).toContain(NOT_GOOD_FOR_ORIGINAL);
+    expect(message!.content.indexOf('Rayleigh scattering.')).toBeLessThan(message!.content.indexOf(NOT_GOOD_FOR_ORIGINAL));
+  });
+
+  it('send y_w\'s instruction alone unless a system prompt is set', () => {
+    expect(answerPrompt('Why?')).toEqual([{ role: 'user', content: 'Why?' }]);
+    expect(answerPrompt('Why?', '  ')).toEqual([{ role: 'user', content: 'Why?' }]);
+    expect(answerPrompt('Why?', 'Be brief.')).toEqual([{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Why?' }]);
   });
 });
 
@@ -250,6 +288,11 @@ describe(parseCategory.name, () => {
     { name: 'upper case name', output: 'CATEGORY: ROLEPLAY', expected: 'roleplay' },
     { name: 'the bare name alone', output: 'extraction', expected: 'extraction' },
     { name: 'the Category line wins over other names mentioned', output: 'Category: math\n(not coding)', expected: 'math' },
+    {
+      name: 'reasoning that names a category on the way, then the final Category line',
+      output: 'Is it Category: math? No: it needs several steps of deduction.\nCategory: reasoning',
+      expected: 'reasoning',
+    },
     { name: 'a name not in the list', output: 'Category: astrology', expected: null },
     { name: 'two names mentioned, no Category line', output: 'This is partly reasoning and partly math.', expected: null },
     { name: 'no name at all', output: 'I cannot classify this.', expected: null },

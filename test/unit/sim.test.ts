@@ -11,6 +11,8 @@ import {
   modifiedInstructionPrompt,
   parseCategory,
   parseModification,
+  parseWorseRewrite,
+  worseRewritePrompt,
   verdictParser,
   type ChatMessage,
   type JudgeTemplate,
@@ -70,10 +72,8 @@ async function contrastingPairs(client: OpenAI, instructions: string[]): Promise
     const made = await Promise.all(
       batch.map(async (instruction, j) => {
         const seed = i + j;
-        const [chosen, modification] = await Promise.all([
-          text(client, answerPrompt(instruction), { seed, temperature: 0.7 }),
-          text(client, modifiedInstructionPrompt(instruction), { seed, temperature: 0.7 }),
-        ]);
+        const chosen = await text(client, answerPrompt(instruction), { seed, temperature: 0.7 });
+        const modification = await text(client, modifiedInstructionPrompt(instruction, chosen), { seed, temperature: 0.7 });
         const parsed = parseModification(modification, instruction);
         if (!parsed.ok) throw new Error(`unparseable modification: ${parsed.reason}`);
         return { instruction, chosen, rejected: parsed.response };
@@ -142,11 +142,22 @@ describe('simulator', () => {
     expect(completion.usage!.completion_tokens).toBeGreaterThan(0);
     expect(completion.usage!.total_tokens).toBe(completion.usage!.prompt_tokens + completion.usage!.completion_tokens);
 
-    const modification = parseModification(await text(client, modifiedInstructionPrompt(X)), X);
+    const modification = parseModification(await text(client, modifiedInstructionPrompt(X, 'An answer.')), X);
     expect(modification.ok).toBe(true);
     if (!modification.ok) return;
     expect(modification.modifiedInstruction).not.toBe(X);
     expect(modification.response).not.toBe(answer);
+  });
+
+  it('answers the worse-rewrite prompt in its tagged format with a rewrite of the answer shown, less on topic', async () => {
+    const { sim, client } = await simulator();
+    const answer = await text(client, answerPrompt(X), { seed: 3 });
+    const rewrite = parseWorseRewrite(await text(client, worseRewritePrompt(X, answer), { seed: 3 }));
+    expect(rewrite.ok).toBe(true);
+    if (!rewrite.ok) return;
+    expect(rewrite.response).not.toBe(answer);
+    expect(rewrite.response.length).toBeLessThan(answer.length);
+    expect(sim.stats().log.map((l) => l.kind)).toEqual(['answer', 'worse']);
   });
 
   it('puts a math instruction in a math category and anything else in a listed one', async () => {
@@ -262,7 +273,7 @@ describe('simulator', () => {
       temperature: 0.7,
     });
     for (const c of judged.choices) expect(parseVerdict(c.message.content!)).toBe('UNPARSEABLE');
-    expect(parseModification(await text(client, modifiedInstructionPrompt(X)), X).ok).toBe(false);
+    expect(parseModification(await text(client, modifiedInstructionPrompt(X, 'An answer.')), X).ok).toBe(false);
     expect(sim.stats().faults.malformed).toBe(4);
     expect(sim.stats().log[0]).toMatchObject({ kind: 'judge', outcome: 'ok', choices: 3, malformed: 3 });
   });
@@ -309,6 +320,23 @@ describe('simulator', () => {
     const trainedAccuracy = await judgeAccuracy(client, job.fine_tuned_model!, heldOut);
     expect(trainedAccuracy).toBeGreaterThan(seedAccuracy);
     expect(sim.stats().fineTuning).toMatchObject({ jobs: 1, succeeded: 1 });
+  });
+
+  it('names a fine-tuned model after the request: the same request trains the same name, another file or seed another', async () => {
+    const { client } = await simulator({ fineTuneMs: 20 });
+    const pairs = await contrastingPairs(client, syntheticInstructions(6));
+    const lines = pairs.flatMap((p) => [sftLine(p, true), sftLine(p, false)]);
+    const train = async (content: string[], seed: number) => {
+      const file = await uploadJsonl(client, content);
+      const created = await client.fineTuning.jobs.create({ training_file: file.id, model: 'sim-judge', seed, suffix: 'ste-it1' });
+      return waitForJob(client, created.id);
+    };
+    const [a, b, otherFile, otherSeed] = [await train(lines, 5), await train(lines, 5), await train(lines.slice(1), 5), await train(lines, 6)];
+    expect(a.fine_tuned_model).toMatch(/^ft:sim-judge:sim:ste-it1:[0-9a-f]{8}$/);
+    expect(b.fine_tuned_model).toBe(a.fine_tuned_model);
+    expect(b.id).toBe(`${a.id}-2`);
+    expect(otherFile.fine_tuned_model).not.toBe(a.fine_tuned_model);
+    expect(otherSeed.fine_tuned_model).not.toBe(a.fine_tuned_model);
   });
 
   it('fails a fine-tuning job on a bad line, naming the line', async () => {

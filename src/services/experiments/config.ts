@@ -6,6 +6,10 @@ import { badInput } from '../../domain/errors.js';
 import { DEFAULT_JUDGE_TEMPLATE } from '../../domain/prompts.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
 import { integer, number, resolveJudgeTemplate } from './validate.js';
+import { resolvePairSettings } from './pair-config.js';
+import type { PairSettings, PairSettingsInput } from './pair-config.js';
+import { applyPreset, resolvePresetFields } from './preset.js';
+import type { PresetFields, PresetInput } from './preset.js';
 
 export { TEMPLATE_LIMITS } from './validate.js';
 
@@ -34,13 +38,15 @@ export type ExperimentConfig = {
   };
   regeneratePairs: boolean;
   tokenBudget: number | null;
-};
+} & PairSettings &
+  PresetFields;
 
 export type ExperimentConfigInput = {
-  [K in keyof ExperimentConfig]?: K extends 'selection' | 'training'
+  [K in Exclude<keyof ExperimentConfig, keyof PairSettings | keyof PresetFields>]?: K extends 'selection' | 'training'
     ? Partial<ExperimentConfig[K]> | null
     : ExperimentConfig[K] | null;
-};
+} & PairSettingsInput &
+  PresetInput;
 
 /** Models used when the caller names none: the simulator's, when no endpoint is configured. */
 export type ModelDefaults = { generatorModel: string; judgeModel: string };
@@ -50,7 +56,7 @@ export const DEFAULT_CATEGORIES = ['reasoning', 'coding', 'math', 'writing', 'kn
 export const SAMPLES_PER_ORDER_RANGE = { min: 1, max: 64 } as const;
 
 export function resolveExperimentConfig(input: ExperimentConfigInput | null | undefined, defaults: ModelDefaults): ExperimentConfig {
-  const i = input ?? {};
+  const i = applyPreset(input ?? {});
   const judgeModel = model('config.judgeModel', i.judgeModel ?? defaults.judgeModel);
   const categories = stringList('config.categories', i.categories ?? DEFAULT_CATEGORIES, 1);
   const keepCategories = stringList('config.keepCategories', i.keepCategories ?? [], 0);
@@ -91,6 +97,8 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
     },
     regeneratePairs: i.regeneratePairs ?? false,
     tokenBudget: i.tokenBudget == null ? null : number('config.tokenBudget', i.tokenBudget, 1, Number.MAX_SAFE_INTEGER),
+    ...resolvePairSettings(i),
+    ...resolvePresetFields(i),
   };
 }
 

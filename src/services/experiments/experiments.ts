@@ -43,7 +43,7 @@ export class ExperimentService {
   constructor(
     private readonly database: Database,
     private readonly modelDefaults: ModelDefaults,
-    private readonly maxInstructionLength: number,
+    readonly maxInstructionLength: number,
   ) {}
 
   async create(name: string, input: ExperimentConfigInput | null | undefined): Promise<ExperimentRow> {
@@ -78,10 +78,34 @@ export class ExperimentService {
     if (parsed.rejected.length > 0) {
       return { accepted: 0, duplicates, rejected: parsed.rejected, excluded: 0, stored: false, instructionCount: await count() };
     }
-    const rows = parsed.accepted.map((a) => ({ ...a, hash: textHash(a.text) }));
+    return this.storeAccepted(experiment, parsed.accepted, duplicates, source);
+  }
+
+  async instructionCount(experimentId: number): Promise<number> {
+    return (await experimentsRepo.countInstructions(this.database.db, [experimentId])).get(experimentId) ?? 0;
+  }
+
+  /**
+   * Stores parsed instructions in one transaction: those already in the experiment become
+   * duplicates (`duplicateOfLine: null`), those in a benchmark are stored but kept out of training.
+   */
+  async storeAccepted(
+    experiment: ExperimentRow,
+    accepted: readonly { text: string; category: string | null; sourceId: string | null; line: number }[],
+    duplicates: ImportInstructionsResult['duplicates'],
+    source: string | null,
+  ): Promise<ImportInstructionsResult> {
+    const db = this.database.db;
+    const rows = accepted.map((a) => ({ ...a, hash: textHash(a.text) }));
     const result = await transaction(db, async (t) => {
-      const existing = await experimentsRepo.existingInstructionHashes(t, experiment.id, rows.map((r) => r.hash));
-      const inBenchmarks = await experimentsRepo.benchmarkPromptHashes(t, rows.map((r) => r.hash));
+      // Chunks keep each statement under PostgreSQL's 65,535 bind parameters.
+      const existing = new Set<string>();
+      const inBenchmarks = new Set<string>();
+      for (let i = 0; i < rows.length; i += 5_000) {
+        const hashes = rows.slice(i, i + 5_000).map((r) => r.hash);
+        for (const h of await experimentsRepo.existingInstructionHashes(t, experiment.id, hashes)) existing.add(h);
+        for (const h of await experimentsRepo.benchmarkPromptHashes(t, hashes)) inBenchmarks.add(h);
+      }
       const fresh = rows.filter((r) => !existing.has(r.hash));
       for (const r of rows) if (existing.has(r.hash)) duplicates.push({ line: r.line, duplicateOfLine: null });
       const stored = await experimentsRepo.insertInstructions(
@@ -99,7 +123,8 @@ export class ExperimentService {
       return { stored, excluded: fresh.filter((r) => inBenchmarks.has(r.hash)).length };
     });
     duplicates.sort((a, b) => a.line - b.line);
-    return { accepted: result.stored, duplicates, rejected: [], excluded: result.excluded, stored: result.stored > 0, instructionCount: await count() };
+    const instructionCount = (await experimentsRepo.countInstructions(db, [experiment.id])).get(experiment.id) ?? 0;
+    return { accepted: result.stored, duplicates, rejected: [], excluded: result.excluded, stored: result.stored > 0, instructionCount };
   }
 
   async importBundled(experiment: ExperimentRow, name: string): Promise<ImportInstructionsResult> {

@@ -108,7 +108,8 @@ export function parseInstructionFile(content: Buffer | string, options: Instruct
 
 type RowResult = { ok: true; text: string; category: string | null; sourceId: string | null } | { ok: false; reason: string };
 
-function readInstructionRow(value: unknown, format: InstructionFormat, maxLength: number): RowResult {
+/** Reads one plain or MT-Bench instruction row (the rules of `parseInstructionFile`). */
+export function readInstructionRow(value: unknown, format: InstructionFormat, maxLength: number): RowResult {
   if (!isPlainObject(value)) return { ok: false, reason: `expected a JSON object, found ${describeType(value)}` };
   const found = findText(value, format);
   if (!found.ok) return found;

@@ -9,6 +9,7 @@ import { categorizePrompt, parseCategory } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
 import type { LlmClient } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
+import { presetFields } from '../experiments/preset.js';
 import { collectBatch } from './batch.js';
 import type { StageHandler } from './handler.js';
 
@@ -27,18 +28,23 @@ export function categorizeStageHandler(deps: CategorizeDeps): StageHandler {
     },
     async process(stage, keys, control) {
       const config = await deps.config(stage.experimentId!);
+      const fields = presetFields(config);
       const instructions = await experimentsRepo.getInstructions(db, keys.map(Number));
       const batch = await collectBatch(instructions, (i) => String(i.id), control, async (instruction) => {
         const result = await llm.chat({
           model: config.generatorModel,
-          messages: categorizePrompt(instruction.text, config.categories),
+          messages: categorizePrompt(instruction.text, config.categories, fields.categorizeStyle),
           temperature: 0,
-          max_tokens: 32,
+          max_tokens: fields.categorizeMaxTokens,
           seed: deriveSeed(config.seed, 'categorize', instruction.textHash),
           signal: control.signal,
           tags: { experiment: String(stage.experimentId), stage: 'CATEGORIZE' },
         });
         const text = result.choices[0]?.text ?? '';
+        // A cut-off answer may name a category on its way to another: a failed item, never a guess.
+        if (result.choices[0]?.finishReason === 'length') {
+          return { usage: result.usage, rejected: `the answer was cut off at categorizeMaxTokens (${fields.categorizeMaxTokens}): ${JSON.stringify(text.slice(0, 200))}` };
+        }
         const category = parseCategory(text, config.categories);
         return category
           ? { usage: result.usage, rows: [{ id: instruction.id, category }] }

@@ -1,18 +1,17 @@
 /**
- * GENERATE_PAIRS: for each usable instruction x, y_w = an answer to x, and one prompt that returns
- * a modified instruction x' with an answer to it, y_l. Outputs that break the tagged format, an x'
- * equal to x, or empty (or truncated) answers are stored as REJECTED pairs with the raw output.
+ * GENERATE_PAIRS: for each usable instruction x, y_w = an answer to x, then the y_l prompt that
+ * shows x and y_w (pair-construction.ts). Outputs that break the tagged format, pairs that fail a
+ * filter, or empty (or truncated) answers are stored as REJECTED pairs with the reason and raw output.
  */
 import type { Db } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import type { NewPair } from '../../db/pairs-repo.js';
-import { answerPrompt, modifiedInstructionPrompt, parseModification } from '../../domain/prompts.js';
-import { deriveSeed } from '../../domain/rng.js';
 import type { LlmClient } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { collectBatch } from './batch.js';
 import type { StageHandler } from './handler.js';
+import { constructPair } from './pair-construction.js';
 
 export type PairsDeps = { db: Db; llm: LlmClient; config: (experimentId: number) => Promise<ExperimentConfig> };
 
@@ -44,32 +43,18 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
         signal: control.signal,
         tags,
       };
+      const where = { experimentId: stage.experimentId!, generation };
       const batch = await collectBatch<(typeof instructions)[number], NewPair>(instructions, (i) => String(i.id), control, async (instruction) => {
-        const [answer, modification] = await Promise.all([
-          llm.chat({ ...common, messages: answerPrompt(instruction.text), seed: deriveSeed(config.seed, 'answer', generation, instruction.textHash) }),
-          llm.chat({ ...common, messages: modifiedInstructionPrompt(instruction.text), seed: deriveSeed(config.seed, 'modify', generation, instruction.textHash) }),
-        ]);
-        const promptTokens = answer.usage.promptTokens + modification.usage.promptTokens;
-        const completionTokens = answer.usage.completionTokens + modification.usage.completionTokens;
-        const chosen = answer.choices[0]?.text.trim() ?? '';
-        const raw = modification.choices[0]?.text ?? '';
-        const parsed = parseModification(raw, instruction.text);
-        const base = { experimentId: stage.experimentId!, instructionId: instruction.id, generation, rawOutput: raw, promptTokens, completionTokens };
-        let reason: string | null = null;
-        if (!chosen) reason = 'empty answer to the instruction';
-        else if (answer.choices[0]?.finishReason === 'length') reason = 'the answer to the instruction was cut off (finish_reason length)';
-        else if (!parsed.ok) reason = parsed.reason;
-        const row: NewPair =
-          reason !== null || !parsed.ok
-            ? { ...base, status: 'REJECTED', chosen: chosen || null, error: reason }
-            : { ...base, status: 'READY', chosen, modifiedInstruction: parsed.modifiedInstruction, rejected: parsed.response };
-        return { usage: { promptTokens, completionTokens }, rows: [row] };
+        const { usage, row } = await constructPair(llm, config, common, where, instruction);
+        return { usage, rows: [row] };
       });
       return {
         failures: batch.failures,
         usage: batch.usage,
         async write(tx) {
-          return (await pairsRepo.insertPairs(tx, batch.rows)).length;
+          // Instruction order, not completion order: pair ids then do not depend on response timing.
+          const rows = [...batch.rows].sort((a, b) => a.instructionId - b.instructionId);
+          return (await pairsRepo.insertPairs(tx, rows)).length;
         },
       };
     },

@@ -7,3 +7,6 @@ CREATE TABLE "audit_log" (
 	"outcome" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
+--> statement-breakpoint
+ALTER TABLE "pairs" ADD COLUMN "construction" text;--> statement-breakpoint
+ALTER TABLE "pairs" ADD COLUMN "prompt_version" text;
