@@ -3,6 +3,7 @@
  * result. Merged into the resolver map by index.ts.
  */
 import type { PairwiseMapping } from '../services/imports/benchmark-files.js';
+import type { ContentEncoding } from '../services/imports/upload.js';
 import type { EvaluateOptionsInput } from '../services/evaluation/options.js';
 import type { BenchmarkRow, EvaluationRow, ExperimentRow, IterationRow, StageRow } from '../services/read/types.js';
 import type { Context } from './context.js';
@@ -32,7 +33,15 @@ export const evaluationResolvers = {
   Mutation: {
     importBenchmark: (
       _: unknown,
-      args: { name: string; content: string; format: string; subset?: string | null; mapping?: PairwiseMapping | null },
+      args: {
+        name: string;
+        content: string;
+        format: string;
+        subset?: string | null;
+        mapping?: PairwiseMapping | null;
+        encoding?: ContentEncoding | null;
+        skipBadRows?: boolean | null;
+      },
       { services }: Context,
     ) => services.benchmarks.import(args),
     importBundledBenchmark: (_: unknown, args: { name: string }, { services }: Context) => services.benchmarks.importBundled(args.name),

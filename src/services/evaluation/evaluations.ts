@@ -16,7 +16,7 @@ import { badInput, notFound } from '../../domain/errors.js';
 import { optionsOf } from '../stages/evaluate.js';
 import { resolveEvaluateOptions } from './options.js';
 import type { EvaluateOptionsInput } from './options.js';
-import { computeResults } from './results.js';
+import { computeResults, isOutdatedResults } from './results.js';
 import type { EvaluationResults } from './results.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { diffEvaluations, verdictScore } from './metrics.js';
@@ -140,11 +140,13 @@ export class EvaluationService {
 
   private async computeResults(evaluation: EvaluationRow, stage: StageRow | undefined) {
     const finished = stage !== undefined && !isActiveStage(stage.status);
-    if (finished && evaluation.results) return { results: evaluation.results as EvaluationResults, partial: false };
+    if (finished && evaluation.results && !isOutdatedResults(evaluation.results)) return { results: evaluation.results as EvaluationResults, partial: false };
     if (finished) {
       // The row may have been read just before the finishing transaction committed: read it again.
       const [fresh] = await evaluationsRepo.getEvaluations(this.db, [evaluation.id]);
-      if (fresh?.results) return { results: fresh.results as EvaluationResults, partial: false };
+      if (fresh?.results && !isOutdatedResults(fresh.results)) return { results: fresh.results as EvaluationResults, partial: false };
+      // Stored by an older version without the labelled section scores: the same verdicts give them.
+      if (fresh?.results) return { results: computeResults(await evaluationsRepo.verdictRows(this.db, evaluation.id), optionsOf(evaluation).seed), partial: false };
     }
     const rows = await evaluationsRepo.verdictRows(this.db, evaluation.id);
     return { results: computeResults(rows, optionsOf(evaluation).seed), partial: true };
