@@ -81,6 +81,7 @@ export const evaluationResolvers = {
     overall: async (e: EvaluationParent, _: Args, context: Context) => (await resultsOf(e, context)).results.overall,
     subsets: async (e: EvaluationParent, _: Args, context: Context) => (await resultsOf(e, context)).results.subsets,
     rewardBench: async (e: EvaluationParent, _: Args, context: Context) => (await resultsOf(e, context)).results.rewardBench,
+    humanAgreement: (e: EvaluationParent, _: Args, { services }: Context) => services.evaluations.humanAgreement(e),
   },
 
   Iteration: {

@@ -31,7 +31,7 @@ export function registerImportBenchmark(importCommand: Command, run: Runner): vo
     .description('import a labeled pairwise benchmark (held out: never trained on) from a file, or a bundled one')
     .argument('[file]', 'the benchmark file (omit with --bundled)')
     .option('--name <name>', 'a unique name for it')
-    .addOption(new Option('--format <format>', 'file format').choices(['rewardbench', 'llmbar', 'pairwise']))
+    .addOption(new Option('--format <format>', 'file format').choices(['rewardbench', 'llmbar', 'pairwise', 'helpsteer2', 'mtbench_human']))
     .option('--subset <name>', 'subset of every row (llmbar, required) or of rows without one')
     .option('--mapping <fields>', 'pairwise field names, e.g. prompt=question,chosen=good,rejected=bad[,subset=...,id=...]', mapping)
     .option('--skip-bad-rows', 'store the good rows and list the bad ones (default: a file with a bad row stores nothing)')
@@ -43,7 +43,7 @@ export function registerImportBenchmark(importCommand: Command, run: Runner): vo
       const lines = [
         `${result.created ? 'imported' : 'already imported:'} benchmark ${b.id} "${b.name}": ${count(b.size)} items in ${b.subsets.length} subset${b.subsets.length === 1 ? '' : 's'} (${subsets})`,
       ];
-      if (result.skipped.length > 0) lines.push(`${result.skipped.length} ${flags.bundled ? 'known ' : ''}bad row(s) skipped`);
+      if (result.skipped.length > 0) lines.push(flags.bundled ? `${result.skipped.length} known bad row(s) skipped` : `${result.skipped.length} row(s) left out:`);
       if (!flags.bundled) for (const r of result.skipped.slice(0, MAX_SHOWN)) lines.push(`  ${r.position}: ${r.reason}`);
       const excluded = result.excludedInstructions;
       if (excluded > 0) lines.push(`${count(excluded)} instruction${excluded === 1 ? '' : 's'} now kept out of training (the benchmark contains ${excluded === 1 ? 'it' : 'them'})`);
@@ -71,7 +71,7 @@ async function importBundled(ctx: CommandContext, file: string | undefined, name
 
 async function importFile(ctx: CommandContext, file: string | undefined, flags: Flags): Promise<Result> {
   if (!file) throw new UsageError('name the benchmark file, or use --bundled llmbar|llmeval2');
-  if (!flags.name || !flags.format) throw new UsageError('a benchmark file needs --name and --format (rewardbench, llmbar or pairwise)');
+  if (!flags.name || !flags.format) throw new UsageError('a benchmark file needs --name and --format (rewardbench, llmbar, pairwise, helpsteer2 or mtbench_human)');
   if (flags.format === 'pairwise' && !flags.mapping) throw new UsageError('--format pairwise needs --mapping prompt=...,chosen=...,rejected=...');
   let bytes: Buffer;
   try {

@@ -23,6 +23,9 @@ import { diffEvaluations, verdictScore } from './metrics.js';
 import { DEFAULT_JUDGE_TEMPLATE } from '../../domain/prompts.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
 import type { StageRunner } from '../stages/runner.js';
+import { humanAgreement } from './agreement.js';
+import type { HumanAgreement } from './agreement.js';
+import type { MtBenchLabels } from '../imports/mtbench-human.js';
 
 export type EvaluateJudgeInput = {
   benchmarkId: number;
@@ -181,6 +184,17 @@ export class EvaluationService {
       accuracyChange: change.value === null || change.ci === null ? null : { value: change.value, low: change.ci.low, high: change.ci.high },
       items: shown.map((i) => ({ item: items.get(Number(i.itemId))!, change: CHANGE_CODES[i.change] as ItemChangeCode, a: i.a, b: i.b })),
     };
+  }
+
+  /**
+   * Agreement with the human votes of an MT-Bench human-judgment benchmark (see agreement.ts),
+   * over the verdicts stored so far; null for a benchmark of another format.
+   */
+  async humanAgreement(evaluation: EvaluationRow): Promise<HumanAgreement | null> {
+    const benchmark = await this.benchmarks.benchmark(evaluation.benchmarkId);
+    if (benchmark.format !== 'mtbench_human') return null;
+    const items = (await benchmarksRepo.labelledItems(this.db, benchmark.id)).map((i) => ({ id: i.id, labels: i.labels as MtBenchLabels }));
+    return humanAgreement(items, await evaluationsRepo.verdictRows(this.db, evaluation.id));
   }
 
   /** Validates the request before anything is sent, then returns the lines of GET /exports/evaluations/{id}/{format}.jsonl. */

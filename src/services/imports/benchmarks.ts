@@ -11,10 +11,11 @@ import * as benchmarksRepo from '../../db/benchmarks-repo.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import type { BenchmarkRow } from '../../db/schema.js';
 import { BUNDLED_BENCHMARKS, parseBenchmarkFile } from './benchmark-files.js';
-import { parseBenchmarkUpload } from './benchmark-upload.js';
+import { parseBenchmarkUpload, UPLOAD_FORMATS } from './benchmark-upload.js';
+import type { UploadFormat } from './benchmark-upload.js';
 import { decodeBase64 } from './upload.js';
 import type { ContentEncoding } from './upload.js';
-import type { BenchmarkFormat, BenchmarkItem, BundledBenchmarkName, PairwiseMapping } from './benchmark-files.js';
+import type { BenchmarkItem, BundledBenchmarkName, PairwiseMapping } from './benchmark-files.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import { MAX_IMPORT_BYTES, textHash } from '../experiments/experiments.js';
 
@@ -79,8 +80,8 @@ export class BenchmarkService {
    */
   async import(input: ImportBenchmarkInput): Promise<ImportBenchmarkResult> {
     const name = checkName(input.name);
-    const format = input.format.toLowerCase() as BenchmarkFormat;
-    if (!['rewardbench', 'llmbar', 'pairwise'].includes(format)) throw badInput('format', `unknown benchmark format "${input.format}"`);
+    const format = input.format.toLowerCase() as UploadFormat;
+    if (!UPLOAD_FORMATS.includes(format)) throw badInput('format', `unknown benchmark format "${input.format}"`);
     const content = decodeContent(input.content, input.encoding ?? 'TEXT');
     if (Buffer.byteLength(content) > MAX_IMPORT_BYTES) {
       throw badInput('content', `is larger than ${MAX_IMPORT_BYTES} bytes: split the benchmark into several (one per subset, for example)`);
@@ -105,7 +106,8 @@ export class BenchmarkService {
     if (parsed.items.length === 0) throw badInput('content', rejected.length > 0 ? `has no good ${parsed.unit}: all ${rejected.length} rejected` : 'has no rows');
     const stored = await this.store(name, format, parsed.items);
     if (!stored) throw badInput('name', `a benchmark named "${name}" exists already: choose another name`);
-    return { ...stored, created: true, skipped: rejected.map((r) => ({ file: null, ...r })) };
+    const skipped = [...rejected, ...parsed.leftOut].sort((a, b) => a.position - b.position).map((r) => ({ file: null, ...r }));
+    return { ...stored, created: true, skipped };
   }
 
   /**
@@ -146,7 +148,7 @@ export class BenchmarkService {
   }
 
   /** Stores the benchmark, its items and the instruction flags in one transaction; null when the name is taken. */
-  private async store(name: string, format: string, items: readonly BenchmarkItem[]) {
+  private async store(name: string, format: string, items: readonly (BenchmarkItem & { labels?: unknown })[]) {
     const db = this.database.db;
     const rows = items.map((i) => ({
       position: i.position,
@@ -156,6 +158,7 @@ export class BenchmarkService {
       chosen: i.chosen,
       rejected: i.rejected,
       sourceId: i.sourceId,
+      labels: i.labels ?? null,
     }));
     return transaction(db, async (t) => {
       const benchmark = await benchmarksRepo.insertBenchmark(t, { name, format, size: rows.length });

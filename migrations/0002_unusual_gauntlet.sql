@@ -1,0 +1,1 @@
+ALTER TABLE "benchmark_items" ADD COLUMN "labels" jsonb;
