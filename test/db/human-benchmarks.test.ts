@@ -47,7 +47,7 @@ const conv = (q1: string, a1: string, q2: string, a2: string) => [
 /** MT-Bench human-judgment rows: questions x two model pairs x two turns, several experts, one author vote. */
 function mtBenchRows() {
   const winners = ['model_a', 'model_b', 'tie', 'tie (bothbad)'];
-  const rows = [];
+  const rows: { question_id: number; model_a: string; model_b: string; winner: string; judge: string; turn: number; conversation_a: unknown; conversation_b: unknown }[] = [];
   for (let q = 81; q < 87; q += 1) {
     const q1 = `Write a short guide to growing tomato variety ${q} on a balcony.`;
     const q2 = `Now rewrite the guide for tomato variety ${q} as three bullet points.`;
@@ -55,12 +55,12 @@ function mtBenchRows() {
       model === 'gpt-4'
         ? [`Growing tomato variety ${q} on a balcony: a sunny spot, a deep pot, regular watering.`, `- tomato variety ${q}: sun\n- deep pot\n- water daily`]
         : [`${model} talks about the weather today, number ${q}.`, `${model} has no bullet points for ${q}.`];
-    for (const [a, b] of [['gpt-4', 'llama-13b'], ['vicuna-13b', 'gpt-4']]) {
+    for (const [a, b] of [['gpt-4', 'llama-13b'], ['vicuna-13b', 'gpt-4']] as const) {
       for (const turn of [1, 2]) {
         for (let e = 0; e < 1 + ((q + turn) % 3); e += 1) {
-          const [a1, a2] = answer(a!);
-          const [b1, b2] = answer(b!);
-          rows.push({ question_id: q, model_a: a, model_b: b, winner: winners[(q + e + turn) % 4], judge: `expert_${e}`, turn, conversation_a: conv(q1, a1!, q2, a2!), conversation_b: conv(q1, b1!, q2, b2!) });
+          const [a1, a2] = answer(a);
+          const [b1, b2] = answer(b);
+          rows.push({ question_id: q, model_a: a as string, model_b: b as string, winner: winners[(q + e + turn) % 4]!, judge: `expert_${e}`, turn, conversation_a: conv(q1, a1!, q2, a2!), conversation_b: conv(q1, b1!, q2, b2!) });
         }
       }
     }

@@ -1,16 +1,17 @@
 /**
  * Exports of an iteration, streamed from the database page by page as JSON lines:
- * the training formats (training-data.ts) and `judgments`, every judgment with its raw text.
+ * the training formats (training-data.ts), `judgments`, every judgment with its raw text, and
+ * `dpo-config`, one line with the DPO loss settings a trainer should use with the DPO data.
  */
 import type { Database } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import * as judgmentsRepo from '../../db/judgments/index.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import type { ExperimentConfig } from '../experiments/config.js';
-import { TRAINING_FORMATS, trainingLines } from '../training/training-data.js';
+import { dpoSettings, TRAINING_FORMATS, trainingLines } from '../training/training-data.js';
 import type { TrainingFormat } from '../training/training-data.js';
 
-export const EXPORT_FORMATS = [...TRAINING_FORMATS, 'judgments'] as const;
+export const EXPORT_FORMATS = [...TRAINING_FORMATS, 'judgments', 'dpo-config'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export class ExportService {
@@ -25,6 +26,7 @@ export class ExportService {
     if (!iteration) throw notFound('iterationId', 'iteration', id);
     const experiment = await experimentsRepo.getExperiment(this.database.db, iteration.experimentId);
     const config = experiment!.config as ExperimentConfig;
+    if (format === 'dpo-config') return oneLine(JSON.stringify(dpoSettings(config)));
     return format === 'judgments' ? this.judgmentLines(id) : trainingLines(this.database.db, id, config, format as TrainingFormat);
   }
 
@@ -60,4 +62,8 @@ export class ExportService {
       }
     }
   }
+}
+
+async function* oneLine(line: string): AsyncGenerator<string> {
+  yield line;
 }
