@@ -24,6 +24,8 @@ import { DEFAULT_JUDGE_TEMPLATE } from '../../domain/prompts.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
 import type { StageRunner } from '../stages/runner.js';
 import { humanAgreement } from './agreement.js';
+import { diffItemsPage, evaluationItems } from './items.js';
+import type { DiffItem, ItemFilter, PageArgs } from './items.js';
 import type { HumanAgreement } from './agreement.js';
 import type { MtBenchLabels } from '../imports/mtbench-human.js';
 
@@ -38,7 +40,8 @@ export type EvaluateJudgeInput = {
   options?: EvaluateOptionsInput | null;
 };
 
-export type ItemChangeCode = 'FIXED' | 'BROKEN' | 'STILL_WRONG' | 'STILL_RIGHT';
+export type { ItemChangeCode } from './items.js';
+import type { ItemChangeCode } from './items.js';
 const CHANGE_CODES = { fixed: 'FIXED', broken: 'BROKEN', stillWrong: 'STILL_WRONG', stillRight: 'STILL_RIGHT' } as const;
 
 type Judge = { experimentId: number | null; iterationId: number | null; judgeModel: string; template: JudgeTemplate };
@@ -170,7 +173,9 @@ export class EvaluationService {
     const shown = d.items.filter((i) => i.change !== 'stillRight');
     const items = new Map((await benchmarksRepo.getItems(this.db, shown.map((i) => Number(i.itemId)))).map((r) => [r.id, r]));
     const { change } = d;
+    const allItems: DiffItem[] = d.items.map((i) => ({ itemId: Number(i.itemId), change: CHANGE_CODES[i.change], a: i.a, b: i.b }));
     return {
+      allItems,
       a,
       b,
       fixed: d.counts.fixed,
@@ -184,6 +189,27 @@ export class EvaluationService {
       accuracyChange: change.value === null || change.ci === null ? null : { value: change.value, low: change.ci.low, high: change.ci.high },
       items: shown.map((i) => ({ item: items.get(Number(i.itemId))!, change: CHANGE_CODES[i.change] as ItemChangeCode, a: i.a, b: i.b })),
     };
+  }
+
+  /** A page of a diff's items, every change (STILL_RIGHT too) unless `changes` names some. */
+  diffPage(diff: { allItems: DiffItem[] }, changes: ItemChangeCode[] | null | undefined, args: PageArgs) {
+    return diffItemsPage(this.db, diff.allItems, changes, args);
+  }
+
+  /**
+   * A page of an evaluation's items with both orders' verdicts, every sample's reasoning and the
+   * item's texts; `against` (an evaluation of the same benchmark) gives each item its change.
+   */
+  async items(evaluation: EvaluationRow, filter: ItemFilter & { against?: number | null }, args: PageArgs) {
+    let againstId: number | null = null;
+    if (filter.against != null) {
+      const against = await this.evaluation(filter.against, 'filter.against');
+      if (against.benchmarkId !== evaluation.benchmarkId) {
+        throw badInput('filter.against', `evaluation ${against.id} is on benchmark ${against.benchmarkId}, not ${evaluation.benchmarkId}`);
+      }
+      againstId = against.id;
+    }
+    return evaluationItems(this.db, evaluation.id, againstId, filter, args);
   }
 
   /**
