@@ -80,12 +80,12 @@ describe.skipIf(NO_DATABASE)(`an evaluation's items, paged (${TEST_DB})`, () => 
   });
 
   it('filters by change against an earlier evaluation, and the diff pages over every item including STILL_RIGHT', async () => {
-    const diff = dataOf(await app.gql<{ evaluationDiff: Record<string, number> & { itemPage: Connection<{ item: { id: string }; change: string }> } }>(DIFF, { a: greedy, b: sampled, first: 500 })).evaluationDiff;
+    const diff = dataOf(await app.gql<{ evaluationDiff: { fixed: number; broken: number; stillWrong: number; stillRight: number; itemPage: Connection<{ item: { id: string }; change: string }> } }>(DIFF, { a: greedy, b: sampled, first: 500 })).evaluationDiff;
     expect(diff.itemPage.totalCount).toBe(SIZE);
     expect(diff.fixed + diff.broken + diff.stillWrong + diff.stillRight).toBe(SIZE);
     expect(diff.stillRight).toBeGreaterThan(0);
     for (const change of ['FIXED', 'BROKEN', 'STILL_WRONG', 'STILL_RIGHT'] as const) {
-      const expected = diff[{ FIXED: 'fixed', BROKEN: 'broken', STILL_WRONG: 'stillWrong', STILL_RIGHT: 'stillRight' }[change]]!;
+      const expected = diff[({ FIXED: 'fixed', BROKEN: 'broken', STILL_WRONG: 'stillWrong', STILL_RIGHT: 'stillRight' } as const)[change]];
       const items = await allPages(sampled, { change, against: greedy }, 20);
       expect([change, items.totalCount]).toEqual([change, expected]);
       expect(items.nodes.every((n) => n.change === change)).toBe(true);

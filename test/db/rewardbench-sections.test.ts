@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { evaluations } from '../../src/db/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REWARDBENCH_SECTION_WEIGHTS } from '../../src/services/evaluation/rewardbench.js';
 import { dataOf, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
@@ -132,5 +134,14 @@ describe.skipIf(NO_DATABASE)(`RewardBench Parquet and section scores with k > 1 
     expectScores(e.rewardBench.majorityVote!.mean, vote);
     expect(Math.abs(vote.overall - perSample.overall)).toBeGreaterThan(0.005);
     expect(e.rewardBench.majorityVote!.mean.overall).not.toBeCloseTo(e.rewardBench.mean.overall!, 3);
+
+    // Results stored by a version without the labelled scores are computed again from the verdicts.
+    const stored = (await app.database.db.select({ results: evaluations.results }).from(evaluations).where(eq(evaluations.id, Number(e.id))))[0]!.results as Record<string, unknown>;
+    const { rewardBench, ...rest } = stored as { rewardBench: { mean: Record<string, unknown> } };
+    const old = { ...rest, rewardBench: { mean: { chat: 0, overall: 0 }, chosenFirst: {}, chosenSecond: {} } };
+    expect(rewardBench.mean.label).toBe('overall');
+    await app.database.db.update(evaluations).set({ results: old }).where(eq(evaluations.id, Number(e.id)));
+    const again = await finished(app, e.id);
+    expect(again.rewardBench).toEqual(e.rewardBench);
   });
 });
