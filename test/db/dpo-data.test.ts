@@ -7,7 +7,7 @@ import * as judgmentsRepo from '../../src/db/judgments/index.js';
 const INSTRUCTIONS = readFileSync('data/instructions/vicuna-bench-questions.jsonl', 'utf8').split('\n').slice(0, 24).join('\n');
 const NUM_PAIRS = 3;
 
-type Judgment = { id: string; pair_id: string; order: string; correct: boolean; verdict: string; reasoning: string };
+type Judgment = { id: string; sample: number; pair_id: string; order: string; correct: boolean; verdict: string; reasoning: string };
 type DpoLine = { prompt: { role: string; content: string }[]; chosen: { content: string }[]; rejected: { content: string }[] };
 
 async function lines<T>(app: TestApp, iterationId: string, format: string): Promise<T[]> {
@@ -16,27 +16,31 @@ async function lines<T>(app: TestApp, iterationId: string, format: string): Prom
   return (await response.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
 }
 
+/** Creates an experiment, imports the instructions and runs one iteration; returns its id. */
+async function runOneIteration(app: TestApp, name: string, config: Record<string, unknown>): Promise<string> {
+  const id = dataOf(await app.gql<{ createExperiment: { id: string } }>(
+    'mutation ($name: String!, $config: ExperimentConfigInput) { createExperiment(name: $name, config: $config) { id } }',
+    { name, config },
+  )).createExperiment.id;
+  dataOf(await app.gql('mutation ($id: ID!, $content: String!) { importInstructions(experimentId: $id, content: $content) { accepted } }', { id, content: INSTRUCTIONS }));
+  dataOf(await app.gql('mutation ($id: ID!) { runLoop(experimentId: $id, iterations: 1) { id } }', { id }));
+  const experiment = await eventually(async () => {
+    const data = dataOf(await app.gql<{ experiment: { loop: { status: string; error: string | null }; iterations: { id: string }[] } }>(
+      'query ($id: ID!) { experiment(id: $id) { loop { status error } iterations { id } } }', { id },
+    ));
+    return data.experiment.loop.status === 'RUNNING' ? undefined : data.experiment;
+  }, 120_000, 250);
+  expect(experiment.loop).toEqual({ status: 'SUCCEEDED', error: null });
+  return experiment.iterations[0]!.id;
+}
+
 describe.skipIf(NO_DATABASE)(`DPO data as the released recipe prepares it (${TEST_DB})`, () => {
   let app: TestApp;
   let iterationId: string;
 
   beforeAll(async () => {
     app = await startTestApp();
-    const config = { samplesPerOrder: 4, temperature: 1, seed: 5, training: { dpo: { numPairs: NUM_PAIRS, beta: 0.2, nllScale: 1 } } };
-    const id = dataOf(await app.gql<{ createExperiment: { id: string } }>(
-      'mutation ($config: ExperimentConfigInput) { createExperiment(name: "dpo", config: $config) { id } }',
-      { config },
-    )).createExperiment.id;
-    dataOf(await app.gql('mutation ($id: ID!, $content: String!) { importInstructions(experimentId: $id, content: $content) { accepted } }', { id, content: INSTRUCTIONS }));
-    dataOf(await app.gql('mutation ($id: ID!) { runLoop(experimentId: $id, iterations: 1) { id } }', { id }));
-    const experiment = await eventually(async () => {
-      const data = dataOf(await app.gql<{ experiment: { loop: { status: string }; iterations: { id: string }[] } }>(
-        'query ($id: ID!) { experiment(id: $id) { loop { status } iterations { id } } }', { id },
-      ));
-      return data.experiment.loop.status === 'RUNNING' ? undefined : data.experiment;
-    }, 120_000, 250);
-    expect(experiment.loop.status).toBe('SUCCEEDED');
-    iterationId = experiment.iterations[0]!.id;
+    iterationId = await runOneIteration(app, 'dpo', { samplesPerOrder: 4, temperature: 1, seed: 5, training: { dpo: { numPairs: NUM_PAIRS, beta: 0.2, nllScale: 1 } } });
   }, 180_000);
   afterAll(async () => {
     await app?.stop();
@@ -44,6 +48,7 @@ describe.skipIf(NO_DATABASE)(`DPO data as the released recipe prepares it (${TES
 
   it('balances A and B wins among items with a negative, gives numPairs combinations per item, and rejects only wrong, tie or unparseable judgments', async () => {
     const judgments = await lines<Judgment>(app, iterationId, 'judgments');
+    expect(judgments.every((j) => j.sample < 4)).toBe(true); // SUPERVISED: no extra negatives
     const dpo = await lines<DpoLine>(app, iterationId, 'trl-dpo');
     // Items (pair, order) and their positives / negatives, from the raw judgments.
     const items = new Map<string, { order: string; pos: number; neg: number }>();
@@ -106,5 +111,30 @@ describe.skipIf(NO_DATABASE)(`DPO data as the released recipe prepares it (${TES
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'config.training.dpo.numPairs' });
     const beta = await app.gql('mutation { createExperiment(name: "bad", config: { training: { dpo: { beta: 0 } } }) { id } }');
     expect(beta.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'config.training.dpo.beta' });
+  });
+
+  it('with method DPO, draws extra negatives at a higher temperature for items without one, keeping only the ones that are not correct', async () => {
+    const config = { samplesPerOrder: 2, temperature: 0.3, seed: 9, training: { method: 'DPO', dpo: { extraNegatives: { samples: 6, temperature: 2 } } } };
+    const id = await runOneIteration(app, 'dpo-extra', config);
+    const judgments = await lines<Judgment>(app, id, 'judgments');
+    const items = new Map<string, Judgment[]>();
+    for (const j of judgments) items.set(`${j.pair_id}:${j.order}`, [...(items.get(`${j.pair_id}:${j.order}`) ?? []), j]);
+    let extended = 0;
+    for (const samples of items.values()) {
+      const ordinary = samples.filter((j) => j.sample < 2);
+      const extra = samples.filter((j) => j.sample >= 2);
+      expect(ordinary).toHaveLength(2);
+      const needed = ordinary.some((j) => j.correct) && ordinary.every((j) => j.correct);
+      if (!needed) expect(extra).toEqual([]);
+      expect(extra.every((j) => !j.correct && j.sample < 8)).toBe(true);
+      if (extra.length > 0) extended += 1;
+    }
+    expect(extended).toBeGreaterThan(0);
+    // Items whose only negatives are extra ones take part in the DPO data.
+    const dpo = await lines<DpoLine>(app, id, 'trl-dpo');
+    const extraTexts = new Set(judgments.filter((j) => j.sample >= 2).map((j) => j.reasoning));
+    expect(dpo.some((l) => extraTexts.has(l.rejected[0]!.content))).toBe(true);
+    const bad = await app.gql('mutation { createExperiment(name: "bad", config: { training: { dpo: { extraNegatives: { temperature: 0 } } } }) { id } }');
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'config.training.dpo.extraNegatives.temperature' });
   });
 });

@@ -20,9 +20,14 @@ export type DpoOptions = {
   beta: number;
   /** Weight of the NLL term on the chosen judgment. Default 1.5, 0 to 100 (0: plain DPO). */
   nllScale: number;
+  /**
+   * When a pair and order has a correct judgment but no negative, JUDGE draws `samples` more at
+   * `temperature` and keeps the ones that are not correct (stages/extra-negatives.ts). Default null: off.
+   */
+  extraNegatives: { samples: number; temperature: number } | null;
 };
 
-export const DEFAULT_DPO: DpoOptions = { numPairs: 1, beta: 0.1, nllScale: 1.5 };
+export const DEFAULT_DPO: DpoOptions = { numPairs: 1, beta: 0.1, nllScale: 1.5, extraNegatives: null };
 
 /** The DPO options of a stored config; configs stored before they existed get the defaults. */
 export function dpoOptionsOf(config: ExperimentConfig): DpoOptions {
@@ -122,7 +127,16 @@ function resolveDpo(input: Partial<DpoOptions> | null): DpoOptions {
     numPairs: integer('config.training.dpo.numPairs', i.numPairs ?? DEFAULT_DPO.numPairs, 1, 64),
     beta,
     nllScale: number('config.training.dpo.nllScale', i.nllScale ?? DEFAULT_DPO.nllScale, 0, 100),
+    extraNegatives: resolveExtraNegatives(i.extraNegatives ?? null),
   };
+}
+
+function resolveExtraNegatives(input: Partial<NonNullable<DpoOptions['extraNegatives']>> | null): DpoOptions['extraNegatives'] {
+  if (input === null) return null;
+  const field = 'config.training.dpo.extraNegatives';
+  const temperature = number(`${field}.temperature`, input.temperature ?? 1, 0, 2);
+  if (temperature === 0) throw badInput(`${field}.temperature`, 'must be above 0: greedy samples would repeat the ones already drawn');
+  return { samples: integer(`${field}.samples`, input.samples ?? 4, 1, 64), temperature };
 }
 
 function model(field: string, value: string): string {

@@ -17,6 +17,7 @@ import type { ExperimentConfig } from '../experiments/config.js';
 import { collectBatch } from './batch.js';
 import type { StageHandler } from './handler.js';
 import { judgePromptInOrder, judgeSamples } from './judging.js';
+import { sampleExtraNegatives } from './extra-negatives.js';
 
 export type JudgeDeps = { db: Db; llm: LlmClient; config: (experimentId: number) => Promise<ExperimentConfig> };
 
@@ -66,7 +67,7 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
       const batch = await collectBatch<(typeof items)[number], NewJudgment>(items, (i) => orderItemKey(i.id, i.order), control, async ({ id, order }) => {
         const pair = pairs.get(id);
         if (!pair) return undefined;
-        const judged = await judgeSamples(llm, {
+        const request = {
           model: iteration.judgeModel,
           messages: judgePromptInOrder(config.judgeTemplate, order, pair.question, pair.chosen, pair.rejected),
           n: config.samplesPerOrder,
@@ -76,9 +77,16 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
           seed: deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order),
           signal: control.signal,
           tags,
-        }, parse);
-        const rows = judged.samples.map((sample) => ({ pairId: id, order, ...sample, correct: sample.verdict === correctVerdict(order), model: iteration.judgeModel }));
-        return { usage: judged.usage, rows };
+        };
+        const judged = await judgeSamples(llm, request, parse);
+        const item = { order, textHash: pair.textHash, iterationIndex: iteration.index, samples: judged.samples };
+        const extra = await sampleExtraNegatives(llm, config, item, request, parse);
+        const samples = [...judged.samples, ...(extra?.samples ?? [])];
+        const rows = samples.map((sample) => ({ pairId: id, order, ...sample, correct: sample.verdict === correctVerdict(order), model: iteration.judgeModel }));
+        const usage = extra
+          ? { promptTokens: judged.usage.promptTokens + extra.usage.promptTokens, completionTokens: judged.usage.completionTokens + extra.usage.completionTokens }
+          : judged.usage;
+        return { usage, rows };
       });
       return {
         failures: batch.failures,
