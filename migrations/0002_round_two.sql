@@ -8,5 +8,6 @@ CREATE TABLE "audit_log" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "benchmark_items" ADD COLUMN "labels" jsonb;--> statement-breakpoint
 ALTER TABLE "pairs" ADD COLUMN "construction" text;--> statement-breakpoint
 ALTER TABLE "pairs" ADD COLUMN "prompt_version" text;

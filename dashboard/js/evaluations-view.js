@@ -69,9 +69,28 @@ async function benchmarkSection(name, points, running) {
   if (points.length > 1) renderDiffPicker(diff, items, points);
   return [
     h('div', { class: 'charts' }, chart, points.length > 1 ? diff : null),
+    points.length ? rewardBenchLine(points[points.length - 1]) : null,
     running.length ? h('p', { class: 'muted' }, `Evaluating ${running.join(', ')} on ${name}…`) : null,
     items,
   ];
+}
+
+const RB_SCORES = 'overall partialMean label';
+const RB = `rewardBench { scoring mean { ${RB_SCORES} } majorityVote { scoring mean { ${RB_SCORES} } } }`;
+/** RewardBench headline per evaluation id, filled by subsetsOf. */
+const rewardBenchOf = new Map();
+const SCORING_TEXT = { ONE_VERDICT: 'one verdict', PER_SAMPLE: 'per sample', MAJORITY_VOTE: 'majority vote' };
+
+/**
+ * "RewardBench of M3: overall 88.1% (per sample) · overall 88.7% (majority vote)", or
+ * "partial (Chat Hard) 55.1%" when some section is missing: never called overall then.
+ */
+function rewardBenchLine(point) {
+  const rb = rewardBenchOf.get(point.evaluation.id);
+  if (!rb || rb.mean.label === 'none') return null;
+  const part = (r) => `${r.mean.overall !== null ? 'overall' : r.mean.label} ${fmt.share(r.mean.overall ?? r.mean.partialMean)} (${SCORING_TEXT[r.scoring]})`;
+  const parts = [rb, ...(rb.majorityVote ? [rb.majorityVote] : [])].map(part);
+  return h('p', { class: 'muted', dataset: { rewardbench: rb.mean.label } }, `RewardBench of ${point.label}: ${parts.join(' · ')}`);
 }
 
 /** Per-subset accuracies of evaluations, a few aliased evaluation(id) fields per request. */
@@ -80,9 +99,13 @@ async function subsetsOf(ids) {
   for (let start = 0; start < ids.length; start += ALIASES_PER_REQUEST) {
     const chunk = ids.slice(start, start + ALIASES_PER_REQUEST);
     const vars = chunk.map((_, i) => `$e${i}: ID!`).join(', ');
-    const fields = chunk.map((_, i) => `e${i}: evaluation(id: $e${i}) { id subsets { subset accuracy { ${ACC} } } }`).join(' ');
+    const fields = chunk.map((_, i) => `e${i}: evaluation(id: $e${i}) { id subsets { subset accuracy { ${ACC} } } ${RB} }`).join(' ');
     const data = await gql(`query (${vars}) { ${fields} }`, Object.fromEntries(chunk.map((id, i) => [`e${i}`, id])));
-    for (const value of Object.values(data)) if (value) out.set(value.id, value.subsets);
+    for (const value of Object.values(data)) {
+      if (!value) continue;
+      out.set(value.id, value.subsets);
+      rewardBenchOf.set(value.id, value.rewardBench);
+    }
   }
   return out;
 }

@@ -14,7 +14,16 @@ export type Metrics = {
   positionConsistent: Accuracy | null;
   unparseableRate: number | null;
 };
-export type RewardBenchScores = { chat: number | null; chatHard: number | null; safety: number | null; reasoning: number | null; overall: number | null };
+export type RewardBenchScores = {
+  chat: number | null;
+  chatHard: number | null;
+  safety: number | null;
+  reasoning: number | null;
+  overall: number | null;
+  partialMean: number | null;
+  label: string;
+};
+type RewardBenchReport = { scoring: string; mean: RewardBenchScores; majorityVote: { scoring: string; mean: RewardBenchScores } | null };
 export type EvaluationResult = {
   id: string;
   judgeModel: string;
@@ -26,15 +35,16 @@ export type EvaluationResult = {
   stage: { status: string; done: number; total: number; failed: number } | null;
   overall: Metrics;
   subsets: Metrics[];
-  rewardBench: { mean: RewardBenchScores };
+  rewardBench: RewardBenchReport;
 };
 
 const ACC = 'value low high';
 const METRICS = `subset items accuracy { ${ACC} } chosenFirst { ${ACC} } chosenSecond { ${ACC} } positionConsistent { ${ACC} } unparseableRate`;
+const SECTIONS = 'chat chatHard safety reasoning overall partialMean label';
 /** Selection matching `EvaluationResult`. */
 export const EVALUATION_FIELDS = `id judgeModel status partial error benchmark { id name size } options { order samples seed }
   stage { status done total failed } overall { ${METRICS} } subsets { ${METRICS} }
-  rewardBench { mean { chat chatHard safety reasoning overall } }`;
+  rewardBench { scoring mean { ${SECTIONS} } majorityVote { scoring mean { ${SECTIONS} } } }`;
 
 /** Evaluations that will not change any more. */
 export const EVALUATION_DONE = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
@@ -60,10 +70,26 @@ export function evaluationLines(e: EvaluationResult): string[] {
     m.unparseableRate === null ? '-' : `${(100 * m.unparseableRate).toFixed(1)}%`,
   ];
   const lines = [head, ...table([['SUBSET', 'ITEMS', 'ACCURACY (95% CI)', 'BETTER FIRST', 'BETTER SECOND', 'CONSISTENT', 'UNPARSEABLE'], row(e.overall), ...e.subsets.map(row)])];
-  const rb = e.rewardBench.mean;
-  const sections = (['chat', 'chatHard', 'safety', 'reasoning'] as const).filter((k) => rb[k] !== null).map((k) => `${k} ${(100 * rb[k]!).toFixed(1)}%`);
-  if (sections.length > 0) lines.push(`RewardBench sections: ${sections.join(' · ')}`);
+  lines.push(...rewardBenchLines(e.rewardBench));
   return lines;
+}
+
+const SCORING_TEXT: Record<string, string> = { ONE_VERDICT: 'one verdict', PER_SAMPLE: 'per sample', MAJORITY_VOTE: 'majority vote' };
+
+/**
+ * The RewardBench sections present, labelled by how they were scored, ending with "overall" only
+ * when all four sections are present and "partial (Chat Hard)" otherwise: "RewardBench (per sample):
+ * Chat Hard 55.1% · partial (Chat Hard) 55.1%". Nothing when no RewardBench subset was judged.
+ */
+export function rewardBenchLines(report: RewardBenchReport): string[] {
+  const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+  return [report, ...(report.majorityVote ? [report.majorityVote] : [])].flatMap(({ scoring, mean: rb }) => {
+    const titles = { chat: 'Chat', chatHard: 'Chat Hard', safety: 'Safety', reasoning: 'Reasoning' } as const;
+    const sections = (Object.keys(titles) as (keyof typeof titles)[]).filter((k) => rb[k] !== null).map((k) => `${titles[k]} ${pct(rb[k]!)}`);
+    if (sections.length === 0) return [];
+    const headline = rb.overall !== null ? `overall ${pct(rb.overall)}` : `${rb.label} ${pct(rb.partialMean!)}`;
+    return [`RewardBench (${SCORING_TEXT[scoring] ?? scoring}): ${[...sections, headline].join(' · ')}`];
+  });
 }
 
 export type TrendEvaluation = { id: string; status: string; benchmark: { id: string; name: string }; overall: { accuracy: Accuracy | null } };

@@ -11,6 +11,8 @@ export type NewBenchmarkItem = {
   chosen: string;
   rejected: string;
   sourceId: string | null;
+  /** MT-Bench human votes and the like; null for a plain pairwise item. */
+  labels?: unknown;
 };
 
 /** Creates a benchmark; undefined when the name is taken (unique constraint, no error). */
@@ -77,4 +79,14 @@ export async function planningItems(db: Db, benchmarkId: number, subsets: readon
 export async function getItems(db: Db, ids: readonly number[]): Promise<BenchmarkItemRow[]> {
   if (ids.length === 0) return [];
   return db.select().from(benchmarkItems).where(inArray(benchmarkItems.id, [...ids]));
+}
+
+/** The items of a benchmark that carry labels, with those labels, by position. */
+export async function labelledItems(db: Db, benchmarkId: number): Promise<{ id: number; labels: unknown }[]> {
+  const rows = await db
+    .select({ id: benchmarkItems.id, labels: benchmarkItems.labels })
+    .from(benchmarkItems)
+    .where(eq(benchmarkItems.benchmarkId, benchmarkId))
+    .orderBy(asc(benchmarkItems.position));
+  return rows.filter((r) => r.labels !== null);
 }

@@ -147,3 +147,16 @@ export async function exportVerdicts(db: Db, evaluationId: number, after: Export
     limit ${limit}`,
   );
 }
+
+/** Every verdict of these items in an evaluation, with its reasoning, by item, order and sample. */
+export async function verdictDetails(db: Db, evaluationId: number, itemIds: readonly number[]) {
+  if (itemIds.length === 0) return [];
+  const rows = await queryRows<{ item_id: string | number; order: JudgmentOrder; sample: number; verdict: Verdict; reasoning: string }>(
+    db,
+    sql`
+    select item_id, "order", sample, verdict, reasoning from evaluation_verdicts
+    where evaluation_id = ${evaluationId} and item_id = any(${sql.param([...itemIds])}::bigint[])
+    order by item_id, "order", sample`,
+  );
+  return rows.map((r) => ({ itemId: Number(r.item_id), order: r.order, sample: Number(r.sample), verdict: r.verdict, reasoning: r.reasoning }));
+}

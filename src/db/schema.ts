@@ -265,6 +265,8 @@ export const benchmarkItems = pgTable(
     chosen: text('chosen').notNull(),
     rejected: text('rejected').notNull(),
     sourceId: text('source_id'),
+    /** Labels beyond chosen / rejected: MT-Bench human votes (src/services/imports/mtbench-human.ts); null otherwise. */
+    labels: jsonb('labels'),
   },
   (t) => [
     uniqueIndex('benchmark_items_position_key').on(t.benchmarkId, t.position),

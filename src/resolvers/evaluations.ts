@@ -3,13 +3,22 @@
  * result. Merged into the resolver map by index.ts.
  */
 import type { PairwiseMapping } from '../services/imports/benchmark-files.js';
+import type { ContentEncoding } from '../services/imports/upload.js';
 import type { EvaluateOptionsInput } from '../services/evaluation/options.js';
 import type { BenchmarkRow, EvaluationRow, ExperimentRow, IterationRow, StageRow } from '../services/read/types.js';
 import type { Context } from './context.js';
 import { idArg } from './ids.js';
+import { connection } from './connection.js';
+import type { ItemChangeCode } from '../services/evaluation/evaluations.js';
 import { abortable } from './subscriptions.js';
 
 type Args = Record<string, unknown>;
+type ItemsArgs = {
+  first?: number | null;
+  after?: string | null;
+  filter?: { subset?: string | null; right?: boolean | null; change?: ItemChangeCode | null; against?: string | null } | null;
+};
+type DiffParent = Parameters<Context['services']['evaluations']['diffPage']>[0];
 /** An evaluation from the live stream carries its stage; elsewhere the stage comes from a loader. */
 type EvaluationParent = EvaluationRow & { liveStage?: StageRow | null };
 
@@ -32,7 +41,15 @@ export const evaluationResolvers = {
   Mutation: {
     importBenchmark: (
       _: unknown,
-      args: { name: string; content: string; format: string; subset?: string | null; mapping?: PairwiseMapping | null },
+      args: {
+        name: string;
+        content: string;
+        format: string;
+        subset?: string | null;
+        mapping?: PairwiseMapping | null;
+        encoding?: ContentEncoding | null;
+        skipBadRows?: boolean | null;
+      },
       { services }: Context,
     ) => services.benchmarks.import(args),
     importBundledBenchmark: (_: unknown, args: { name: string }, { services }: Context) => services.benchmarks.importBundled(args.name),
@@ -72,6 +89,20 @@ export const evaluationResolvers = {
     overall: async (e: EvaluationParent, _: Args, context: Context) => (await resultsOf(e, context)).results.overall,
     subsets: async (e: EvaluationParent, _: Args, context: Context) => (await resultsOf(e, context)).results.subsets,
     rewardBench: async (e: EvaluationParent, _: Args, context: Context) => (await resultsOf(e, context)).results.rewardBench,
+    humanAgreement: (e: EvaluationParent, _: Args, { services }: Context) => services.evaluations.humanAgreement(e),
+    items: async (e: EvaluationParent, args: ItemsArgs, { services }: Context) => {
+      const filter = args.filter ?? {};
+      const against = filter.against == null || filter.against === '' ? null : idArg('filter.against', filter.against);
+      const page = await services.evaluations.items(e, { ...filter, against }, args);
+      return connection(page, { totalCount: page.totalCount });
+    },
+  },
+
+  EvaluationDiff: {
+    itemPage: async (d: DiffParent, args: { first?: number | null; after?: string | null; changes?: ItemChangeCode[] | null }, { services }: Context) => {
+      const page = await services.evaluations.diffPage(d, args.changes, args);
+      return connection(page, { totalCount: page.totalCount });
+    },
   },
 
   Iteration: {

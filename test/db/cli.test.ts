@@ -250,7 +250,7 @@ describe.skipIf(NO_DATABASE)(`the ste command line (${TEST_DB})`, () => {
     expect(missing.stderr).toMatch(/^ste: GET http:\/\/.*\/exports\/iterations\/999999\/openai-sft\.jsonl failed: HTTP 4\d\d: .+\n$/);
     const format = await runCli(['export', iteration.id, '--format', 'csv'], app.url);
     expect(format.code).toBe(2);
-    expect(format.stderr).toContain("argument 'csv' is invalid. Allowed choices are openai-sft, openai-dpo, trl-sft, trl-dpo, judgments");
+    expect(format.stderr).toContain("argument 'csv' is invalid. Allowed choices are openai-sft, openai-dpo, trl-sft, trl-dpo, judgments, dpo-config");
   });
 
   it('reports an unknown iteration to watch with exit 1', async () => {

@@ -19,7 +19,21 @@ export type Metrics = {
   unparseableRate: number | null;
   majorityVote: { chosenFirst: Accuracy; chosenSecond: Accuracy; mean: Accuracy } | null;
 };
-export type RewardBench = { chat: number | null; chatHard: number | null; safety: number | null; reasoning: number | null; overall: number | null; leaderboard: number | null; unscoredSubsets: string[] };
+export type RewardBench = {
+  chat: number | null;
+  chatHard: number | null;
+  safety: number | null;
+  reasoning: number | null;
+  priorSets: number | null;
+  overall: number | null;
+  leaderboard: number | null;
+  complete: boolean;
+  sectionsAveraged: string[];
+  partialMean: number | null;
+  label: string;
+  unscoredSubsets: string[];
+};
+export type RewardBenchReport = { scoring: string; mean: RewardBench; chosenFirst: RewardBench; chosenSecond: RewardBench };
 export type EvaluationView = {
   id: string;
   judgeModel: string;
@@ -29,17 +43,18 @@ export type EvaluationView = {
   stage: { id: string; total: number; done: number; failed: number } | null;
   overall: Metrics;
   subsets: Metrics[];
-  rewardBench: { mean: RewardBench; chosenFirst: RewardBench; chosenSecond: RewardBench };
+  rewardBench: RewardBenchReport & { majorityVote: RewardBenchReport | null };
 };
 
 const ACC = 'value low high';
 const METRICS = `subset items itemsBothOrders verdicts chosenFirst { ${ACC} } chosenSecond { ${ACC} } accuracy { ${ACC} }
   positionConsistent { ${ACC} } agreementRate { ${ACC} } agreementItems tieRate unparseableRate
   majorityVote { chosenFirst { ${ACC} } chosenSecond { ${ACC} } mean { ${ACC} } }`;
-const SCORES = 'chat chatHard safety reasoning overall leaderboard unscoredSubsets';
+const SCORES = 'chat chatHard safety reasoning priorSets overall leaderboard complete sectionsAveraged partialMean label unscoredSubsets';
+const RB_REPORT = `scoring mean { ${SCORES} } chosenFirst { ${SCORES} } chosenSecond { ${SCORES} }`;
 export const EVALUATION_FIELDS = `id judgeModel status partial error stage { id total done failed }
   overall { ${METRICS} } subsets { ${METRICS} }
-  rewardBench { mean { ${SCORES} } chosenFirst { ${SCORES} } chosenSecond { ${SCORES} } }`;
+  rewardBench { ${RB_REPORT} majorityVote { ${RB_REPORT} } }`;
 
 export async function importBundled(app: TestApp, name: string) {
   return dataOf(

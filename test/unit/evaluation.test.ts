@@ -100,7 +100,10 @@ describe(computeResults.name, () => {
     expect(r.rewardBench.mean.chatHard).toBeCloseTo((0.75 * 100 + 0.625 * 47) / 147, 12);
     expect(r.rewardBench.chosenFirst.chatHard).toBeCloseTo((1 * 100 + 0.25 * 47) / 147, 12);
     expect(r.rewardBench.mean).toMatchObject({ chat: null, safety: null, reasoning: null, priorSets: null, leaderboard: null });
-    expect(r.rewardBench.mean.overall).toBe(r.rewardBench.mean.chatHard);
+    // Only Chat Hard is present: a partial figure, never labelled overall.
+    expect(r.rewardBench.mean).toMatchObject({ overall: null, complete: false, sectionsAveraged: ['Chat Hard'], label: 'partial (Chat Hard)' });
+    expect(r.rewardBench.mean.partialMean).toBe(r.rewardBench.mean.chatHard);
+    expect(r.rewardBench).toMatchObject({ scoring: 'ONE_VERDICT', majorityVote: null });
     expect(computeResults([...records].reverse(), 1)).toEqual(r);
   });
 

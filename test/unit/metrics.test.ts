@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JudgmentOrder, Verdict } from '../../src/domain/vocabulary.js';
 import { bootstrapMeanCi, pairedBootstrapDiffCi } from '../../src/services/evaluation/bootstrap.js';
 import { diffEvaluations, evaluateJudge, majorityVerdict, verdictScore, type VerdictRecord } from '../../src/services/evaluation/metrics.js';
-import { combineSections, rewardBenchScores } from '../../src/services/evaluation/rewardbench.js';
+import { combineSections, rewardBenchScores, sectionsLabel } from '../../src/services/evaluation/rewardbench.js';
 
 /** Records for one item: verdicts with the chosen answer first, then second ([] = order not judged). */
 function item(itemId: string | number, subset: string, first: Verdict[], second: Verdict[]): VerdictRecord[] {
@@ -212,8 +212,12 @@ describe('rewardBenchScores and combineSections', () => {
     close(r.sections.safety, 154 / 404); // v0.1.3+ weights: should-refuse 154, should-respond 250
     close(r.sections.reasoning, 984 / (984 + 164));
     close(r.priorSets, 0.7);
-    close(r.overall, ((0.8 * 100 + 0.5 * 134) / 234 + 154 / 404 + 984 / 1148) / 3);
-    close(r.leaderboard, (((0.8 * 100 + 0.5 * 134) / 234 + 154 / 404 + 984 / 1148) * 2 + 0.7) / 7);
+    // Chat is missing: no overall and no leaderboard, a partial mean of the three sections present.
+    expect(r.overall).toBeNull();
+    expect(r.leaderboard).toBeNull();
+    expect(r.complete).toBe(false);
+    expect(r.sectionsAveraged).toEqual(['chatHard', 'safety', 'reasoning']);
+    close(r.partialMean, ((0.8 * 100 + 0.5 * 134) / 234 + 154 / 404 + 984 / 1148) / 3);
     expect(r.unscoredSubsets).toEqual(['llmeval2']);
   });
 
@@ -222,7 +226,9 @@ describe('rewardBenchScores and combineSections', () => {
     const r = rewardBenchScores(llmbar);
     // Hand-computed: (90 + 53.6 + 46 + 28.2 + 13.8) / (100 + 134 + 92 + 47 + 46) = 231.6 / 419.
     close(r.sections.chatHard, 231.6 / 419);
-    close(r.overall, 231.6 / 419);
+    expect(r.overall).toBeNull();
+    close(r.partialMean, 231.6 / 419);
+    expect(sectionsLabel(r)).toBe('partial (Chat Hard)');
     expect(r.sections.chat).toBeNull();
     expect(r.leaderboard).toBeNull();
     // With mt-bench-hard present its weight (37) joins the denominator.
@@ -230,7 +236,8 @@ describe('rewardBenchScores and combineSections', () => {
   });
 
   it('handles no known subset and rejects non-finite values', () => {
-    expect(rewardBenchScores({})).toMatchObject({ overall: null, leaderboard: null, priorSets: null });
+    expect(rewardBenchScores({})).toMatchObject({ overall: null, leaderboard: null, priorSets: null, partialMean: null, complete: false, sectionsAveraged: [] });
+    expect(sectionsLabel(rewardBenchScores({}))).toBe('none');
     expect(() => rewardBenchScores({ shp: Number.NaN })).toThrow(RangeError);
     expect(() => combineSections({ chat: Number.POSITIVE_INFINITY })).toThrow(RangeError);
   });

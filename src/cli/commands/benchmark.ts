@@ -1,6 +1,7 @@
 /**
- * `ste import benchmark FILE --format F --name N` (one importBenchmark call: the server stores a
- * benchmark all-or-nothing) and `ste import benchmark --bundled llmbar|llmeval2`.
+ * `ste import benchmark FILE --format F --name N [--skip-bad-rows]` (one importBenchmark call: the
+ * server stores a benchmark all-or-nothing unless bad rows may be skipped; a Parquet file is sent
+ * in base64) and `ste import benchmark --bundled llmbar|llmeval2`.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { InvalidArgumentError, Option } from 'commander';
@@ -15,7 +16,7 @@ import type { Runner } from './runner.js';
 const MAX_BYTES = 16 * 1024 * 1024;
 const MAX_SHOWN = 20;
 
-type Flags = { name?: string; format?: string; subset?: string; mapping?: Record<string, string>; bundled?: string };
+type Flags = { name?: string; format?: string; subset?: string; mapping?: Record<string, string>; bundled?: string; skipBadRows?: boolean };
 type Result = {
   benchmark: { id: string; name: string; size: number; subsets: { name: string; size: number }[] };
   created: boolean;
@@ -30,9 +31,10 @@ export function registerImportBenchmark(importCommand: Command, run: Runner): vo
     .description('import a labeled pairwise benchmark (held out: never trained on) from a file, or a bundled one')
     .argument('[file]', 'the benchmark file (omit with --bundled)')
     .option('--name <name>', 'a unique name for it')
-    .addOption(new Option('--format <format>', 'file format').choices(['rewardbench', 'llmbar', 'pairwise']))
+    .addOption(new Option('--format <format>', 'file format').choices(['rewardbench', 'llmbar', 'pairwise', 'helpsteer2', 'mtbench_human']))
     .option('--subset <name>', 'subset of every row (llmbar, required) or of rows without one')
     .option('--mapping <fields>', 'pairwise field names, e.g. prompt=question,chosen=good,rejected=bad[,subset=...,id=...]', mapping)
+    .option('--skip-bad-rows', 'store the good rows and list the bad ones (default: a file with a bad row stores nothing)')
     .addOption(new Option('--bundled <name>', 'import a benchmark shipped with the service instead of a file').choices(['llmbar', 'llmeval2']))
     .action(run(async (ctx: CommandContext, file: string | undefined, flags: Flags) => {
       const result = flags.bundled ? await importBundled(ctx, file, flags.bundled) : await importFile(ctx, file, flags);
@@ -41,7 +43,8 @@ export function registerImportBenchmark(importCommand: Command, run: Runner): vo
       const lines = [
         `${result.created ? 'imported' : 'already imported:'} benchmark ${b.id} "${b.name}": ${count(b.size)} items in ${b.subsets.length} subset${b.subsets.length === 1 ? '' : 's'} (${subsets})`,
       ];
-      if (result.skipped.length > 0) lines.push(`${result.skipped.length} known bad row(s) skipped`);
+      if (result.skipped.length > 0) lines.push(flags.bundled ? `${result.skipped.length} known bad row(s) skipped` : `${result.skipped.length} row(s) left out:`);
+      if (!flags.bundled) for (const r of result.skipped.slice(0, MAX_SHOWN)) lines.push(`  ${r.position}: ${r.reason}`);
       const excluded = result.excludedInstructions;
       if (excluded > 0) lines.push(`${count(excluded)} instruction${excluded === 1 ? '' : 's'} now kept out of training (the benchmark contains ${excluded === 1 ? 'it' : 'them'})`);
       ctx.result(lines, result);
@@ -68,29 +71,41 @@ async function importBundled(ctx: CommandContext, file: string | undefined, name
 
 async function importFile(ctx: CommandContext, file: string | undefined, flags: Flags): Promise<Result> {
   if (!file) throw new UsageError('name the benchmark file, or use --bundled llmbar|llmeval2');
-  if (!flags.name || !flags.format) throw new UsageError('a benchmark file needs --name and --format (rewardbench, llmbar or pairwise)');
+  if (!flags.name || !flags.format) throw new UsageError('a benchmark file needs --name and --format (rewardbench, llmbar, pairwise, helpsteer2 or mtbench_human)');
   if (flags.format === 'pairwise' && !flags.mapping) throw new UsageError('--format pairwise needs --mapping prompt=...,chosen=...,rejected=...');
-  let content: string;
+  let bytes: Buffer;
   try {
     if ((await stat(file)).size > MAX_BYTES) throw new CliError(`${file} is larger than 16 MB: split the benchmark into several (one per subset, for example)`);
-    content = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new CliError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
+  // Parquet is binary: it travels as base64; text files as they are.
+  const parquet = bytes.length >= 8 && bytes.subarray(0, 4).toString('latin1') === 'PAR1';
+  const content = parquet ? bytes.toString('base64') : bytes.toString('utf8');
   try {
     const data = await ctx.api.request<{ importBenchmark: Result }>(
-      `mutation ($name: String!, $content: String!, $format: BenchmarkFormat!, $subset: String, $mapping: BenchmarkMappingInput) {
-        importBenchmark(name: $name, content: $content, format: $format, subset: $subset, mapping: $mapping) { ${RESULT} } }`,
-      { name: flags.name, content, format: flags.format.toUpperCase(), subset: flags.subset ?? null, mapping: flags.mapping ?? null },
+      `mutation ($name: String!, $content: String!, $format: BenchmarkFormat!, $subset: String, $mapping: BenchmarkMappingInput, $encoding: ContentEncoding, $skip: Boolean) {
+        importBenchmark(name: $name, content: $content, format: $format, subset: $subset, mapping: $mapping, encoding: $encoding, skipBadRows: $skip) { ${RESULT} } }`,
+      {
+        name: flags.name,
+        content,
+        format: flags.format.toUpperCase(),
+        subset: flags.subset ?? null,
+        mapping: flags.mapping ?? null,
+        encoding: parquet ? 'BASE64' : 'TEXT',
+        skip: flags.skipBadRows ?? false,
+      },
     );
     return data.importBenchmark;
   } catch (error) {
-    const rejected = error instanceof GraphqlRequestError ? error.errors[0]?.extensions?.rejected : undefined;
+    const extensions = error instanceof GraphqlRequestError ? error.errors[0]?.extensions : undefined;
+    const rejected = extensions?.rejected;
     if (!Array.isArray(rejected)) throw error;
-    // Positions are lines of a JSONL file, items of a JSON array.
-    const unit = /^\s*\[/.test(content.replace(/^\uFEFF/, '')) ? 'item' : 'line';
+    // Positions are lines of a JSONL file, items of a JSON array, rows of a Parquet file.
+    const unit = typeof extensions?.unit === 'string' ? extensions.unit : 'line';
     const rows = rejected as { position: number; reason: string }[];
     const details = rows.slice(0, MAX_SHOWN).map((r) => `  ${r.position === 0 ? 'file' : `${unit} ${r.position}`}: ${r.reason}`);
     if (rows.length > MAX_SHOWN) details.push(`  ... and ${rows.length - MAX_SHOWN} more`);

@@ -12,7 +12,7 @@ import { CliError } from '../errors.js';
 import { count } from '../progress.js';
 import type { Runner } from './runner.js';
 
-export const EXPORT_FORMATS = ['openai-sft', 'openai-dpo', 'trl-sft', 'trl-dpo', 'judgments'];
+export const EXPORT_FORMATS = ['openai-sft', 'openai-dpo', 'trl-sft', 'trl-dpo', 'judgments', 'dpo-config'];
 
 export function registerExport(program: Command, run: Runner): void {
   program

@@ -1,9 +1,8 @@
-/** Training rows: the selected judgments with their pair texts, and DPO negatives. */
+/** Training rows: the selected judgments with their pair texts (DPO rows are in dpo.ts). */
 import { sql } from 'drizzle-orm';
 import type { JudgmentOrder } from '../../domain/vocabulary.js';
 import type { Db } from '../database.js';
 import { queryRows } from '../database.js';
-import { IS_NEGATIVE } from './rules.js';
 
 export type TrainingRow = { id: number; pairId: number; order: JudgmentOrder; question: string; chosen: string; rejected: string; reasoning: string; verdict: string };
 
@@ -36,18 +35,4 @@ export async function selectedRows(db: Db, iterationId: number, after: { hash: s
     reasoning: String(r.reasoning),
     verdict: String(r.verdict),
   }));
-}
-
-/** For DPO: one incorrect or unparseable judgment (lowest sample) per pair/order given, keyed "pairId:order". */
-export async function rejectedJudgments(db: Db, iterationId: number, pairIds: readonly number[]): Promise<Map<string, string>> {
-  if (pairIds.length === 0) return new Map();
-  const rows = await queryRows<{ pair_id: string | number; order: string; reasoning: string }>(
-    db,
-    sql`
-    select distinct on (pair_id, "order") pair_id, "order", reasoning
-    from judgments
-    where iteration_id = ${iterationId} and ${IS_NEGATIVE} and pair_id = any(${sql.param([...pairIds])}::bigint[])
-    order by pair_id, "order", sample`,
-  );
-  return new Map(rows.map((r) => [`${Number(r.pair_id)}:${r.order}`, r.reasoning]));
 }

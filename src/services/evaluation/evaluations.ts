@@ -16,13 +16,18 @@ import { badInput, notFound } from '../../domain/errors.js';
 import { optionsOf } from '../stages/evaluate.js';
 import { resolveEvaluateOptions } from './options.js';
 import type { EvaluateOptionsInput } from './options.js';
-import { computeResults } from './results.js';
+import { computeResults, isOutdatedResults } from './results.js';
 import type { EvaluationResults } from './results.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { diffEvaluations, verdictScore } from './metrics.js';
 import { DEFAULT_JUDGE_TEMPLATE } from '../../domain/prompts.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
 import type { StageRunner } from '../stages/runner.js';
+import { humanAgreement } from './agreement.js';
+import { diffItemsPage, evaluationItems } from './items.js';
+import type { DiffItem, ItemFilter, PageArgs } from './items.js';
+import type { HumanAgreement } from './agreement.js';
+import type { MtBenchLabels } from '../imports/mtbench-human.js';
 
 export type EvaluateJudgeInput = {
   benchmarkId: number;
@@ -35,7 +40,8 @@ export type EvaluateJudgeInput = {
   options?: EvaluateOptionsInput | null;
 };
 
-export type ItemChangeCode = 'FIXED' | 'BROKEN' | 'STILL_WRONG' | 'STILL_RIGHT';
+export type { ItemChangeCode } from './items.js';
+import type { ItemChangeCode } from './items.js';
 const CHANGE_CODES = { fixed: 'FIXED', broken: 'BROKEN', stillWrong: 'STILL_WRONG', stillRight: 'STILL_RIGHT' } as const;
 
 type Judge = { experimentId: number | null; iterationId: number | null; judgeModel: string; template: JudgeTemplate };
@@ -140,11 +146,13 @@ export class EvaluationService {
 
   private async computeResults(evaluation: EvaluationRow, stage: StageRow | undefined) {
     const finished = stage !== undefined && !isActiveStage(stage.status);
-    if (finished && evaluation.results) return { results: evaluation.results as EvaluationResults, partial: false };
+    if (finished && evaluation.results && !isOutdatedResults(evaluation.results)) return { results: evaluation.results as EvaluationResults, partial: false };
     if (finished) {
       // The row may have been read just before the finishing transaction committed: read it again.
       const [fresh] = await evaluationsRepo.getEvaluations(this.db, [evaluation.id]);
-      if (fresh?.results) return { results: fresh.results as EvaluationResults, partial: false };
+      if (fresh?.results && !isOutdatedResults(fresh.results)) return { results: fresh.results as EvaluationResults, partial: false };
+      // Stored by an older version without the labelled section scores: the same verdicts give them.
+      if (fresh?.results) return { results: computeResults(await evaluationsRepo.verdictRows(this.db, evaluation.id), optionsOf(evaluation).seed), partial: false };
     }
     const rows = await evaluationsRepo.verdictRows(this.db, evaluation.id);
     return { results: computeResults(rows, optionsOf(evaluation).seed), partial: true };
@@ -165,7 +173,9 @@ export class EvaluationService {
     const shown = d.items.filter((i) => i.change !== 'stillRight');
     const items = new Map((await benchmarksRepo.getItems(this.db, shown.map((i) => Number(i.itemId)))).map((r) => [r.id, r]));
     const { change } = d;
+    const allItems: DiffItem[] = d.items.map((i) => ({ itemId: Number(i.itemId), change: CHANGE_CODES[i.change], a: i.a, b: i.b }));
     return {
+      allItems,
       a,
       b,
       fixed: d.counts.fixed,
@@ -179,6 +189,38 @@ export class EvaluationService {
       accuracyChange: change.value === null || change.ci === null ? null : { value: change.value, low: change.ci.low, high: change.ci.high },
       items: shown.map((i) => ({ item: items.get(Number(i.itemId))!, change: CHANGE_CODES[i.change] as ItemChangeCode, a: i.a, b: i.b })),
     };
+  }
+
+  /** A page of a diff's items, every change (STILL_RIGHT too) unless `changes` names some. */
+  diffPage(diff: { allItems: DiffItem[] }, changes: ItemChangeCode[] | null | undefined, args: PageArgs) {
+    return diffItemsPage(this.db, diff.allItems, changes, args);
+  }
+
+  /**
+   * A page of an evaluation's items with both orders' verdicts, every sample's reasoning and the
+   * item's texts; `against` (an evaluation of the same benchmark) gives each item its change.
+   */
+  async items(evaluation: EvaluationRow, filter: ItemFilter & { against?: number | null }, args: PageArgs) {
+    let againstId: number | null = null;
+    if (filter.against != null) {
+      const against = await this.evaluation(filter.against, 'filter.against');
+      if (against.benchmarkId !== evaluation.benchmarkId) {
+        throw badInput('filter.against', `evaluation ${against.id} is on benchmark ${against.benchmarkId}, not ${evaluation.benchmarkId}`);
+      }
+      againstId = against.id;
+    }
+    return evaluationItems(this.db, evaluation.id, againstId, filter, args);
+  }
+
+  /**
+   * Agreement with the human votes of an MT-Bench human-judgment benchmark (see agreement.ts),
+   * over the verdicts stored so far; null for a benchmark of another format.
+   */
+  async humanAgreement(evaluation: EvaluationRow): Promise<HumanAgreement | null> {
+    const benchmark = await this.benchmarks.benchmark(evaluation.benchmarkId);
+    if (benchmark.format !== 'mtbench_human') return null;
+    const items = (await benchmarksRepo.labelledItems(this.db, benchmark.id)).map((i) => ({ id: i.id, labels: i.labels as MtBenchLabels }));
+    return humanAgreement(items, await evaluationsRepo.verdictRows(this.db, evaluation.id));
   }
 
   /** Validates the request before anything is sent, then returns the lines of GET /exports/evaluations/{id}/{format}.jsonl. */

@@ -62,13 +62,22 @@ const LEADERBOARD_PRIOR_WEIGHT = 1;
 export type SectionScores = Record<SectionKey, number | null>;
 
 export type CombinedScores = {
-  /** Plain mean of the sections present (the paper's "Overall", e.g. 88.3); null when none is. */
+  /**
+   * Plain mean of the four sections (the paper's "Overall", e.g. 88.3); null unless all four are
+   * present: a mean over fewer sections is not comparable with a published Overall.
+   */
   overall: number | null;
   /**
-   * Leaderboard average: sections at weight 1, Prior Sets at weight 0.5, over the sections
-   * present (e.g. the seed's 75.4); null when `priorSets` is missing.
+   * Leaderboard average: sections at weight 1, Prior Sets at weight 0.5 (e.g. the seed's 75.4);
+   * null unless all four sections and `priorSets` are present.
    */
   leaderboard: number | null;
+  /** True when all four sections are present. */
+  complete: boolean;
+  /** The sections present (averaged by `overall` or `partialMean`), in RewardBench's column order. */
+  sectionsAveraged: SectionKey[];
+  /** Plain mean of the sections present when one to three are: a partial figure; null otherwise. */
+  partialMean: number | null;
 };
 
 export type RewardBenchScores = CombinedScores & {
@@ -82,7 +91,7 @@ export type RewardBenchScores = CombinedScores & {
 /**
  * Section scores from per-subset accuracies (keyed by RewardBench subset name, case-sensitive).
  * Each section is the weighted mean of its subsets present, with the fixed weights; a section with
- * no subset present is null and left out of `overall` and `leaderboard`. Throws a RangeError when
+ * no subset present is null, and then `overall` and `leaderboard` are null (see `combineSections`). Throws a RangeError when
  * an accuracy is not a finite number.
  */
 export function rewardBenchScores(subsetAccuracies: Readonly<Record<string, number>>): RewardBenchScores {
@@ -115,24 +124,39 @@ export function rewardBenchScores(subsetAccuracies: Readonly<Record<string, numb
 /**
  * Combines section scores given directly (null or missing = section absent). For example Chat 97.6,
  * Chat Hard 58.9, Safety 69.2, Reasoning 78.5 and Prior Sets 70.4 give overall 76.05 and
- * leaderboard 75.42 (rounded). Throws a RangeError for a non-finite score.
+ * leaderboard 75.42 (rounded). With a section missing, `overall` and `leaderboard` are null and
+ * `partialMean` holds the mean of the sections present. Throws a RangeError for a non-finite score.
  */
 export function combineSections(scores: Partial<SectionScores> & { priorSets?: number | null }): CombinedScores {
   const present: number[] = [];
+  const sectionsAveraged: SectionKey[] = [];
   for (const key of SECTION_KEYS) {
     const value = scores[key];
     if (value === undefined || value === null) continue;
     if (!Number.isFinite(value)) throw new RangeError(`section ${SECTION_TITLES[key]} must be a finite number, got ${value}`);
     present.push(value);
+    sectionsAveraged.push(key);
   }
   const prior = scores.priorSets ?? null;
   if (prior !== null && !Number.isFinite(prior)) throw new RangeError(`priorSets must be a finite number, got ${prior}`);
   const sum = present.reduce((a, b) => a + b, 0);
-  const overall = present.length ? sum / present.length : null;
+  const complete = present.length === SECTION_KEYS.length;
+  const overall = complete ? sum / present.length : null;
   const leaderboard =
-    prior === null
+    !complete || prior === null
       ? null
       : (sum * LEADERBOARD_SECTION_WEIGHT + prior * LEADERBOARD_PRIOR_WEIGHT) /
         (present.length * LEADERBOARD_SECTION_WEIGHT + LEADERBOARD_PRIOR_WEIGHT);
-  return { overall, leaderboard };
+  const partialMean = !complete && present.length > 0 ? sum / present.length : null;
+  return { overall, leaderboard, complete, sectionsAveraged, partialMean };
+}
+
+/**
+ * What a report's headline number is: "overall" when all four sections are present, otherwise
+ * "partial (Chat Hard)" naming the sections averaged, or "none" when no section is present.
+ */
+export function sectionsLabel(scores: Pick<CombinedScores, 'complete' | 'sectionsAveraged'>): string {
+  if (scores.complete) return 'overall';
+  if (scores.sectionsAveraged.length === 0) return 'none';
+  return `partial (${scores.sectionsAveraged.map((k) => SECTION_TITLES[k]).join(', ')})`;
 }

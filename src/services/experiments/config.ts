@@ -16,6 +16,28 @@ export { TEMPLATE_LIMITS } from './validate.js';
 export type TrainingBackend = 'OPENAI' | 'EXTERNAL';
 export type TrainingMethod = 'SUPERVISED' | 'DPO';
 
+/** DPO data and loss settings (the released recipe: beta 0.1, NLL scale 1.5; numPairs 1 as its script's default). */
+export type DpoOptions = {
+  /** Distinct (correct, negative) combinations per item (pair and order). Default 1, 1 to 64. */
+  numPairs: number;
+  /** DPO beta the trainer should use. Default 0.1, above 0 and at most 10. */
+  beta: number;
+  /** Weight of the NLL term on the chosen judgment. Default 1.5, 0 to 100 (0: plain DPO). */
+  nllScale: number;
+  /**
+   * When a pair and order has a correct judgment but no negative, JUDGE draws `samples` more at
+   * `temperature` and keeps the ones that are not correct (stages/extra-negatives.ts). Default null: off.
+   */
+  extraNegatives: { samples: number; temperature: number } | null;
+};
+
+export const DEFAULT_DPO: DpoOptions = { numPairs: 1, beta: 0.1, nllScale: 1.5, extraNegatives: null };
+
+/** The DPO options of a stored config; configs stored before they existed get the defaults. */
+export function dpoOptionsOf(config: ExperimentConfig): DpoOptions {
+  return { ...DEFAULT_DPO, ...(config.training.dpo ?? {}) };
+}
+
 export type ExperimentConfig = {
   generatorModel: string;
   judgeModel: string;
@@ -35,6 +57,8 @@ export type ExperimentConfig = {
     from: 'SEED' | 'PREVIOUS';
     baseModel: string;
     hyperparameters: Record<string, unknown> | null;
+    /** Absent in configs stored before it existed: read it with `dpoOptionsOf`. */
+    dpo?: DpoOptions;
   };
   regeneratePairs: boolean;
   tokenBudget: number | null;
@@ -94,12 +118,33 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
       from: training.from ?? 'SEED',
       baseModel: model('config.training.baseModel', training.baseModel ?? judgeModel),
       hyperparameters,
+      dpo: resolveDpo(training.dpo ?? null),
     },
     regeneratePairs: i.regeneratePairs ?? false,
     tokenBudget: i.tokenBudget == null ? null : number('config.tokenBudget', i.tokenBudget, 1, Number.MAX_SAFE_INTEGER),
     ...resolvePairSettings(i),
     ...resolvePresetFields(i),
   };
+}
+
+function resolveDpo(input: Partial<DpoOptions> | null): DpoOptions {
+  const i = input ?? {};
+  const beta = number('config.training.dpo.beta', i.beta ?? DEFAULT_DPO.beta, 0, 10);
+  if (beta === 0) throw badInput('config.training.dpo.beta', 'must be above 0');
+  return {
+    numPairs: integer('config.training.dpo.numPairs', i.numPairs ?? DEFAULT_DPO.numPairs, 1, 64),
+    beta,
+    nllScale: number('config.training.dpo.nllScale', i.nllScale ?? DEFAULT_DPO.nllScale, 0, 100),
+    extraNegatives: resolveExtraNegatives(i.extraNegatives ?? null),
+  };
+}
+
+function resolveExtraNegatives(input: Partial<NonNullable<DpoOptions['extraNegatives']>> | null): DpoOptions['extraNegatives'] {
+  if (input === null) return null;
+  const field = 'config.training.dpo.extraNegatives';
+  const temperature = number(`${field}.temperature`, input.temperature ?? 1, 0, 2);
+  if (temperature === 0) throw badInput(`${field}.temperature`, 'must be above 0: greedy samples would repeat the ones already drawn');
+  return { samples: integer(`${field}.samples`, input.samples ?? 4, 1, 64), temperature };
 }
 
 function model(field: string, value: string): string {

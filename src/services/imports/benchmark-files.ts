@@ -76,7 +76,7 @@ export function parseBenchmarkFile(content: Buffer | string, options: BenchmarkP
   return result;
 }
 
-function checkOptions(options: BenchmarkParseOptions): Required<PairwiseMapping> | null {
+export function checkOptions(options: BenchmarkParseOptions): Required<PairwiseMapping> | null {
   const { format, subset, mapping } = options;
   if (subset !== undefined && (typeof subset !== 'string' || !subset.trim())) {
     throw new RangeError('subset, when given, must be a non-empty string');
@@ -101,9 +101,9 @@ function checkOptions(options: BenchmarkParseOptions): Required<PairwiseMapping>
   return { subset: 'subset', id: 'id', ...mapping };
 }
 
-type RowResult = { ok: true; item: Omit<BenchmarkItem, 'position'> } | { ok: false; reason: string };
+export type RowResult = { ok: true; item: Omit<BenchmarkItem, 'position'> } | { ok: false; reason: string };
 
-function readMappedRow(value: unknown, mapping: Required<PairwiseMapping>, defaultSubset: string | undefined): RowResult {
+export function readMappedRow(value: unknown, mapping: Required<PairwiseMapping>, defaultSubset: string | undefined): RowResult {
   if (!isPlainObject(value)) return { ok: false, reason: `expected a JSON object, found ${describeType(value)}` };
   const texts: string[] = [];
   for (const field of [mapping.prompt, mapping.chosen, mapping.rejected]) {
@@ -125,7 +125,7 @@ function readMappedRow(value: unknown, mapping: Required<PairwiseMapping>, defau
   return { ok: true, item: { prompt, chosen, rejected, subset, sourceId: id.value } };
 }
 
-function readLlmbarRow(value: unknown, subset: string): RowResult {
+export function readLlmbarRow(value: unknown, subset: string): RowResult {
   if (!isPlainObject(value)) return { ok: false, reason: `expected a JSON object, found ${describeType(value)}` };
   const texts: string[] = [];
   for (const field of ['input', 'output_1', 'output_2']) {

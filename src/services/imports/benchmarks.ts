@@ -11,7 +11,11 @@ import * as benchmarksRepo from '../../db/benchmarks-repo.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import type { BenchmarkRow } from '../../db/schema.js';
 import { BUNDLED_BENCHMARKS, parseBenchmarkFile } from './benchmark-files.js';
-import type { BenchmarkFormat, BenchmarkItem, BundledBenchmarkName, PairwiseMapping } from './benchmark-files.js';
+import { parseBenchmarkUpload, UPLOAD_FORMATS } from './benchmark-upload.js';
+import type { UploadFormat } from './benchmark-upload.js';
+import { decodeBase64 } from './upload.js';
+import type { ContentEncoding } from './upload.js';
+import type { BenchmarkItem, BundledBenchmarkName, PairwiseMapping } from './benchmark-files.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import { MAX_IMPORT_BYTES, textHash } from '../experiments/experiments.js';
 
@@ -24,7 +28,10 @@ export type ImportBenchmarkResult = {
   benchmark: BenchmarkRow;
   /** False when a bundled benchmark was already imported (it is returned as it is). */
   created: boolean;
-  /** Rows left out: for a bundled benchmark, its known bad rows; an upload with bad rows stores nothing instead. */
+  /**
+   * Rows left out: for a bundled benchmark, its known bad rows; for an upload with `skipBadRows`,
+   * its bad rows (otherwise an upload with bad rows stores nothing).
+   */
   skipped: BenchmarkRowRejection[];
   /** Instructions (of any experiment) newly flagged because the benchmark contains their text. */
   excludedInstructions: number;
@@ -37,6 +44,10 @@ export type ImportBenchmarkInput = {
   format: string;
   subset?: string | null;
   mapping?: PairwiseMapping | null;
+  /** TEXT (default): JSONL or a JSON array as text; BASE64: the file's bytes (JSONL, JSON or Parquet). */
+  encoding?: ContentEncoding | null;
+  /** Store the good rows and report the bad ones in `skipped`. Default false: any bad row stores nothing. */
+  skipBadRows?: boolean | null;
 };
 
 /** Most rejected rows listed in an error message (all of them are in `extensions.rejected`). */
@@ -61,36 +72,42 @@ export class BenchmarkService {
   }
 
   /**
-   * Imports an uploaded benchmark file in one transaction. Any rejected row stores nothing: the
-   * BAD_USER_INPUT error lists every position and reason. A name already in use is refused.
+   * Imports an uploaded benchmark file (JSONL, a JSON array, or with encoding BASE64 also Parquet)
+   * in one transaction. By default any rejected row stores nothing: the BAD_USER_INPUT error lists
+   * every position and reason. With `skipBadRows` the good rows are stored and the bad ones
+   * returned in `skipped`; a file-level problem (not readable as a whole) still stores nothing.
+   * A name already in use is refused.
    */
   async import(input: ImportBenchmarkInput): Promise<ImportBenchmarkResult> {
     const name = checkName(input.name);
-    const format = input.format.toLowerCase() as BenchmarkFormat;
-    if (!['rewardbench', 'llmbar', 'pairwise'].includes(format)) throw badInput('format', `unknown benchmark format "${input.format}"`);
-    if (Buffer.byteLength(input.content) > MAX_IMPORT_BYTES) {
+    const format = input.format.toLowerCase() as UploadFormat;
+    if (!UPLOAD_FORMATS.includes(format)) throw badInput('format', `unknown benchmark format "${input.format}"`);
+    const content = decodeContent(input.content, input.encoding ?? 'TEXT');
+    if (Buffer.byteLength(content) > MAX_IMPORT_BYTES) {
       throw badInput('content', `is larger than ${MAX_IMPORT_BYTES} bytes: split the benchmark into several (one per subset, for example)`);
     }
     let parsed;
     try {
       // GraphQL sends an explicit null for a field set to null: treat it as left out.
       const mapping = input.mapping ? (Object.fromEntries(Object.entries(input.mapping).filter(([, v]) => v != null)) as PairwiseMapping) : undefined;
-      parsed = parseBenchmarkFile(input.content, { format, subset: input.subset ?? undefined, mapping });
+      parsed = await parseBenchmarkUpload(content, { format, subset: input.subset ?? undefined, mapping });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       const field = error.message.includes('mapping') ? 'mapping' : error.message.includes('subset') ? 'subset' : 'format';
       throw badInput(field, error.message, { cause: error });
     }
-    if (parsed.rejected.length > 0) {
-      const rejected = parsed.rejected.map((r) => ({ position: r.position, reason: r.reason }));
-      const listed = rejected.slice(0, MAX_LISTED).map((r) => (r.position === 0 ? `the file: ${r.reason}` : `row ${r.position}: ${r.reason}`));
+    const rejected = parsed.rejected.map((r) => ({ position: r.position, reason: r.reason }));
+    const fileLevel = rejected.some((r) => r.position === 0);
+    if (rejected.length > 0 && (!input.skipBadRows || fileLevel)) {
+      const listed = rejected.slice(0, MAX_LISTED).map((r) => (r.position === 0 ? `the file: ${r.reason}` : `${parsed.unit} ${r.position}: ${r.reason}`));
       const more = rejected.length > MAX_LISTED ? `; and ${rejected.length - MAX_LISTED} more` : '';
-      throw badInput('content', `${rejected.length} row(s) rejected, nothing stored: ${listed.join('; ')}${more}`, undefined, { rejected });
+      throw badInput('content', `${rejected.length} ${parsed.unit}(s) rejected, nothing stored: ${listed.join('; ')}${more}`, undefined, { rejected, unit: parsed.unit });
     }
-    if (parsed.items.length === 0) throw badInput('content', 'has no rows');
+    if (parsed.items.length === 0) throw badInput('content', rejected.length > 0 ? `has no good ${parsed.unit}: all ${rejected.length} rejected` : 'has no rows');
     const stored = await this.store(name, format, parsed.items);
     if (!stored) throw badInput('name', `a benchmark named "${name}" exists already: choose another name`);
-    return { ...stored, created: true, skipped: [] };
+    const skipped = [...rejected, ...parsed.leftOut].sort((a, b) => a.position - b.position).map((r) => ({ file: null, ...r }));
+    return { ...stored, created: true, skipped };
   }
 
   /**
@@ -131,7 +148,7 @@ export class BenchmarkService {
   }
 
   /** Stores the benchmark, its items and the instruction flags in one transaction; null when the name is taken. */
-  private async store(name: string, format: string, items: readonly BenchmarkItem[]) {
+  private async store(name: string, format: string, items: readonly (BenchmarkItem & { labels?: unknown })[]) {
     const db = this.database.db;
     const rows = items.map((i) => ({
       position: i.position,
@@ -141,6 +158,7 @@ export class BenchmarkService {
       chosen: i.chosen,
       rejected: i.rejected,
       sourceId: i.sourceId,
+      labels: i.labels ?? null,
     }));
     return transaction(db, async (t) => {
       const benchmark = await benchmarksRepo.insertBenchmark(t, { name, format, size: rows.length });
@@ -156,6 +174,15 @@ export class BenchmarkService {
       return { benchmark, excludedInstructions };
     });
   }
+}
+
+/** The bytes of base64 content (BAD_USER_INPUT when it is not base64), or the text as it is. */
+function decodeContent(content: string | Buffer, encoding: ContentEncoding): string | Buffer {
+  if (encoding === 'TEXT' || typeof content !== 'string') return content;
+  if (encoding !== 'BASE64') throw badInput('encoding', `unknown content encoding "${String(encoding)}": use TEXT or BASE64`);
+  const bytes = decodeBase64(content);
+  if (!bytes) throw badInput('content', 'is not valid base64 (encoding BASE64): only A-Z, a-z, 0-9, +, / and = padding, in groups of 4');
+  return bytes;
 }
 
 function checkName(name: string): string {

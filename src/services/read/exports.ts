@@ -1,7 +1,8 @@
 /**
  * Exports of an iteration, streamed from the database page by page as JSON lines:
- * the training formats (training-data.ts), once selection has succeeded, and `judgments`, every
- * judgment with its raw text (at any time).
+ * the training formats (training-data.ts), once selection has succeeded; `judgments`, every
+ * judgment with its raw text (at any time); and `dpo-config`, one line with the DPO loss settings a
+ * trainer should use with the DPO data.
  */
 import type { Database } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
@@ -9,10 +10,10 @@ import * as judgmentsRepo from '../../db/judgments/index.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import { badInput, conflict, notFound } from '../../domain/errors.js';
 import type { ExperimentConfig } from '../experiments/config.js';
-import { TRAINING_FORMATS, trainingLines } from '../training/training-data.js';
+import { dpoSettings, TRAINING_FORMATS, trainingLines } from '../training/training-data.js';
 import type { TrainingFormat } from '../training/training-data.js';
 
-export const EXPORT_FORMATS = [...TRAINING_FORMATS, 'judgments'] as const;
+export const EXPORT_FORMATS = [...TRAINING_FORMATS, 'judgments', 'dpo-config'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** An export ready to stream: its lines and the file name it should be saved under. */
@@ -34,6 +35,10 @@ export class ExportService {
     if (!iteration) throw notFound('iterationId', 'iteration', id);
     const fileName = `experiment-${iteration.experimentId}-iteration-${iteration.index}-${format}.jsonl`;
     if (format === 'judgments') return { fileName, lines: this.judgmentLines(id) };
+    if (format === 'dpo-config') {
+      const experiment = await experimentsRepo.getExperiment(this.database.db, iteration.experimentId);
+      return { fileName, lines: oneLine(JSON.stringify(dpoSettings(experiment!.config as ExperimentConfig))) };
+    }
     const selection = await stagesRepo.latestStage(this.database.db, iteration.experimentId, 'SELECT', id);
     if (selection?.status !== 'SUCCEEDED') {
       const state = selection ? `its SELECT stage is ${selection.status}` : 'its judgments have not been selected';
@@ -88,4 +93,8 @@ export function isoTimestamp(value: unknown): string | null {
   const date = new Date(text);
   if (Number.isNaN(date.getTime())) throw new Error(`not a timestamp: ${String(value)}`);
   return date.toISOString();
+}
+
+async function* oneLine(line: string): AsyncGenerator<string> {
+  yield line;
 }

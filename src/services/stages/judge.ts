@@ -16,6 +16,7 @@ import type { LlmClient } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { collectBatch } from './batch.js';
 import type { StageHandler } from './handler.js';
+import { sampleExtraNegatives } from './extra-negatives.js';
 import { judgeInOrder } from './judging.js';
 import type { Judge } from './judging.js';
 
@@ -72,10 +73,15 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
       const batch = await collectBatch<(typeof items)[number], NewJudgment>(items, (i) => orderItemKey(i.id, i.order), control, async ({ id, order }) => {
         const pair = pairs.get(id);
         if (!pair) return undefined;
-        const seed = deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order);
-        const judged = await judgeInOrder(llm, judge, { order, question: pair.question, chosen: pair.chosen, rejected: pair.rejected, seed, signal: control.signal });
-        const rows = judged.samples.map((sample) => ({ pairId: id, order, ...sample, correct: sample.verdict === correctVerdict(order), model: iteration.judgeModel }));
-        return { usage: judged.usage, rows };
+        const task = { order, question: pair.question, chosen: pair.chosen, rejected: pair.rejected, seed: deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order), signal: control.signal };
+        const judged = await judgeInOrder(llm, judge, task);
+        const extra = await sampleExtraNegatives(llm, config, { order, textHash: pair.textHash, iterationIndex: iteration.index, samples: judged.samples }, judge, task);
+        const samples = [...judged.samples, ...(extra?.samples ?? [])];
+        const rows = samples.map((sample) => ({ pairId: id, order, ...sample, correct: sample.verdict === correctVerdict(order), model: iteration.judgeModel }));
+        const usage = extra
+          ? { promptTokens: judged.usage.promptTokens + extra.usage.promptTokens, completionTokens: judged.usage.completionTokens + extra.usage.completionTokens }
+          : judged.usage;
+        return { usage, rows };
       });
       return {
         failures: batch.failures,

@@ -54,12 +54,11 @@ export type Judge = {
   tags: Record<string, string>;
 };
 
-/** One (pair or item, order): its judge request for n samples, with the request's seed. */
-export function judgeInOrder(
-  llm: LlmClient,
-  judge: Judge,
-  task: { order: JudgmentOrder; question: string; chosen: string; rejected: string; seed: number; signal: AbortSignal },
-) {
+/** One (pair or item, order) to judge, with its request's seed. */
+export type JudgeTask = { order: JudgmentOrder; question: string; chosen: string; rejected: string; seed: number; signal: AbortSignal };
+
+/** One (pair or item, order): its judge request for n samples. */
+export function judgeInOrder(llm: LlmClient, judge: Judge, task: JudgeTask) {
   const { n, temperature, topP, maxTokens } = judge.sampling;
   return judgeSamples(llm, {
     model: judge.model,

@@ -24,7 +24,8 @@ export function externalBackend(): TrainingBackend {
         status: 'awaiting_model',
       });
       await experimentsRepo.updateIteration(db, iteration.id, { status: 'AWAITING_MODEL' });
-      await run.report(`${examples} examples ready at /exports/iterations/${iteration.id}/${run.format}.jsonl; call registerJudgeModel with the served model`);
+      const settings = run.method === 'dpo' ? ` (DPO loss settings: /exports/iterations/${iteration.id}/dpo-config.jsonl)` : '';
+      await run.report(`${examples} examples ready at /exports/iterations/${iteration.id}/${run.format}.jsonl${settings}; call registerJudgeModel with the served model`);
       return { waiting: true };
     },
   };

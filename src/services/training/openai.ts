@@ -8,6 +8,7 @@ import * as trainingRepo from '../../db/training-repo.js';
 import type { LlmClient } from '../../llm/index.js';
 import { sleep, TrainingError } from './backend.js';
 import type { TrainingBackend, TrainingResult } from './backend.js';
+import { dpoOptionsOf } from '../experiments/config.js';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -27,7 +28,7 @@ export function openAiBackend(llm: LlmClient, pollSeconds: number): TrainingBack
           method: run.method,
           suffix: `ste-it${iteration.index}`,
           seed: run.config.seed,
-          hyperparameters: mapHyperparameters(run.config.training.hyperparameters),
+          hyperparameters: mapHyperparameters(run.config.training.hyperparameters, run.method === 'dpo' ? dpoOptionsOf(run.config).beta : undefined),
         });
         record = await trainingRepo.upsertTrainingJob(db, {
           iterationId: iteration.id,
@@ -68,7 +69,9 @@ export function openAiBackend(llm: LlmClient, pollSeconds: number): TrainingBack
 }
 
 /** The OpenAI fine-tuning hyper-parameters an experiment may set (others are not sent). */
-function mapHyperparameters(h: Record<string, unknown> | null) {
+/** The hyper-parameters as given; for DPO, beta from `training.dpo` unless they name one. */
+function mapHyperparameters(given: Record<string, unknown> | null, dpoBeta: number | undefined) {
+  const h = dpoBeta === undefined ? given : { beta: dpoBeta, ...(given ?? {}) };
   if (!h) return undefined;
   const pick = (key: string) => (typeof h[key] === 'number' || h[key] === 'auto' ? (h[key] as number | 'auto') : undefined);
   return { nEpochs: pick('n_epochs'), batchSize: pick('batch_size'), learningRateMultiplier: pick('learning_rate_multiplier'), beta: pick('beta') };
