@@ -34,13 +34,13 @@ describe.skipIf(NO_DATABASE)(`the audit log (${TEST_DB})`, () => {
     client.subscribe('imp', 'mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c, format: JSONL, source: "unit") { accepted } }', { id, c: content });
     expect(JSON.stringify(await client.result('imp'))).toContain('"accepted":1');
     client.close();
-    expect((await post(TOKENS.operator, 'mutation { cancelStage(stageId: "999999") { id } }')).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await post(TOKENS.operator, 'mutation { cancelStage(stageId: "999999") { id } }')).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect((await post(TOKENS.admin, 'mutation ($id: ID!) { deleteExperiment(id: $id) }', { id })).errors).toBeUndefined();
 
     const entries = (dataOf(await post(TOKENS.admin, AUDIT, { first: 10 })) as NonNullable<Body['data']>).auditLog!.edges.map((e) => e.node);
     expect(entries.map(({ createdAt: _, ...rest }) => rest)).toEqual([
       { actor: 'admin#3', role: 'admin', mutation: 'deleteExperiment', arguments: { id }, outcome: 'ok' },
-      { actor: 'operator#2', role: 'operator', mutation: 'cancelStage', arguments: { stageId: '999999' }, outcome: 'BAD_USER_INPUT' },
+      { actor: 'operator#2', role: 'operator', mutation: 'cancelStage', arguments: { stageId: '999999' }, outcome: 'NOT_FOUND' },
       {
         actor: 'operator#2',
         role: 'operator',
