@@ -39,6 +39,13 @@ export type SimulatorOptions = {
    * (param 'max_tokens', code 'unsupported_parameter'); `max_completion_tokens` is served. Default false.
    */
   maxCompletionTokensOnly: boolean;
+  /**
+   * The only API key accepted (SIM_API_KEY): any other gets OpenAI's 401 `invalid_api_key` on every
+   * /v1 route. Default '': any key is accepted.
+   */
+  apiKey: string;
+  /** Answer chat requests with OpenAI's 429 `insufficient_quota` (billing), which no wait fixes (SIM_QUOTA_EXCEEDED). Default false. */
+  quotaExceeded: boolean;
 };
 
 export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
@@ -58,6 +65,8 @@ export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.free
   logRequests: 10_000,
   seedModels: Object.freeze(['sim-judge', 'sim-generator']),
   maxCompletionTokensOnly: false,
+  apiKey: '',
+  quotaExceeded: false,
 });
 
 type Kind = 'rate' | 'ms' | 'count' | 'limit' | 'port' | 'int';
@@ -78,8 +87,9 @@ const NUMERIC: readonly { env: string; key: keyof SimulatorOptions; kind: Kind; 
   { env: 'SIM_LOG_REQUESTS', key: 'logRequests', kind: 'count', example: '10000' },
 ];
 
-const BOOLEAN: readonly { env: string; key: 'maxCompletionTokensOnly' }[] = [
+const BOOLEAN: readonly { env: string; key: 'maxCompletionTokensOnly' | 'quotaExceeded' }[] = [
   { env: 'SIM_MAX_COMPLETION_TOKENS_ONLY', key: 'maxCompletionTokensOnly' },
+  { env: 'SIM_QUOTA_EXCEEDED', key: 'quotaExceeded' },
 ];
 
 const EXPECTED: Record<Kind, string> = {
@@ -145,6 +155,8 @@ export function parseSimulatorOptions(env: Record<string, string | undefined>): 
   }
   const host = env.SIM_HOST?.trim();
   if (host) options.host = host;
+  const apiKey = env.SIM_API_KEY?.trim();
+  if (apiKey) options.apiKey = apiKey;
   const models = env.SIM_MODELS?.trim();
   if (models) {
     const ids = models.split(',').map((m) => m.trim());
@@ -182,6 +194,7 @@ export function resolveSimulatorOptions(
       throw new RangeError(`${key} must be ${EXPECTED[kind]}, got ${String(resolved[key])}`);
     }
   }
+  if (typeof resolved.apiKey !== 'string') throw new RangeError(`apiKey must be a string, got ${JSON.stringify(resolved.apiKey)}`);
   for (const { key } of BOOLEAN) {
     if (typeof resolved[key] !== 'boolean') throw new RangeError(`${key} must be true or false, got ${JSON.stringify(resolved[key])}`);
   }

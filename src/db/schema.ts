@@ -238,6 +238,22 @@ export const trainingJobs = pgTable('training_jobs', {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
+/** Output of a stage's child process (a COMMAND trainer's stdout and stderr), line by line, in order of `id`. */
+export const stageLogLines = pgTable(
+  'stage_log_lines',
+  {
+    id: id(),
+    stageId: ref('stage_id')
+      .notNull()
+      .references(() => stages.id, { onDelete: 'cascade' }),
+    /** stdout | stderr */
+    stream: text('stream').notNull(),
+    line: text('line').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('stage_log_lines_stage').on(t.stageId, t.id)],
+);
+
 export const benchmarks = pgTable('benchmarks', {
   id: id(),
   name: text('name').notNull().unique('benchmarks_name_key'),
@@ -333,3 +349,4 @@ export type BenchmarkRow = typeof benchmarks.$inferSelect;
 export type BenchmarkItemRow = typeof benchmarkItems.$inferSelect;
 export type EvaluationRow = typeof evaluations.$inferSelect;
 export type EvaluationVerdictRow = typeof evaluationVerdicts.$inferSelect;
+export type StageLogLineRow = typeof stageLogLines.$inferSelect;

@@ -85,6 +85,11 @@ const coreResolvers = {
     trainingJob: (i: IterationRow, _: Args, { loaders }: Context) => loaders.trainingJob.load(i.id),
   },
 
+  ExperimentConfig: {
+    // Experiments created before named endpoints used `default` for every role.
+    endpoints: (c: { endpoints?: object }) => c.endpoints ?? { generator: 'default', judge: 'default', trained: 'default' },
+  },
+
   TrainingJob: {
     backend: (t: { backend: string }) => t.backend,
     method: (t: { method: string }) => (t.method === 'dpo' ? 'DPO' : 'SUPERVISED'),

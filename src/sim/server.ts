@@ -34,6 +34,21 @@ export type Simulator = {
 
 type LogBase = Omit<RequestLogEntry, 'seq' | 'outcome' | 'choices' | 'malformed' | 'truncated'>;
 
+/** OpenAI's answer to a wrong key; like OpenAI, only the key's ends are shown. */
+function refusedKey(req: IncomingMessage): ApiError {
+  const given = /^Bearer (.*)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  return new ApiError(401, `Incorrect API key provided: ${given.slice(0, 3)}***${given.slice(-4)}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key');
+}
+
+/** A path without its ids, for the route counters: /v1/models/x -> /v1/models/{id}. */
+function routeOf(path: string): string {
+  const parts = path.split('/');
+  if (parts[1] !== 'v1' || parts.length <= 3) return path;
+  const [, , resource, ...rest] = parts;
+  if (resource === 'fine_tuning') return `/v1/fine_tuning/${rest[0] ?? ''}${rest.length > 1 ? '/{id}' : ''}${rest.slice(2).map((p) => `/${p}`).join('')}`;
+  return `/v1/${resource}/{id}${rest.slice(1).map((p) => `/${p}`).join('')}`;
+}
+
 const hash32 = (hex: string): number => Number.parseInt(hex.slice(0, 8), 16) >>> 0;
 
 export async function startSimulator(overrides: Partial<SimulatorOptions> = {}): Promise<Simulator> {
@@ -74,6 +89,10 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     const prompt = detectPrompt(request.messages);
     const hash = requestHash(request.model, request.messages);
     const base: LogBase = { kind: prompt.kind, model: request.model, hash, at, n: request.n, seed: request.seed };
+    if (!authorized(req)) {
+      record(base, 'unauthorized');
+      throw refusedKey(req);
+    }
     const weights = models.weights(request.model);
     if (!weights) {
       record(base, 'not_found');
@@ -87,6 +106,11 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
         'max_tokens',
         'unsupported_parameter',
       );
+    }
+    if (options.quotaExceeded) {
+      // OpenAI's billing refusal, word for word: a 429 that waiting does not fix.
+      record(base, 'quota_exceeded');
+      throw new ApiError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota');
     }
     if (!faults.tryAcquire()) {
       record(base, 'rate_limited');
@@ -131,6 +155,8 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     });
   }
 
+  const authorized = (req: IncomingMessage) => !options.apiKey || req.headers.authorization === `Bearer ${options.apiKey}`;
+
   function applyOptions(next: Partial<SimulatorOptions>): void {
     options = resolveSimulatorOptions(next, options);
     faults.update(options);
@@ -143,7 +169,9 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
+    stats.route(`${method} ${routeOf(path)}`);
     if (method === 'POST' && path === '/v1/chat/completions') return chat(req, res);
+    if (path.startsWith('/v1/') && !authorized(req)) throw refusedKey(req);
     // Control endpoints for tests and benchmarks that run the simulator as its own process.
     if (method === 'GET' && path === '/sim/stats') return sendJson(res, 200, stats.snapshot(faults.inFlight));
     if (method === 'POST' && path === '/sim/options') {

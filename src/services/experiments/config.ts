@@ -6,10 +6,12 @@ import { badInput } from '../../domain/errors.js';
 import { DEFAULT_JUDGE_TEMPLATE } from '../../domain/prompts.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
 import { integer, number, resolveJudgeTemplate } from './validate.js';
+import { checkHyperparameters, NO_CONFIGURED_NAMES, resolveEndpointRoles, resolveTrainer } from './names.js';
+import type { ConfiguredNames, EndpointRoles } from './names.js';
 
 export { nestedQuantifier, TEMPLATE_LIMITS } from './validate.js';
 
-export type TrainingBackend = 'OPENAI' | 'EXTERNAL';
+export type TrainingBackend = 'OPENAI' | 'EXTERNAL' | 'COMMAND';
 export type TrainingMethod = 'SUPERVISED' | 'DPO';
 
 export type ExperimentConfig = {
@@ -31,19 +33,23 @@ export type ExperimentConfig = {
     from: 'SEED' | 'PREVIOUS';
     baseModel: string;
     hyperparameters: Record<string, unknown> | null;
+    /** COMMAND: the trainer of the server's configuration file that runs (null for the other backends). Absent in older rows. */
+    trainer?: string | null;
   };
   regeneratePairs: boolean;
   tokenBudget: number | null;
+  /** The named endpoint of each role (absent in rows older than named endpoints: `default` for every role). */
+  endpoints?: EndpointRoles;
 };
 
 export type ExperimentConfigInput = {
-  [K in keyof ExperimentConfig]?: K extends 'selection' | 'training'
+  [K in keyof ExperimentConfig]?: K extends 'selection' | 'training' | 'endpoints'
     ? Partial<ExperimentConfig[K]> | null
     : ExperimentConfig[K] | null;
 };
 
 /** Models used when the caller names none: the simulator's, when no endpoint is configured. */
-export type ModelDefaults = { generatorModel: string; judgeModel: string };
+export type ModelDefaults = { generatorModel: string; judgeModel: string; configured?: ConfiguredNames };
 
 export const DEFAULT_CATEGORIES = ['reasoning', 'coding', 'math', 'writing', 'knowledge', 'roleplay', 'extraction', 'other'];
 
@@ -66,6 +72,10 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
   if (hyperparameters !== null && JSON.stringify(hyperparameters).length > MAX_HYPERPARAMETERS_LENGTH) {
     throw badInput('config.training.hyperparameters', `must be at most ${MAX_HYPERPARAMETERS_LENGTH} characters of JSON`);
   }
+  const names = defaults.configured ?? NO_CONFIGURED_NAMES;
+  const backend = training.backend ?? 'OPENAI';
+  const trainer = resolveTrainer(backend, training.trainer, names);
+  checkHyperparameters(backend, trainer, hyperparameters, names);
   return {
     generatorModel: model('config.generatorModel', i.generatorModel ?? defaults.generatorModel),
     judgeModel,
@@ -83,14 +93,16 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
       minCorrectShare: number('config.selection.minCorrectShare', i.selection?.minCorrectShare ?? 0, 0, 1),
     },
     training: {
-      backend: training.backend ?? 'OPENAI',
+      backend,
       method: training.method ?? 'SUPERVISED',
       from: training.from ?? 'SEED',
       baseModel: model('config.training.baseModel', training.baseModel ?? judgeModel),
       hyperparameters,
+      trainer,
     },
     regeneratePairs: i.regeneratePairs ?? false,
     tokenBudget: i.tokenBudget == null ? null : number('config.tokenBudget', i.tokenBudget, 1, Number.MAX_SAFE_INTEGER),
+    endpoints: resolveEndpointRoles(i.endpoints, names),
   };
 }
 

@@ -9,19 +9,25 @@ import * as pairsRepo from '../../db/pairs-repo.js';
 import type { NewPair } from '../../db/pairs-repo.js';
 import { answerPrompt, modifiedInstructionPrompt, parseModification } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
-import type { LlmClient } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { collectBatch } from './batch.js';
+import { checkEndpoint, endpointRoles } from './endpoints.js';
+import type { Endpoints } from './endpoints.js';
 import type { StageHandler } from './handler.js';
 
-export type PairsDeps = { db: Db; llm: LlmClient; config: (experimentId: number) => Promise<ExperimentConfig> };
+export type PairsDeps = { db: Db; endpoints: Endpoints; config: (experimentId: number) => Promise<ExperimentConfig> };
 
 const generationOf = (params: unknown) => Number((params as { generation?: number }).generation ?? 0);
 
 export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
-  const { db, llm } = deps;
+  const { db } = deps;
   return {
     kind: 'GENERATE_PAIRS',
+    async preflight(stage) {
+      const config = await deps.config(stage.experimentId!);
+      const name = endpointRoles(config).generator;
+      return checkEndpoint(deps.endpoints(name), name, [config.generatorModel]);
+    },
     async pendingKeys(stage) {
       const config = await deps.config(stage.experimentId!);
       const ids = await pairsRepo.instructionsNeedingPairs(db, stage.experimentId!, generationOf(stage.params), config.keepCategories);
@@ -34,6 +40,7 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
     async process(stage, keys, control) {
       const config = await deps.config(stage.experimentId!);
       const generation = generationOf(stage.params);
+      const llm = deps.endpoints(endpointRoles(config).generator);
       const instructions = await experimentsRepo.getInstructions(db, keys.map(Number));
       const tags = { experiment: String(stage.experimentId), stage: 'GENERATE_PAIRS' };
       const common = {
@@ -41,13 +48,12 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
         temperature: config.temperature,
         top_p: config.topP,
         max_tokens: config.generationMaxTokens,
-        signal: control.signal,
         tags,
       };
-      const batch = await collectBatch<(typeof instructions)[number], NewPair>(instructions, (i) => String(i.id), control, async (instruction) => {
+      const batch = await collectBatch<(typeof instructions)[number], NewPair>(instructions, (i) => String(i.id), control, async (instruction, signal) => {
         const [answer, modification] = await Promise.all([
-          llm.chat({ ...common, messages: answerPrompt(instruction.text), seed: deriveSeed(config.seed, 'answer', generation, instruction.textHash) }),
-          llm.chat({ ...common, messages: modifiedInstructionPrompt(instruction.text), seed: deriveSeed(config.seed, 'modify', generation, instruction.textHash) }),
+          llm.chat({ ...common, signal, messages: answerPrompt(instruction.text), seed: deriveSeed(config.seed, 'answer', generation, instruction.textHash) }),
+          llm.chat({ ...common, signal, messages: modifiedInstructionPrompt(instruction.text), seed: deriveSeed(config.seed, 'modify', generation, instruction.textHash) }),
         ]);
         const promptTokens = answer.usage.promptTokens + modification.usage.promptTokens;
         const completionTokens = answer.usage.completionTokens + modification.usage.completionTokens;
@@ -67,6 +73,7 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
       });
       return {
         failures: batch.failures,
+        fatal: batch.fatal,
         usage: batch.usage,
         async write(tx) {
           return (await pairsRepo.insertPairs(tx, batch.rows)).length;

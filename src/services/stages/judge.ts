@@ -12,18 +12,19 @@ import type { IterationRow, StageRow } from '../../db/schema.js';
 import { verdictParser } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
 import { correctVerdict, ORDERS, orderItemKey, parseOrderItemKey } from '../../domain/vocabulary.js';
-import type { LlmClient } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { collectBatch } from './batch.js';
+import { checkEndpoint, judgeEndpoint } from './endpoints.js';
+import type { Endpoints } from './endpoints.js';
 import type { StageHandler } from './handler.js';
 import { judgePromptInOrder, judgeSamples } from './judging.js';
 
-export type JudgeDeps = { db: Db; llm: LlmClient; config: (experimentId: number) => Promise<ExperimentConfig> };
+export type JudgeDeps = { db: Db; endpoints: Endpoints; config: (experimentId: number) => Promise<ExperimentConfig> };
 
 type FixedIteration = Pick<IterationRow, 'id' | 'index' | 'judgeModel'>;
 
 export function judgeStageHandler(deps: JudgeDeps): StageHandler {
-  const { db, llm } = deps;
+  const { db } = deps;
   const iterationOf = async (stage: StageRow) => {
     const iteration = await experimentsRepo.getIteration(db, stage.iterationId!);
     if (!iteration) throw new Error(`iteration ${stage.iterationId} of stage ${stage.id} is gone`);
@@ -46,6 +47,11 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
   };
   return {
     kind: 'JUDGE',
+    async preflight(stage) {
+      const [iteration, config] = await Promise.all([fixedOf(stage), deps.config(stage.experimentId!)]);
+      const name = judgeEndpoint(config, iteration.judgeModel);
+      return checkEndpoint(deps.endpoints(name), name, [iteration.judgeModel]);
+    },
     async pendingKeys(stage) {
       const iteration = await iterationOf(stage);
       const pairIds = await pairsRepo.readyPairIds(db, stage.experimentId!, iteration.pairGeneration);
@@ -60,10 +66,11 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
       const iteration = await fixedOf(stage);
       const config = await deps.config(stage.experimentId!);
       const parse = verdictParser(config.judgeTemplate);
+      const llm = deps.endpoints(judgeEndpoint(config, iteration.judgeModel));
       const items = keys.map(parseOrderItemKey);
       const pairs = new Map((await pairsRepo.pairsForJudging(db, [...new Set(items.map((i) => i.id))])).map((p) => [p.id, p]));
       const tags = { experiment: String(stage.experimentId), iteration: String(iteration.id), stage: 'JUDGE' };
-      const batch = await collectBatch<(typeof items)[number], NewJudgment>(items, (i) => orderItemKey(i.id, i.order), control, async ({ id, order }) => {
+      const batch = await collectBatch<(typeof items)[number], NewJudgment>(items, (i) => orderItemKey(i.id, i.order), control, async ({ id, order }, signal) => {
         const pair = pairs.get(id);
         if (!pair) return undefined;
         const judged = await judgeSamples(llm, {
@@ -74,7 +81,7 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
           top_p: config.topP,
           max_tokens: config.maxTokens,
           seed: deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order),
-          signal: control.signal,
+          signal,
           tags,
         }, parse);
         const rows = judged.samples.map((sample) => ({ pairId: id, order, ...sample, correct: sample.verdict === correctVerdict(order), model: iteration.judgeModel }));
@@ -82,6 +89,7 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
       });
       return {
         failures: batch.failures,
+        fatal: batch.fatal,
         usage: batch.usage,
         async write(tx) {
           const inserted = await judgmentsRepo.insertJudgments(tx, iteration.id, batch.rows);

@@ -1,0 +1,10 @@
+CREATE TABLE "stage_log_lines" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "stage_log_lines_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"stage_id" bigint NOT NULL,
+	"stream" text NOT NULL,
+	"line" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "stage_log_lines" ADD CONSTRAINT "stage_log_lines_stage_id_stages_id_fk" FOREIGN KEY ("stage_id") REFERENCES "public"."stages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "stage_log_lines_stage" ON "stage_log_lines" USING btree ("stage_id","id");
