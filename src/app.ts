@@ -128,7 +128,13 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         backends: {
           OPENAI: openAiBackend(endpoints, overrides.trainPollSeconds ?? 5),
           EXTERNAL: externalBackend(),
-          COMMAND: commandBackend({ trainers: config.trainers, trainingDir: config.trainingDir, logger }),
+          COMMAND: commandBackend({
+            trainers: config.trainers,
+            trainingDir: config.trainingDir,
+            logger,
+            endpoints,
+            loraEndpoints: config.endpoints.filter((e) => e.loraAdapters).map((e) => e.name),
+          }),
         },
       }),
     );

@@ -182,6 +182,20 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
     retrieveModel: (id, options = {}) =>
       run('models.retrieve', (signal) => admin.models.retrieve(id, { signal }), {}, options.maxRetries ?? config.maxRetries),
 
+    loadLoraAdapter: async (name, path) => {
+      try {
+        await run('load_lora_adapter', (signal) => admin.post('/load_lora_adapter', { body: { lora_name: name, lora_path: path }, signal }), { retryIf: (c) => c.notProcessed });
+      } catch (error) {
+        // Loaded by an earlier attempt (a worker that died after loading it): the adapter is there.
+        if (error instanceof LlmError && error.status === 400 && /already been loaded/.test(error.message)) return;
+        throw error;
+      }
+    },
+
+    unloadLoraAdapter: async (name) => {
+      await run('unload_lora_adapter', (signal) => admin.post('/unload_lora_adapter', { body: { lora_name: name }, signal }));
+    },
+
     usage: () => usage.snapshot(),
 
     stats: () => ({ inFlight: limiter.inFlight, queued: limiter.queued, pausedUntil: limiter.pausedUntilMs }),

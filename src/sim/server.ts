@@ -3,7 +3,9 @@
  * fine-tuning jobs) with a trainable judge and injectable faults. Start it with `startSimulator`;
  * everything a `main` needs is exported here.
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { completionId, generateChoices, parseChatRequest, promptTokens, requestHash, type ChatRequest } from './chat.js';
 import { FaultInjector } from './faults.js';
@@ -155,6 +157,33 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     });
   }
 
+  /**
+   * vLLM's runtime LoRA endpoints. A simulated adapter folder holds `sim-adapter.json`,
+   * {"weights_of": "<a model of this simulator>"}: the adapter then judges with that model's
+   * weights under its own name (a trainer calls the simulator's fine-tuning, then writes the folder).
+   */
+  async function lora(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = parseJsonBody(await readBody(req));
+    const name = body.lora_name;
+    if (typeof name !== 'string' || !name) throw badRequest("Missing required parameter: 'lora_name'.", 'lora_name');
+    if (path === '/v1/unload_lora_adapter') {
+      if (!models.removeAdapter(name)) throw notFound(`The lora adapter '${name}' cannot be found.`, 'not_found', 'lora_name');
+      return sendRaw(res, 200, Buffer.from(`Success: LoRA adapter '${name}' removed successfully.`), 'text/plain');
+    }
+    if (typeof body.lora_path !== 'string' || !body.lora_path) throw badRequest("Missing required parameter: 'lora_path'.", 'lora_path');
+    if (models.has(name)) throw badRequest(`The lora adapter '${name}' has already been loaded.`, 'lora_name');
+    let of: unknown;
+    try {
+      of = (JSON.parse(await readFile(join(body.lora_path, 'sim-adapter.json'), 'utf8')) as { weights_of?: unknown }).weights_of;
+    } catch (error) {
+      throw badRequest(`Loading lora ${name} failed: no valid adapter at path ${body.lora_path} (${(error as Error).message})`, 'lora_path');
+    }
+    if (typeof of !== 'string' || !models.addAdapter(name, of, Math.floor(Date.now() / 1000))) {
+      throw badRequest(`Loading lora ${name} failed: its weights_of names no model of this server`, 'lora_path');
+    }
+    return sendRaw(res, 200, Buffer.from(`Success: LoRA adapter '${name}' added successfully.`), 'text/plain');
+  }
+
   const authorized = (req: IncomingMessage) => !options.apiKey || req.headers.authorization === `Bearer ${options.apiKey}`;
 
   function applyOptions(next: Partial<SimulatorOptions>): void {
@@ -183,6 +212,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       return sendJson(res, 200, { ok: true });
     }
     const query = (): URLSearchParams => new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    if (method === 'POST' && (path === '/v1/load_lora_adapter' || path === '/v1/unload_lora_adapter')) return lora(path, req, res);
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'v1') throw notFound(`Unknown request URL: ${method} ${path}`, 'unknown_url');
     const [, resource, id, sub, extra] = parts;

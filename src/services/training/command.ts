@@ -9,7 +9,10 @@
  *   lists in the file are accepted at createExperiment).
  * - stdout and stderr go to the stage's log (`Stage.log`), the last line to its message.
  * - The outcome: exit code 0 and `{outputDir}/result.json` = {"model": "<served model name>"}
- *   (optionally "adapterPath"); anything else fails the stage with the reason and the last stderr lines.
+ *   (optionally "adapterPath", relative to {outputDir}); anything else fails the stage with the reason
+ *   and the last stderr lines. With an adapter and a `trained` endpoint configured with
+ *   `loraAdapters`, the adapter is loaded there under the model's name (vLLM's load_lora_adapter)
+ *   before the iteration gets its trained model.
  * - Cancel, shutdown, a lost lease or the configured timeout stop the trainer's whole process group.
  *   A worker that dies mid-training leaves the stage to the runner's lease reclaim: the next worker
  *   stops the trainer left running (its pid is on the training job) and runs the command again with
@@ -28,8 +31,17 @@ import type { Logger } from '../../logger.js';
 import { TrainingError } from './backend.js';
 import type { TrainingBackend, TrainingResult, TrainingRun } from './backend.js';
 import { startChild, stopLeftover } from './child.js';
+import { endpointRoles } from '../stages/endpoints.js';
+import type { Endpoints } from '../stages/endpoints.js';
 
-export type CommandDeps = { trainers: readonly TrainerSpec[]; trainingDir: string; logger: Logger };
+export type CommandDeps = {
+  trainers: readonly TrainerSpec[];
+  trainingDir: string;
+  logger: Logger;
+  endpoints: Endpoints;
+  /** Endpoints that load LoRA adapters at run time (`loraAdapters` in the configuration file). */
+  loraEndpoints: readonly string[];
+};
 
 /** The file a trainer writes in {outputDir} when it has a model. */
 export const RESULT_FILE = 'result.json';
@@ -57,7 +69,14 @@ export function commandBackend(deps: CommandDeps): TrainingBackend {
         '{hyperparameters}': JSON.stringify(run.config.training.hyperparameters ?? {}),
       });
       const outcome = await runTrainer(run, trainer, argv, dir, control.signal, examples);
-      return { model: await readResult(files.outputDir, trainer, outcome), examples };
+      const result = await readResult(files.outputDir, trainer, outcome);
+      const endpoint = endpointRoles(run.config).trained;
+      if (result.adapterPath && deps.loraEndpoints.includes(endpoint)) {
+        await run.report(`loading adapter ${result.model} on endpoint ${endpoint}`);
+        await deps.endpoints(endpoint).loadLoraAdapter(result.model, result.adapterPath);
+      }
+      await trainingRepo.updateTrainingJob(run.db, run.iteration.id, { status: 'succeeded', fineTunedModel: result.model });
+      return { model: result.model, examples };
     },
   };
 }
@@ -144,7 +163,7 @@ async function runTrainer(run: TrainingRun, trainer: TrainerSpec, argv: string[]
   }
 }
 
-async function readResult(outputDir: string, trainer: TrainerSpec, outcome: TrainerOutcome): Promise<string> {
+async function readResult(outputDir: string, trainer: TrainerSpec, outcome: TrainerOutcome): Promise<{ model: string; adapterPath?: string }> {
   const tail = outcome.stderr.length ? `; last stderr lines:\n${outcome.stderr.slice(-5).join('\n')}` : '';
   if (outcome.code !== 0) throw new TrainingError(`trainer ${trainer.name} exited with ${outcome.code === null ? `signal ${outcome.signal}` : `code ${outcome.code}`}${tail}`);
   let result: unknown;
@@ -157,7 +176,9 @@ async function readResult(outputDir: string, trainer: TrainerSpec, outcome: Trai
   if (typeof model !== 'string' || !model.trim() || model.length > 256) {
     throw new TrainingError(`trainer ${trainer.name}: ${RESULT_FILE} must be {"model": "<served model name of 1 to 256 characters>"}`);
   }
-  return model.trim();
+  const adapterPath = (result as { adapterPath?: unknown }).adapterPath;
+  if (adapterPath !== undefined && (typeof adapterPath !== 'string' || !adapterPath)) throw new TrainingError(`trainer ${trainer.name}: ${RESULT_FILE} "adapterPath" must be a path`);
+  return { model: model.trim(), ...(adapterPath ? { adapterPath: path.resolve(outputDir, adapterPath) } : {}) };
 }
 
 async function failed(run: TrainingRun, message: string): Promise<TrainingError> {
