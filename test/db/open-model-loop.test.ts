@@ -23,10 +23,10 @@ type ExperimentView = { loop: { status: string; error: string | null } | null; i
 const EXPERIMENT = `query ($id: ID!) { experiment(id: $id) { loop { status error }
   iterations { id index judgeModel trainedModel status stages { id kind status error message log { stream line } } } } }`;
 
+/** True while the process runs: a zombie (ended, waiting for a parent that is gone to reap it) counts as ended. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
