@@ -8,9 +8,16 @@ import type { LoopService } from './services/loop/loop.js';
 import type { PipelineService } from './services/loop/pipeline.js';
 import type { QueryService } from './services/read/queries.js';
 
+export type ServerConfiguration = {
+  endpoints: { name: string; baseUrl: string; concurrency: number; requestsPerMinute: number; tokensPerMinute: number; maxTokensParam: string; loraAdapters: boolean }[];
+  trainers: { name: string; type: string; hyperparameters: string[]; timeoutSeconds: number }[];
+};
+
 /** Everything the GraphQL and HTTP layers may call. */
 export type Services = {
   info: { database: string; endpoint: string; role: string; version: string };
+  /** What the server's configuration names, for admins: endpoints and trainers, never keys or commands. */
+  serverConfiguration: ServerConfiguration;
   experiments: ExperimentService;
   pipeline: PipelineService;
   loop: LoopService;

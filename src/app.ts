@@ -148,6 +148,18 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
 
     const defaultModel = (name: string | null, simName: string) => name ?? (simulator ? simName : null);
     const services: Services = {
+      serverConfiguration: {
+        endpoints: config.endpoints.map((e) => ({
+          name: e.name,
+          baseUrl: e.baseURL ? publicEndpoint(e.baseURL) : 'simulator',
+          concurrency: e.concurrency,
+          requestsPerMinute: e.requestsPerMinute,
+          tokensPerMinute: e.tokensPerMinute,
+          maxTokensParam: e.maxTokensParam,
+          loraAdapters: e.loraAdapters,
+        })),
+        trainers: config.trainers.map((t) => ({ name: t.name, type: t.type, hyperparameters: t.hyperparameters, timeoutSeconds: t.timeoutSeconds })),
+      },
       info: {
         database: database.kind,
         endpoint: config.llm.baseURL ? publicEndpoint(config.llm.baseURL) : 'simulator',

@@ -20,6 +20,7 @@ const coreResolvers = {
 
   Query: {
     serviceInfo: (_: unknown, __: Args, { services }: Context) => services.info,
+    serverConfiguration: (_: unknown, __: Args, { services }: Context) => services.serverConfiguration,
     experiments: async (_: unknown, args: { first?: number; after?: string }, { services }: Context) =>
       connection(await services.queries.experiments(args.first, args.after)),
     experiment: (_: unknown, args: { id: string }, { services }: Context) => services.queries.experiment(idArg('id', args.id)),
