@@ -7,6 +7,7 @@ import type { LiveService } from './services/read/live.js';
 import type { LoopService } from './services/loop/loop.js';
 import type { PipelineService } from './services/loop/pipeline.js';
 import type { QueryService } from './services/read/queries.js';
+import type { TrainingReports } from './services/training/webhook-reports.js';
 
 export type ServerConfiguration = {
   endpoints: { name: string; baseUrl: string; concurrency: number; requestsPerMinute: number; tokensPerMinute: number; maxTokensParam: string; loraAdapters: boolean }[];
@@ -27,6 +28,8 @@ export type Services = {
   benchmarks: BenchmarkService;
   evaluations: EvaluationService;
   events: EventBus;
+  /** A WEBHOOK trainer's download and report. */
+  trainingReports: TrainingReports;
   /** Readiness checks: database and queue reachable. */
   health(): Promise<{ database: boolean; queue: boolean }>;
 };

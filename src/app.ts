@@ -36,6 +36,8 @@ import { trainStageHandler } from './services/stages/train.js';
 import { externalBackend } from './services/training/external.js';
 import { openAiBackend } from './services/training/openai.js';
 import { commandBackend } from './services/training/command.js';
+import { webhookBackend } from './services/training/webhook.js';
+import { TrainingReports } from './services/training/webhook-reports.js';
 import type { BatchJob } from './services/stages/runner.js';
 import { startSimulator } from './sim/server.js';
 import type { Simulator } from './sim/server.js';
@@ -135,6 +137,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
             endpoints,
             loraEndpoints: config.endpoints.filter((e) => e.loraAdapters).map((e) => e.name),
           }),
+          WEBHOOK: webhookBackend({ trainers: config.trainers, pollSeconds: overrides.trainPollSeconds ?? 5 }),
         },
       }),
     );
@@ -147,6 +150,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     runner.onFinished((stage) => loop.onStageFinished(stage));
 
     const defaultModel = (name: string | null, simName: string) => name ?? (simulator ? simName : null);
+    const exports = new ExportService(database);
     const services: Services = {
       serverConfiguration: {
         endpoints: config.endpoints.map((e) => ({
@@ -173,7 +177,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
           judgeModel: defaultModel(config.models.judgeModel, 'sim-judge') ?? '',
           configured: {
             endpoints: config.endpoints.map((e) => e.name),
-            trainers: Object.fromEntries(config.trainers.map((t) => [t.name, t.hyperparameters])),
+            trainers: Object.fromEntries(config.trainers.map((t) => [t.name, { type: t.type, hyperparameters: t.hyperparameters }])),
           },
         },
         config.limits.maxInstructionLength,
@@ -182,7 +186,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       loop,
       queries: new QueryService(database),
       live: new LiveService(database, events),
-      exports: new ExportService(database),
+      exports,
+      trainingReports: new TrainingReports(database, config.trainers, exports),
       benchmarks,
       evaluations,
       events,

@@ -45,8 +45,31 @@ export type NamedEndpoint = {
 /** Placeholders a COMMAND trainer's argv may contain; each is replaced inside its argv entry (never through a shell). */
 export const COMMAND_PLACEHOLDERS = ['{trainingFile}', '{outputDir}', '{baseModel}', '{iteration}', '{method}', '{hyperparameters}'] as const;
 
-/** A named trainer from the file. */
-export type TrainerSpec = {
+/** A named trainer from the file: a command a worker runs, or a webhook it posts the job to. */
+export type TrainerSpec = CommandTrainer | WebhookTrainer;
+
+/**
+ * WEBHOOK: the job is POSTed to `url` as JSON, signed `X-STE-Signature: sha256=<hex HMAC-SHA256 of
+ * "<X-STE-Timestamp>.<body>" with the secret>`; the trainer downloads the training file from a
+ * token-scoped URL under `serviceUrl` and reports the model with that token (completeTraining, or
+ * a callback signed the same way).
+ */
+export type WebhookTrainer = {
+  name: string;
+  type: 'WEBHOOK';
+  url: string;
+  /** The shared secret, read from the variable the file names (`secretEnv`). */
+  secret: string;
+  /** This service's base URL as the trainer reaches it (download and callback URLs are built on it). */
+  serviceUrl: string;
+  hyperparameters: string[];
+  /** A job with no report after this long fails its stage. Default 86400. */
+  timeoutSeconds: number;
+  /** Lifetime of the training file's download URL. Default 3600. */
+  tokenSeconds: number;
+};
+
+export type CommandTrainer = {
   name: string;
   type: 'COMMAND';
   /** argv template: the program and its arguments, placeholders filled per run. */
@@ -65,6 +88,7 @@ type Defaults = Omit<NamedEndpoint, 'name' | 'baseURL' | 'apiKey' | 'loraAdapter
 const NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 const ENDPOINT_KEYS = new Set(['baseUrl', 'apiKeyEnv', 'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'rateLimitMaxWaitMs', 'maxTokensParam', 'loraAdapters']);
 const TRAINER_KEYS = new Set(['type', 'command', 'hyperparameters', 'timeoutSeconds']);
+const WEBHOOK_KEYS = new Set(['type', 'url', 'secretEnv', 'serviceUrl', 'hyperparameters', 'timeoutSeconds', 'tokenSeconds']);
 
 /**
  * Reads the file at `file` (STE_CONFIG) and adds the `default` endpoint from the environment.
@@ -88,7 +112,9 @@ export function parseServerFile(file: string | undefined, defaultEndpoint: Named
     throw new Error(where('endpoints.default is also set by OPENAI_BASE_URL: keep one of the two'));
   }
   if (!endpoints.some((e) => e.name === 'default')) endpoints.unshift(defaultEndpoint);
-  const trainers = Object.entries(record(top.trainers ?? {}, where('trainers'))).map(([name, value]) => trainerOf(name, value, where(`trainers.${name}`)));
+  const trainers = Object.entries(record(top.trainers ?? {}, where('trainers'))).map(([name, value]) =>
+    (value as { type?: unknown } | null)?.type === 'WEBHOOK' ? webhookOf(name, value, env, where(`trainers.${name}`)) : trainerOf(name, value, where(`trainers.${name}`)),
+  );
   return { endpoints, trainers };
 }
 
@@ -123,11 +149,43 @@ function endpointOf(name: string, value: unknown, defaults: Defaults, env: Env, 
   };
 }
 
-function trainerOf(name: string, value: unknown, at: string): TrainerSpec {
+function webhookOf(name: string, value: unknown, env: Env, at: string): WebhookTrainer {
+  if (!NAME.test(name)) throw new Error(`${at}: a name is 1 to 64 of a-z, 0-9, _ and -, starting with a letter`);
+  const o = record(value, at);
+  unknownKeys(o, WEBHOOK_KEYS, at);
+  const url = (key: string) => {
+    const v = o[key];
+    if (typeof v !== 'string' || !/^https?:\/\/[^/]/.test(v)) throw new Error(`${at}.${key} must be an http(s) URL`);
+    return v.replace(/\/+$/, '');
+  };
+  if (typeof o.secretEnv !== 'string' || !/^[A-Z_][A-Z0-9_]*$/.test(o.secretEnv)) throw new Error(`${at}.secretEnv must name an environment variable holding the signing secret`);
+  const secret = env[o.secretEnv]?.trim() ?? '';
+  if (secret.length < 16) throw new Error(`${at}.secretEnv names ${o.secretEnv}, which must hold a secret of at least 16 characters`);
+  return {
+    name,
+    type: 'WEBHOOK',
+    url: url('url'),
+    secret,
+    serviceUrl: url('serviceUrl'),
+    hyperparameters: hyperparameterKeys(o.hyperparameters, at),
+    timeoutSeconds: int(o.timeoutSeconds, 86_400, 1, 30 * 86_400, `${at}.timeoutSeconds`),
+    tokenSeconds: int(o.tokenSeconds, 3_600, 60, 7 * 86_400, `${at}.tokenSeconds`),
+  };
+}
+
+function hyperparameterKeys(keys: unknown, at: string): string[] {
+  const list = keys ?? [];
+  if (!Array.isArray(list) || list.some((k) => typeof k !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(k))) {
+    throw new Error(`${at}.hyperparameters must be an array of key names (example: ["learning_rate"])`);
+  }
+  return list as string[];
+}
+
+function trainerOf(name: string, value: unknown, at: string): CommandTrainer {
   if (!NAME.test(name)) throw new Error(`${at}: a name is 1 to 64 of a-z, 0-9, _ and -, starting with a letter`);
   const o = record(value, at);
   unknownKeys(o, TRAINER_KEYS, at);
-  if (o.type !== 'COMMAND') throw new Error(`${at}.type must be "COMMAND"`);
+  if (o.type !== 'COMMAND') throw new Error(`${at}.type must be "COMMAND" or "WEBHOOK"`);
   const command = o.command;
   if (!Array.isArray(command) || command.length === 0 || command.some((a) => typeof a !== 'string' || a.length === 0)) {
     throw new Error(`${at}.command must be a non-empty array of non-empty strings: the program and its arguments`);
@@ -140,11 +198,7 @@ function trainerOf(name: string, value: unknown, at: string): TrainerSpec {
   }
   if (/\{/.test(argv[0]!)) throw new Error(`${at}.command: the program (first entry) cannot be a placeholder`);
   if (!argv.some((a) => a.includes('{outputDir}'))) throw new Error(`${at}.command must pass {outputDir}: the trainer writes its result.json there`);
-  const keys = o.hyperparameters ?? [];
-  if (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(k))) {
-    throw new Error(`${at}.hyperparameters must be an array of key names (example: ["learning_rate"])`);
-  }
-  return { name, type: 'COMMAND', command: argv, hyperparameters: keys as string[], timeoutSeconds: int(o.timeoutSeconds, 86_400, 1, 30 * 86_400, `${at}.timeoutSeconds`) };
+  return { name, type: 'COMMAND', command: argv, hyperparameters: hyperparameterKeys(o.hyperparameters, at), timeoutSeconds: int(o.timeoutSeconds, 86_400, 1, 30 * 86_400, `${at}.timeoutSeconds`) };
 }
 
 function record(value: unknown, at: string): Record<string, unknown> {

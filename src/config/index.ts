@@ -11,7 +11,7 @@ import { parseServerFile } from './endpoints.js';
 import type { NamedEndpoint, TrainerSpec } from './endpoints.js';
 
 export { COMMAND_PLACEHOLDERS } from './endpoints.js';
-export type { NamedEndpoint, TrainerSpec } from './endpoints.js';
+export type { CommandTrainer, NamedEndpoint, TrainerSpec, WebhookTrainer } from './endpoints.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {

@@ -234,6 +234,12 @@ export const trainingJobs = pgTable('training_jobs', {
   fineTunedModel: text('fine_tuned_model'),
   lastEvent: text('last_event'),
   error: text('error'),
+  /** WEBHOOK: SHA-256 (hex) of the token that downloads the training file and reports the model; the token itself is not kept. */
+  callbackTokenHash: text('callback_token_hash'),
+  /** WEBHOOK: when the download URL's token stops working. */
+  tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true, mode: 'date' }),
+  /** WEBHOOK: a job with no report by then fails its stage. */
+  deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'date' }),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });

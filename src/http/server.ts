@@ -4,6 +4,7 @@
  * same access rules (auth.ts), operation limits (limits.ts) and error policy (errors.ts); the
  * WebSocket side is in websocket.ts.
  */
+import { registerTrainingHooks } from './training-hooks.js';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -136,6 +137,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
   app.get('/exports/evaluations/:id/:file', (req, res) =>
     sendLines(res, logger, () => services.evaluations.exportLines(parseId('id', req.params.id), exportFormat(req.params.file))),
   );
+  registerTrainingHooks(app, services, (res, open) => sendLines(res, logger, open));
   // The token is checked before the body is read: a caller without one cannot make the server parse anything.
   app.use(
     '/graphql',

@@ -46,6 +46,8 @@ const coreResolvers = {
     trainJudge: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.trainJudge(idArg('iterationId', args.iterationId)),
     registerJudgeModel: (_: unknown, args: { iterationId: string; model: string }, { services }: Context) =>
       services.pipeline.registerJudgeModel(idArg('iterationId', args.iterationId), args.model),
+    completeTraining: (_: unknown, args: { iterationId: string; model: string; token: string }, { services }: Context) =>
+      services.trainingReports.completeTraining(idArg('iterationId', args.iterationId), args.model, args.token),
     runLoop: (_: unknown, args: { experimentId: string; iterations: number; evaluateOn?: string[] | null }, { services }: Context) =>
       services.loop.runLoop(idArg('experimentId', args.experimentId), args.iterations, args.evaluateOn?.map((id) => idArg('evaluateOn', id))),
     cancelStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.cancelStage(idArg('stageId', args.stageId)),

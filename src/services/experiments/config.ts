@@ -11,7 +11,7 @@ import type { ConfiguredNames, EndpointRoles } from './names.js';
 
 export { nestedQuantifier, TEMPLATE_LIMITS } from './validate.js';
 
-export type TrainingBackend = 'OPENAI' | 'EXTERNAL' | 'COMMAND';
+export type TrainingBackend = 'OPENAI' | 'EXTERNAL' | 'COMMAND' | 'WEBHOOK';
 export type TrainingMethod = 'SUPERVISED' | 'DPO';
 
 export type ExperimentConfig = {
@@ -33,7 +33,7 @@ export type ExperimentConfig = {
     from: 'SEED' | 'PREVIOUS';
     baseModel: string;
     hyperparameters: Record<string, unknown> | null;
-    /** COMMAND: the trainer of the server's configuration file that runs (null for the other backends). Absent in older rows. */
+    /** COMMAND, WEBHOOK: the trainer of the server's configuration file that runs (null for the other backends). Absent in older rows. */
     trainer?: string | null;
   };
   regeneratePairs: boolean;

@@ -22,8 +22,8 @@ export type EndpointRoles = {
 /** Names the server's configuration file defines (see src/config/endpoints.ts). */
 export type ConfiguredNames = {
   endpoints: readonly string[];
-  /** Trainer name -> the hyper-parameter keys it accepts. */
-  trainers: Readonly<Record<string, readonly string[]>>;
+  /** Trainer name -> its type (the backend that runs it) and the hyper-parameter keys it accepts. */
+  trainers: Readonly<Record<string, { type: string; hyperparameters: readonly string[] }>>;
 };
 
 /** Only the `default` endpoint and no trainer: a server without STE_CONFIG. */
@@ -40,21 +40,22 @@ export function resolveEndpointRoles(input: Partial<EndpointRoles> | null | unde
   return { generator: pick('generator'), judge: pick('judge'), trained: pick('trained') };
 }
 
-/** The trainer a COMMAND backend runs (required), or null for the other backends (refused when given). */
+/** The trainer a COMMAND or WEBHOOK backend runs (required, of that type), or null for the other backends (refused when given). */
 export function resolveTrainer(backend: string, trainer: string | null | undefined, names: ConfiguredNames): string | null {
-  if (backend !== 'COMMAND') {
-    if (trainer != null) throw badInput('config.training.trainer', `is only used by the COMMAND backend, not ${backend}`);
+  if (backend !== 'COMMAND' && backend !== 'WEBHOOK') {
+    if (trainer != null) throw badInput('config.training.trainer', `is only used by the COMMAND and WEBHOOK backends, not ${backend}`);
     return null;
   }
-  if (trainer == null) throw badInput('config.training.trainer', `the COMMAND backend needs a trainer named in the server's configuration file (configured: ${list(Object.keys(names.trainers))})`);
-  return configuredName('config.training.trainer', trainer, Object.keys(names.trainers), 'trainer');
+  const ofType = Object.keys(names.trainers).filter((n) => names.trainers[n]!.type === backend);
+  if (trainer == null) throw badInput('config.training.trainer', `the ${backend} backend needs a trainer named in the server's configuration file (configured: ${list(ofType)})`);
+  return configuredName('config.training.trainer', trainer, ofType, `${backend} trainer`);
 }
 
 /** Refuses hyper-parameter keys the backend would not pass on. */
 export function checkHyperparameters(backend: string, trainer: string | null, hyperparameters: Record<string, unknown> | null, names: ConfiguredNames): void {
   if (!hyperparameters) return;
   const allowed: readonly string[] =
-    backend === 'OPENAI' ? OPENAI_HYPERPARAMETERS : backend === 'COMMAND' && trainer ? (names.trainers[trainer] ?? []) : [];
+    backend === 'OPENAI' ? OPENAI_HYPERPARAMETERS : trainer ? (names.trainers[trainer]?.hyperparameters ?? []) : [];
   for (const key of Object.keys(hyperparameters)) {
     if (allowed.includes(key)) continue;
     const why = backend === 'EXTERNAL' ? 'the EXTERNAL backend passes no hyper-parameters (give them to your trainer)' : `the ${backend} backend${trainer ? ` (trainer ${trainer})` : ''} passes only ${list(allowed)}`;
@@ -66,7 +67,7 @@ function configuredName(field: string, value: string, known: readonly string[], 
   const name = value.trim();
   if (known.includes(name)) return name;
   // Say plainly why a URL, path or command is refused: only names of the server's file are accepted.
-  const hint = NAME_LIKE.test(name) ? '' : ` (a ${what} is named, never given as a URL, path or command: those come only from the server's configuration file)`;
+  const hint = NAME_LIKE.test(name) ? '' : ` (a ${what.split(' ').pop()} is named, never given as a URL, path or command: those come only from the server's configuration file)`;
   throw badInput(field, `unknown ${what} "${name.slice(0, 100)}"${hint}; configured: ${list(known)}`);
 }
 

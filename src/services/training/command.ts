@@ -23,7 +23,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
-import type { TrainerSpec } from '../../config/index.js';
+import type { CommandTrainer as TrainerSpec, TrainerSpec as AnyTrainer } from '../../config/index.js';
 import * as stageLogsRepo from '../../db/stage-logs-repo.js';
 import type { NewLogLine } from '../../db/stage-logs-repo.js';
 import * as trainingRepo from '../../db/training-repo.js';
@@ -35,7 +35,7 @@ import { endpointRoles } from '../stages/endpoints.js';
 import type { Endpoints } from '../stages/endpoints.js';
 
 export type CommandDeps = {
-  trainers: readonly TrainerSpec[];
+  trainers: readonly AnyTrainer[];
   trainingDir: string;
   logger: Logger;
   endpoints: Endpoints;
@@ -52,7 +52,7 @@ const FLUSH_MS = 500;
 export function commandBackend(deps: CommandDeps): TrainingBackend {
   return {
     async train(run, control): Promise<TrainingResult> {
-      const trainer = deps.trainers.find((t) => t.name === run.config.training.trainer);
+      const trainer = deps.trainers.find((t): t is TrainerSpec => t.type === 'COMMAND' && t.name === run.config.training.trainer);
       if (!trainer) throw new TrainingError(`no trainer named "${run.config.training.trainer ?? ''}" in the server's configuration file`);
       const dir = path.join(deps.trainingDir, `iteration-${run.iteration.id}`);
       const files = { trainingFile: path.join(dir, `${run.format}.jsonl`), outputDir: path.join(dir, 'output') };
@@ -86,7 +86,7 @@ export function fillTemplate(template: readonly string[], values: Record<string,
   return template.map((arg) => arg.replace(/\{[A-Za-z]+\}/g, (found) => values[found] ?? found));
 }
 
-async function writeTrainingFile(run: TrainingRun, file: string): Promise<number> {
+export async function writeTrainingFile(run: TrainingRun, file: string): Promise<number> {
   await mkdir(path.dirname(file), { recursive: true });
   const out = createWriteStream(file);
   let examples = 0;

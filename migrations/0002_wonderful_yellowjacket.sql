@@ -6,5 +6,8 @@ CREATE TABLE "stage_log_lines" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "training_jobs" ADD COLUMN "callback_token_hash" text;--> statement-breakpoint
+ALTER TABLE "training_jobs" ADD COLUMN "token_expires_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "training_jobs" ADD COLUMN "deadline_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "stage_log_lines" ADD CONSTRAINT "stage_log_lines_stage_id_stages_id_fk" FOREIGN KEY ("stage_id") REFERENCES "public"."stages"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "stage_log_lines_stage" ON "stage_log_lines" USING btree ("stage_id","id");
