@@ -44,6 +44,11 @@ export type SimulatorOptions = {
    * /v1 route. Default '': any key is accepted.
    */
   apiKey: string;
+  /**
+   * When false, a fine-tuning job (and so an adapter made from it) learns nothing: the new model
+   * judges exactly like its base (SIM_FINE_TUNE_LEARNS; a judge that stops improving). Default true.
+   */
+  fineTuneLearns: boolean;
   /** Answer chat requests with OpenAI's 429 `insufficient_quota` (billing), which no wait fixes (SIM_QUOTA_EXCEEDED). Default false. */
   quotaExceeded: boolean;
 };
@@ -67,6 +72,7 @@ export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.free
   maxCompletionTokensOnly: false,
   apiKey: '',
   quotaExceeded: false,
+  fineTuneLearns: true,
 });
 
 type Kind = 'rate' | 'ms' | 'count' | 'limit' | 'port' | 'int';
@@ -87,7 +93,8 @@ const NUMERIC: readonly { env: string; key: keyof SimulatorOptions; kind: Kind; 
   { env: 'SIM_LOG_REQUESTS', key: 'logRequests', kind: 'count', example: '10000' },
 ];
 
-const BOOLEAN: readonly { env: string; key: 'maxCompletionTokensOnly' | 'quotaExceeded' }[] = [
+const BOOLEAN: readonly { env: string; key: 'maxCompletionTokensOnly' | 'quotaExceeded' | 'fineTuneLearns' }[] = [
+  { env: 'SIM_FINE_TUNE_LEARNS', key: 'fineTuneLearns' },
   { env: 'SIM_MAX_COMPLETION_TOKENS_ONLY', key: 'maxCompletionTokensOnly' },
   { env: 'SIM_QUOTA_EXCEEDED', key: 'quotaExceeded' },
 ];

@@ -200,7 +200,7 @@ export async function setTokenBudget(db: Db, id: number, tokenBudget: number | n
 export async function setLoop(
   db: Db,
   id: number,
-  fields: { loopTarget?: number; loopStatus: string; loopError?: string | null; loopEvaluateOn?: number[] },
+  fields: { loopTarget?: number; loopStatus: string; loopError?: string | null; loopEvaluateOn?: number[]; loopStop?: { patience: number; reason: string | null } | null },
 ): Promise<ExperimentRow | undefined> {
   const [row] = await db.update(experiments).set(fields).where(eq(experiments.id, id)).returning();
   return row;

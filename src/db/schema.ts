@@ -34,6 +34,8 @@ export const experiments = pgTable('experiments', {
   loopError: text('loop_error'),
   /** Benchmark ids to evaluate the seed and each trained judge on. */
   loopEvaluateOn: jsonb('loop_evaluate_on').notNull().default([]),
+  /** runLoop's stopping rule, {"patience": K, "reason": why it stopped early or null}; null: run to loopTarget. */
+  loopStop: jsonb('loop_stop'),
   createdAt: createdAt(),
 });
 

@@ -48,8 +48,8 @@ const coreResolvers = {
       services.pipeline.registerJudgeModel(idArg('iterationId', args.iterationId), args.model),
     completeTraining: (_: unknown, args: { iterationId: string; model: string; token: string }, { services }: Context) =>
       services.trainingReports.completeTraining(idArg('iterationId', args.iterationId), args.model, args.token),
-    runLoop: (_: unknown, args: { experimentId: string; iterations: number; evaluateOn?: string[] | null }, { services }: Context) =>
-      services.loop.runLoop(idArg('experimentId', args.experimentId), args.iterations, args.evaluateOn?.map((id) => idArg('evaluateOn', id))),
+    runLoop: (_: unknown, args: { experimentId: string; iterations: number; evaluateOn?: string[] | null; untilNoGain?: number | null }, { services }: Context) =>
+      services.loop.runLoop(idArg('experimentId', args.experimentId), args.iterations, args.evaluateOn?.map((id) => idArg('evaluateOn', id)), args.untilNoGain),
     cancelStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.cancelStage(idArg('stageId', args.stageId)),
     resumeStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.resumeStage(idArg('stageId', args.stageId)),
     deleteExperiment: async (_: unknown, args: { id: string }, { services }: Context) => String(await services.experiments.delete(idArg('id', args.id))),
@@ -69,8 +69,17 @@ const coreResolvers = {
     stages: (e: ExperimentRow, _: Args, { services }: Context) => services.queries.stages({ experimentId: e.id }),
     loop: (e: ExperimentRow) =>
       e.loopStatus
-        ? { status: e.loopStatus, targetIteration: e.loopTarget ?? 0, error: e.loopError, evaluateOn: (e.loopEvaluateOn as number[]).map(String) }
+        ? {
+            status: e.loopStatus,
+            targetIteration: e.loopTarget ?? 0,
+            error: e.loopError,
+            evaluateOn: (e.loopEvaluateOn as number[]).map(String),
+            untilNoGain: (e.loopStop as { patience?: number } | null)?.patience ?? null,
+            stopReason: (e.loopStop as { reason?: string | null } | null)?.reason ?? null,
+          }
         : null,
+    bestIteration: async (e: ExperimentRow, _: Args, { services }: Context) => (await services.loop.bestJudge(e.id))?.best ?? null,
+    validatedJudges: async (e: ExperimentRow, _: Args, { services }: Context) => (await services.loop.bestJudge(e.id))?.judges ?? [],
   },
 
   Pair: {
@@ -86,6 +95,10 @@ const coreResolvers = {
     judgments: async (i: IterationRow, args: { first?: number; after?: string; filter?: Args }, { services }: Context) =>
       connection(await services.queries.judgments(i.id, args)),
     trainingJob: (i: IterationRow, _: Args, { loaders }: Context) => loaders.trainingJob.load(i.id),
+  },
+
+  ValidatedJudge: {
+    iteration: (j: { iterationId: number | null }, _: Args, { loaders }: Context) => (j.iterationId === null ? null : loaders.iteration.load(j.iterationId)),
   },
 
   ExperimentConfig: {

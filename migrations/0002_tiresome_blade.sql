@@ -6,6 +6,7 @@ CREATE TABLE "stage_log_lines" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "experiments" ADD COLUMN "loop_stop" jsonb;--> statement-breakpoint
 ALTER TABLE "training_jobs" ADD COLUMN "callback_token_hash" text;--> statement-breakpoint
 ALTER TABLE "training_jobs" ADD COLUMN "token_expires_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "training_jobs" ADD COLUMN "deadline_at" timestamp with time zone;--> statement-breakpoint
