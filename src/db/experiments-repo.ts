@@ -1,3 +1,4 @@
+import { notify } from './notify.js';
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { queryRows } from './database.js';
@@ -144,6 +145,7 @@ export async function insertIteration(
     .values({ ...values, status: 'PENDING' })
     .onConflictDoNothing()
     .returning();
+  if (row) await notify(db, { type: 'iteration.updated', data: { iterationId: row.id, experimentId: row.experimentId } });
   return row;
 }
 
@@ -182,6 +184,7 @@ export async function updateIteration(
   fields: Partial<Pick<IterationRow, 'status' | 'error' | 'trainedModel'>>,
 ): Promise<IterationRow | undefined> {
   const [row] = await db.update(iterations).set(fields).where(eq(iterations.id, id)).returning();
+  if (row) await notify(db, { type: 'iteration.updated', data: { iterationId: row.id, experimentId: row.experimentId } });
   return row;
 }
 

@@ -14,7 +14,7 @@ const prompt = [{ role: 'system', content: 'Judge.' }, { role: 'user', content: 
 const judgment = (verdict: string) => [{ role: 'assistant', content: `Because. [[${verdict}]]` }];
 
 function run(script: string, args: string[]) {
-  const r = spawnSync('python3', [path.resolve('trainers', script), ...args], { encoding: 'utf8' });
+  const r = spawnSync('python3', [path.resolve('trainers', script), ...args], { encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
