@@ -8,10 +8,18 @@ import type { LiveService } from './services/read/live.js';
 import type { LoopService } from './services/loop/loop.js';
 import type { PipelineService } from './services/loop/pipeline.js';
 import type { QueryService } from './services/read/queries.js';
+import type { TrainingReports } from './services/training/webhook-reports.js';
+
+export type ServerConfiguration = {
+  endpoints: { name: string; baseUrl: string; concurrency: number; requestsPerMinute: number; tokensPerMinute: number; maxTokensParam: string; loraAdapters: boolean }[];
+  trainers: { name: string; type: string; hyperparameters: string[]; timeoutSeconds: number }[];
+};
 
 /** Everything the GraphQL and HTTP layers may call. */
 export type Services = {
   info: { database: string; endpoint: string; role: string; version: string };
+  /** What the server's configuration names, for admins: endpoints and trainers, never keys or commands. */
+  serverConfiguration: ServerConfiguration;
   experiments: ExperimentService;
   pipeline: PipelineService;
   loop: LoopService;
@@ -23,6 +31,8 @@ export type Services = {
   events: EventBus;
   /** The audit log of mutations by operator and admin tokens. */
   audit: AuditService;
+  /** A WEBHOOK trainer's download and report. */
+  trainingReports: TrainingReports;
   /** Readiness checks: database and queue reachable. */
   health(): Promise<{ database: boolean; queue: boolean }>;
 };

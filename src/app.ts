@@ -12,7 +12,7 @@ import type { Database } from './db/database.js';
 import { startEventBus } from './events/bus.js';
 import { startHttpServer } from './http/server.js';
 import type { HttpServer } from './http/server.js';
-import { createLlmClient } from './llm/index.js';
+import { createEndpointClients } from './endpoints.js';
 import type { Logger } from './logger.js';
 import { startQueue } from './queue/queue.js';
 import type { Queue } from './queue/queue.js';
@@ -37,6 +37,9 @@ import { selectStageHandler } from './services/stages/select.js';
 import { trainStageHandler } from './services/stages/train.js';
 import { externalBackend } from './services/training/external.js';
 import { openAiBackend } from './services/training/openai.js';
+import { commandBackend } from './services/training/command.js';
+import { webhookBackend } from './services/training/webhook.js';
+import { TrainingReports } from './services/training/webhook-reports.js';
 import type { BatchJob } from './services/stages/runner.js';
 import { startSimulator } from './sim/server.js';
 import type { Simulator } from './sim/server.js';
@@ -83,29 +86,16 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     stops.push({ name: 'database', stop: () => database.close() });
 
     let simulator: Simulator | null = null;
-    let baseURL = config.llm.baseURL;
-    if (!baseURL) {
+    if (config.endpoints.some((e) => e.baseURL === null)) {
       simulator = await startSimulator({ ...config.simulator, stateDir: simulatorStateDir(config) });
       stops.push({ name: 'simulator', stop: () => simulator!.close() });
-      baseURL = simulator.url;
-      logger.warn({ url: baseURL }, 'no OPENAI_BASE_URL set: using the built-in offline simulator (its numbers show the machinery, not model quality)');
+      logger.warn({ url: simulator.url }, 'no OPENAI_BASE_URL set: using the built-in offline simulator (its numbers show the machinery, not model quality)');
     }
 
-    const llm = createLlmClient(
-      {
-        baseURL,
-        apiKey: config.llm.apiKey,
-        concurrency: config.llm.concurrency,
-        requestsPerMinute: config.llm.requestsPerMinute,
-        tokensPerMinute: config.llm.tokensPerMinute,
-        timeoutMs: config.llm.timeoutMs,
-        maxRetries: config.llm.maxRetries,
-        rateLimitMaxWaitMs: config.llm.rateLimitMaxWaitMs,
-        maxTokensParam: config.llm.maxTokensParam,
-      },
-      { logger },
-    );
-    stops.push({ name: 'llm client', stop: () => llm.close() });
+    // One client per named endpoint (STE_CONFIG; `default` is OPENAI_BASE_URL or the simulator).
+    const llms = createEndpointClients(config.endpoints, simulator?.url ?? null, logger);
+    const endpoints = (name: string) => llms.get(name);
+    stops.push({ name: 'llm clients', stop: () => llms.close() });
 
     const events = await startEventBus(database, logger);
     stops.push({ name: 'event bus', stop: () => events.stop() });
@@ -118,7 +108,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     );
     // On stop: no new jobs, no new LLM requests; requests in flight get the shutdown timeout, then
     // unfinished jobs go back to the queue for another worker.
-    stops.push({ name: 'queue', stop: () => queue.stop(config.worker.shutdownTimeoutMs, () => llm.drain()) });
+    stops.push({ name: 'queue', stop: () => queue.stop(config.worker.shutdownTimeoutMs, () => llms.drain()) });
 
     const configCache = new Map<number, ExperimentConfig>();
     const experimentConfig = async (experimentId: number): Promise<ExperimentConfig> => {
@@ -132,7 +122,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     };
 
     const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare });
-    const handlerDeps = { db: database.db, llm, config: experimentConfig };
+    const handlerDeps = { db: database.db, endpoints, config: experimentConfig };
     runner.register(categorizeStageHandler(handlerDeps));
     runner.register(generatePairsStageHandler(handlerDeps));
     runner.register(judgeStageHandler(handlerDeps));
@@ -141,7 +131,18 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     runner.register(
       trainStageHandler({
         ...handlerDeps,
-        backends: { OPENAI: openAiBackend(llm, overrides.trainPollSeconds ?? 5), EXTERNAL: externalBackend() },
+        backends: {
+          OPENAI: openAiBackend(endpoints, overrides.trainPollSeconds ?? 5),
+          EXTERNAL: externalBackend(),
+          COMMAND: commandBackend({
+            trainers: config.trainers,
+            trainingDir: config.trainingDir,
+            logger,
+            endpoints,
+            loraEndpoints: config.endpoints.filter((e) => e.loraAdapters).map((e) => e.name),
+          }),
+          WEBHOOK: webhookBackend({ trainers: config.trainers, pollSeconds: overrides.trainPollSeconds ?? 5 }),
+        },
       }),
     );
     const pipeline = new PipelineService(database, runner);
@@ -153,7 +154,20 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     runner.onFinished((stage) => loop.onStageFinished(stage));
 
     const defaultModel = (name: string | null, simName: string) => name ?? (simulator ? simName : null);
+    const exports = new ExportService(database);
     const services: Services = {
+      serverConfiguration: {
+        endpoints: config.endpoints.map((e) => ({
+          name: e.name,
+          baseUrl: e.baseURL ? publicEndpoint(e.baseURL) : 'simulator',
+          concurrency: e.concurrency,
+          requestsPerMinute: e.requestsPerMinute,
+          tokensPerMinute: e.tokensPerMinute,
+          maxTokensParam: e.maxTokensParam,
+          loraAdapters: e.loraAdapters,
+        })),
+        trainers: config.trainers.map((t) => ({ name: t.name, type: t.type, hyperparameters: t.hyperparameters, timeoutSeconds: t.timeoutSeconds })),
+      },
       info: {
         database: database.kind,
         endpoint: config.llm.baseURL ? publicEndpoint(config.llm.baseURL) : 'simulator',
@@ -165,6 +179,10 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         {
           generatorModel: defaultModel(config.models.generatorModel, 'sim-generator') ?? '',
           judgeModel: defaultModel(config.models.judgeModel, 'sim-judge') ?? '',
+          configured: {
+            endpoints: config.endpoints.map((e) => e.name),
+            trainers: Object.fromEntries(config.trainers.map((t) => [t.name, { type: t.type, hyperparameters: t.hyperparameters }])),
+          },
         },
         config.limits.maxInstructionLength,
       ),
@@ -172,7 +190,8 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       loop,
       queries: new QueryService(database),
       live: new LiveService(database, events),
-      exports: new ExportService(database),
+      exports,
+      trainingReports: new TrainingReports(database, config.trainers, exports),
       benchmarks,
       evaluations,
       events,

@@ -11,6 +11,7 @@ import { registerExperimentCommands } from './commands/experiment.js';
 import { registerExport } from './commands/export.js';
 import { registerImportInstructions } from './commands/import.js';
 import { registerLoop } from './commands/loop.js';
+import { registerRegister } from './commands/register.js';
 import { createRunner } from './commands/runner.js';
 import { registerWatch } from './commands/watch.js';
 import { DEFAULT_URL } from './config.js';
@@ -32,6 +33,7 @@ export function buildProgram(signal: AbortSignal): Command {
       '  ste import benchmark --bundled llmbar',
       '  ste loop 1 --iterations 2 --eval llmbar',
       '  ste export 1 --format openai-sft > iteration-1.jsonl',
+      '  ste register 3 my-judge-it1     (an EXTERNAL trainer\'s model, for an iteration AWAITING_MODEL)',
       '',
       'Exit codes: 0 done, 1 failure (one line on stderr), 2 usage error.',
     ].join('\n'));
@@ -40,6 +42,7 @@ export function buildProgram(signal: AbortSignal): Command {
   registerImportBenchmark(importCommand, run);
   registerExperimentCommands(program, run);
   registerLoop(program, run);
+  registerRegister(program, run);
   registerWatch(program, run);
   registerEval(program, run);
   registerExport(program, run);

@@ -7,6 +7,11 @@ import { parseApiTokens } from './tokens.js';
 import type { ApiToken } from './tokens.js';
 import { parseSimulatorOptions } from './simulator.js';
 import type { SimulatorOptions } from './simulator.js';
+import { parseServerFile } from './endpoints.js';
+import type { NamedEndpoint, TrainerSpec } from './endpoints.js';
+
+export { COMMAND_PLACEHOLDERS } from './endpoints.js';
+export type { CommandTrainer, NamedEndpoint, TrainerSpec, WebhookTrainer } from './endpoints.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -134,6 +139,14 @@ export type Config = {
   /** Limits of the GraphQL API on both transports. */
   api: ApiLimits;
   access: AccessConfig;
+  /**
+   * Named endpoints and trainers (STE_CONFIG, see endpoints.ts). Always has the endpoint `default`
+   * (OPENAI_BASE_URL, or the simulator when unset). Experiments refer to them only by name.
+   */
+  endpoints: NamedEndpoint[];
+  trainers: TrainerSpec[];
+  /** TRAINING_DIR: where COMMAND trainers get their training files and output folders. Default DATA_DIR/training. */
+  trainingDir: string;
 };
 
 type Env = Record<string, string | undefined>;
@@ -150,7 +163,11 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       `HOST=${host} exposes the API beyond this machine, so it needs API tokens: set API_TOKENS or API_TOKENS_FILE (example: API_TOKENS=admin:$(openssl rand -hex 32))`,
     );
   }
+  const llm = llmConfig(env);
+  const server = serverFile(env, llm);
   return {
+    ...server,
+    trainingDir: path.resolve(optional(env, 'TRAINING_DIR') ?? path.join(optional(env, 'DATA_DIR') ?? './.data', 'training')),
     role,
     host,
     port: int(env, 'PORT', 4000, 0, 65535),
@@ -159,17 +176,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     database: databaseUrl
       ? { kind: 'postgres', url: parseDatabaseUrl(databaseUrl), poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000) }
       : { kind: 'pglite', dataDir: dataDir(optional(env, 'DATA_DIR') ?? './.data') },
-    llm: {
-      baseURL: parseBaseUrl(optional(env, 'OPENAI_BASE_URL')),
-      apiKey: optional(env, 'OPENAI_API_KEY') ?? 'sim',
-      concurrency: int(env, 'LLM_CONCURRENCY', 64, 1, 10_000),
-      requestsPerMinute: int(env, 'LLM_REQUESTS_PER_MINUTE', 0, 0, 10_000_000),
-      tokensPerMinute: int(env, 'LLM_TOKENS_PER_MINUTE', 0, 0, 1_000_000_000),
-      timeoutMs: int(env, 'LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
-      maxRetries: int(env, 'LLM_MAX_RETRIES', 6, 0, 100),
-      rateLimitMaxWaitMs: int(env, 'LLM_RATE_LIMIT_MAX_WAIT_MS', 600_000, 0, 86_400_000),
-      maxTokensParam: oneOf(env, 'LLM_MAX_TOKENS_PARAM', ['auto', 'max_tokens', 'max_completion_tokens'], 'auto'),
-    },
+    llm,
     simulator: simulatorOptions(env),
     models: { generatorModel: optional(env, 'GENERATOR_MODEL') ?? null, judgeModel: optional(env, 'JUDGE_MODEL') ?? null },
     worker: {
@@ -237,6 +244,31 @@ function allowedOrigins(env: Env): string[] {
 
 function list(env: Env, name: string): string[] {
   return (optional(env, name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function llmConfig(env: Env): LlmConfig {
+  return {
+    baseURL: parseBaseUrl(optional(env, 'OPENAI_BASE_URL')),
+    apiKey: optional(env, 'OPENAI_API_KEY') ?? 'sim',
+    concurrency: int(env, 'LLM_CONCURRENCY', 64, 1, 10_000),
+    requestsPerMinute: int(env, 'LLM_REQUESTS_PER_MINUTE', 0, 0, 10_000_000),
+    tokensPerMinute: int(env, 'LLM_TOKENS_PER_MINUTE', 0, 0, 1_000_000_000),
+    timeoutMs: int(env, 'LLM_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    maxRetries: int(env, 'LLM_MAX_RETRIES', 6, 0, 100),
+    rateLimitMaxWaitMs: int(env, 'LLM_RATE_LIMIT_MAX_WAIT_MS', 600_000, 0, 86_400_000),
+    maxTokensParam: oneOf(env, 'LLM_MAX_TOKENS_PARAM', ['auto', 'max_tokens', 'max_completion_tokens'], 'auto'),
+  };
+}
+
+/** STE_CONFIG's endpoints and trainers, with `default` made from OPENAI_BASE_URL and the LLM_* variables. */
+function serverFile(env: Env, llm: LlmConfig): Pick<Config, 'endpoints' | 'trainers'> {
+  const { baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam } = llm;
+  const defaultEndpoint: NamedEndpoint = { name: 'default', baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam, loraAdapters: false };
+  try {
+    return parseServerFile(optional(env, 'STE_CONFIG'), defaultEndpoint, env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }
 
 /** A folder for PGlite's files, or `memory://` for a database that lives only as long as the process. */

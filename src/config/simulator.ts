@@ -46,6 +46,18 @@ export type SimulatorOptions = {
    * again from the start. Read once at start (not changed by `setOptions`). Default null: in memory only.
    */
   stateDir: string | null;
+  /**
+   * The only API key accepted (SIM_API_KEY): any other gets OpenAI's 401 `invalid_api_key` on every
+   * /v1 route. Default '': any key is accepted.
+   */
+  apiKey: string;
+  /**
+   * When false, a fine-tuning job (and so an adapter made from it) learns nothing: the new model
+   * judges exactly like its base (SIM_FINE_TUNE_LEARNS; a judge that stops improving). Default true.
+   */
+  fineTuneLearns: boolean;
+  /** Answer chat requests with OpenAI's 429 `insufficient_quota` (billing), which no wait fixes (SIM_QUOTA_EXCEEDED). Default false. */
+  quotaExceeded: boolean;
 };
 
 export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
@@ -66,6 +78,9 @@ export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.free
   seedModels: Object.freeze(['sim-judge', 'sim-generator']),
   maxCompletionTokensOnly: false,
   stateDir: null,
+  apiKey: '',
+  quotaExceeded: false,
+  fineTuneLearns: true,
 });
 
 type Kind = 'rate' | 'ms' | 'count' | 'limit' | 'port' | 'int';
@@ -86,8 +101,10 @@ const NUMERIC: readonly { env: string; key: keyof SimulatorOptions; kind: Kind; 
   { env: 'SIM_LOG_REQUESTS', key: 'logRequests', kind: 'count', example: '10000' },
 ];
 
-const BOOLEAN: readonly { env: string; key: 'maxCompletionTokensOnly' }[] = [
+const BOOLEAN: readonly { env: string; key: 'maxCompletionTokensOnly' | 'quotaExceeded' | 'fineTuneLearns' }[] = [
+  { env: 'SIM_FINE_TUNE_LEARNS', key: 'fineTuneLearns' },
   { env: 'SIM_MAX_COMPLETION_TOKENS_ONLY', key: 'maxCompletionTokensOnly' },
+  { env: 'SIM_QUOTA_EXCEEDED', key: 'quotaExceeded' },
 ];
 
 const EXPECTED: Record<Kind, string> = {
@@ -155,6 +172,8 @@ export function parseSimulatorOptions(env: Record<string, string | undefined>): 
   if (host) options.host = host;
   const stateDir = env.SIM_STATE_DIR?.trim();
   if (stateDir) options.stateDir = path.resolve(stateDir);
+  const apiKey = env.SIM_API_KEY?.trim();
+  if (apiKey) options.apiKey = apiKey;
   const models = env.SIM_MODELS?.trim();
   if (models) {
     const ids = models.split(',').map((m) => m.trim());
@@ -192,6 +211,7 @@ export function resolveSimulatorOptions(
       throw new RangeError(`${key} must be ${EXPECTED[kind]}, got ${String(resolved[key])}`);
     }
   }
+  if (typeof resolved.apiKey !== 'string') throw new RangeError(`apiKey must be a string, got ${JSON.stringify(resolved.apiKey)}`);
   for (const { key } of BOOLEAN) {
     if (typeof resolved[key] !== 'boolean') throw new RangeError(`${key} must be true or false, got ${JSON.stringify(resolved[key])}`);
   }

@@ -1,3 +1,4 @@
+import { notify } from './notify.js';
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { queryRows } from './database.js';
@@ -157,6 +158,7 @@ export async function insertIteration(
     .values({ ...values, status: 'PENDING' })
     .onConflictDoNothing()
     .returning();
+  if (row) await notify(db, { type: 'iteration.updated', data: { iterationId: row.id, experimentId: row.experimentId } });
   return row;
 }
 
@@ -195,6 +197,7 @@ export async function updateIteration(
   fields: Partial<Pick<IterationRow, 'status' | 'error' | 'trainedModel'>>,
 ): Promise<IterationRow | undefined> {
   const [row] = await db.update(iterations).set(fields).where(eq(iterations.id, id)).returning();
+  if (row) await notify(db, { type: 'iteration.updated', data: { iterationId: row.id, experimentId: row.experimentId } });
   return row;
 }
 
@@ -213,7 +216,7 @@ export async function setTokenBudget(db: Db, id: number, tokenBudget: number | n
 export async function setLoop(
   db: Db,
   id: number,
-  fields: { loopTarget?: number; loopStatus: string; loopError?: string | null; loopEvaluateOn?: number[] },
+  fields: { loopTarget?: number; loopStatus: string; loopError?: string | null; loopEvaluateOn?: number[]; loopStop?: { patience: number; reason: string | null } | null },
 ): Promise<ExperimentRow | undefined> {
   const [row] = await db.update(experiments).set(fields).where(eq(experiments.id, id)).returning();
   return row;

@@ -34,6 +34,8 @@ export const experiments = pgTable('experiments', {
   loopError: text('loop_error'),
   /** Benchmark ids to evaluate the seed and each trained judge on. */
   loopEvaluateOn: jsonb('loop_evaluate_on').notNull().default([]),
+  /** runLoop's stopping rule, {"patience": K, "reason": why it stopped early or null}; null: run to loopTarget. */
+  loopStop: jsonb('loop_stop'),
   createdAt: createdAt(),
 });
 
@@ -238,9 +240,31 @@ export const trainingJobs = pgTable('training_jobs', {
   fineTunedModel: text('fine_tuned_model'),
   lastEvent: text('last_event'),
   error: text('error'),
+  /** WEBHOOK: SHA-256 (hex) of the token that downloads the training file and reports the model; the token itself is not kept. */
+  callbackTokenHash: text('callback_token_hash'),
+  /** WEBHOOK: when the download URL's token stops working. */
+  tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true, mode: 'date' }),
+  /** WEBHOOK: a job with no report by then fails its stage. */
+  deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'date' }),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+/** Output of a stage's child process (a COMMAND trainer's stdout and stderr), line by line, in order of `id`. */
+export const stageLogLines = pgTable(
+  'stage_log_lines',
+  {
+    id: id(),
+    stageId: ref('stage_id')
+      .notNull()
+      .references(() => stages.id, { onDelete: 'cascade' }),
+    /** stdout | stderr */
+    stream: text('stream').notNull(),
+    line: text('line').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('stage_log_lines_stage').on(t.stageId, t.id)],
+);
 
 export const benchmarks = pgTable('benchmarks', {
   id: id(),
@@ -355,3 +379,4 @@ export type BenchmarkItemRow = typeof benchmarkItems.$inferSelect;
 export type EvaluationRow = typeof evaluations.$inferSelect;
 export type EvaluationVerdictRow = typeof evaluationVerdicts.$inferSelect;
 export type AuditLogRow = typeof auditLog.$inferSelect;
+export type StageLogLineRow = typeof stageLogLines.$inferSelect;

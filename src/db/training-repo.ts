@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { trainingJobs } from './schema.js';
 import type { TrainingJobRow } from './schema.js';
@@ -26,7 +26,21 @@ export async function upsertTrainingJob(db: Db, values: Omit<typeof trainingJobs
 export async function updateTrainingJob(
   db: Db,
   iterationId: number,
-  fields: Partial<Pick<TrainingJobRow, 'status' | 'fineTunedModel' | 'lastEvent' | 'error' | 'externalJobId' | 'fileId'>>,
+  fields: Partial<Pick<TrainingJobRow, 'status' | 'fineTunedModel' | 'lastEvent' | 'error' | 'externalJobId' | 'fileId' | 'callbackTokenHash' | 'tokenExpiresAt' | 'deadlineAt'>>,
 ): Promise<void> {
   await db.update(trainingJobs).set({ ...fields, updatedAt: sql`now()` }).where(eq(trainingJobs.iterationId, iterationId));
+}
+
+/**
+ * Stores a webhook trainer's reported model, only while the job waits for one (status 'submitted')
+ * and the token's hash matches: one report wins, a replay or a late one changes nothing. Returns
+ * whether this call stored it.
+ */
+export async function reportTrainedModel(db: Db, iterationId: number, tokenHash: string, model: string): Promise<boolean> {
+  const rows = await db
+    .update(trainingJobs)
+    .set({ status: 'reported', fineTunedModel: model, updatedAt: sql`now()` })
+    .where(and(eq(trainingJobs.iterationId, iterationId), eq(trainingJobs.status, 'submitted'), eq(trainingJobs.callbackTokenHash, tokenHash), gt(trainingJobs.deadlineAt, sql`now()`)))
+    .returning({ id: trainingJobs.id });
+  return rows.length === 1;
 }

@@ -11,6 +11,8 @@ export type PipelineEvents = {
   'judgment.created': { iterationId: number; fromSeq: number; toSeq: number };
   /** A stage's status or counts changed (experimentId null: an evaluation outside any experiment). */
   'stage.updated': { stageId: number; experimentId: number | null; final: boolean };
+  /** An iteration was created or its status, error or trained model changed (AWAITING_MODEL included). */
+  'iteration.updated': { iterationId: number; experimentId: number };
   /** Verdicts were stored for an evaluation. */
   'evaluation.progress': { evaluationId: number; stageId: number };
 };

@@ -17,6 +17,8 @@ export const hasRole = (principal: Principal, role: ApiRole) => RANK[principal.r
 
 /** Mutations that need admin; every other mutation needs operator, queries and subscriptions reader. */
 export const ADMIN_MUTATIONS: ReadonlySet<string> = new Set(['deleteExperiment']);
+/** Queries only an admin may run: what the server's configuration names (never its secrets). */
+export const ADMIN_QUERIES: ReadonlySet<string> = new Set(['serverConfiguration']);
 
 const ANONYMOUS: Principal = { id: 'anonymous', role: 'admin' };
 
@@ -85,6 +87,7 @@ export class OperationGuard {
   constructor(private readonly limiter: RateLimiter) {}
 
   check(principal: Principal, document: DocumentNode, operation: OperationDefinitionNode): GraphQLError | null {
+    if (operation.operation === 'query') return adminQueryCheck(principal, document, operation);
     if (operation.operation !== 'mutation') return null;
     const fields = rootFields(operation.selectionSet, fragmentsOf(document), new Set());
     const needed: ApiRole = [...fields].some((f) => ADMIN_MUTATIONS.has(f)) ? 'admin' : 'operator';
@@ -107,6 +110,14 @@ export class OperationGuard {
     }
     return null;
   }
+}
+
+/** Queries are for every role, but the ones in ADMIN_QUERIES need admin. */
+function adminQueryCheck(principal: Principal, document: DocumentNode, operation: OperationDefinitionNode): GraphQLError | null {
+  if (hasRole(principal, 'admin')) return null;
+  const field = [...rootFields(operation.selectionSet, fragmentsOf(document), new Set())].find((f) => ADMIN_QUERIES.has(f));
+  if (!field) return null;
+  return new GraphQLError(`${field} needs the admin role; the token has ${principal.role}`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
 }
 
 function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {

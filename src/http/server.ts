@@ -5,6 +5,7 @@
  * WebSocket side is in websocket.ts.
  */
 import { randomUUID } from 'node:crypto';
+import { registerTrainingHooks } from './training-hooks.js';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -162,6 +163,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
     }),
   );
   app.use(instructionUploadRouter(services, auth, logger));
+  registerTrainingHooks(app, services, (res, open) => sendLines(res, logger, open));
   // The token is checked before the body is read: a caller without one cannot make the server parse anything.
   app.use(
     '/graphql',

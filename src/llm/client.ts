@@ -132,8 +132,8 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
   const adminLimiter = new EndpointLimiter({ concurrency: ADMIN_CONCURRENCY, requestsPerMinute: 0, tokensPerMinute: 0 });
   const adminCtx: RetryContext = { ...ctx, limiter: adminLimiter };
 
-  const run = async <T>(op: string, call: RunOptions<T>['call'], extra: Partial<RunOptions<T>> = {}): Promise<T> =>
-    (await runWithRetries(adminCtx, { op, cost: 0, timeoutMs: config.timeoutMs, signal: undefined, call, ...extra })).value;
+  const run = async <T>(op: string, call: RunOptions<T>['call'], extra: Partial<RunOptions<T>> = {}, maxRetries = config.maxRetries): Promise<T> =>
+    (await runWithRetries({ ...adminCtx, maxRetries }, { op, cost: 0, timeoutMs: config.timeoutMs, signal: undefined, call, ...extra })).value;
 
   return {
     chat: (req) => runChat(chatDeps, req),
@@ -177,7 +177,25 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
 
     cancelFineTuningJob: (id) => run('fine_tuning.jobs.cancel', (signal) => admin.fineTuning.jobs.cancel(id, { signal })),
 
-    listModels: () => run('models.list', async (signal) => (await admin.models.list({ signal })).data),
+    listModels: (options = {}) =>
+      run('models.list', async (signal) => (await admin.models.list({ signal })).data, {}, options.maxRetries ?? config.maxRetries),
+
+    retrieveModel: (id, options = {}) =>
+      run('models.retrieve', (signal) => admin.models.retrieve(id, { signal }), {}, options.maxRetries ?? config.maxRetries),
+
+    loadLoraAdapter: async (name, path) => {
+      try {
+        await run('load_lora_adapter', (signal) => admin.post('/load_lora_adapter', { body: { lora_name: name, lora_path: path }, signal }), { retryIf: (c) => c.notProcessed });
+      } catch (error) {
+        // Loaded by an earlier attempt (a worker that died after loading it): the adapter is there.
+        if (error instanceof LlmError && error.status === 400 && /already been loaded/.test(error.message)) return;
+        throw error;
+      }
+    },
+
+    unloadLoraAdapter: async (name) => {
+      await run('unload_lora_adapter', (signal) => admin.post('/unload_lora_adapter', { body: { lora_name: name }, signal }));
+    },
 
     usage: () => usage.snapshot(),
 

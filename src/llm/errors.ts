@@ -15,14 +15,34 @@ export class LlmError extends Error {
   readonly status: number | undefined;
   /** HTTP attempts made, including the failed last one. */
   readonly attempts: number;
+  /** The endpoint's error code of the last attempt (`invalid_api_key`, `model_not_found`, `insufficient_quota`...), when it gave one. */
+  readonly code: string | undefined;
 
-  constructor(message: string, opts: { kind: LlmErrorKind; status?: number; attempts: number; cause?: unknown }) {
+  constructor(message: string, opts: { kind: LlmErrorKind; status?: number; attempts: number; cause?: unknown; code?: string }) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = opts.kind === 'aborted' ? 'AbortError' : 'LlmError';
     this.kind = opts.kind;
     this.status = opts.status;
     this.attempts = opts.attempts;
+    this.code = opts.code;
   }
+}
+
+/**
+ * True for a refusal that no retry and no other item of the stage can get past: a refused key
+ * (401), a forbidden resource (403), a missing model or route (404), or an exhausted quota
+ * (`insufficient_quota`). A stage that meets one stops sending and fails with its message.
+ */
+export function isEndpointRefusal(error: unknown): error is LlmError {
+  if (!(error instanceof LlmError) || error.kind !== 'permanent') return false;
+  return error.status === 401 || error.status === 403 || error.status === 404 || error.code === 'insufficient_quota';
+}
+
+/** The endpoint's error code of a failed attempt (OpenAI's `error.code`, else its `error.type`). */
+export function errorCodeOf(err: unknown): string | undefined {
+  if (!(err instanceof APIError)) return undefined;
+  const code = typeof err.code === 'string' ? err.code : typeof err.type === 'string' ? err.type : undefined;
+  return code ?? undefined;
 }
 
 /** Thrown inside an attempt when a 200 response has no usable body (no choices, not JSON). Retried. */
@@ -116,8 +136,10 @@ export function classifyError(err: unknown): Classified {
   if (err instanceof APIError && typeof err.status === 'number') {
     const status = err.status;
     const retryAfterMs = parseRetryAfter(err.headers);
+    // An exhausted quota (billing) is a 429 that waiting does not fix.
+    const quota = status === 429 && (err.code === 'insufficient_quota' || err.type === 'insufficient_quota');
     return {
-      transient: isTransientStatus(status),
+      transient: isTransientStatus(status) && !quota,
       status,
       ...(retryAfterMs !== undefined && { retryAfterMs }),
       notProcessed: status === 429 || status === 503,

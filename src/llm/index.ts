@@ -1,3 +1,3 @@
 export { createLlmClient, resolveEndpointConfig, DEFAULT_ENDPOINT_CONFIG } from './client.js';
-export { LlmError, parseRetryAfter, type LlmErrorKind } from './errors.js';
+export { isEndpointRefusal, LlmError, parseRetryAfter, type LlmErrorKind } from './errors.js';
 export type * from './types.js';

@@ -1,5 +1,5 @@
 import { linkedController } from './abort.js';
-import { LlmError, classifyError, scrubErrorChain, shortFailure, type Classified } from './errors.js';
+import { LlmError, classifyError, errorCodeOf, scrubErrorChain, shortFailure, type Classified } from './errors.js';
 import type { EndpointLimiter } from './limiter.js';
 import type { LlmLogger, SleepFn } from './types.js';
 
@@ -167,9 +167,11 @@ export async function runWithRetries<T>(ctx: RetryContext, o: RunOptions<T>): Pr
       const reason = outOfTime
         ? `${c.reason}: rate limited ${rateLimits} times, ${(rateLimitWaitMs / 1000).toFixed(1)} s spent waiting on 429s, more than the ${maxRateLimitWaitMs} ms allowed (LLM_RATE_LIMIT_MAX_WAIT_MS)`
         : c.reason;
+      const code = errorCodeOf(failure);
       throw new LlmError(`${op} failed (${reason}) after ${tries}${detail}`, {
         kind: c.transient ? 'transient' : 'permanent',
         ...(c.status !== undefined && { status: c.status }),
+        ...(code !== undefined && { code }),
         attempts,
         cause: failure,
       });

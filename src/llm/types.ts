@@ -177,7 +177,18 @@ export interface LlmClient {
   /** One page (up to 100, newest first as the API returns them) of events after the event id `after`. */
   listFineTuningEvents(id: string, after?: string): Promise<{ events: FineTuningJobEvent[]; hasMore: boolean }>;
   cancelFineTuningJob(id: string): Promise<FineTuningJob>;
-  listModels(): Promise<Model[]>;
+  /** `GET /models`. `maxRetries` overrides the client's for this call (a start-up check wants an answer within seconds). */
+  listModels(options?: { maxRetries?: number }): Promise<Model[]>;
+  /** `GET /models/{id}`: rejects with a 404 LlmError (the endpoint's message) when the model does not exist there. */
+  retrieveModel(id: string, options?: { maxRetries?: number }): Promise<Model>;
+  /**
+   * vLLM's `POST /load_lora_adapter` (server started with VLLM_ALLOW_RUNTIME_LORA_UPDATING): serves
+   * the adapter at `path` (a path on the server's machine) as the model `name`. An adapter of that
+   * name already loaded counts as loaded.
+   */
+  loadLoraAdapter(name: string, path: string): Promise<void>;
+  /** vLLM's `POST /unload_lora_adapter`. */
+  unloadLoraAdapter(name: string): Promise<void>;
   /** Totals per tag combination and overall since the client was created. */
   usage(): UsageSnapshot;
   /**

@@ -23,6 +23,7 @@ const coreResolvers = {
 
   Query: {
     serviceInfo: (_: unknown, __: Args, { services }: Context) => services.info,
+    serverConfiguration: (_: unknown, __: Args, { services }: Context) => services.serverConfiguration,
     experiments: async (_: unknown, args: { first?: number; after?: string }, { services }: Context) =>
       connection(await services.queries.experiments(args.first, args.after)),
     experiment: (_: unknown, args: { id: string }, { services }: Context) => services.queries.experiment(idArg('id', args.id)),
@@ -48,8 +49,10 @@ const coreResolvers = {
     trainJudge: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.trainJudge(idArg('iterationId', args.iterationId)),
     registerJudgeModel: (_: unknown, args: { iterationId: string; model: string }, { services }: Context) =>
       services.pipeline.registerJudgeModel(idArg('iterationId', args.iterationId), args.model),
-    runLoop: (_: unknown, args: { experimentId: string; iterations: number; evaluateOn?: string[] | null }, { services }: Context) =>
-      services.loop.runLoop(idArg('experimentId', args.experimentId), args.iterations, args.evaluateOn?.map((id) => idArg('evaluateOn', id))),
+    completeTraining: (_: unknown, args: { iterationId: string; model: string; token: string }, { services }: Context) =>
+      services.trainingReports.completeTraining(idArg('iterationId', args.iterationId), args.model, args.token),
+    runLoop: (_: unknown, args: { experimentId: string; iterations: number; evaluateOn?: string[] | null; untilNoGain?: number | null }, { services }: Context) =>
+      services.loop.runLoop(idArg('experimentId', args.experimentId), args.iterations, args.evaluateOn?.map((id) => idArg('evaluateOn', id)), args.untilNoGain),
     cancelStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.cancelStage(idArg('stageId', args.stageId)),
     resumeStage: (_: unknown, args: { stageId: string }, { services }: Context) => services.pipeline.resumeStage(idArg('stageId', args.stageId)),
     deleteExperiment: async (_: unknown, args: { id: string }, { services }: Context) => String(await services.experiments.delete(idArg('id', args.id))),
@@ -71,8 +74,17 @@ const coreResolvers = {
     stages: (e: ExperimentRow, _: Args, { services }: Context) => services.queries.stages({ experimentId: e.id }),
     loop: (e: ExperimentRow) =>
       e.loopStatus
-        ? { status: e.loopStatus, targetIteration: e.loopTarget ?? 0, error: e.loopError, evaluateOn: (e.loopEvaluateOn as number[]).map(String) }
+        ? {
+            status: e.loopStatus,
+            targetIteration: e.loopTarget ?? 0,
+            error: e.loopError,
+            evaluateOn: (e.loopEvaluateOn as number[]).map(String),
+            untilNoGain: (e.loopStop as { patience?: number } | null)?.patience ?? null,
+            stopReason: (e.loopStop as { reason?: string | null } | null)?.reason ?? null,
+          }
         : null,
+    bestIteration: async (e: ExperimentRow, _: Args, { services }: Context) => (await services.loop.bestJudge(e.id))?.best ?? null,
+    validatedJudges: async (e: ExperimentRow, _: Args, { services }: Context) => (await services.loop.bestJudge(e.id))?.judges ?? [],
   },
 
   Pair: {
@@ -90,6 +102,15 @@ const coreResolvers = {
     trainingJob: (i: IterationRow, _: Args, { loaders }: Context) => loaders.trainingJob.load(i.id),
   },
 
+  ValidatedJudge: {
+    iteration: (j: { iterationId: number | null }, _: Args, { loaders }: Context) => (j.iterationId === null ? null : loaders.iteration.load(j.iterationId)),
+  },
+
+  ExperimentConfig: {
+    // Experiments created before named endpoints used `default` for every role.
+    endpoints: (c: { endpoints?: object }) => c.endpoints ?? { generator: 'default', judge: 'default', trained: 'default' },
+  },
+
   TrainingJob: {
     backend: (t: { backend: string }) => t.backend,
     method: (t: { method: string }) => (t.method === 'dpo' ? 'DPO' : 'SUPERVISED'),
@@ -103,6 +124,11 @@ const coreResolvers = {
 
   Stage: {
     failures: (s: StageRow, _: Args, { services }: Context) => (s.failed > 0 ? services.queries.stageFailures(s.id) : []),
+    log: async (s: StageRow, args: { last?: number | null; afterId?: string | null }, { services }: Context) => {
+      const limit = Math.min(Math.max(args.last ?? 100, 0), 1000);
+      const rows = await services.queries.stageLog(s.id, { limit, ...(args.afterId ? { afterId: idArg('afterId', args.afterId) } : {}) });
+      return rows.map((r) => ({ id: String(r.id), stream: r.stream, line: r.line, at: r.createdAt }));
+    },
   },
 };
 

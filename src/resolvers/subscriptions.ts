@@ -51,6 +51,12 @@ export const subscriptionResolvers = {
       );
     },
   },
+  iterationUpdated: {
+    subscribe: async (_: unknown, args: { experimentId: string }, { services }: Context) => {
+      const experiment = await services.pipeline.experiment(idArg('experimentId', args.experimentId));
+      return abortable((signal) => services.live.iterationStream(experiment.id, signal), (iterationUpdated) => ({ iterationUpdated }));
+    },
+  },
   stageUpdated: {
     subscribe: async (_: unknown, args: { experimentId: string }, { services }: Context) => {
       const experiment = await services.pipeline.experiment(idArg('experimentId', args.experimentId));

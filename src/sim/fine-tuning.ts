@@ -185,7 +185,7 @@ export class FineTuningJobs {
           const short = state.digest.slice(0, 8);
           const suffixPart = job.user_provided_suffix ? `${job.user_provided_suffix}:` : '';
           const name = `ft:${this.models.root(job.model)}:sim:${suffixPart}${short}`;
-          this.models.addFineTuned(name, job.model, fit.weights, now());
+          this.models.addFineTuned(name, job.model, this.options().fineTuneLearns ? fit.weights : base, now());
           job.fine_tuned_model = name;
           job.trained_tokens = parsed.tokens * resolved.n_epochs;
           this.event(state, 'info', `New fine-tuned model created: ${name}`);

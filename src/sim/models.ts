@@ -52,6 +52,20 @@ export class ModelRegistry {
     return [...seeds, ...[...this.fineTuned.keys()].map((id) => this.get(id)!)];
   }
 
+  /** Loads `id` as an adapter serving the weights of the existing model `of` (vLLM's load_lora_adapter, simulated). */
+  addAdapter(id: string, of: string, created: number): boolean {
+    const weights = this.weights(of);
+    if (!weights) return false;
+    this.fineTuned.set(id, { id, object: 'model', created, owned_by: 'vllm-lora', weights: [...weights], root: this.root(of) });
+    return true;
+  }
+
+  /** Unloads an adapter loaded by `addAdapter`; false when there is none of that name. */
+  removeAdapter(id: string): boolean {
+    const found = this.fineTuned.get(id);
+    return found?.owned_by === 'vllm-lora' ? this.fineTuned.delete(id) : false;
+  }
+
   addFineTuned(id: string, base: string, weights: JudgeWeights, created: number): void {
     this.fineTuned.set(id, { id, object: 'model', created, owned_by: 'user-sim', weights: [...weights], root: this.root(base) });
   }

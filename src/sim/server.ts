@@ -4,7 +4,9 @@
  * and jobs outlive a restart (state.ts). Start it with `startSimulator`;
  * everything a `main` needs is exported here.
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { completionId, generateChoices, parseChatRequest, promptTokens, requestHash, type ChatRequest } from './chat.js';
 import { FaultInjector } from './faults.js';
@@ -35,6 +37,21 @@ export type Simulator = {
 };
 
 type LogBase = Omit<RequestLogEntry, 'seq' | 'outcome' | 'choices' | 'malformed' | 'truncated'>;
+
+/** OpenAI's answer to a wrong key; like OpenAI, only the key's ends are shown. */
+function refusedKey(req: IncomingMessage): ApiError {
+  const given = /^Bearer (.*)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  return new ApiError(401, `Incorrect API key provided: ${given.slice(0, 3)}***${given.slice(-4)}. You can find your API key at https://platform.openai.com/account/api-keys.`, 'invalid_request_error', 'invalid_api_key');
+}
+
+/** A path without its ids, for the route counters: /v1/models/x -> /v1/models/{id}. */
+function routeOf(path: string): string {
+  const parts = path.split('/');
+  if (parts[1] !== 'v1' || parts.length <= 3) return path;
+  const [, , resource, ...rest] = parts;
+  if (resource === 'fine_tuning') return `/v1/fine_tuning/${rest[0] ?? ''}${rest.length > 1 ? '/{id}' : ''}${rest.slice(2).map((p) => `/${p}`).join('')}`;
+  return `/v1/${resource}/{id}${rest.slice(1).map((p) => `/${p}`).join('')}`;
+}
 
 const hash32 = (hex: string): number => Number.parseInt(hex.slice(0, 8), 16) >>> 0;
 
@@ -82,6 +99,10 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     const prompt = detectPrompt(request.messages);
     const hash = requestHash(request.model, request.messages);
     const base: LogBase = { kind: prompt.kind, model: request.model, hash, at, n: request.n, seed: request.seed };
+    if (!authorized(req)) {
+      record(base, 'unauthorized');
+      throw refusedKey(req);
+    }
     const weights = models.weights(request.model);
     if (!weights) {
       record(base, 'not_found');
@@ -95,6 +116,11 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
         'max_tokens',
         'unsupported_parameter',
       );
+    }
+    if (options.quotaExceeded) {
+      // OpenAI's billing refusal, word for word: a 429 that waiting does not fix.
+      record(base, 'quota_exceeded');
+      throw new ApiError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota');
     }
     if (!faults.tryAcquire()) {
       record(base, 'rate_limited');
@@ -139,6 +165,35 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     });
   }
 
+  /**
+   * vLLM's runtime LoRA endpoints. A simulated adapter folder holds `sim-adapter.json`,
+   * {"weights_of": "<a model of this simulator>"}: the adapter then judges with that model's
+   * weights under its own name (a trainer calls the simulator's fine-tuning, then writes the folder).
+   */
+  async function lora(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = parseJsonBody(await readBody(req));
+    const name = body.lora_name;
+    if (typeof name !== 'string' || !name) throw badRequest("Missing required parameter: 'lora_name'.", 'lora_name');
+    if (path === '/v1/unload_lora_adapter') {
+      if (!models.removeAdapter(name)) throw notFound(`The lora adapter '${name}' cannot be found.`, 'not_found', 'lora_name');
+      return sendRaw(res, 200, Buffer.from(`Success: LoRA adapter '${name}' removed successfully.`), 'text/plain');
+    }
+    if (typeof body.lora_path !== 'string' || !body.lora_path) throw badRequest("Missing required parameter: 'lora_path'.", 'lora_path');
+    if (models.has(name)) throw badRequest(`The lora adapter '${name}' has already been loaded.`, 'lora_name');
+    let of: unknown;
+    try {
+      of = (JSON.parse(await readFile(join(body.lora_path, 'sim-adapter.json'), 'utf8')) as { weights_of?: unknown }).weights_of;
+    } catch (error) {
+      throw badRequest(`Loading lora ${name} failed: no valid adapter at path ${body.lora_path} (${(error as Error).message})`, 'lora_path');
+    }
+    if (typeof of !== 'string' || !models.addAdapter(name, of, Math.floor(Date.now() / 1000))) {
+      throw badRequest(`Loading lora ${name} failed: its weights_of names no model of this server`, 'lora_path');
+    }
+    return sendRaw(res, 200, Buffer.from(`Success: LoRA adapter '${name}' added successfully.`), 'text/plain');
+  }
+
+  const authorized = (req: IncomingMessage) => !options.apiKey || req.headers.authorization === `Bearer ${options.apiKey}`;
+
   function applyOptions(next: Partial<SimulatorOptions>): void {
     options = resolveSimulatorOptions(next, options);
     faults.update(options);
@@ -151,7 +206,9 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
+    stats.route(`${method} ${routeOf(path)}`);
     if (method === 'POST' && path === '/v1/chat/completions') return chat(req, res);
+    if (path.startsWith('/v1/') && !authorized(req)) throw refusedKey(req);
     // Control endpoints for tests and benchmarks that run the simulator as its own process.
     if (method === 'GET' && path === '/sim/stats') return sendJson(res, 200, stats.snapshot(faults.inFlight));
     if (method === 'POST' && path === '/sim/options') {
@@ -164,6 +221,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       return sendJson(res, 200, { ok: true });
     }
     const query = (): URLSearchParams => new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    if (method === 'POST' && (path === '/v1/load_lora_adapter' || path === '/v1/unload_lora_adapter')) return lora(path, req, res);
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'v1') throw notFound(`Unknown request URL: ${method} ${path}`, 'unknown_url');
     const [, resource, id, sub, extra] = parts;

@@ -1,7 +1,7 @@
 /** Counters and a bounded request log, so tests can match what a client stored with what was injected. */
 import { PROMPT_KINDS, type PromptKind } from './prompt-kind.js';
 
-export type RequestOutcome = 'ok' | 'error500' | 'timeout' | 'rate_limited' | 'bad_request' | 'not_found';
+export type RequestOutcome = 'ok' | 'error500' | 'timeout' | 'rate_limited' | 'bad_request' | 'not_found' | 'unauthorized' | 'quota_exceeded';
 
 export type RequestLogEntry = {
   /** 1-based order of arrival among chat requests. */
@@ -40,9 +40,11 @@ export type SimulatorStats = {
   log: RequestLogEntry[];
   /** Entries that fell out of the bounded log. */
   logDropped: number;
+  /** Every HTTP request by route ("GET /v1/models", "POST /v1/chat/completions", ...), whatever its answer. */
+  routes: Record<string, number>;
 };
 
-const OUTCOMES: readonly RequestOutcome[] = ['ok', 'error500', 'timeout', 'rate_limited', 'bad_request', 'not_found'];
+const OUTCOMES: readonly RequestOutcome[] = ['ok', 'error500', 'timeout', 'rate_limited', 'bad_request', 'not_found', 'unauthorized', 'quota_exceeded'];
 
 export class StatsRecorder {
   private requests = 0;
@@ -52,6 +54,7 @@ export class StatsRecorder {
   readonly faults: FaultCounts = { errors500: 0, timeouts: 0, rateLimited: 0, malformed: 0, truncated: 0 };
   readonly fineTuning = { jobs: 0, succeeded: 0, failed: 0, cancelled: 0 };
   files = 0;
+  private readonly routes: Record<string, number> = {};
   private ring: RequestLogEntry[] = [];
   private next = 0;
   private dropped = 0;
@@ -66,6 +69,11 @@ export class StatsRecorder {
     this.ring = kept;
     this.next = 0;
     this.capacity = capacity;
+  }
+
+  /** Counts one HTTP request by its route (ids left out: "GET /v1/models/{id}"). */
+  route(route: string): void {
+    this.routes[route] = (this.routes[route] ?? 0) + 1;
   }
 
   /** Records one chat request; returns its sequence number. */
@@ -106,6 +114,7 @@ export class StatsRecorder {
       inFlight,
       log: this.orderedLog().map((e) => ({ ...e })),
       logDropped: this.dropped,
+      routes: { ...this.routes },
     };
   }
 }

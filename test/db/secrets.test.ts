@@ -27,8 +27,10 @@ async function echoingProxy(target: string): Promise<{ url: string; withKey: () 
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const chat = req.url?.endsWith('/chat/completions') ?? false;
-      // Transient at first (retried), permanent for the unknown model (stored as the items' error).
-      const status = chat && ++chats <= 3 ? 500 : chat && body.includes('no-such-model') ? 400 : 0;
+      // Transient at first (retried), permanent for the unknown model: the stage's check before
+      // sending asks for it by id (GET /models/no-such-model), and its failure is the stage's error.
+      const unknownModel = req.url?.endsWith('/models/no-such-model') ?? false;
+      const status = chat && ++chats <= 3 ? 500 : chat && body.includes('no-such-model') ? 400 : unknownModel ? 404 : 0;
       if (status) {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { message: `upstream refused ${req.headers.authorization ?? ''}`, type: 'invalid_request_error' } }));

@@ -58,7 +58,8 @@ const WORKER_ENV = {
   SHUTDOWN_TIMEOUT_MS: '2000',
 };
 
-export async function startHarness(options: { serverUrl?: string; sim?: Partial<SimulatorOptions> } = {}): Promise<Harness> {
+/** `env`: more environment for the API app and every worker (STE_CONFIG, ...). */
+export async function startHarness(options: { serverUrl?: string; sim?: Partial<SimulatorOptions>; env?: Record<string, string> } = {}): Promise<Harness> {
   const serverUrl = options.serverUrl ?? SERVER_URL!;
   const name = `ste_d_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -86,7 +87,7 @@ export async function startHarness(options: { serverUrl?: string; sim?: Partial<
     const sim = await startSimulator({ logRequests: 100_000, ...options.sim });
     stops.push(() => sim.close());
     const config = loadConfig(
-      { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, OPENAI_BASE_URL: sim.url, JOB_EXPIRE_SECONDS: String(LEASE_SECONDS) },
+      { PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, OPENAI_BASE_URL: sim.url, JOB_EXPIRE_SECONDS: String(LEASE_SECONDS), ...options.env },
       ['--role', 'api'],
     );
     const api = await createApp(config, createLogger('silent'));
@@ -106,7 +107,7 @@ export async function startHarness(options: { serverUrl?: string; sim?: Partial<
     const startWorker = async (env: Record<string, string> = {}): Promise<WorkerProcess> => {
       count += 1;
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, OPENAI_BASE_URL: sim.url, ...WORKER_ENV, ...env },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, OPENAI_BASE_URL: sim.url, ...WORKER_ENV, ...options.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const worker: WorkerProcess = {

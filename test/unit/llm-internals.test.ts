@@ -144,11 +144,11 @@ describe(classifyError.name, () => {
     expect(classifyError(new InternalServerError(502, undefined, 'bad gateway', headers()))).toMatchObject({ transient: true, status: 502 });
   });
 
-  it('marks a 429 as rate limiting (not counted against maxRetries), but not an insufficient_quota 429', () => {
+  it('marks a 429 as rate limiting (not counted against maxRetries), and an insufficient_quota 429 as permanent', () => {
     const limited = new RateLimitError(429, { message: 'slow', type: 'requests', code: 'rate_limit_exceeded' }, 'slow', headers());
     expect(classifyError(limited)).toMatchObject({ transient: true, status: 429, rateLimited: true });
     const quota = new RateLimitError(429, { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' }, 'quota', headers());
-    expect(classifyError(quota)).toMatchObject({ transient: true, status: 429 });
+    expect(classifyError(quota)).toMatchObject({ transient: false, status: 429 });
     expect(classifyError(quota).rateLimited).toBeUndefined();
     expect(classifyError(new InternalServerError(500, undefined, 'boom', headers())).rateLimited).toBeUndefined();
   });

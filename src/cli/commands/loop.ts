@@ -2,7 +2,9 @@
  * `ste loop EXPERIMENT --iterations K`: starts runLoop, then follows it (stages, judgments of the
  * current iteration, a summary line per finished iteration) until the loop ends. With --eval, the
  * server evaluates the seed and each trained judge (runLoop's evaluateOn) and the accuracy trend is
- * printed. Exit 0 when the loop SUCCEEDED, 1 when it failed or was cancelled.
+ * printed. With --until-no-gain K (needs --eval), the loop stops early after K trained judges in a
+ * row without a validated gain, and the best judge is printed. Exit 0 when the loop SUCCEEDED, 1
+ * when it failed or was cancelled.
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
@@ -16,8 +18,9 @@ import { Watcher } from '../watcher.js';
 import { resolveBenchmark } from './evaluate.js';
 import type { Runner } from './runner.js';
 
-type Flags = { iterations: number; tail: number; pollMs: number; eval?: string[] };
-type LoopState = { status: string; targetIteration: number; error: string | null };
+type Flags = { iterations: number; tail: number; pollMs: number; eval?: string[]; untilNoGain?: number };
+type LoopState = { status: string; targetIteration: number; error: string | null; stopReason?: string | null };
+type BestJudge = { iteration: { index: number } | null; judgeModel: string; accuracy: number | null; positionConsistency: number | null };
 type ExperimentView = { id: string; name: string; loop: LoopState | null; stages: StageView[]; iterations: (IterationView & { error: string | null })[] };
 
 export function registerLoop(program: Command, run: Runner): void {
@@ -27,18 +30,40 @@ export function registerLoop(program: Command, run: Runner): void {
     .argument('<experiment>', 'experiment id')
     .requiredOption('--iterations <k>', 'iterations to run after the last finished one', wholeNumber(1, 50))
     .option('--eval <benchmarks>', 'evaluate the seed judge and each trained judge on these benchmarks (names or ids, comma-separated)', list)
+    .option('--until-no-gain <k>', 'stop early after k trained judges in a row without a validated gain on the --eval benchmarks', wholeNumber(1, 10))
     .option('--tail <n>', 'latest judgments shown', wholeNumber(0, 50), 5)
     .option('--poll-ms <ms>', 'milliseconds between status checks', wholeNumber(50, 60_000), 1000)
     .action(run(async (ctx: CommandContext, experimentId: string, flags: Flags) => {
+      if (flags.untilNoGain !== undefined && !flags.eval) throw new CliError('--until-no-gain needs --eval: the benchmarks that tell whether a judge gained', 2);
       const evaluateOn = flags.eval ? await Promise.all(flags.eval.map((ref) => resolveBenchmark(ctx, ref))) : undefined;
       const { experiment, iterations } = await runAndFollow(ctx, experimentId, flags, evaluateOn);
       const loop = experiment.loop!;
       const lines = [...iterations.map(iterationLine), `loop ${loop.status} (to iteration ${loop.targetIteration})${loop.error ? `: ${loop.error}` : ''}`];
       const evaluations = evaluateOn ? await evaluationTrend(ctx, experimentId) : null;
       if (evaluations) lines.push(...trendLines(evaluations.seedEvaluations, evaluations.iterations));
-      ctx.result(lines, { experiment: { id: experiment.id, name: experiment.name }, loop, iterations, evaluations });
+      const best = flags.untilNoGain !== undefined ? await bestJudge(ctx, experimentId) : null;
+      if (best) lines.push(...bestLines(best));
+      ctx.result(lines, { experiment: { id: experiment.id, name: experiment.name }, loop, iterations, evaluations, ...(best ? { best } : {}) });
       if (loop.status !== 'SUCCEEDED') throw new CliError(`loop ${loop.status}${loop.error ? `: ${loop.error}` : ''}`);
     }));
+}
+
+async function bestJudge(ctx: CommandContext, experimentId: string) {
+  const data = await ctx.api.request<{ experiment: { loop: { stopReason: string | null } | null; bestIteration: BestJudge | null } }>(
+    'query ($id: ID!) { experiment(id: $id) { loop { stopReason } bestIteration { iteration { index } judgeModel accuracy positionConsistency } } }',
+    { id: experimentId },
+  );
+  return { stopReason: data.experiment.loop?.stopReason ?? null, judge: data.experiment.bestIteration };
+}
+
+function bestLines(best: { stopReason: string | null; judge: BestJudge | null }): string[] {
+  const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
+  const lines = best.stopReason ? [best.stopReason] : [];
+  if (best.judge) {
+    const who = best.judge.iteration ? `M${best.judge.iteration.index + 1} (iteration ${best.judge.iteration.index})` : 'M1 (seed)';
+    lines.push(`best judge: ${who} ${best.judge.judgeModel} · validation accuracy ${pct(best.judge.accuracy)} · position consistency ${pct(best.judge.positionConsistency)}`);
+  }
+  return lines;
 }
 
 async function evaluationTrend(ctx: CommandContext, experimentId: string) {
@@ -52,8 +77,8 @@ async function evaluationTrend(ctx: CommandContext, experimentId: string) {
 
 async function runAndFollow(ctx: CommandContext, experimentId: string, flags: Flags, evaluateOn: string[] | undefined) {
   const started = await ctx.api.request<{ runLoop: { id: string; name: string; loop: LoopState } }>(
-    'mutation ($id: ID!, $n: Int!, $on: [ID!]) { runLoop(experimentId: $id, iterations: $n, evaluateOn: $on) { id name loop { status targetIteration error } } }',
-    { id: experimentId, n: flags.iterations, on: evaluateOn ?? null },
+    'mutation ($id: ID!, $n: Int!, $on: [ID!], $k: Int) { runLoop(experimentId: $id, iterations: $n, evaluateOn: $on, untilNoGain: $k) { id name loop { status targetIteration error } } }',
+    { id: experimentId, n: flags.iterations, on: evaluateOn ?? null, k: flags.untilNoGain ?? null },
   );
   const { loop: startLoop, name } = started.runLoop;
   // Iterations up to this index were finished before: the loop makes the ones after it.

@@ -10,10 +10,12 @@ import { resolvePairSettings } from './pair-config.js';
 import type { PairSettings, PairSettingsInput } from './pair-config.js';
 import { applyPreset, resolvePresetFields } from './preset.js';
 import type { PresetFields, PresetInput } from './preset.js';
+import { checkHyperparameters, NO_CONFIGURED_NAMES, resolveEndpointRoles, resolveTrainer } from './names.js';
+import type { ConfiguredNames, EndpointRoles } from './names.js';
 
 export { TEMPLATE_LIMITS } from './validate.js';
 
-export type TrainingBackend = 'OPENAI' | 'EXTERNAL';
+export type TrainingBackend = 'OPENAI' | 'EXTERNAL' | 'COMMAND' | 'WEBHOOK';
 export type TrainingMethod = 'SUPERVISED' | 'DPO';
 
 /** DPO data and loss settings (the released recipe: beta 0.1, NLL scale 1.5; numPairs 1 as its script's default). */
@@ -59,21 +61,25 @@ export type ExperimentConfig = {
     hyperparameters: Record<string, unknown> | null;
     /** Absent in configs stored before it existed: read it with `dpoOptionsOf`. */
     dpo?: DpoOptions;
+    /** COMMAND, WEBHOOK: the trainer of the server's configuration file that runs (null for the other backends). Absent in older rows. */
+    trainer?: string | null;
   };
   regeneratePairs: boolean;
   tokenBudget: number | null;
+  /** The named endpoint of each role (absent in rows older than named endpoints: `default` for every role). */
+  endpoints?: EndpointRoles;
 } & PairSettings &
   PresetFields;
 
 export type ExperimentConfigInput = {
-  [K in Exclude<keyof ExperimentConfig, keyof PairSettings | keyof PresetFields>]?: K extends 'selection' | 'training'
+  [K in Exclude<keyof ExperimentConfig, keyof PairSettings | keyof PresetFields>]?: K extends 'selection' | 'training' | 'endpoints'
     ? Partial<ExperimentConfig[K]> | null
     : ExperimentConfig[K] | null;
 } & PairSettingsInput &
   PresetInput;
 
 /** Models used when the caller names none: the simulator's, when no endpoint is configured. */
-export type ModelDefaults = { generatorModel: string; judgeModel: string };
+export type ModelDefaults = { generatorModel: string; judgeModel: string; configured?: ConfiguredNames };
 
 export const DEFAULT_CATEGORIES = ['reasoning', 'coding', 'math', 'writing', 'knowledge', 'roleplay', 'extraction', 'other'];
 
@@ -96,6 +102,10 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
   if (hyperparameters !== null && JSON.stringify(hyperparameters).length > MAX_HYPERPARAMETERS_LENGTH) {
     throw badInput('config.training.hyperparameters', `must be at most ${MAX_HYPERPARAMETERS_LENGTH} characters of JSON`);
   }
+  const names = defaults.configured ?? NO_CONFIGURED_NAMES;
+  const backend = training.backend ?? 'OPENAI';
+  const trainer = resolveTrainer(backend, training.trainer, names);
+  checkHyperparameters(backend, trainer, hyperparameters, names);
   return {
     generatorModel: model('config.generatorModel', i.generatorModel ?? defaults.generatorModel),
     judgeModel,
@@ -113,15 +123,17 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
       minCorrectShare: number('config.selection.minCorrectShare', i.selection?.minCorrectShare ?? 0, 0, 1),
     },
     training: {
-      backend: training.backend ?? 'OPENAI',
+      backend,
       method: training.method ?? 'SUPERVISED',
       from: training.from ?? 'SEED',
       baseModel: model('config.training.baseModel', training.baseModel ?? judgeModel),
       hyperparameters,
       dpo: resolveDpo(training.dpo ?? null),
+      trainer,
     },
     regeneratePairs: i.regeneratePairs ?? false,
     tokenBudget: i.tokenBudget == null ? null : number('config.tokenBudget', i.tokenBudget, 1, Number.MAX_SAFE_INTEGER),
+    endpoints: resolveEndpointRoles(i.endpoints, names),
     ...resolvePairSettings(i),
     ...resolvePresetFields(i),
   };

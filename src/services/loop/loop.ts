@@ -19,6 +19,14 @@ import type { Queue } from '../../queue/queue.js';
 import { badInput, conflict } from '../../domain/errors.js';
 import type { EvaluationService } from '../evaluation/evaluations.js';
 import type { PipelineService } from './pipeline.js';
+import { validatedJudges } from '../evaluation/validation.js';
+import { bestJudge, decideStop, scoreJudge } from './stopping.js';
+import type { JudgeScore } from './stopping.js';
+import type { ExperimentConfig } from '../experiments/config.js';
+
+/** runLoop's stopping rule: stop after `patience` trained judges in a row without a validated gain (stopping.ts). */
+export type LoopStop = { patience: number; reason: string | null };
+export const MAX_PATIENCE = 10;
 
 export const MAX_LOOP_ITERATIONS = 50;
 
@@ -39,9 +47,10 @@ export class LoopService {
   /**
    * Starts (or extends) the loop so that `iterations` more iterations run. Returns at once.
    * `evaluateOn` (benchmark ids) replaces the benchmarks the loop's judges are evaluated on;
-   * left out, the experiment keeps the ones it has (none at first).
+   * left out, the experiment keeps the ones it has (none at first). `untilNoGain` (K) stops the loop
+   * early after K trained judges in a row without a gain on those benchmarks (loop/stopping.ts).
    */
-  async runLoop(experimentId: number, iterations: number, evaluateOn?: readonly number[] | null): Promise<ExperimentRow> {
+  async runLoop(experimentId: number, iterations: number, evaluateOn?: readonly number[] | null, untilNoGain?: number | null): Promise<ExperimentRow> {
     const experiment = await this.pipeline.experiment(experimentId);
     if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_LOOP_ITERATIONS) {
       throw badInput('iterations', `must be a whole number from 1 to ${MAX_LOOP_ITERATIONS}, got ${iterations}`);
@@ -50,6 +59,10 @@ export class LoopService {
     const instructions = await experimentsRepo.listInstructions(this.database.db, experiment.id, 1);
     if (instructions.length === 0) throw badInput('experimentId', 'the experiment has no instructions: call importInstructions first');
     const benchmarkIds = evaluateOn == null ? undefined : await this.evaluations.benchmarkIds(evaluateOn, 'evaluateOn');
+    if (untilNoGain != null) {
+      if (!Number.isInteger(untilNoGain) || untilNoGain < 1 || untilNoGain > MAX_PATIENCE) throw badInput('untilNoGain', `must be a whole number of iterations from 1 to ${MAX_PATIENCE}, got ${untilNoGain}`);
+      if ((benchmarkIds ?? (experiment.loopEvaluateOn as number[])).length === 0) throw badInput('untilNoGain', 'needs validation benchmarks: pass evaluateOn');
+    }
     const latest = await experimentsRepo.latestIteration(this.database.db, experiment.id);
     const finished = latest ? (latest.status === 'SUCCEEDED' ? latest.index : latest.index - 1) : 0;
     const updated = await experimentsRepo.setLoop(this.database.db, experiment.id, {
@@ -57,6 +70,7 @@ export class LoopService {
       loopStatus: 'RUNNING',
       loopError: null,
       ...(benchmarkIds ? { loopEvaluateOn: benchmarkIds } : {}),
+      loopStop: untilNoGain == null ? null : { patience: untilNoGain, reason: null },
     });
     await this.requestAdvance(experiment.id);
     return updated!;
@@ -110,6 +124,7 @@ export class LoopService {
     if (!latest || latest.status === 'SUCCEEDED') {
       if (await this.evaluateLoopJudge(experiment, null)) return;
       if (latest && (await this.evaluateLoopJudge(experiment, latest))) return;
+      if (latest && (await this.stopWithoutGain(experiment))) return;
       if ((latest?.index ?? 0) >= (experiment.loopTarget ?? 0)) {
         await this.stop(experimentId, 'SUCCEEDED', null);
         return;
@@ -161,6 +176,30 @@ export class LoopService {
     if (state === 'done') return false;
     if (state !== 'waiting') await this.stop(experiment.id, 'FAILED', state.failed);
     return true;
+  }
+
+  /** Ends the loop (SUCCEEDED, with the reason) when its stopping rule says the judges stopped improving. */
+  private async stopWithoutGain(experiment: ExperimentRow): Promise<boolean> {
+    const rule = experiment.loopStop as LoopStop | null;
+    if (!rule) return false;
+    const judges = await validatedJudges(this.database.db, experiment, experiment.loopEvaluateOn as number[]);
+    const decision = decideStop(judges, rule.patience, (experiment.config as ExperimentConfig).seed);
+    if (!decision.stop) return false;
+    await experimentsRepo.setLoop(this.database.db, experiment.id, { loopStatus: 'SUCCEEDED', loopError: null, loopStop: { ...rule, reason: decision.reason } });
+    this.logger.info({ experimentId: experiment.id, reason: decision.reason }, 'loop stopped early');
+    return true;
+  }
+
+  /**
+   * The best judge of the experiment on its validation benchmarks (runLoop's evaluateOn) with the
+   * scores of every judge evaluated there; null without validation benchmarks.
+   */
+  async bestJudge(experimentId: number): Promise<{ best: JudgeScore | null; judges: JudgeScore[] } | null> {
+    const experiment = await this.pipeline.experiment(experimentId);
+    const benchmarkIds = experiment.loopEvaluateOn as number[];
+    if (benchmarkIds.length === 0) return null;
+    const judges = (await validatedJudges(this.database.db, experiment, benchmarkIds)).map(scoreJudge);
+    return { best: bestJudge(judges), judges };
   }
 
   /** Stops the loop when a stage it depends on failed or was cancelled. */

@@ -17,7 +17,7 @@ import * as judgmentsRepo from '../../db/judgments/index.js';
 import type { JudgmentFilter } from '../../db/judgments/index.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import { isActiveStage } from '../../domain/vocabulary.js';
-import type { EvaluationRow, JudgmentRow, StageRow } from '../../db/schema.js';
+import type { EvaluationRow, IterationRow, JudgmentRow, StageRow } from '../../db/schema.js';
 import type { EventBus } from '../../events/bus.js';
 
 const REPLAY_PAGE = 500;
@@ -115,6 +115,33 @@ export class LiveService {
           if (row) yield row;
         }
         if (!(await wake.wait(nextDue === Infinity ? undefined : nextDue - Date.now()))) return;
+      }
+    } finally {
+      off();
+      wake.close();
+    }
+  }
+
+  /**
+   * The experiment's iterations as they are created or change status (PENDING, RUNNING,
+   * AWAITING_MODEL, SUCCEEDED...): each change's row, read after the event (so never older than it).
+   */
+  async *iterationStream(experimentId: number, signal: AbortSignal): AsyncGenerator<IterationRow> {
+    const wake = new Wakeup(signal);
+    const pending = new Set<number>();
+    const off = this.bus.on('iteration.updated', (e) => {
+      if (e.experimentId !== experimentId) return;
+      pending.add(e.iterationId);
+      wake.notify();
+    });
+    try {
+      while (!signal.aborted) {
+        for (const iterationId of [...pending]) {
+          pending.delete(iterationId);
+          const row = await experimentsRepo.getIteration(this.database.db, iterationId);
+          if (row) yield row;
+        }
+        if (!(await wake.wait(undefined))) return;
       }
     } finally {
       off();

@@ -10,6 +10,7 @@ import type { JudgmentFilter } from '../../db/judgments/index.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import type { PairStatus } from '../../db/pairs-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
+import * as stageLogsRepo from '../../db/stage-logs-repo.js';
 import * as trainingRepo from '../../db/training-repo.js';
 import type { ExperimentRow, InstructionRow, IterationRow, PairRow, StageRow, TrainingJobRow } from '../../db/schema.js';
 import { badInput } from '../../domain/errors.js';
@@ -157,5 +158,10 @@ export class QueryService {
 
   async stageFailures(stageId: number) {
     return stagesRepo.listFailures(this.db, stageId);
+  }
+
+  /** A stage's log lines (see stage-logs-repo): the last `limit`, or the first `limit` after `afterId`. */
+  async stageLog(stageId: number, options: { afterId?: number; limit: number }) {
+    return stageLogsRepo.logLines(this.db, stageId, options);
   }
 }

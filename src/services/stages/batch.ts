@@ -3,28 +3,34 @@
  * in flight at once (the llm client limits concurrency), stop starting items once the batch is no
  * longer active, add up token usage, and turn a failed call into an item failure with its reason and
  * attempts. A call aborted by the batch's own signal (cancel, pause, shutdown) is neither a result
- * nor a failure: the item is queued again.
+ * nor a failure: the item is queued again. An endpoint's refusal that no retry can get past (a refused
+ * key, a missing model, an exhausted quota: `isEndpointRefusal`) aborts the batch's other calls at
+ * once and is returned as `fatal`: the runner then fails the whole stage with it.
  */
-import { LlmError } from '../../llm/index.js';
+import { isEndpointRefusal, LlmError } from '../../llm/index.js';
 import type { BatchControl, ItemFailure, Usage } from './handler.js';
 
 /** What one item produced: rows to store, tokens spent, or a reason it is unusable (stored as a failure). */
 export type ItemResult<R> = { rows?: readonly R[]; usage: Usage; rejected?: string };
 
-export type Collected<R> = { rows: R[]; failures: ItemFailure[]; usage: Usage };
+/** `fatal`: the endpoint's permanent refusal that stopped the batch (the stage fails with it). */
+export type Collected<R> = { rows: R[]; failures: ItemFailure[]; usage: Usage; fatal?: string };
 
+/** `work` gets the signal to pass to its calls: the batch's, also fired by an endpoint's refusal. */
 export async function collectBatch<T, R>(
   items: readonly T[],
   keyOf: (item: T) => string,
   control: BatchControl,
-  work: (item: T) => Promise<ItemResult<R> | undefined>,
+  work: (item: T, signal: AbortSignal) => Promise<ItemResult<R> | undefined>,
 ): Promise<Collected<R>> {
   const collected: Collected<R> = { rows: [], failures: [], usage: { promptTokens: 0, completionTokens: 0 } };
+  const refused = new AbortController();
+  const signal = AbortSignal.any([control.signal, refused.signal]);
   await Promise.all(
     items.map(async (item) => {
-      if (!control.active()) return;
+      if (!control.active() || refused.signal.aborted) return;
       try {
-        const result = await work(item);
+        const result = await work(item, signal);
         if (!result) return;
         collected.usage.promptTokens += result.usage.promptTokens;
         collected.usage.completionTokens += result.usage.completionTokens;
@@ -32,6 +38,10 @@ export async function collectBatch<T, R>(
         if (result.rejected !== undefined) collected.failures.push({ itemKey: keyOf(item), error: result.rejected, attempts: 1 });
       } catch (error) {
         if (isAbort(error)) return;
+        if (isEndpointRefusal(error) && collected.fatal === undefined) {
+          collected.fatal = failureText(error);
+          refused.abort(error);
+        }
         collected.failures.push({ itemKey: keyOf(item), error: failureText(error), attempts: attemptsOf(error) });
       }
     }),

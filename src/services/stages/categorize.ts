@@ -7,18 +7,24 @@ import type { Db } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import { categorizePrompt, parseCategory } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
-import type { LlmClient } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { presetFields } from '../experiments/preset.js';
 import { collectBatch } from './batch.js';
+import { checkEndpoint, endpointRoles } from './endpoints.js';
+import type { Endpoints } from './endpoints.js';
 import type { StageHandler } from './handler.js';
 
-export type CategorizeDeps = { db: Db; llm: LlmClient; config: (experimentId: number) => Promise<ExperimentConfig> };
+export type CategorizeDeps = { db: Db; endpoints: Endpoints; config: (experimentId: number) => Promise<ExperimentConfig> };
 
 export function categorizeStageHandler(deps: CategorizeDeps): StageHandler {
-  const { db, llm } = deps;
+  const { db } = deps;
   return {
     kind: 'CATEGORIZE',
+    async preflight(stage) {
+      const config = await deps.config(stage.experimentId!);
+      const name = endpointRoles(config).generator;
+      return checkEndpoint(deps.endpoints(name), name, [config.generatorModel]);
+    },
     async pendingKeys(stage) {
       return (await experimentsRepo.uncategorizedInstructionIds(db, stage.experimentId!)).map(String);
     },
@@ -29,15 +35,16 @@ export function categorizeStageHandler(deps: CategorizeDeps): StageHandler {
     async process(stage, keys, control) {
       const config = await deps.config(stage.experimentId!);
       const fields = presetFields(config);
+      const llm = deps.endpoints(endpointRoles(config).generator);
       const instructions = await experimentsRepo.getInstructions(db, keys.map(Number));
-      const batch = await collectBatch(instructions, (i) => String(i.id), control, async (instruction) => {
+      const batch = await collectBatch(instructions, (i) => String(i.id), control, async (instruction, signal) => {
         const result = await llm.chat({
           model: config.generatorModel,
           messages: categorizePrompt(instruction.text, config.categories, fields.categorizeStyle),
           temperature: 0,
           max_tokens: fields.categorizeMaxTokens,
           seed: deriveSeed(config.seed, 'categorize', instruction.textHash),
-          signal: control.signal,
+          signal,
           tags: { experiment: String(stage.experimentId), stage: 'CATEGORIZE' },
         });
         const text = result.choices[0]?.text ?? '';
@@ -50,7 +57,7 @@ export function categorizeStageHandler(deps: CategorizeDeps): StageHandler {
           ? { usage: result.usage, rows: [{ id: instruction.id, category }] }
           : { usage: result.usage, rejected: `the answer names none of the categories: ${JSON.stringify(text.slice(0, 200))}` };
       });
-      return { failures: batch.failures, usage: batch.usage, write: (tx) => experimentsRepo.setCategories(tx, batch.rows) };
+      return { failures: batch.failures, usage: batch.usage, fatal: batch.fatal, write: (tx) => experimentsRepo.setCategories(tx, batch.rows) };
     },
   };
 }

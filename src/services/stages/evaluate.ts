@@ -12,21 +12,27 @@ import type { EvaluationRow, StageRow } from '../../db/schema.js';
 import { verdictParser } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
 import { orderItemKey, parseOrderItemKey } from '../../domain/vocabulary.js';
-import type { LlmClient } from '../../llm/index.js';
+import type { ExperimentConfig } from '../experiments/config.js';
+import { DEFAULT_ENDPOINT } from '../experiments/names.js';
 import { itemOrders } from '../evaluation/options.js';
 import type { EvaluationOptions } from '../evaluation/options.js';
 import { computeResults } from '../evaluation/results.js';
 import { collectBatch } from './batch.js';
+import { checkEndpoint, judgeEndpoint } from './endpoints.js';
+import type { Endpoints } from './endpoints.js';
 import type { StageHandler } from './handler.js';
 import { judgeInOrder } from './judging.js';
 import type { Judge } from './judging.js';
 
-export type EvaluateDeps = { db: Db; llm: LlmClient };
+export type EvaluateDeps = { db: Db; endpoints: Endpoints; config: (experimentId: number) => Promise<ExperimentConfig> };
 
 export const optionsOf = (evaluation: EvaluationRow) => evaluation.options as EvaluationOptions;
 
 export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
-  const { db, llm } = deps;
+  const { db } = deps;
+  /** An experiment's judges are called on its endpoints; an evaluation outside any experiment uses `default`. */
+  const endpointOf = async (evaluation: EvaluationRow) =>
+    evaluation.experimentId === null ? DEFAULT_ENDPOINT : judgeEndpoint(await deps.config(evaluation.experimentId), evaluation.judgeModel);
   const evaluationOf = async (stage: StageRow, reader: Db = db) => {
     const [evaluation] = await evaluationsRepo.getEvaluations(reader, [stage.evaluationId ?? 0]);
     if (!evaluation) throw new Error(`evaluation ${stage.evaluationId} of stage ${stage.id} is gone`);
@@ -34,6 +40,11 @@ export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
   };
   return {
     kind: 'EVALUATE',
+    async preflight(stage) {
+      const evaluation = await evaluationOf(stage);
+      const name = await endpointOf(evaluation);
+      return checkEndpoint(deps.endpoints(name), name, [evaluation.judgeModel]);
+    },
     async pendingKeys(stage) {
       const evaluation = await evaluationOf(stage);
       const options = optionsOf(evaluation);
@@ -57,18 +68,20 @@ export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
         sampling: { n: options.samples, temperature: options.temperature, topP: options.topP, maxTokens: options.maxTokens },
         tags,
       };
+      const llm = deps.endpoints(await endpointOf(evaluation));
       const wanted = keys.map(parseOrderItemKey);
       const items = new Map((await benchmarksRepo.getItems(db, [...new Set(wanted.map((w) => w.id))])).map((i) => [i.id, i]));
-      const batch = await collectBatch<(typeof wanted)[number], NewVerdict>(wanted, (w) => orderItemKey(w.id, w.order), control, async ({ id, order }) => {
+      const batch = await collectBatch<(typeof wanted)[number], NewVerdict>(wanted, (w) => orderItemKey(w.id, w.order), control, async ({ id, order }, signal) => {
         const item = items.get(id);
         if (!item) return undefined;
         // Keyed by the item's content and position, not its id: reproducible in any database.
         const seed = deriveSeed(options.seed, 'evaluate', item.position, item.promptHash, order);
-        const judged = await judgeInOrder(llm, judge, { order, question: item.prompt, chosen: item.chosen, rejected: item.rejected, seed, signal: control.signal });
+        const judged = await judgeInOrder(llm, judge, { order, question: item.prompt, chosen: item.chosen, rejected: item.rejected, seed, signal });
         return { usage: judged.usage, rows: judged.samples.map((sample) => ({ itemId: id, order, ...sample })) };
       });
       return {
         failures: batch.failures,
+        fatal: batch.fatal,
         usage: batch.usage,
         async write(tx) {
           const inserted = await evaluationsRepo.insertVerdicts(tx, evaluation.id, stage.id, batch.rows);

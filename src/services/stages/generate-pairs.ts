@@ -7,20 +7,26 @@ import type { Db } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import type { NewPair } from '../../db/pairs-repo.js';
-import type { LlmClient } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { collectBatch } from './batch.js';
+import { checkEndpoint, endpointRoles } from './endpoints.js';
+import type { Endpoints } from './endpoints.js';
 import type { StageHandler } from './handler.js';
 import { constructPair } from './pair-construction.js';
 
-export type PairsDeps = { db: Db; llm: LlmClient; config: (experimentId: number) => Promise<ExperimentConfig> };
+export type PairsDeps = { db: Db; endpoints: Endpoints; config: (experimentId: number) => Promise<ExperimentConfig> };
 
 const generationOf = (params: unknown) => Number((params as { generation?: number }).generation ?? 0);
 
 export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
-  const { db, llm } = deps;
+  const { db } = deps;
   return {
     kind: 'GENERATE_PAIRS',
+    async preflight(stage) {
+      const config = await deps.config(stage.experimentId!);
+      const name = endpointRoles(config).generator;
+      return checkEndpoint(deps.endpoints(name), name, [config.generatorModel]);
+    },
     async pendingKeys(stage) {
       const config = await deps.config(stage.experimentId!);
       const ids = await pairsRepo.instructionsNeedingPairs(db, stage.experimentId!, generationOf(stage.params), config.keepCategories);
@@ -33,6 +39,7 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
     async process(stage, keys, control) {
       const config = await deps.config(stage.experimentId!);
       const generation = generationOf(stage.params);
+      const llm = deps.endpoints(endpointRoles(config).generator);
       const instructions = await experimentsRepo.getInstructions(db, keys.map(Number));
       const tags = { experiment: String(stage.experimentId), stage: 'GENERATE_PAIRS' };
       const common = {
@@ -40,16 +47,16 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
         temperature: config.temperature,
         top_p: config.topP,
         max_tokens: config.generationMaxTokens,
-        signal: control.signal,
         tags,
       };
       const where = { experimentId: stage.experimentId!, generation };
-      const batch = await collectBatch<(typeof instructions)[number], NewPair>(instructions, (i) => String(i.id), control, async (instruction) => {
-        const { usage, row } = await constructPair(llm, config, common, where, instruction);
+      const batch = await collectBatch<(typeof instructions)[number], NewPair>(instructions, (i) => String(i.id), control, async (instruction, signal) => {
+        const { usage, row } = await constructPair(llm, config, { ...common, signal }, where, instruction);
         return { usage, rows: [row] };
       });
       return {
         failures: batch.failures,
+        fatal: batch.fatal,
         usage: batch.usage,
         async write(tx) {
           // Instruction order, not completion order: pair ids then do not depend on response timing.

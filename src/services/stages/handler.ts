@@ -29,6 +29,11 @@ export type BatchOutcome = {
    * open without a failure, and the stage stays RUNNING until `StageRunner.completeOutside`.
    */
   waiting?: boolean;
+  /**
+   * The endpoint's permanent refusal (refused key, missing model, exhausted quota) that stopped the
+   * batch: after the write, the runner fails the stage with it, which stops its other batches too.
+   */
+  fatal?: string;
 };
 
 /** What a batch may ask while it runs: `signal` aborts calls; `active()` turns false when no new call should start. */
@@ -48,6 +53,12 @@ export type StageHandler = {
    * without a result or failure when `control.active()` turned false are queued again.
    */
   process(stage: StageRow, keys: string[], control: BatchControl): Promise<BatchOutcome>;
+  /**
+   * Checks, before the first item of a stage's epoch is sent from this process, that the endpoint
+   * accepts the key and serves the models the stage calls (`GET /models`). Returns why the stage
+   * cannot run (the endpoint's own message), or undefined. A stage that calls no model has none.
+   */
+  preflight?(stage: StageRow): Promise<string | undefined>;
   /** Runs in the transaction that finishes the stage; returns stats to store on it. */
   finalize?(tx: Db, stage: StageRow): Promise<object | undefined>;
 };

@@ -12,20 +12,21 @@ import type { IterationRow, StageRow } from '../../db/schema.js';
 import { verdictParser } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
 import { correctVerdict, ORDERS, orderItemKey, parseOrderItemKey } from '../../domain/vocabulary.js';
-import type { LlmClient } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { collectBatch } from './batch.js';
+import { checkEndpoint, judgeEndpoint } from './endpoints.js';
+import type { Endpoints } from './endpoints.js';
 import type { StageHandler } from './handler.js';
 import { sampleExtraNegatives } from './extra-negatives.js';
 import { judgeInOrder } from './judging.js';
 import type { Judge } from './judging.js';
 
-export type JudgeDeps = { db: Db; llm: LlmClient; config: (experimentId: number) => Promise<ExperimentConfig> };
+export type JudgeDeps = { db: Db; endpoints: Endpoints; config: (experimentId: number) => Promise<ExperimentConfig> };
 
 type FixedIteration = Pick<IterationRow, 'id' | 'index' | 'judgeModel'>;
 
 export function judgeStageHandler(deps: JudgeDeps): StageHandler {
-  const { db, llm } = deps;
+  const { db } = deps;
   const iterationOf = async (stage: StageRow) => {
     const iteration = await experimentsRepo.getIteration(db, stage.iterationId!);
     if (!iteration) throw new Error(`iteration ${stage.iterationId} of stage ${stage.id} is gone`);
@@ -48,6 +49,11 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
   };
   return {
     kind: 'JUDGE',
+    async preflight(stage) {
+      const [iteration, config] = await Promise.all([fixedOf(stage), deps.config(stage.experimentId!)]);
+      const name = judgeEndpoint(config, iteration.judgeModel);
+      return checkEndpoint(deps.endpoints(name), name, [iteration.judgeModel]);
+    },
     async pendingKeys(stage) {
       const iteration = await iterationOf(stage);
       const pairIds = await pairsRepo.readyPairIds(db, stage.experimentId!, iteration.pairGeneration);
@@ -68,12 +74,13 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
         sampling: { n: config.samplesPerOrder, temperature: config.temperature, topP: config.topP, maxTokens: config.maxTokens },
         tags: { experiment: String(stage.experimentId), iteration: String(iteration.id), stage: 'JUDGE' },
       };
+      const llm = deps.endpoints(judgeEndpoint(config, iteration.judgeModel));
       const items = keys.map(parseOrderItemKey);
       const pairs = new Map((await pairsRepo.pairsForJudging(db, [...new Set(items.map((i) => i.id))])).map((p) => [p.id, p]));
-      const batch = await collectBatch<(typeof items)[number], NewJudgment>(items, (i) => orderItemKey(i.id, i.order), control, async ({ id, order }) => {
+      const batch = await collectBatch<(typeof items)[number], NewJudgment>(items, (i) => orderItemKey(i.id, i.order), control, async ({ id, order }, signal) => {
         const pair = pairs.get(id);
         if (!pair) return undefined;
-        const task = { order, question: pair.question, chosen: pair.chosen, rejected: pair.rejected, seed: deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order), signal: control.signal };
+        const task = { order, question: pair.question, chosen: pair.chosen, rejected: pair.rejected, seed: deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order), signal };
         const judged = await judgeInOrder(llm, judge, task);
         const extra = await sampleExtraNegatives(llm, config, { order, textHash: pair.textHash, iterationIndex: iteration.index, samples: judged.samples }, judge, task);
         const samples = [...judged.samples, ...(extra?.samples ?? [])];
@@ -85,6 +92,7 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
       });
       return {
         failures: batch.failures,
+        fatal: batch.fatal,
         usage: batch.usage,
         async write(tx) {
           const inserted = await judgmentsRepo.insertJudgments(tx, iteration.id, batch.rows);

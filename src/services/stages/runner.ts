@@ -59,6 +59,8 @@ export class StageRunner {
   private readonly finishedListeners: StageFinishedListener[] = [];
   private readonly watch: StageWatch;
   private readonly commitTurns = new Map<number, { running: number; waiting: (() => void)[] }>();
+  /** Preflight answers by "stageId:epoch" (see `preflight`). */
+  private readonly preflights = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly database: Database,
@@ -155,6 +157,11 @@ export class StageRunner {
     const failed = stage.failed > 0 ? await stagesRepo.failureKeys(db, stage.id, job.keys) : new Set<string>();
     const todo = job.keys.filter((k) => !stored.has(k) && !failed.has(k));
     if (todo.length === 0) return;
+    const refusal = await this.preflight(handler, stage);
+    if (refusal !== undefined) {
+      await this.fail(stage.id, refusal);
+      return;
+    }
     const watch = this.watch.enter(stage.id, epoch);
     // Stopping lets calls in flight finish (the llm client stops starting queued ones); the
     // lease's signal (shutdown timeout, lost lease) and the stage's (cancel, pause) drop them.
@@ -166,10 +173,33 @@ export class StageRunner {
       watch.leave();
     }
     const committed = await this.commit(stage.id, epoch, ctx, outcome);
+    if (committed && outcome.fatal !== undefined) {
+      // No other item can get past this refusal: stop the stage (its other batches see it within StageWatch's poll).
+      await this.fail(stage.id, `stopped: the endpoint refused the stage's requests: ${outcome.fatal}`);
+      return;
+    }
     this.logger.debug({ stageId: stage.id, jobId: ctx.id, items: todo.length, written: committed?.accounted ?? 0, fenced: !committed }, 'batch done');
     if (!committed || outcome.waiting || committed.accounted === todo.length || !isRunnable(committed.row)) return;
     if (ctx.stopping.aborted || ctx.signal.aborted) return 'release';
     if (!watch.signal.aborted) await this.failSkipped(stage, epoch, ctx, todo);
+  }
+
+  /**
+   * The handler's preflight of a stage's epoch, run once per process however many of its batches
+   * start here (they wait for the same answer). Returns the stage's reason to fail, if any.
+   */
+  private preflight(handler: StageHandler, stage: StageRow): Promise<string | undefined> {
+    if (!handler.preflight) return Promise.resolve(undefined);
+    const key = `${stage.id}:${stage.epoch}`;
+    let check = this.preflights.get(key);
+    if (!check) {
+      if (this.preflights.size >= 256) this.preflights.clear();
+      check = handler.preflight(stage).then((reason) => (reason === undefined ? undefined : `the endpoint check before sending failed: ${reason}`));
+      // A check that could not run (a database hiccup) is asked again by the next batch.
+      check.catch(() => this.preflights.delete(key));
+      this.preflights.set(key, check);
+    }
+    return check;
   }
 
   /** Called when a batch failed on its last try: the stage fails with the reason. */

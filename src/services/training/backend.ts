@@ -34,7 +34,7 @@ export type TrainingResult = { model: string; examples: number } | { waiting: tr
 export interface TrainingBackend {
   train(run: TrainingRun, control: BatchControl): Promise<TrainingResult>;
   /** Stops the provider's job of a cancelled run, if it has one. Best effort. */
-  cancel?(run: Pick<TrainingRun, 'db' | 'iteration'>): Promise<void>;
+  cancel?(run: Pick<TrainingRun, 'db' | 'iteration' | 'config'>): Promise<void>;
 }
 
 /** A training run that cannot succeed as configured (no examples, a failed provider job). Not retried. */

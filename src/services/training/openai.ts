@@ -2,20 +2,23 @@
  * OPENAI: any host of OpenAI's files + fine-tuning API. Uploads the training file, creates the job,
  * polls it every `pollSeconds` while the TRAIN stage's queue job holds its lease (a worker that dies
  * hands the job to another, which polls the same provider job), copies its latest event into the
- * stage's message, and returns `fine_tuned_model`.
+ * stage's message, and returns `fine_tuned_model`. Runs on the experiment's `trained` endpoint, the
+ * one that then serves the trained judges. Passes the hyper-parameters OPENAI_HYPERPARAMETERS names.
  */
 import * as trainingRepo from '../../db/training-repo.js';
-import type { LlmClient } from '../../llm/index.js';
+import type { Endpoints } from '../stages/endpoints.js';
+import { endpointRoles } from '../stages/endpoints.js';
 import { sleep, TrainingError } from './backend.js';
 import type { TrainingBackend, TrainingResult } from './backend.js';
 import { dpoOptionsOf } from '../experiments/config.js';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
-export function openAiBackend(llm: LlmClient, pollSeconds: number): TrainingBackend {
+export function openAiBackend(endpoints: Endpoints, pollSeconds: number): TrainingBackend {
   return {
     async train(run, control): Promise<TrainingResult> {
       const { db, iteration } = run;
+      const llm = endpoints(endpointRoles(run.config).trained);
       let record = await trainingRepo.getTrainingJob(db, iteration.id);
       if (!record?.externalJobId) {
         const lines: string[] = [];
@@ -61,7 +64,8 @@ export function openAiBackend(llm: LlmClient, pollSeconds: number): TrainingBack
         await sleep(pollSeconds * 1_000, control.signal);
       }
     },
-    async cancel({ db, iteration }) {
+    async cancel({ db, iteration, config }) {
+      const llm = endpoints(endpointRoles(config).trained);
       const job = await trainingRepo.getTrainingJob(db, iteration.id);
       if (job?.externalJobId && !TERMINAL.has(job.status)) await llm.cancelFineTuningJob(job.externalJobId).catch(() => undefined);
     },
