@@ -7,6 +7,7 @@ import type { LiveService } from './services/read/live.js';
 import type { LoopService } from './services/loop/loop.js';
 import type { PipelineService } from './services/loop/pipeline.js';
 import type { QueryService } from './services/read/queries.js';
+import type { ConnectionReads } from './services/read/connections.js';
 
 /** Everything the GraphQL and HTTP layers may call. */
 export type Services = {
@@ -15,6 +16,8 @@ export type Services = {
   pipeline: PipelineService;
   loop: LoopService;
   queries: QueryService;
+  /** Pages and totals of client connections (totalCount, Benchmark.items, evaluations). */
+  connections: ConnectionReads;
   live: LiveService;
   exports: ExportService;
   benchmarks: BenchmarkService;
