@@ -50,7 +50,7 @@ export async function renderIteration(main, id, onExperiment) {
     h('h2', {}, 'Every judgment, filtered'),
     els.browse,
   );
-  const reloadBrowser = judgmentsBrowser(els.browse, it.id);
+  const stopBrowser = judgmentsBrowser(els.browse, it.id, it.experiment.id);
 
   const paint = (iteration) => {
     replace(els.status, badge(iteration.status), iteration.error ? h('span', { class: 'error' }, ` ${iteration.error}`) : null);
@@ -94,19 +94,14 @@ export async function renderIteration(main, id, onExperiment) {
       els.feedNote.textContent = `(stopped: ${message})`;
     },
   });
-  // The browser is read again when a stage ends (its totals and pages are then final).
-  const offStageEnd = live.subscribe(`subscription ($id: ID!) { stageUpdated(experimentId: $id) { id status iterationId } }`, () => ({ id: it.experiment.id }), {
-    next: ({ stageUpdated: s }) => {
-      if (s.iterationId === it.id && !['QUEUED', 'RUNNING', 'PAUSED'].includes(s.status)) void reloadBrowser();
-    },
-  });
+
   if (it.stats.judgments === 0) els.feed.append(h('div', { class: 'row muted', dataset: { placeholder: '' } }, 'No judgments yet: they appear here as they are stored.'));
 
   return () => {
     clearTimeout(refreshTimer);
     stopStages();
     stopJudgments();
-    offStageEnd();
+    stopBrowser();
   };
 }
 

@@ -3,6 +3,7 @@
 
 import { gql } from './api.js';
 import { fmt, h, replace } from './dom.js';
+import { live } from './ws.js';
 
 const PAGE = 50;
 const QUERY = `query ($id: ID!, $filter: JudgmentFilter, $after: String) { iteration(id: $id) {
@@ -16,8 +17,8 @@ const FILTERS = [
   { key: 'selected', label: 'selected', options: [['', 'any'], ['true', 'kept for training'], ['false', 'not kept']] },
 ];
 
-/** The browser, mounted in `el`; returns the function that reloads it (when judgments were added). */
-export function judgmentsBrowser(el, iterationId) {
+/** The browser, mounted in `el`; returns the function that stops it. */
+export function judgmentsBrowser(el, iterationId, experimentId) {
   const selects = Object.fromEntries(FILTERS.map((f) => [f.key, h('select', { name: f.key, 'aria-label': f.label, dataset: { filter: f.key } }, f.options.map(([value, text]) => h('option', { value }, text)))]));
   const total = h('span', { class: 'muted', dataset: { judgmentTotal: '' } });
   const list = h('div', { class: 'feed browse', dataset: { browse: '' } });
@@ -57,7 +58,12 @@ export function judgmentsBrowser(el, iterationId) {
     more,
   );
   void reload();
-  return reload;
+  // Read again when a stage of the iteration ends: its totals and pages are then final.
+  return live.subscribe('subscription ($id: ID!) { stageUpdated(experimentId: $id) { id status iterationId } }', () => ({ id: experimentId }), {
+    next: ({ stageUpdated: s }) => {
+      if (s.iterationId === iterationId && !['QUEUED', 'RUNNING', 'PAUSED'].includes(s.status)) void reload();
+    },
+  });
 }
 
 function row(j) {
