@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { jsonOf, runCli } from '../helpers/cli.js';
+import type { Iteration, IterationStats } from '../../src/cli/generated/schema.js';
 
 const QUESTIONS = (await readFile('data/instructions/vicuna-bench-questions.jsonl', 'utf8')).split('\n').filter(Boolean);
 /** Sixty LLMBar items: long enough an evaluation for several progress lines. */
 const LLMBAR = JSON.stringify((JSON.parse(await readFile('data/eval/llmbar/natural.json', 'utf8')) as unknown[]).slice(0, 60));
 
-type Stats = { judgments: number; correct: number; selected: number };
-type IterationJson = { id: string; index: number; status: string; judgeModel: string; trainedModel: string | null; stats: Stats };
+type IterationJson = Pick<Iteration, 'id' | 'index' | 'status' | 'judgeModel' | 'trainedModel'> & { stats: Pick<IterationStats, 'judgments' | 'correct' | 'selected'> };
 
 describe.skipIf(NO_DATABASE)(`ste show and list commands (${TEST_DB})`, () => {
   let app: TestApp;

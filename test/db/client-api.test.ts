@@ -10,6 +10,7 @@ import type { TestApp } from '../helpers/app.js';
 import { evaluate, finished } from '../helpers/evaluation.js';
 import { RawWs, wsUrl } from '../helpers/ws.js';
 import type { WsMessage } from '../helpers/ws.js';
+import type { Judgment } from '../../src/cli/generated/schema.js';
 
 const INSTRUCTIONS = readFileSync('data/instructions/vicuna-bench-questions.jsonl', 'utf8').split('\n').filter(Boolean);
 const ROWS = [
@@ -21,7 +22,7 @@ const ROWS = [
 ];
 
 type Edges<T> = { edges: { cursor: string; node: T }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number };
-type Verdicts = { verdict: string; correct: boolean; order: string; selected: boolean };
+type Verdicts = Pick<Judgment, 'verdict' | 'correct' | 'order' | 'selected'>;
 
 /** Every message of subscription `id` until it completes (or errors). */
 async function untilComplete(client: RawWs, id: string): Promise<WsMessage[]> {

@@ -6,15 +6,15 @@ import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { table } from '../context.js';
 import { accuracyText } from '../evaluation-view.js';
-import type { Accuracy } from '../evaluation-view.js';
+import type { Accuracy, Benchmark, BenchmarkSubset, Evaluation } from '../generated/schema.js';
 import { minute } from '../paging.js';
 import { count } from '../progress.js';
 import { resolveBenchmark } from './evaluate.js';
 import type { Runner } from './runner.js';
 
-type BenchmarkSummary = { id: string; name: string; format: string; size: number; createdAt: string; subsets: { name: string; size: number }[] };
+type BenchmarkSummary = Pick<Benchmark, 'id' | 'name' | 'format' | 'size' | 'createdAt'> & { subsets: BenchmarkSubset[] };
 type BenchmarkDetail = BenchmarkSummary & {
-  evaluations: { id: string; judgeModel: string; status: string; experimentId: string | null; iterationId: string | null; overall: { accuracy: Accuracy | null } }[];
+  evaluations: (Pick<Evaluation, 'id' | 'judgeModel' | 'status' | 'experimentId' | 'iterationId'> & { overall: { accuracy?: Accuracy | null } })[];
 };
 const SUMMARY = 'id name format size createdAt subsets { name size }';
 

@@ -7,7 +7,8 @@ import type { CommandContext } from '../context.js';
 import { table } from '../context.js';
 import { CliError, notFoundMessage } from '../errors.js';
 import { accuracyText, EVALUATION_FIELDS, evaluationLines } from '../evaluation-view.js';
-import type { Accuracy, EvaluationResult } from '../evaluation-view.js';
+import type { EvaluationResult } from '../evaluation-view.js';
+import type { Accuracy, Benchmark, Evaluation, EvaluationDiff, EvaluationMetrics } from '../generated/schema.js';
 import { wholeNumber } from '../options.js';
 import { minute, readPages } from '../paging.js';
 import type { Connection } from '../paging.js';
@@ -16,35 +17,21 @@ import { resolveBenchmark } from './evaluate.js';
 import type { Runner } from './runner.js';
 
 type ListFlags = { benchmark?: string; experiment?: string; iteration?: string; model?: string; limit: number };
-type Listed = {
-  id: string;
-  judgeModel: string;
-  status: string;
-  experimentId: string | null;
-  iterationId: string | null;
-  createdAt: string;
-  benchmark: { id: string; name: string };
-  overall: { items: number; accuracy: Accuracy | null };
+type Listed = Pick<Evaluation, 'id' | 'judgeModel' | 'status' | 'experimentId' | 'iterationId' | 'createdAt'> & {
+  benchmark: Pick<Benchmark, 'id' | 'name'>;
+  overall: Pick<EvaluationMetrics, 'items'> & { accuracy?: Accuracy | null };
 };
-type Diff = {
-  a: { id: string; judgeModel: string; benchmark: { name: string } };
-  b: { id: string; judgeModel: string };
-  fixed: number;
-  broken: number;
-  stillWrong: number;
-  stillRight: number;
-  onlyInA: number;
-  onlyInB: number;
-  accuracyA: number | null;
-  accuracyB: number | null;
-  accuracyChange: Accuracy | null;
+type Diff = Pick<EvaluationDiff, 'fixed' | 'broken' | 'stillWrong' | 'stillRight' | 'onlyInA' | 'onlyInB' | 'accuracyA' | 'accuracyB'> & {
+  a: Pick<Evaluation, 'id' | 'judgeModel'> & { benchmark: Pick<Benchmark, 'name'> };
+  b: Pick<Evaluation, 'id' | 'judgeModel'>;
+  accuracyChange?: Accuracy | null;
 };
 
 const LISTED = 'id judgeModel status experimentId iterationId createdAt benchmark { id name } overall { items accuracy { value low high } }';
 const DIFF = `a { id judgeModel benchmark { name } } b { id judgeModel } fixed broken stillWrong stillRight onlyInA onlyInB
   accuracyA accuracyB accuracyChange { value low high }`;
 
-const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`);
+const pct = (v: number | null | undefined) => (v == null ? '-' : `${(100 * v).toFixed(1)}%`);
 const points = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)}`;
 
 export function registerEvalInspect(evalCommand: Command, run: Runner): void {

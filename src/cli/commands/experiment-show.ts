@@ -8,6 +8,7 @@ import type { CommandContext } from '../context.js';
 import { CliError, notFoundMessage } from '../errors.js';
 import { accuracyText, TREND_FIELDS } from '../evaluation-view.js';
 import type { TrendEvaluation } from '../evaluation-view.js';
+import type { Experiment, ExperimentConfig, LoopState, PairConnection, TrainingConfig } from '../generated/schema.js';
 import { minute } from '../paging.js';
 import { count } from '../progress.js';
 import { ITERATION_FIELDS, ITERATION_STATS } from '../watch-view.js';
@@ -16,15 +17,11 @@ import { iterationRows, STAGE_DETAIL, stageDetailLine } from './iteration.js';
 import type { IterationDetail } from './iteration.js';
 import type { Runner } from './runner.js';
 
-type ExperimentDetail = {
-  id: string;
-  name: string;
-  createdAt: string;
-  instructionCount: number;
-  config: { judgeModel: string; generatorModel: string; samplesPerOrder: number; seed: number; temperature: number; tokenBudget: number | null; training: { backend: string; method: string } };
-  loop: { status: string; targetIteration: number; error: string | null } | null;
-  ready: { totalCount: number };
-  rejected: { totalCount: number };
+type ExperimentDetail = Pick<Experiment, 'id' | 'name' | 'createdAt' | 'instructionCount'> & {
+  config: Pick<ExperimentConfig, 'judgeModel' | 'generatorModel' | 'samplesPerOrder' | 'seed' | 'temperature' | 'tokenBudget'> & { training: Pick<TrainingConfig, 'backend' | 'method'> };
+  loop: Pick<LoopState, 'status' | 'targetIteration' | 'error'> | null;
+  ready: Pick<PairConnection, 'totalCount'>;
+  rejected: Pick<PairConnection, 'totalCount'>;
   iterations: IterationResult[];
   stages: IterationDetail['stages'];
   seedEvaluations: TrendEvaluation[];
@@ -51,7 +48,7 @@ export function registerExperimentShow(experiment: Command, run: Runner): void {
       const lines = [
         `experiment ${e.id} "${e.name}" · created ${minute(e.createdAt)} UTC`,
         `judge ${c.judgeModel} · generator ${c.generatorModel} · N=${c.samplesPerOrder} · temperature ${c.temperature} · seed ${c.seed} · training ${c.training.backend} ${c.training.method}` +
-          (c.tokenBudget === null ? '' : ` · token budget ${count(c.tokenBudget)}`),
+          (c.tokenBudget == null ? '' : ` · token budget ${count(c.tokenBudget)}`),
         `${count(e.instructionCount)} instructions · ${count(e.ready.totalCount)} pairs ready, ${count(e.rejected.totalCount)} rejected`,
         e.loop ? `loop ${e.loop.status} to iteration ${e.loop.targetIteration}${e.loop.error ? `: ${e.loop.error}` : ''}` : 'loop: not started',
       ];

@@ -9,16 +9,16 @@ import { CliError, notFoundMessage } from '../errors.js';
 import { TREND_FIELDS } from '../evaluation-view.js';
 import type { TrendEvaluation } from '../evaluation-view.js';
 import { accuracyText } from '../evaluation-view.js';
+import type { Experiment, Iteration, Stage } from '../generated/schema.js';
 import { minute } from '../paging.js';
 import { compact, count, percent } from '../progress.js';
 import { ITERATION_FIELDS, ITERATION_STATS, iterationLine, STAGE_FIELDS, stageLine } from '../watch-view.js';
 import type { IterationResult, StageView } from '../watch-view.js';
 import type { Runner } from './runner.js';
 
-export type IterationDetail = IterationResult & {
-  createdAt: string;
-  experiment: { id: string; name: string };
-  stages: (StageView & { startedAt: string | null; finishedAt: string | null; promptTokens: number; completionTokens: number })[];
+export type IterationDetail = IterationResult & Pick<Iteration, 'createdAt'> & {
+  experiment: Pick<Experiment, 'id' | 'name'>;
+  stages: (StageView & Pick<Stage, 'startedAt' | 'finishedAt' | 'promptTokens' | 'completionTokens'>)[];
   evaluations: TrendEvaluation[];
 };
 
