@@ -1,7 +1,7 @@
 /**
  * The dashboard as a workbench, clicked through in a real chromium: create an experiment and import
  * a file from the page, run the loop, watch the feed, filter every judgment by verdict and order,
- * open a pair from the feed, sort the experiments table, and read every page at 375 px without
+ * open a pair from the feed, sort the experiments table, evaluate a judge, and read every page at 375 px without
  * horizontal scrolling. Screenshots of each page go to test-artifacts/ (the ones in docs/ are copies).
  */
 import { mkdir, readFile } from 'node:fs/promises';
@@ -142,8 +142,28 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the dashboard as a workbench', ()
     await page.locator('button[data-sort="iterations"]').click();
     await expect.poll(names).toEqual(['a second one', 'workbench']);
     await page.screenshot({ path: 'test-artifacts/dashboard-home.png' });
+  });
+
+  it('evaluates the trained judge from the page and shows accuracy per judge and subset as numbers', async () => {
+    const content = JSON.stringify((JSON.parse(await readFile('data/eval/llmbar/natural.json', 'utf8')) as unknown[]).slice(0, 10));
+    await gql('mutation ($c: String!) { importBenchmark(name: "natural10", content: $c, format: LLMBAR, subset: "llmbar-natural") { benchmark { id } } }', { c: content });
     await page.goto(`${root}#/experiments/${experimentId}`);
-    await page.locator('[data-actions] details').waitFor();
+    await page.locator('[data-action="evaluate"]').waitFor();
+    await page.locator('[data-action="evaluate"] select[name="judge"]').selectOption(iterationId);
+    await page.locator('[data-action="evaluate"] button[type="submit"]').click();
+    await expect.poll(() => page.locator('[data-action-message="evaluate"]').textContent()).toMatch(/^evaluation \d+ (queued|running|succeeded)$/);
+    const evaluationId = /^evaluation (\d+)/.exec((await page.locator('[data-action-message="evaluate"]').textContent())!)![1]!;
+    const evaluation = await eventually(async () => {
+      const e = (await gql<{ evaluation: { status: string; iterationId: string; overall: { accuracy: { value: number } } } }>(
+        'query ($id: ID!) { evaluation(id: $id) { status iterationId overall { accuracy { value } } } }',
+        { id: evaluationId },
+      )).evaluation;
+      return e.status === 'SUCCEEDED' ? e : undefined;
+    }, 60_000, 100);
+    expect(evaluation.iterationId).toBe(iterationId);
+    // The page draws the finished evaluation: M2 (trained by iteration 1) in the table, with its accuracy.
+    const cell = page.locator('[data-accuracy-table="natural10"] tr[data-judge="M2"] td.num').first();
+    await expect.poll(() => cell.textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^${(100 * evaluation.overall.accuracy.value).toFixed(1)}% `));
     await page.screenshot({ path: 'test-artifacts/dashboard-experiment.png', fullPage: true });
   });
 
