@@ -57,9 +57,13 @@ export async function renderActions(el, experiment) {
 
   const benchmark = h('select', { name: 'benchmark', 'aria-label': 'benchmark' }, benchmarks.map((b) => h('option', { value: b.id }, b.name)));
   const judge = h('select', { name: 'judge', 'aria-label': 'judge', dataset: { judges: '' } });
-  const fillJudges = (e) =>
+  const fillJudges = (e) => {
+    // Redrawn when the experiment changes: the judge picked stays picked.
+    const picked = judge.value;
     replace(judge, h('option', { value: 'seed' }, `M1 (seed: ${e.config.judgeModel})`),
       e.iterations.filter((it) => it.trainedModel).map((it) => h('option', { value: it.id }, `M${it.index + 1} (trained by iteration ${it.index})`)));
+    if ([...judge.options].some((o) => o.value === picked)) judge.value = picked;
+  };
   fillJudges(experiment);
   const evaluate = benchmarks.length === 0
     ? h('p', { class: 'muted' }, 'Evaluate: import a benchmark first (', h('code', {}, 'ste import benchmark --bundled llmbar'), ').')
