@@ -14,6 +14,7 @@ export type ServerConfiguration = {
   endpoints: { name: string; baseUrl: string; concurrency: number; requestsPerMinute: number; tokensPerMinute: number; maxTokensParam: string; loraAdapters: boolean }[];
   trainers: { name: string; type: string; hyperparameters: string[]; timeoutSeconds: number }[];
 };
+import type { ConnectionReads } from './services/read/connections.js';
 
 /** Everything the GraphQL and HTTP layers may call. */
 export type Services = {
@@ -24,6 +25,8 @@ export type Services = {
   pipeline: PipelineService;
   loop: LoopService;
   queries: QueryService;
+  /** Pages and totals of client connections (totalCount, Benchmark.items, evaluations). */
+  connections: ConnectionReads;
   live: LiveService;
   exports: ExportService;
   benchmarks: BenchmarkService;

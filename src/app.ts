@@ -31,6 +31,7 @@ import type { ControlJob } from './services/loop/loop.js';
 import { generatePairsStageHandler } from './services/stages/generate-pairs.js';
 import { PipelineService } from './services/loop/pipeline.js';
 import { QueryService } from './services/read/queries.js';
+import { ConnectionReads } from './services/read/connections.js';
 import { recoverStalledStages } from './services/stages/recovery.js';
 import { StageRunner } from './services/stages/runner.js';
 import { selectStageHandler } from './services/stages/select.js';
@@ -189,6 +190,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
       pipeline,
       loop,
       queries: new QueryService(database),
+      connections: new ConnectionReads(database),
       live: new LiveService(database, events),
       exports,
       trainingReports: new TrainingReports(database, config.trainers, exports),

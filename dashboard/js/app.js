@@ -1,12 +1,15 @@
 // The dashboard shell: server line, token prompt, the experiment list and a hash router.
-//   #/                      experiments
-//   #/experiments/ID        one experiment: iterations, charts, evaluations
-//   #/iterations/ID         one iteration: live stages and judgments
+//   #/                      experiments (sortable table), benchmarks, a new experiment
+//   #/experiments/ID        one experiment: actions, iterations, charts, evaluations
+//   #/iterations/ID         one iteration: live stages and judgments, every judgment filtered
+//   #/pairs/ID              one pair: x, x', y_w, y_l, its judgments in both orders, the judge prompt
 
 import { AuthError, gql, onAuthError, token } from './api.js';
 import { badge, h, replace } from './dom.js';
 import { renderExperiment } from './experiment-view.js';
+import { renderHome } from './home-view.js';
 import { renderIteration } from './iteration-view.js';
+import { renderPair } from './pair-view.js';
 import { live } from './ws.js';
 
 const $ = (id) => document.getElementById(id);
@@ -64,17 +67,6 @@ export async function loadExperiments() {
   return nodes;
 }
 
-function renderHome(main, experiments) {
-  replace(
-    main,
-    h('h1', {}, 'Experiments'),
-    experiments.length === 0
-      ? h('div', { class: 'empty' }, 'No experiments yet. Create one with ', h('code', {}, 'ste experiment create NAME'), ' or the createExperiment mutation.')
-      : h('p', { class: 'muted' }, 'Pick an experiment on the left to see its iterations, charts and live judgments.'),
-  );
-  return () => {};
-}
-
 async function route() {
   dispose();
   dispose = () => {};
@@ -84,13 +76,17 @@ async function route() {
     if (kind === 'experiments' && id) {
       currentExperimentId = id;
       dispose = await renderExperiment(main, id);
+    } else if (kind === 'pairs' && id) {
+      dispose = await renderPair(main, id, (experimentId) => {
+        currentExperimentId = experimentId;
+      });
     } else if (kind === 'iterations' && id) {
       dispose = await renderIteration(main, id, (experimentId) => {
         currentExperimentId = experimentId;
       });
     } else {
       currentExperimentId = null;
-      dispose = renderHome(main, await loadExperiments());
+      dispose = await renderHome(main);
     }
     await loadExperiments();
   } catch (error) {

@@ -68,7 +68,7 @@ async function benchmarkSection(name, points, running) {
   const items = h('div');
   if (points.length > 1) renderDiffPicker(diff, items, points);
   return [
-    h('div', { class: 'charts' }, chart, points.length > 1 ? diff : null),
+    h('div', { class: 'charts' }, chart, points.length > 0 ? accuracyTable(name, points, subsets, subsetNames) : null, points.length > 1 ? diff : null),
     points.length ? rewardBenchLine(points[points.length - 1]) : null,
     running.length ? h('p', { class: 'muted' }, `Evaluating ${running.join(', ')} on ${name}…`) : null,
     items,
@@ -168,4 +168,20 @@ function diffView(d) {
 
 function verdicts(outcome) {
   return `${outcome.chosenFirst ?? '–'} / ${outcome.chosenSecond ?? '–'}`;
+}
+
+/** The numbers behind the chart: accuracy [95% interval] per judge (rows) and subset (columns). */
+function accuracyTable(name, points, subsets, subsetNames) {
+  const cell = (a) => (a ? h('td', { class: 'num', title: `95% interval ${fmt.share(a.low)} to ${fmt.share(a.high)}` }, fmt.share(a.value), h('span', { class: 'muted interval' }, ` ${(100 * a.low).toFixed(1)}–${(100 * a.high).toFixed(1)}`)) : h('td', { class: 'num' }, '–'));
+  const columns = subsetNames.length > 1 ? ['overall', ...subsetNames] : ['overall'];
+  return h('div', { class: 'figure' },
+    h('h3', {}, 'Accuracy per judge and subset ', h('span', { class: 'muted' }, '(95% interval)')),
+    h('div', { class: 'scroll' }, h('table', { dataset: { accuracyTable: name } },
+      h('thead', {}, h('tr', {}, h('th', {}, 'judge'), columns.map((c) => h('th', { class: 'num' }, c)))),
+      h('tbody', {}, points.map((p) => h('tr', { dataset: { judge: p.label } },
+        h('td', {}, p.label, h('span', { class: 'muted' }, ` · evaluation ${p.evaluation.id}`)),
+        columns.map((c) => cell(c === 'overall' ? p.evaluation.overall.accuracy : (subsets.get(p.evaluation.id) ?? []).find((s) => s.subset === c)?.accuracy)),
+      ))),
+    )),
+  );
 }

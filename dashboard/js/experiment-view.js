@@ -1,6 +1,8 @@
-// One experiment: its configuration, live stage progress, the iterations with their counts, and
-// charts of how the judge changes from iteration to iteration.
+// One experiment: its configuration, operator actions (actions.js), live stage progress with
+// cancel/resume, the iterations with their counts, and charts of how the judge changes from
+// iteration to iteration.
 
+import { renderActions, renderStageControls } from './actions.js';
 import { gql } from './api.js';
 import { barChart, lineChart } from './charts.js';
 import { badge, fmt, h, replace } from './dom.js';
@@ -29,13 +31,16 @@ export async function renderExperiment(main, id) {
     iterations: h('div'),
     charts: h('div', { class: 'charts' }),
     evaluations: h('div'),
+    actions: h('div', { dataset: { actions: '' } }),
+    controls: h('div', { dataset: { stageControls: '' } }),
   };
   // Benchmark accuracy first: it is what the loop is for.
-  replace(main, els.head, els.stages, els.evaluations, h('h2', {}, 'How the judge changes on its own training data'), els.charts, h('h2', {}, 'Iterations'), els.iterations);
+  replace(main, els.head, els.actions, els.stages, els.controls, els.evaluations, h('h2', {}, 'How the judge changes on its own training data'), els.charts, h('h2', {}, 'Iterations'), els.iterations);
 
   let experiment = first;
   const stages = new Map(first.stages.map((s) => [s.id, s]));
   const paintStages = () => {
+    renderStageControls(els.controls, [...stages.values()]);
     const active = [...stages.values()].filter((s) => ACTIVE.has(s.status)).sort((a, b) => Number(a.id) - Number(b.id));
     if (active.length === 0) replace(els.stages);
     else replace(els.stages, h('h2', {}, 'In progress'), renderStages(h('div', { class: 'stages' }), active));
@@ -47,6 +52,7 @@ export async function renderExperiment(main, id) {
     renderCharts(els.charts, experiment.iterations);
   };
   paint();
+  const actions = await renderActions(els.actions, experiment);
   // Evaluations are drawn again only when one more has finished (not on every progress update).
   const finishedEvaluations = () => [...stages.values()].filter((s) => s.kind === 'EVALUATE' && !ACTIVE.has(s.status)).length;
   let evaluationsShown = finishedEvaluations();
@@ -59,6 +65,7 @@ export async function renderExperiment(main, id) {
       const fresh = (await gql(QUERY, { id }).catch(() => null))?.experiment;
       if (!fresh) return;
       experiment = fresh;
+      actions.refreshJudges(fresh);
       window.dispatchEvent(new CustomEvent('ste:changed'));
       for (const s of fresh.stages) stages.set(s.id, s);
       paint();
@@ -75,9 +82,11 @@ export async function renderExperiment(main, id) {
       reload();
     },
   });
+  window.addEventListener('ste:acted', reload);
   return () => {
     clearTimeout(timer);
     stop();
+    window.removeEventListener('ste:acted', reload);
   };
 }
 

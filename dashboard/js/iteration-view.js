@@ -1,10 +1,12 @@
 // One iteration, live: stage progress bars (stageUpdated), counts (Iteration.stats, refreshed as
 // work lands) and a feed of judgments (judgmentAdded). The feed starts with the latest few, then
 // follows; after a dropped connection it resubscribes with afterSeq = the last seq shown, so no
-// judgment is lost or shown twice.
+// judgment is lost or shown twice. Below it, every judgment with filters and paging
+// (judgments-browser.js); "pair N" opens the pair (pair-view.js).
 
 import { gql } from './api.js';
 import { badge, fmt, h, progressBar, replace } from './dom.js';
+import { judgmentsBrowser } from './judgments-browser.js';
 import { live } from './ws.js';
 
 const STAGE_FIELDS = 'id kind status total done failed iterationId error';
@@ -33,6 +35,7 @@ export async function renderIteration(main, id, onExperiment) {
     stages: h('div', { class: 'stages', dataset: { stages: '' } }),
     feed: h('div', { class: 'feed', dataset: { feed: '' } }),
     feedNote: h('span', { class: 'muted' }),
+    browse: h('div', { dataset: { judgmentsBrowser: '' } }),
   };
   replace(
     main,
@@ -44,7 +47,10 @@ export async function renderIteration(main, id, onExperiment) {
     els.stages,
     h('h2', {}, 'Judgments ', els.feedNote),
     els.feed,
+    h('h2', {}, 'Every judgment, filtered'),
+    els.browse,
   );
+  const stopBrowser = judgmentsBrowser(els.browse, it.id, it.experiment.id);
 
   const paint = (iteration) => {
     replace(els.status, badge(iteration.status), iteration.error ? h('span', { class: 'error' }, ` ${iteration.error}`) : null);
@@ -75,7 +81,7 @@ export async function renderIteration(main, id, onExperiment) {
   });
 
   let lastSeq = Math.max(0, it.stats.judgments - FEED_START);
-  els.feedNote.textContent = it.stats.judgments > FEED_START ? `(latest first; ${fmt.count(lastSeq)} earlier ones not shown)` : '(latest first)';
+  els.feedNote.textContent = it.stats.judgments > FEED_START ? '(live, latest first; every judgment is below, with filters)' : '(live, latest first)';
   const stopJudgments = live.subscribe(JUDGMENTS, () => ({ id: it.id, after: lastSeq }), {
     next: ({ judgmentAdded: j }) => {
       if (j.seq <= lastSeq) return;
@@ -88,12 +94,14 @@ export async function renderIteration(main, id, onExperiment) {
       els.feedNote.textContent = `(stopped: ${message})`;
     },
   });
+
   if (it.stats.judgments === 0) els.feed.append(h('div', { class: 'row muted', dataset: { placeholder: '' } }, 'No judgments yet: they appear here as they are stored.'));
 
   return () => {
     clearTimeout(refreshTimer);
     stopStages();
     stopJudgments();
+    stopBrowser();
   };
 }
 
@@ -131,7 +139,7 @@ function judgmentRow(j) {
     'div',
     { class: 'row fresh', dataset: { seq: j.seq, verdict: j.verdict }, title: 'Show the reasoning', tabindex: 0 },
     h('span', { class: 'mono' }, `#${j.seq}`),
-    h('span', {}, `pair ${j.pair.id}`),
+    h('a', { href: `#/pairs/${j.pair.id}`, dataset: { pairLink: j.pair.id }, onclick: (e) => e.stopPropagation() }, `pair ${j.pair.id}`),
     h('span', { class: 'muted' }, j.order === 'CHOSEN_FIRST' ? 'y_w first' : 'y_w second'),
     h('span', { class: 'muted' }, `sample ${j.sample}`),
     h('span', { class: 'verdict' }, j.verdict),

@@ -8,7 +8,7 @@ import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { CliConfig } from './config.js';
 import { siblingUrl } from './config.js';
-import { CliError } from './errors.js';
+import { CliError, cliWording } from './errors.js';
 
 export type GraphqlError = { message: string; extensions?: { code?: string; field?: string; [key: string]: unknown } };
 type GraphqlResponse<T> = { data?: T | null; errors?: GraphqlError[] };
@@ -99,6 +99,7 @@ export class ApiClient {
       } catch {
         // Not JSON: the first line of the body is the best reason there is.
       }
+      if (response.status === 404 && cliWording(reason) !== reason) throw new CliError(cliWording(reason));
       throw new CliError(`GET ${url} failed: HTTP ${response.status}${reason ? `: ${reason}` : ''}`);
     }
     return response;
@@ -170,7 +171,7 @@ export function describeErrors(errors: GraphqlError[], sentToken: boolean): stri
   // FORBIDDEN (a role too low) and RATE_LIMITED carry the server's own actionable message.
   if (code === 'UNAUTHENTICATED') return authMessage(sentToken);
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
-  return `${first.message}${more}`;
+  return `${cliWording(first.message)}${more}`;
 }
 
 const NETWORK_REASONS: Record<string, string> = {

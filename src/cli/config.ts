@@ -42,3 +42,12 @@ export function loadCliConfig(flags: { url?: string; token?: string }, env: Env 
 export function siblingUrl(config: CliConfig, path: string): string {
   return new URL(path, config.url).toString();
 }
+
+/**
+ * Milliseconds between two progress lines when stderr is not a terminal: STE_PROGRESS_SECONDS
+ * (default 5; a value that is not a positive number falls back to the default).
+ */
+export function progressIntervalMs(env: Env = process.env): number {
+  const seconds = Number(env.STE_PROGRESS_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5_000;
+}

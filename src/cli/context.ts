@@ -3,6 +3,7 @@
  * go to stdout (human lines, or one JSON document with `--json`); progress and notes to stderr.
  */
 import type { ApiClient } from './client.js';
+import { progressIntervalMs } from './config.js';
 import { createBoard } from './progress.js';
 import type { Board } from './progress.js';
 
@@ -27,7 +28,7 @@ export function createContext(api: ApiClient, json: boolean, signal: AbortSignal
       const text = json ? JSON.stringify(data, null, 2) : Array.isArray(human) ? human.join('\n') : human;
       process.stdout.write(`${text}\n`);
     },
-    board: () => createBoard(process.stderr),
+    board: () => createBoard(process.stderr, process.stderr.isTTY === true, progressIntervalMs()),
   };
 }
 

@@ -26,3 +26,14 @@ export class UsageError extends CliError {
     this.name = 'UsageError';
   }
 }
+
+/** The one wording of a missing thing, in every command: "experiment 999 not found". */
+export function notFoundMessage(what: string, id: string): string {
+  return `${what} ${id} not found`;
+}
+
+/** The server's NOT_FOUND text ("experimentId: no experiment with id 999") in the CLI's wording; other text as it is. */
+export function cliWording(message: string): string {
+  const match = /^[\w.]+: no ([a-z][a-z ]*) with id (\S+)$/.exec(message);
+  return match ? notFoundMessage(match[1]!, match[2]!) : message;
+}

@@ -6,10 +6,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerImportBenchmark } from './commands/benchmark.js';
+import { registerBenchmark } from './commands/benchmark-info.js';
+import { registerEvalInspect } from './commands/eval-inspect.js';
 import { registerEval } from './commands/evaluate.js';
 import { registerExperimentCommands } from './commands/experiment.js';
 import { registerExport } from './commands/export.js';
 import { registerImportInstructions } from './commands/import.js';
+import { registerIteration } from './commands/iteration.js';
 import { registerLoop } from './commands/loop.js';
 import { registerRegister } from './commands/register.js';
 import { createRunner } from './commands/runner.js';
@@ -44,8 +47,10 @@ export function buildProgram(signal: AbortSignal): Command {
   registerLoop(program, run);
   registerRegister(program, run);
   registerWatch(program, run);
-  registerEval(program, run);
+  registerEvalInspect(registerEval(program, run), run);
   registerExport(program, run);
+  registerIteration(program, run);
+  registerBenchmark(program, run);
 
   // Usage errors exit 2 with one line; help exits 0.
   const configure = (command: Command) => {

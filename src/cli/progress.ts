@@ -1,7 +1,9 @@
 /**
  * Progress on stderr. On a terminal, a "board" of a few lines is redrawn in place (at most ten
- * times a second); anywhere else (a pipe, a log file, CI) only `log` lines are written, so logs
- * stay readable. stdout is left to results.
+ * times a second); anywhere else (a pipe, a log file, CI) `log` lines are written as they come,
+ * and every few seconds one `progress:` line per piece of work that moved (done/total and rate),
+ * so a long stage is never silent and logs stay readable. Lines go out in the order they were
+ * made, one whole line per write. stdout is left to results.
  */
 
 type Stream = { write(text: string): boolean; isTTY?: boolean; columns?: number };
@@ -11,15 +13,22 @@ export type Board = {
   update(lines: string[]): void;
   /** Writes a line that stays, above the board. */
   log(line: string): void;
+  /**
+   * Reports how far a piece of work (`key`, shown as `label`) has come. A terminal shows it on
+   * the board already; elsewhere it is written as a line every interval while it moves.
+   * `ended`: the work is over (its end is logged by the caller): no progress line follows.
+   */
+  progress(key: string, label: string, done: number, total: number, ended?: boolean): void;
   /** Draws the last state once more and stops redrawing. */
   close(): void;
 };
 
+/** Seconds between two progress lines when stderr is not a terminal. */
+export const DEFAULT_PROGRESS_INTERVAL_MS = 5_000;
+
 /** A board on `stream`; `interactive` defaults to whether it is a terminal. */
-export function createBoard(stream: Stream = process.stderr, interactive = stream.isTTY === true): Board {
-  if (!interactive) {
-    return { update: () => {}, log: (line) => void stream.write(`${line}\n`), close: () => {} };
-  }
+export function createBoard(stream: Stream = process.stderr, interactive = stream.isTTY === true, intervalMs = DEFAULT_PROGRESS_INTERVAL_MS): Board {
+  if (!interactive) return progressLog(stream, intervalMs);
   let lines: string[] = [];
   let shown = 0;
   let timer: NodeJS.Timeout | null = null;
@@ -47,11 +56,58 @@ export function createBoard(stream: Stream = process.stderr, interactive = strea
       stream.write(`${line}\n`);
       draw();
     },
+    progress: () => {},
     close() {
       if (timer) clearTimeout(timer);
       draw();
     },
   };
+}
+
+type Tracked = { label: string; done: number; total: number; printedDone: number; printedAt: number };
+
+/** The board of a pipe or log file: log lines at once, progress lines every `intervalMs`. */
+function progressLog(stream: Stream, intervalMs: number): Board {
+  const tracked = new Map<string, Tracked>();
+  const write = (line: string) => void stream.write(`${line}\n`);
+  const tick = () => {
+    const now = Date.now();
+    for (const t of tracked.values()) {
+      if (t.done === t.printedDone) continue;
+      const seconds = Math.max(0.001, (now - t.printedAt) / 1000);
+      write(progressLine(t.label, t.done, t.total, (t.done - t.printedDone) / seconds));
+      t.printedDone = t.done;
+      t.printedAt = now;
+    }
+  };
+  let timer: NodeJS.Timeout | null = null;
+  return {
+    update: () => {},
+    log: write,
+    progress(key, label, done, total, ended = false) {
+      const t = tracked.get(key);
+      if (ended) {
+        // Never a progress line after the line that says it ended: lines stay in order.
+        if (t) t.printedDone = t.done = Math.max(t.done, done);
+        else tracked.set(key, { label, done, total, printedDone: done, printedAt: Date.now() });
+        return;
+      }
+      // A progress line never goes backwards: a poll may answer with an older count than an update.
+      if (t) Object.assign(t, { label, done: Math.max(t.done, done), total });
+      else tracked.set(key, { label, done, total, printedDone: 0, printedAt: Date.now() });
+      timer ??= setInterval(tick, intervalMs).unref();
+    },
+    close() {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
+
+/** "progress: iteration 1: JUDGE 24/80 (30.0%) · 4.8/s" */
+export function progressLine(label: string, done: number, total: number, perSecond: number): string {
+  const rate = perSecond >= 10 ? perSecond.toFixed(0) : perSecond.toFixed(1);
+  return `progress: ${label} ${count(done)}/${count(total)} (${percent(done, total)}) · ${rate}/s`;
 }
 
 /** `[██████░░░░]` for done out of total (empty when the total is not known yet). */

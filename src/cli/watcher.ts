@@ -106,14 +106,15 @@ export class Watcher {
     if (fromPoll && known && (rank(stage.status) < rank(known.status) || stage.done < known.done)) return;
     this.stages.set(stage.id, stage);
     // QUEUED is shown on the board but not logged: a stage's log is when it runs and how it ends.
+    const index = stage.iterationId ? this.iterationIndex.get(stage.iterationId) : undefined;
+    const where = stage.iterationId
+      ? `iteration ${index ?? `id ${stage.iterationId}`}`
+      : stage.evaluationId ? `evaluation ${stage.evaluationId}` : 'experiment';
     if (this.relevant(stage) && stage.status !== 'QUEUED' && this.logged.get(stage.id) !== stage.status) {
       this.logged.set(stage.id, stage.status);
-      const index = stage.iterationId ? this.iterationIndex.get(stage.iterationId) : undefined;
-      const where = stage.iterationId
-        ? `iteration ${index ?? `id ${stage.iterationId}`}`
-        : stage.evaluationId ? `evaluation ${stage.evaluationId}` : 'experiment';
       this.options.board.log(`${where}: ${stageLine(stage, false).trim()}`);
     }
+    if (this.relevant(stage) && stage.total > 0) this.options.board.progress(`stage ${stage.id}`, `${where}: ${stage.kind}`, stage.done, stage.total, !isActive(stage));
     if (!isActive(stage)) this.poke();
     this.redraw();
   }

@@ -10,6 +10,7 @@ import { auditResolvers } from './audit.js';
 import { connection } from './connection.js';
 import type { Context } from './context.js';
 import { idArg } from './ids.js';
+import { clientApiResolvers } from './client-api.js';
 import { evaluationResolvers } from './evaluations.js';
 import { mergeResolverMaps } from './merge.js';
 import { DateTime, JSONScalar } from './scalars.js';
@@ -25,7 +26,7 @@ const coreResolvers = {
     serviceInfo: (_: unknown, __: Args, { services }: Context) => services.info,
     serverConfiguration: (_: unknown, __: Args, { services }: Context) => services.serverConfiguration,
     experiments: async (_: unknown, args: { first?: number; after?: string }, { services }: Context) =>
-      connection(await services.queries.experiments(args.first, args.after)),
+      connection(await services.queries.experiments(args.first, args.after), { totalCount: () => services.connections.experimentCount() }),
     experiment: (_: unknown, args: { id: string }, { services }: Context) => services.queries.experiment(idArg('id', args.id)),
     iteration: (_: unknown, args: { id: string }, { services }: Context) => services.queries.iteration(idArg('id', args.id)),
     pair: (_: unknown, args: { id: string }, { services }: Context) => services.queries.pair(idArg('id', args.id)),
@@ -89,8 +90,10 @@ const coreResolvers = {
 
   Pair: {
     instruction: (p: PairRow, _: Args, { loaders }: Context) => loaders.instruction.load(p.instructionId),
-    judgments: async (p: PairRow, args: { iterationId?: string; first?: number; after?: string }, { services }: Context) =>
-      connection(await services.queries.pairJudgments(p.id, { ...args, iterationId: args.iterationId ? idArg('iterationId', args.iterationId) : null })),
+    judgments: async (p: PairRow, args: { iterationId?: string; first?: number; after?: string }, { services }: Context) => {
+      const iterationId = args.iterationId ? idArg('iterationId', args.iterationId) : null;
+      return connection(await services.queries.pairJudgments(p.id, { ...args, iterationId }), { totalCount: () => services.connections.pairJudgmentCount(p.id, iterationId) });
+    },
   },
 
   Iteration: {
@@ -98,7 +101,7 @@ const coreResolvers = {
     stages: (i: IterationRow, _: Args, { services }: Context) => services.queries.stages({ iterationId: i.id }),
     stats: (i: IterationRow, _: Args, { services }: Context) => services.queries.iterationStats(i),
     judgments: async (i: IterationRow, args: { first?: number; after?: string; filter?: Args }, { services }: Context) =>
-      connection(await services.queries.judgments(i.id, args)),
+      connection(await services.queries.judgments(i.id, args), { totalCount: () => services.connections.judgmentCount(i, args.filter) }),
     trainingJob: (i: IterationRow, _: Args, { loaders }: Context) => loaders.trainingJob.load(i.id),
   },
 
@@ -133,5 +136,5 @@ const coreResolvers = {
 };
 
 /** Every resolver: the core ones above and those of benchmarks and evaluations. */
-export const resolvers = mergeResolverMaps(coreResolvers, evaluationResolvers, auditResolvers);
+export const resolvers = mergeResolverMaps(coreResolvers, evaluationResolvers, auditResolvers, clientApiResolvers);
 

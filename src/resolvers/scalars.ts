@@ -1,8 +1,11 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import type { ValueNode } from 'graphql';
 
+// The served schema takes these objects in place of the scalars of schema.graphql, descriptions
+// included: keep them the same as there.
 export const DateTime = new GraphQLScalarType({
   name: 'DateTime',
+  description: 'An ISO-8601 date and time in UTC, for example "2026-11-28T10:15:00.000Z".',
   serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString()),
   parseValue: (value) => parseDate(value),
   parseLiteral: (ast) => (ast.kind === Kind.STRING ? parseDate(ast.value) : invalid('DateTime must be a string')),
@@ -10,6 +13,7 @@ export const DateTime = new GraphQLScalarType({
 
 export const JSONScalar = new GraphQLScalarType({
   name: 'JSON',
+  description: 'Any JSON value (used for free-form counts and training hyper-parameters).',
   serialize: (value) => value,
   parseValue: (value) => value,
   parseLiteral: literalValue,

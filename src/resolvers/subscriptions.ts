@@ -41,12 +41,12 @@ export function abortable<T, E>(make: (signal: AbortSignal) => AsyncGenerator<T>
 
 export const subscriptionResolvers = {
   judgmentAdded: {
-    subscribe: async (_: unknown, args: { iterationId: string; afterSeq?: number | null; filter?: JudgmentFilter | null }, { services }: Context) => {
+    subscribe: async (_: unknown, args: { iterationId: string; afterSeq?: number | null; filter?: JudgmentFilter | null; untilDone?: boolean | null }, { services }: Context) => {
       const iteration = await services.pipeline.iteration(idArg('iterationId', args.iterationId));
       const afterSeq = args.afterSeq ?? iteration.lastSeq;
       if (!Number.isInteger(afterSeq) || afterSeq < 0) throw badInput('afterSeq', `must be a whole number of 0 or more, got ${afterSeq}`);
       return abortable(
-        (signal) => services.live.judgmentBatches(iteration.id, afterSeq, args.filter ?? null, signal),
+        (signal) => services.live.judgmentBatches(iteration.id, afterSeq, args.filter ?? null, signal, { untilDone: args.untilDone === true }),
         (rows) => new EventBatch('judgmentAdded', rows),
       );
     },

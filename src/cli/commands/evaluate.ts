@@ -1,13 +1,14 @@
 /**
- * `ste eval BENCHMARK --iteration ID | --experiment ID | --model NAME`: starts evaluateJudge and
+ * `ste eval [run] BENCHMARK --iteration ID | --experiment ID | --model NAME`: starts evaluateJudge and
  * follows it (evaluationUpdated, with a poll as a safety net) until it ends, then prints accuracy
- * overall and per subset with 95% intervals. Exit 0 when it SUCCEEDED, 1 otherwise.
+ * overall and per subset with 95% intervals. Exit 0 when it SUCCEEDED, 1 otherwise. `ste eval
+ * list|show|diff` are in eval-inspect.ts.
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { NetworkError } from '../client.js';
 import type { CommandContext } from '../context.js';
-import { CliError, UsageError } from '../errors.js';
+import { CliError, notFoundMessage, UsageError } from '../errors.js';
 import { follow } from '../live.js';
 import { list, wholeNumber } from '../options.js';
 import { bar, count } from '../progress.js';
@@ -17,9 +18,14 @@ import type { Runner } from './runner.js';
 
 type Flags = { iteration?: string; experiment?: string; model?: string; order?: string; samples?: number; seed?: number; subsets?: string[]; pollMs: number };
 
-export function registerEval(program: Command, run: Runner): void {
-  program
+/** Registers `ste eval` and returns it, for its other subcommands (eval-inspect.ts). */
+export function registerEval(program: Command, run: Runner): Command {
+  const evalCommand = program
     .command('eval')
+    .description('score a judge on a benchmark (ste eval BENCHMARK ...), or list, show and compare evaluations');
+  // `ste eval BENCHMARK --model M` runs `ste eval run`: the default subcommand.
+  evalCommand
+    .command('run', { isDefault: true })
     .description('score a judge on a benchmark and wait for the result (accuracy overall and per subset, with 95% intervals)')
     .argument('<benchmark>', 'benchmark name or id (ste import benchmark adds one)')
     .option('--iteration <id>', 'the judge this iteration trained')
@@ -44,6 +50,7 @@ export function registerEval(program: Command, run: Runner): void {
       ctx.result(evaluationLines(evaluation), evaluation);
       if (evaluation.status !== 'SUCCEEDED') throw new CliError(`evaluation ${evaluation.id} ${evaluation.status}${evaluation.error ? `: ${evaluation.error}` : ''}`);
     }));
+  return evalCommand;
 }
 
 /** A benchmark's id from its name or id; fails with the names there are. */
@@ -52,7 +59,7 @@ export async function resolveBenchmark(ctx: CommandContext, ref: string): Promis
   const found = benchmarks.find((b) => b.name === ref) ?? benchmarks.find((b) => b.id === ref);
   if (found) return found.id;
   const known = benchmarks.length > 0 ? `known: ${benchmarks.map((b) => b.name).join(', ')}` : 'there is none yet';
-  throw new CliError(`no benchmark named "${ref}" (${known}): add one with ste import benchmark`);
+  throw new CliError(`${notFoundMessage('benchmark', ref)} (${known}): add one with ste import benchmark`);
 }
 
 type Progress = { status: string; partial: boolean; stage: { done: number; total: number } | null; overall: { accuracy: { value: number; low: number; high: number } | null } };
@@ -71,6 +78,7 @@ export async function followEvaluation(ctx: CommandContext, evaluationId: string
     const done = p.stage?.done ?? 0;
     const total = p.stage?.total ?? 0;
     board.update([`evaluation ${evaluationId} ${p.status} ${bar(done, total)} ${count(done)}/${count(total)} · accuracy so far ${accuracyText(p.overall.accuracy)}`]);
+    if (total > 0) board.progress('evaluation', `evaluation ${evaluationId}:`, done, total, EVALUATION_DONE.has(p.status));
     if (EVALUATION_DONE.has(p.status) && !p.partial) {
       finished = true;
       wake();

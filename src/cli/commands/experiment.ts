@@ -1,11 +1,12 @@
 /**
- * `ste experiment create NAME [options]` and `ste experiment list`.
+ * `ste experiment create NAME [options]`, `ste experiment list` (and `ste experiment show`, experiment-show.ts).
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { table } from '../context.js';
 import { decimal, jsonObject, list, wholeNumber } from '../options.js';
+import { registerExperimentShow } from './experiment-show.js';
 import type { Runner } from './runner.js';
 
 type CreateFlags = {
@@ -38,7 +39,7 @@ const SUMMARY_FIELDS = `id name instructionCount createdAt loop { status targetI
   iterations { id index status judgeModel trainedModel }`;
 
 export function registerExperimentCommands(program: Command, run: Runner): void {
-  const experiment = program.command('experiment').description('create and list experiments');
+  const experiment = program.command('experiment').description('create, list and show experiments');
 
   experiment
     .command('create')
@@ -84,7 +85,7 @@ export function registerExperimentCommands(program: Command, run: Runner): void 
           e.id,
           e.name,
           String(e.instructionCount),
-          last ? `${e.iterations.length} (last: ${last.status})` : '0',
+          last ? `${e.iterations.length} (last: id ${last.id}, ${last.status})` : '0',
           e.loop ? `${e.loop.status} to ${e.loop.targetIteration}` : '-',
           `${e.config.judgeModel} · N=${e.config.samplesPerOrder} · seed ${e.config.seed}`,
           e.createdAt.slice(0, 16).replace('T', ' '),
@@ -95,6 +96,8 @@ export function registerExperimentCommands(program: Command, run: Runner): void 
         : table([['ID', 'NAME', 'INSTRUCTIONS', 'ITERATIONS', 'LOOP', 'JUDGE', 'CREATED (UTC)'], ...rows]);
       ctx.result(human, experiments);
     }));
+
+  registerExperimentShow(experiment, run);
 }
 
 const PAGE = 25;

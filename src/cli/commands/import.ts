@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { CliError } from '../errors.js';
+import { CliError, notFoundMessage, UsageError } from '../errors.js';
 import { InvalidUtf8Error, readLines } from '../lines.js';
 import type { Line } from '../lines.js';
 import { wholeNumber } from '../options.js';
@@ -29,24 +29,32 @@ type ImportResult = {
   instructionCount: number;
 };
 
-type Flags = { experiment: string; batchLines: number; format: string; source?: string };
+type Flags = { experiment: string; batchLines: number; format: string; source?: string; bundled?: string };
+
+/** The instruction sets shipped with the service (importBundledInstructions). */
+export const BUNDLED_INSTRUCTIONS = ['mt-bench', 'vicuna-bench'];
 
 export function registerImportInstructions(importCommand: Command, run: Runner): void {
   importCommand
     .command('instructions')
     .description('import unlabeled instructions (MT-Bench JSONL, JSONL with instruction/prompt/text, or a JSON array)')
-    .argument('<file>', 'the file to import')
+    .argument('[file]', 'the file to import (omit with --bundled)')
     .requiredOption('--experiment <id>', 'the experiment to add them to')
     .option('--batch-lines <n>', 'lines per importInstructions call', wholeNumber(1, 1_000_000), 1000)
     .addOption(new Option('--format <format>', 'file format').choices(['auto', 'mtbench', 'jsonl', 'json']).default('auto'))
     .option('--source <name>', 'where the instructions come from (default: the file name)')
-    .action(run(async (ctx: CommandContext, file: string, flags: Flags) => {
-      const size = await fileSize(file);
+    .addOption(new Option('--bundled <name>', 'import an instruction set shipped with the service instead of a file').choices(BUNDLED_INSTRUCTIONS))
+    .action(run(async (ctx: CommandContext, file: string | undefined, flags: Flags) => {
+      if (flags.bundled && file) throw new UsageError('give either a file or --bundled, not both');
+      if (!flags.bundled && !file) throw new UsageError(`name the instructions file, or use --bundled ${BUNDLED_INSTRUCTIONS.join('|')}`);
+      const size = file ? await fileSize(file) : 0;
       const experiment = await ctx.api.request<{ experiment: { id: string; name: string } | null }>(
         'query ($id: ID!) { experiment(id: $id) { id name } }',
         { id: flags.experiment },
       );
-      if (!experiment.experiment) throw new CliError(`experiment ${flags.experiment} not found (ste experiment list shows them)`);
+      if (!experiment.experiment) throw new CliError(notFoundMessage('experiment', flags.experiment));
+      if (flags.bundled) return importBundled(ctx, flags.experiment, flags.bundled);
+      if (!file) return;
       const importer = new Importer(ctx, file, flags, size);
       const summary = (await startsWithBracket(file, flags.format)) ? await importer.whole() : await importer.batches();
       const dupes = summary.duplicates.length;
@@ -57,6 +65,22 @@ export function registerImportInstructions(importCommand: Command, run: Runner):
         { experimentId: flags.experiment, file, ...summary },
       );
     }));
+}
+
+async function importBundled(ctx: CommandContext, experimentId: string, name: string): Promise<void> {
+  const data = await ctx.api.request<{ importBundledInstructions: ImportResult }>(
+    `mutation ($id: ID!, $name: String!) { importBundledInstructions(experimentId: $id, name: $name) {
+      accepted excluded instructionCount duplicates { line duplicateOfLine } rejected { line reason } } }`,
+    { id: experimentId, name },
+  );
+  const r = data.importBundledInstructions;
+  const dupes = r.duplicates.length;
+  ctx.result(
+    `imported ${count(r.accepted)} instructions of the bundled set ${name} into experiment ${experimentId}` +
+      `: ${count(dupes)} duplicate${dupes === 1 ? '' : 's'} skipped, ${count(r.excluded)} kept out of training (in a benchmark);` +
+      ` the experiment has ${count(r.instructionCount)} instructions`,
+    { experimentId, bundled: name, ...r },
+  );
 }
 
 class Importer {

@@ -36,9 +36,11 @@ export function registerLoop(program: Command, run: Runner): void {
     .action(run(async (ctx: CommandContext, experimentId: string, flags: Flags) => {
       if (flags.untilNoGain !== undefined && !flags.eval) throw new CliError('--until-no-gain needs --eval: the benchmarks that tell whether a judge gained', 2);
       const evaluateOn = flags.eval ? await Promise.all(flags.eval.map((ref) => resolveBenchmark(ctx, ref))) : undefined;
-      const { experiment, iterations } = await runAndFollow(ctx, experimentId, flags, evaluateOn);
+      const { experiment, iterations, logged } = await runAndFollow(ctx, experimentId, flags, evaluateOn);
       const loop = experiment.loop!;
-      const lines = [...iterations.map(iterationLine), `loop ${loop.status} (to iteration ${loop.targetIteration})${loop.error ? `: ${loop.error}` : ''}`];
+      // On a terminal stderr and stdout are the same screen: a summary logged there is not repeated.
+      const onScreen = !ctx.json && process.stdout.isTTY === true && process.stderr.isTTY === true ? logged : new Set<string>();
+      const lines = [...iterations.filter((it) => !onScreen.has(it.id)).map(iterationLine), `loop ${loop.status} (to iteration ${loop.targetIteration})${loop.error ? `: ${loop.error}` : ''}`];
       const evaluations = evaluateOn ? await evaluationTrend(ctx, experimentId) : null;
       if (evaluations) lines.push(...trendLines(evaluations.seedEvaluations, evaluations.iterations));
       const best = flags.untilNoGain !== undefined ? await bestJudge(ctx, experimentId) : null;
@@ -84,6 +86,7 @@ async function runAndFollow(ctx: CommandContext, experimentId: string, flags: Fl
   // Iterations up to this index were finished before: the loop makes the ones after it.
   const finishedBefore = startLoop.targetIteration - flags.iterations;
   const seenActive = new Set<string>();
+  const logged = new Set<string>();
   const watcher: Watcher = new Watcher(ctx.api, experimentId, { board: ctx.board(), tail: flags.tail, pollMs: flags.pollMs, signal: ctx.signal }, (stage) => {
     if (stage.iterationId !== null) return (watcher.iterationIndex.get(stage.iterationId) ?? 0) > finishedBefore;
     // Experiment-wide stages (pair generation): those this loop runs, seen while active.
@@ -103,14 +106,18 @@ async function runAndFollow(ctx: CommandContext, experimentId: string, flags: Fl
       const current = experiment.iterations.filter((it) => it.index > finishedBefore).at(-1);
       const next = current && current.id !== watcher.iteration?.id;
       // The previous iteration's summary first: the new one's stages stay unlisted (index unknown) until then.
-      if (next && watcher.iteration) watcher.log(iterationLine(await finalIteration(ctx, watcher.iteration.id)));
+      if (next && watcher.iteration) {
+        watcher.log(iterationLine(await finalIteration(ctx, watcher.iteration.id)));
+        logged.add(watcher.iteration.id);
+      }
       for (const it of experiment.iterations) watcher.iterationIndex.set(it.id, it.index);
       if (next) {
         watcher.followIteration(current);
       } else if (current) {
         watcher.iteration = { id: current.id, index: current.index, judgeModel: current.judgeModel, status: current.status };
       }
-      for (const stage of experiment.stages) watcher.applyStage(stage, true);
+      // Oldest first (the API lists an experiment's stages newest first): logged lines stay in the order the stages ran.
+      for (const stage of [...experiment.stages].sort((a, b) => Number(a.id) - Number(b.id))) watcher.applyStage(stage, true);
       watcher.title = title(experiment.loop);
       watcher.redraw();
       return experiment.loop.status !== 'RUNNING' && (await watcher.caughtUp());
@@ -121,7 +128,7 @@ async function runAndFollow(ctx: CommandContext, experimentId: string, flags: Fl
   const final = experiment as ExperimentView | null;
   const made = final?.iterations.filter((it) => it.index > finishedBefore) ?? [];
   const iterations = await Promise.all(made.map((it) => finalIteration(ctx, it.id)));
-  return { experiment: final!, iterations };
+  return { experiment: final!, iterations, logged };
 }
 
 async function finalIteration(ctx: CommandContext, id: string): Promise<IterationResult> {

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import { CliError } from '../errors.js';
+import { CliError, notFoundMessage } from '../errors.js';
 import { wholeNumber } from '../options.js';
 import { ITERATION_DONE, Watcher } from '../watcher.js';
 import { ITERATION_FIELDS, ITERATION_STATS, iterationLine, STAGE_FIELDS, tallyLine } from '../watch-view.js';
@@ -36,7 +36,7 @@ type Found = IterationView & { error: string | null; trainedModel: string | null
 export async function watchIteration(ctx: CommandContext, iterationId: string, flags: Flags) {
   const query = `query ($id: ID!) { iteration(id: $id) { ${ITERATION_FIELDS} experiment { id name } stages { ${STAGE_FIELDS} } } }`;
   const first = (await ctx.api.request<{ iteration: Found | null }>(query, { id: iterationId })).iteration;
-  if (!first) throw new CliError(`iteration ${iterationId} not found`);
+  if (!first) throw new CliError(notFoundMessage('iteration', iterationId));
   const watcher = new Watcher(ctx.api, first.experiment.id, { board: ctx.board(), tail: flags.tail, pollMs: flags.pollMs, signal: ctx.signal }, (s) => s.iterationId === first.id);
   watcher.title = `experiment ${first.experiment.id} "${first.experiment.name}"`;
   watcher.followIteration(first);

@@ -4,6 +4,7 @@
  */
 export * from './insert.js';
 export * from './list.js';
+export * from './count.js';
 export * from './counters.js';
 export * from './selection.js';
 export * from './training.js';

@@ -12,7 +12,7 @@ export type JudgmentFilter = {
   selected?: boolean | null;
 };
 
-function filterConditions(filter: JudgmentFilter | null | undefined): (SQL | undefined)[] {
+export function filterConditions(filter: JudgmentFilter | null | undefined): (SQL | undefined)[] {
   if (!filter) return [];
   return [
     filter.verdict ? eq(judgments.verdict, filter.verdict) : undefined,

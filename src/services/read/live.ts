@@ -31,22 +31,48 @@ export class LiveService {
     private readonly stageThrottleMs = 250,
   ) {}
 
-  async *judgmentBatches(iterationId: number, afterSeq: number, filter: JudgmentFilter | null, signal: AbortSignal): AsyncGenerator<readonly JudgmentRow[]> {
+  /**
+   * `untilDone`: the stream ends once the iteration's JUDGE stage has ended (succeeded, failed or
+   * cancelled) and every judgment it stored has been yielded; before a JUDGE stage exists it waits.
+   */
+  async *judgmentBatches(
+    iterationId: number,
+    afterSeq: number,
+    filter: JudgmentFilter | null,
+    signal: AbortSignal,
+    options: { untilDone?: boolean } = {},
+  ): AsyncGenerator<readonly JudgmentRow[]> {
     const wake = new Wakeup(signal);
     let announced = 0;
     let reread = true;
+    let recheckDone = options.untilDone === true;
+    let doneAt: number | null = null;
+    let experimentId: number | null = null;
     const offCreated = this.bus.on('judgment.created', (e) => {
       if (e.iterationId !== iterationId) return;
       announced = Math.max(announced, e.toSeq);
       wake.notify();
     });
+    const offStage = options.untilDone
+      ? this.bus.on('stage.updated', (e) => {
+          if (!e.final || (experimentId !== null && e.experimentId !== experimentId)) return;
+          recheckDone = true;
+          wake.notify();
+        })
+      : () => {};
     const offReconnect = this.bus.onReconnect(() => {
       reread = true;
+      recheckDone = options.untilDone === true;
       wake.notify();
     });
     let last = afterSeq;
     try {
       while (!signal.aborted) {
+        if (recheckDone && doneAt === null) {
+          recheckDone = false;
+          ({ experimentId, doneAt } = await this.judgeEndedAt(iterationId));
+          if (doneAt !== null) announced = Math.max(announced, doneAt);
+        }
         // Every seq up to the high-water mark is readable, so the cursor can move to it even when a
         // filter skips rows. A notification carries the mark its transaction committed (seqs are
         // handed out in commit order); at the start and after a listener reconnect, when
@@ -61,13 +87,29 @@ export class LiveService {
           last = rows.length < REPLAY_PAGE ? highWater : rows.at(-1)!.seq;
           if (rows.length > 0) yield rows;
         }
+        if (doneAt !== null && last >= doneAt) return;
         if (!(await wake.wait())) return;
       }
     } finally {
       offCreated();
+      offStage();
       offReconnect();
       wake.close();
     }
+  }
+
+  /**
+   * The iteration's experiment, and its last seq once its newest JUDGE stage has ended (else null). The stage ends only
+   * after its last batch committed, and the seq is read after the status, so it covers every
+   * judgment the stage stored.
+   */
+  private async judgeEndedAt(iterationId: number): Promise<{ experimentId: number | null; doneAt: number | null }> {
+    const iteration = await experimentsRepo.getIteration(this.database.db, iterationId);
+    if (!iteration) return { experimentId: null, doneAt: null };
+    const judge = await stagesRepo.latestStage(this.database.db, iteration.experimentId, 'JUDGE', iterationId);
+    if (!judge || isActiveStage(judge.status)) return { experimentId: iteration.experimentId, doneAt: null };
+    const doneAt = (await experimentsRepo.getIteration(this.database.db, iterationId))?.lastSeq ?? null;
+    return { experimentId: iteration.experimentId, doneAt };
   }
 
   private readonly pages = new Map<string, Promise<readonly JudgmentRow[]>>();

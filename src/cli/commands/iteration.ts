@@ -1,0 +1,92 @@
+/**
+ * `ste iteration list EXPERIMENT` and `ste iteration show ITERATION`: the ids `ste watch` and
+ * `ste export` take, with each iteration's status, models and counts.
+ */
+import type { Command } from 'commander';
+import type { CommandContext } from '../context.js';
+import { table } from '../context.js';
+import { CliError, notFoundMessage } from '../errors.js';
+import { TREND_FIELDS } from '../evaluation-view.js';
+import type { TrendEvaluation } from '../evaluation-view.js';
+import { accuracyText } from '../evaluation-view.js';
+import type { Experiment, Iteration, Stage } from '../../../generated/graphql-types.js';
+import { minute } from '../paging.js';
+import { compact, count, percent } from '../progress.js';
+import { ITERATION_FIELDS, ITERATION_STATS, iterationLine, STAGE_FIELDS, stageLine } from '../watch-view.js';
+import type { IterationResult, StageView } from '../watch-view.js';
+import type { Runner } from './runner.js';
+
+export type IterationDetail = IterationResult & Pick<Iteration, 'createdAt'> & {
+  experiment: Pick<Experiment, 'id' | 'name'>;
+  stages: (StageView & Pick<Stage, 'startedAt' | 'finishedAt' | 'promptTokens' | 'completionTokens'>)[];
+  evaluations: TrendEvaluation[];
+};
+
+export const STAGE_DETAIL = `${STAGE_FIELDS} startedAt finishedAt promptTokens completionTokens`;
+const DETAIL = `${ITERATION_FIELDS} createdAt experiment { id name } stats { ${ITERATION_STATS} } stages { ${STAGE_DETAIL} } evaluations { ${TREND_FIELDS} }`;
+
+/** One row per iteration: the columns `iteration list` and `experiment show` print. */
+export function iterationRows(iterations: IterationResult[]): string[] {
+  const rows = iterations.map((it) => {
+    const s = it.stats;
+    return [
+      it.id,
+      String(it.index),
+      it.status,
+      it.judgeModel,
+      it.trainedModel ?? '-',
+      count(s.judgments),
+      `${count(s.correct)} (${percent(s.correct, s.judgments)})`,
+      count(s.unparseable),
+      `${count(s.selected)} (A ${count(s.selectedAWins)} / B ${count(s.selectedBWins)})`,
+      `${compact(s.promptTokens)} / ${compact(s.completionTokens)}`,
+    ];
+  });
+  return table([['ID', 'INDEX', 'STATUS', 'JUDGE', 'TRAINED', 'JUDGMENTS', 'CORRECT', 'UNPARSEABLE', 'SELECTED', 'TOKENS IN / OUT'], ...rows]);
+}
+
+/** "  JUDGE  SUCCEEDED  160/160  · 12.3k / 4.5k tokens · 41 s" */
+export function stageDetailLine(stage: IterationDetail['stages'][number]): string {
+  const seconds = stage.startedAt && stage.finishedAt ? ` · ${Math.round((Date.parse(stage.finishedAt) - Date.parse(stage.startedAt)) / 1000)} s` : '';
+  const tokens = stage.promptTokens + stage.completionTokens > 0 ? ` · ${compact(stage.promptTokens)} / ${compact(stage.completionTokens)} tokens` : '';
+  return `${stageLine(stage, false)}${tokens}${seconds}  (stage ${stage.id})`;
+}
+
+export function registerIteration(program: Command, run: Runner): void {
+  const iteration = program.command('iteration').description('list and show iterations (the ids ste watch and ste export take)');
+
+  iteration
+    .command('list')
+    .description("an experiment's iterations: ids, indices, status, models and counts")
+    .argument('<experiment>', 'experiment id')
+    .action(run(async (ctx: CommandContext, experimentId: string) => {
+      const data = await ctx.api.request<{ experiment: { iterations: IterationResult[] } | null }>(
+        `query ($id: ID!) { experiment(id: $id) { iterations { ${ITERATION_FIELDS} stats { ${ITERATION_STATS} } } } }`,
+        { id: experimentId },
+      );
+      if (!data.experiment) throw new CliError(notFoundMessage('experiment', experimentId));
+      const { iterations } = data.experiment;
+      ctx.result(iterations.length === 0 ? `experiment ${experimentId} has no iteration yet: ste loop ${experimentId} --iterations 1` : iterationRows(iterations), iterations);
+    }));
+
+  iteration
+    .command('show')
+    .description('one iteration: models, counts, stages with durations and tokens, evaluations of its trained judge')
+    .argument('<iteration>', 'iteration id')
+    .action(run(async (ctx: CommandContext, iterationId: string) => {
+      const data = await ctx.api.request<{ iteration: IterationDetail | null }>(`query ($id: ID!) { iteration(id: $id) { ${DETAIL} } }`, { id: iterationId });
+      const it = data.iteration;
+      if (!it) throw new CliError(notFoundMessage('iteration', iterationId));
+      const lines = [
+        iterationLine(it),
+        `experiment ${it.experiment.id} "${it.experiment.name}" · created ${minute(it.createdAt)} UTC · tokens ${compact(it.stats.promptTokens)} in / ${compact(it.stats.completionTokens)} out`,
+        'stages:',
+        ...(it.stages.length === 0 ? ['  none yet'] : it.stages.map(stageDetailLine)),
+      ];
+      if (it.evaluations.length > 0) {
+        lines.push(`evaluations of ${it.trainedModel ?? 'its trained judge'}:`);
+        for (const e of it.evaluations) lines.push(`  evaluation ${e.id} on ${e.benchmark.name}: ${e.status === 'SUCCEEDED' ? accuracyText(e.overall.accuracy) : e.status}`);
+      }
+      ctx.result(lines, it);
+    }));
+}
