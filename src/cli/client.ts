@@ -105,6 +105,32 @@ export class ApiClient {
     return response;
   }
 
+  /**
+   * POSTs a file beside the GraphQL endpoint as the raw body, streamed from disk (an instruction
+   * pool upload). A 4xx/5xx answer throws with the server's message; a 200 answer is returned to read.
+   */
+  async postFile(path: string, body: ReadableStream<Uint8Array>, signal: AbortSignal): Promise<Response> {
+    const url = siblingUrl(this.config, path);
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...this.authHeader() }, body, signal, duplex: 'half' } as RequestInit);
+    } catch (error) {
+      throw unreachable(url, error);
+    }
+    this.checkAuth(response.status);
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      let reason = text.trim().split('\n')[0] ?? '';
+      try {
+        reason = (JSON.parse(text) as { errors?: { message: string }[] }).errors?.[0]?.message ?? reason;
+      } catch {
+        // Not JSON: the first line of the body is the best reason there is.
+      }
+      throw new CliError(`POST ${url} failed: HTTP ${response.status}${reason ? `: ${reason}` : ''}`);
+    }
+    return response;
+  }
+
   /** Starts a subscription over graphql-ws; returns the function that ends it. */
   subscribe<T>(query: string, variables: Record<string, unknown>, sink: SubscriptionSink<T>): () => void {
     let ended = false;

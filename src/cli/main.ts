@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { registerImportBenchmark } from './commands/benchmark.js';
 import { registerBenchmark } from './commands/benchmark-info.js';
 import { registerEvalInspect } from './commands/eval-inspect.js';
+import { registerImportPool } from './commands/pool.js';
 import { registerEval } from './commands/evaluate.js';
 import { registerExperimentCommands } from './commands/experiment.js';
 import { registerExport } from './commands/export.js';
@@ -43,6 +44,7 @@ export function buildProgram(signal: AbortSignal): Command {
   const importCommand = program.command('import').description('import instructions or a benchmark from a file');
   registerImportInstructions(importCommand, run);
   registerImportBenchmark(importCommand, run);
+  registerImportPool(importCommand, run);
   registerExperimentCommands(program, run);
   registerLoop(program, run);
   registerRegister(program, run);
