@@ -58,6 +58,8 @@ export function negate(set: CharSet): CharSet {
 
 const single = (code: number): Ast => ({ t: 'set', set: [[code, code]] });
 const QUANTIFIER = /^\{(\d+)(,(\d*))?\}/;
+/** Largest count in `{n}`, `{n,}` and `{n,m}`. */
+export const MAX_COUNT = 1_000;
 
 /** Parses `source` into an Ast; throws a PatternError for what the matcher refuses. */
 export function parsePattern(source: string): Ast {
@@ -103,6 +105,8 @@ class Parser {
       return atom;
     }
     if (atom.t === 'assert') throw new PatternError('repeats an anchor or a word boundary, which is not supported');
+    // Counts are expanded into copies: bound them before anything loops over them.
+    if (min > MAX_COUNT || (max !== Infinity && max > MAX_COUNT)) throw new PatternError(`has a counted repetition above ${MAX_COUNT}, which is not supported`);
     if (this.s[this.at] === '?') this.at++; // lazy: the same language
     return { t: 'rep', node: atom, min, max };
   }

@@ -50,11 +50,11 @@ export function compileLinearPattern(source: string): LinearPattern {
 }
 
 /** Adds the Thompson states of `ast`, continuing to state `next`; returns its first state. */
-function build(ast: Ast, next: number, nodes: Node[]): number {
+function build(ast: Ast, next: number, nodes: Node[], steps = { n: 0 }): number {
+  // Empty groups add no state but still cost a step each: `(?:(?:){1000}){1000}` must stop too.
+  if (++steps.n > LIMITS.nfaStates * 10) throw tooLarge();
   const add = (node: Node): number => {
-    if (nodes.length >= LIMITS.nfaStates) {
-      throw new PatternError(`is too large: it expands to more than ${LIMITS.nfaStates} states (large counted repetitions such as {1000} count many times)`);
-    }
+    if (nodes.length >= LIMITS.nfaStates) throw tooLarge();
     nodes.push(node);
     return nodes.length - 1;
   };
@@ -64,21 +64,21 @@ function build(ast: Ast, next: number, nodes: Node[]): number {
     case 'assert':
       return add({ k: 'assert', kind: ast.kind, out: next });
     case 'seq':
-      return ast.items.reduceRight((to, item) => build(item, to, nodes), next);
+      return ast.items.reduceRight((to, item) => build(item, to, nodes, steps), next);
     case 'alt': {
-      const starts = ast.options.map((option) => build(option, next, nodes));
+      const starts = ast.options.map((option) => build(option, next, nodes, steps));
       return starts.reduceRight((rest, first) => add({ k: 'split', out: first, out2: rest }));
     }
     case 'rep': {
       let to = next;
       if (ast.max === Infinity) {
         const loop = add({ k: 'split', out: -1, out2: next });
-        (nodes[loop] as { out: number }).out = build(ast.node, loop, nodes);
+        (nodes[loop] as { out: number }).out = build(ast.node, loop, nodes, steps);
         to = loop;
       } else {
-        for (let i = ast.min; i < ast.max; i++) to = add({ k: 'split', out: build(ast.node, to, nodes), out2: next });
+        for (let i = ast.min; i < ast.max; i++) to = add({ k: 'split', out: build(ast.node, to, nodes, steps), out2: next });
       }
-      for (let i = 0; i < ast.min; i++) to = build(ast.node, to, nodes);
+      for (let i = 0; i < ast.min; i++) to = build(ast.node, to, nodes, steps);
       return to;
     }
   }
@@ -91,8 +91,8 @@ type Alphabet = { classOf: Uint16Array; classes: number; isWord: Uint8Array; acc
  * word boundaries) treats alike, so the table has one column per class instead of 65,536.
  */
 function classify(nodes: Node[]): Alphabet {
-  const sets = nodes.flatMap((n) => (n.k === 'char' ? [n.set] : []));
-  sets.push(WORD);
+  // Copies made by counted repetitions share their set: each distinct set counts once.
+  const sets = [...new Set([...nodes.flatMap((n) => (n.k === 'char' ? [n.set] : [])), WORD])];
   const cuts = new Set<number>([0, 0x10000]);
   for (const set of sets) for (const [lo, hi] of set) cuts.add(lo).add(hi + 1);
   const bounds = [...cuts].sort((a, b) => a - b);
@@ -214,6 +214,10 @@ function holds(kind: 'bol' | 'eol' | 'wordb' | 'nwordb', ctx: Context): boolean 
     case 'nwordb':
       return ctx.prevWord === ctx.nextWord;
   }
+}
+
+function tooLarge(): PatternError {
+  return new PatternError(`is too large: it expands to more than ${LIMITS.nfaStates} states (large counted repetitions such as {1000} count many times)`);
 }
 
 function tooComplex(): PatternError {

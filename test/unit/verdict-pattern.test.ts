@@ -90,6 +90,8 @@ describe(compileLinearPattern.name, () => {
     ['(?<!x)A', 'uses lookahead or lookbehind ((?=, (?!, (?<=, (?<!), which is not supported: verdict patterns must be matchable in linear time'],
     ['[ab]*a[ab]{20}', `is too complex to match in linear time: its automaton would need more than ${LIMITS.dfaStates} states, ${LIMITS.transitions} transitions or ${LIMITS.work} construction steps (simplify repeated alternatives and large counted repetitions)`],
     ['((a{1,40}){1,40}){1,40}', `is too large: it expands to more than ${LIMITS.nfaStates} states (large counted repetitions such as {1000} count many times)`],
+    ['(?:){99999999999}', 'has a counted repetition above 1000, which is not supported'],
+    ['(?:(?:(?:){1000}){1000}){1000}', `is too large: it expands to more than ${LIMITS.nfaStates} states (large counted repetitions such as {1000} count many times)`],
   ])('refuses %s: %s', (source, message) => {
     expect(() => compileLinearPattern(source)).toThrow(new PatternError(message));
   });
