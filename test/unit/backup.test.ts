@@ -95,7 +95,7 @@ describe('backup and restore of the embedded database', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toBe(`self-taught-evaluator: ${target} is not empty: restore into a new folder (set DATA_DIR), or move this one away first\n`);
     expect(await contents(target)).toEqual(before);
-  });
+  }, 300_000);
 
   it('refuses a file that is not a backup, leaving no folder behind', async () => {
     const bad = path.join(tempDir('ste-backup-'), 'not-a-backup.tar.gz');

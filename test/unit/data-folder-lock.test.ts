@@ -47,7 +47,7 @@ describe('one service process per data folder', () => {
     expect(again.output()).not.toContain('took over');
     expect(await stopService(again, 'SIGINT')).toBe(0);
     expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false);
-  });
+  }, 180_000);
 
   it('takes over, with a warning, the lock a process killed with SIGKILL left behind', async () => {
     const dir = tempDir();
@@ -61,7 +61,7 @@ describe('one service process per data folder', () => {
     expect(lockOwner(dir)?.pid).toBe(next.pid);
     expect(await experimentNames(next.gql)).toEqual(['kept']);
     expect(await stopService(next)).toBe(0);
-  });
+  }, 180_000);
 
   it.each(['worker', 'api'])('refuses --role %s on the embedded database: it cannot be shared', async (role) => {
     const dir = tempDir();

@@ -78,5 +78,5 @@ describe('a restart on the same data folder', () => {
     }, 'the evaluation to end');
     expect(stage).toEqual({ status: 'SUCCEEDED', total: benchmark.size * 2, done: benchmark.size * 2, failed: 0 });
     expect(await stopService(second)).toBe(0);
-  });
+  }, 300_000);
 });
