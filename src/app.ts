@@ -67,8 +67,20 @@ export type AppOverrides = {
   recoverAfterSeconds?: number;
 };
 
+type Stops = { name: string; stop: () => Promise<void> }[];
+
+/** What every part of the app runs on, started in order (each registered in `stops`). */
+type Infrastructure = {
+  database: Database;
+  simulator: Simulator | null;
+  llms: ReturnType<typeof createEndpointClients>;
+  endpoints: (name: string) => ReturnType<ReturnType<typeof createEndpointClients>['get']>;
+  events: Awaited<ReturnType<typeof startEventBus>>;
+  queue: Queue;
+};
+
 export async function createApp(config: Config, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
-  const stops: { name: string; stop: () => Promise<void> }[] = [];
+  const stops: Stops = [];
   const stopAll = async () => {
     for (const { name, stop } of stops.reverse()) {
       try {
@@ -80,126 +92,10 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     stops.length = 0;
   };
   try {
-    const runsWork = config.role !== 'api';
     refuseSplitRoleOnPglite(config);
-    // First: the data folder's lock decides whether this process may use the folder at all.
-    const database = await openDatabase(config.database, { onStale: (message) => logger.warn(message) });
-    stops.push({ name: 'database', stop: () => database.close() });
-
-    let simulator: Simulator | null = null;
-    if (config.endpoints.some((e) => e.baseURL === null)) {
-      simulator = await startSimulator({ ...config.simulator, stateDir: simulatorStateDir(config) });
-      stops.push({ name: 'simulator', stop: () => simulator!.close() });
-      logger.warn({ url: simulator.url }, 'no OPENAI_BASE_URL set: using the built-in offline simulator (its numbers show the machinery, not model quality)');
-    }
-
-    // One client per named endpoint (STE_CONFIG; `default` is OPENAI_BASE_URL or the simulator).
-    const llms = createEndpointClients(config.endpoints, simulator?.url ?? null, logger);
-    const endpoints = (name: string) => llms.get(name);
-    stops.push({ name: 'llm clients', stop: () => llms.close() });
-
-    const events = await startEventBus(database, logger);
-    stops.push({ name: 'event bus', stop: () => events.stop() });
-
-    const queue: Queue = await startQueue(
-      database,
-      config.database.kind === 'postgres' ? config.database.url : null,
-      { expireSeconds: config.worker.jobExpireSeconds },
-      logger,
-    );
-    // On stop: no new jobs, no new LLM requests; requests in flight get the shutdown timeout, then
-    // unfinished jobs go back to the queue for another worker.
-    stops.push({ name: 'queue', stop: () => queue.stop(config.worker.shutdownTimeoutMs, () => llms.drain()) });
-
-    const configCache = new Map<number, ExperimentConfig>();
-    const experimentConfig = async (experimentId: number): Promise<ExperimentConfig> => {
-      const cached = configCache.get(experimentId);
-      if (cached) return cached;
-      const experiment = await experimentsRepo.getExperiment(database.db, experimentId);
-      if (!experiment) throw new Error(`experiment ${experimentId} is gone`);
-      // Config is fixed at creation, so caching it is safe (tokenBudget can change: it is read from the row where it counts).
-      configCache.set(experimentId, experiment.config as ExperimentConfig);
-      return experiment.config as ExperimentConfig;
-    };
-
-    const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare });
-    const handlerDeps = { db: database.db, endpoints, config: experimentConfig };
-    runner.register(categorizeStageHandler(handlerDeps));
-    runner.register(generatePairsStageHandler(handlerDeps));
-    runner.register(judgeStageHandler(handlerDeps));
-    runner.register(evaluateStageHandler(handlerDeps));
-    runner.register(selectStageHandler(handlerDeps));
-    runner.register(
-      trainStageHandler({
-        ...handlerDeps,
-        backends: {
-          OPENAI: openAiBackend(endpoints, overrides.trainPollSeconds ?? 5),
-          EXTERNAL: externalBackend(),
-          COMMAND: commandBackend({
-            trainers: config.trainers,
-            trainingDir: config.trainingDir,
-            logger,
-            endpoints,
-            loraEndpoints: config.endpoints.filter((e) => e.loraAdapters).map((e) => e.name),
-          }),
-          WEBHOOK: webhookBackend({ trainers: config.trainers, pollSeconds: overrides.trainPollSeconds ?? 5 }),
-        },
-      }),
-    );
-    const pipeline = new PipelineService(database, runner);
-    const benchmarks = new BenchmarkService(database);
-    const evaluations = new EvaluationService(database, runner, benchmarks);
-    const loop = new LoopService(database, queue, pipeline, logger, evaluations);
-    runner.onFinished((stage) => pipeline.onStageFinished(stage));
-    runner.onFinished((stage) => evaluations.onStageFinished(stage));
-    runner.onFinished((stage) => loop.onStageFinished(stage));
-
-    const defaultModel = (name: string | null, simName: string) => name ?? (simulator ? simName : null);
-    const exports = new ExportService(database);
-    const services: Services = {
-      serverConfiguration: {
-        endpoints: config.endpoints.map((e) => ({
-          name: e.name,
-          baseUrl: e.baseURL ? publicEndpoint(e.baseURL) : 'simulator',
-          concurrency: e.concurrency,
-          requestsPerMinute: e.requestsPerMinute,
-          tokensPerMinute: e.tokensPerMinute,
-          maxTokensParam: e.maxTokensParam,
-          loraAdapters: e.loraAdapters,
-        })),
-        trainers: config.trainers.map((t) => ({ name: t.name, type: t.type, hyperparameters: t.hyperparameters, timeoutSeconds: t.timeoutSeconds })),
-      },
-      info: {
-        database: database.kind,
-        endpoint: config.llm.baseURL ? publicEndpoint(config.llm.baseURL) : 'simulator',
-        role: config.role,
-        version: VERSION,
-      },
-      experiments: new ExperimentService(
-        database,
-        {
-          generatorModel: defaultModel(config.models.generatorModel, 'sim-generator') ?? '',
-          judgeModel: defaultModel(config.models.judgeModel, 'sim-judge') ?? '',
-          configured: {
-            endpoints: config.endpoints.map((e) => e.name),
-            trainers: Object.fromEntries(config.trainers.map((t) => [t.name, { type: t.type, hyperparameters: t.hyperparameters }])),
-          },
-        },
-        config.limits.maxInstructionLength,
-      ),
-      pipeline,
-      loop,
-      queries: new QueryService(database),
-      connections: new ConnectionReads(database),
-      live: new LiveService(database, events),
-      exports,
-      trainingReports: new TrainingReports(database, config.trainers, exports),
-      benchmarks,
-      evaluations,
-      events,
-      audit: new AuditService(database, logger),
-      health: async () => ({ database: await database.ping(), queue: await queue.ping() }),
-    };
+    const infra = await startInfrastructure(config, logger, stops);
+    const runner = createStageRunner(config, logger, infra, overrides);
+    const { services, loop } = createServices(config, logger, infra, runner);
 
     let http: HttpServer | null = null;
     if (config.role !== 'worker') {
@@ -216,33 +112,174 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
 
     // Workers start only once the API is bound: a stage job that misbehaves after a restart can
     // never keep /healthz and the API from answering.
-    if (runsWork) {
-      await queue.work<BatchJob>('stage-batch', config.worker.jobConcurrency, (job, ctx) => runner.runBatch(job, ctx), {
-        onGiveUp: (job, error) => runner.giveUp(job, error),
-      });
-      await queue.work<ControlJob>('stage-control', 4, async (job) => {
-        // Jobs of other types were queued by a release that ran SELECT and TRAIN outside the stage
-        // runner; the recovery sweep requeues their stages as batch jobs.
-        if (job.type === 'advance-loop') await loop.advance(job.experimentId);
-      });
-      const sweepMs = (overrides.sweepSeconds ?? 10) * 1_000;
-      const sweeper = setInterval(() => {
-        loop.sweep().catch((error: unknown) => logger.error({ err: error }, 'loop sweep failed'));
-        const quiet = overrides.recoverAfterSeconds ?? Math.max(60, 2 * config.worker.jobExpireSeconds);
-        recoverStalledStages(database.db, queue, runner, logger, quiet).catch((error: unknown) =>
-          logger.error({ err: error }, 'stage recovery sweep failed'),
-        );
-      }, sweepMs);
-      sweeper.unref();
-      // Stopped before the queue (registered later, stopped earlier): no sweep starts work on a closing queue.
-      stops.push({ name: 'loop sweeper', stop: async () => clearInterval(sweeper) });
-    }
+    if (config.role !== 'api') await startWorkers(config, logger, infra, runner, loop, overrides, stops);
 
-    return { url: http?.url ?? null, database, services, simulator, stop: stopAll };
+    return { url: http?.url ?? null, database: infra.database, services, simulator: infra.simulator, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+async function startInfrastructure(config: Config, logger: Logger, stops: Stops): Promise<Infrastructure> {
+  // First: the data folder's lock decides whether this process may use the folder at all.
+  const database = await openDatabase(config.database, { onStale: (message) => logger.warn(message) });
+  stops.push({ name: 'database', stop: () => database.close() });
+
+  let simulator: Simulator | null = null;
+  if (config.endpoints.some((e) => e.baseURL === null)) {
+    const started = await startSimulator({ ...config.simulator, stateDir: simulatorStateDir(config) });
+    simulator = started;
+    stops.push({ name: 'simulator', stop: () => started.close() });
+    logger.warn({ url: started.url }, 'no OPENAI_BASE_URL set: using the built-in offline simulator (its numbers show the machinery, not model quality)');
+  }
+
+  // One client per named endpoint (STE_CONFIG; `default` is OPENAI_BASE_URL or the simulator).
+  const llms = createEndpointClients(config.endpoints, simulator?.url ?? null, logger);
+  stops.push({ name: 'llm clients', stop: () => llms.close() });
+
+  const events = await startEventBus(database, logger);
+  stops.push({ name: 'event bus', stop: () => events.stop() });
+
+  const queue: Queue = await startQueue(
+    database,
+    config.database.kind === 'postgres' ? config.database.url : null,
+    { expireSeconds: config.worker.jobExpireSeconds },
+    logger,
+  );
+  // On stop: no new jobs, no new LLM requests; requests in flight get the shutdown timeout, then
+  // unfinished jobs go back to the queue for another worker.
+  stops.push({ name: 'queue', stop: () => queue.stop(config.worker.shutdownTimeoutMs, () => llms.drain()) });
+  return { database, simulator, llms, endpoints: (name: string) => llms.get(name), events, queue };
+}
+
+/** The stage runner with a handler for every stage kind, and TRAIN's backends. */
+function createStageRunner(config: Config, logger: Logger, infra: Infrastructure, overrides: AppOverrides): StageRunner {
+  const { database, queue, endpoints } = infra;
+  const configCache = new Map<number, ExperimentConfig>();
+  const experimentConfig = async (experimentId: number): Promise<ExperimentConfig> => {
+    const cached = configCache.get(experimentId);
+    if (cached) return cached;
+    const experiment = await experimentsRepo.getExperiment(database.db, experimentId);
+    if (!experiment) throw new Error(`experiment ${experimentId} is gone`);
+    // Config is fixed at creation, so caching it is safe (tokenBudget can change: it is read from the row where it counts).
+    configCache.set(experimentId, experiment.config as ExperimentConfig);
+    return experiment.config as ExperimentConfig;
+  };
+
+  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare });
+  const handlerDeps = { db: database.db, endpoints, config: experimentConfig };
+  const pollSeconds = overrides.trainPollSeconds ?? 5;
+  runner.register(categorizeStageHandler(handlerDeps));
+  runner.register(generatePairsStageHandler(handlerDeps));
+  runner.register(judgeStageHandler(handlerDeps));
+  runner.register(evaluateStageHandler(handlerDeps));
+  runner.register(selectStageHandler(handlerDeps));
+  runner.register(
+    trainStageHandler({
+      ...handlerDeps,
+      backends: {
+        OPENAI: openAiBackend(endpoints, pollSeconds),
+        EXTERNAL: externalBackend(),
+        COMMAND: commandBackend({
+          trainers: config.trainers,
+          trainingDir: config.trainingDir,
+          logger,
+          endpoints,
+          loraEndpoints: config.endpoints.filter((e) => e.loraAdapters).map((e) => e.name),
+        }),
+        WEBHOOK: webhookBackend({ trainers: config.trainers, pollSeconds }),
+      },
+    }),
+  );
+  return runner;
+}
+
+/** Everything the GraphQL and HTTP layers may call, and the listeners that keep iterations and loops in step with stages. */
+function createServices(config: Config, logger: Logger, infra: Infrastructure, runner: StageRunner): { services: Services; loop: LoopService } {
+  const { database, queue, events, simulator } = infra;
+  const pipeline = new PipelineService(database, runner);
+  const benchmarks = new BenchmarkService(database);
+  const evaluations = new EvaluationService(database, runner, benchmarks);
+  const loop = new LoopService(database, queue, pipeline, logger, evaluations);
+  runner.onFinished((stage) => pipeline.onStageFinished(stage));
+  runner.onFinished((stage) => evaluations.onStageFinished(stage));
+  runner.onFinished((stage) => loop.onStageFinished(stage));
+
+  const defaultModel = (name: string | null, simName: string) => name ?? (simulator ? simName : null);
+  const exports = new ExportService(database);
+  const services: Services = {
+    serverConfiguration: serverConfiguration(config),
+    info: {
+      database: database.kind,
+      endpoint: config.llm.baseURL ? publicEndpoint(config.llm.baseURL) : 'simulator',
+      role: config.role,
+      version: VERSION,
+    },
+    experiments: new ExperimentService(
+      database,
+      {
+        generatorModel: defaultModel(config.models.generatorModel, 'sim-generator') ?? '',
+        judgeModel: defaultModel(config.models.judgeModel, 'sim-judge') ?? '',
+        configured: {
+          endpoints: config.endpoints.map((e) => e.name),
+          trainers: Object.fromEntries(config.trainers.map((t) => [t.name, { type: t.type, hyperparameters: t.hyperparameters }])),
+        },
+      },
+      config.limits.maxInstructionLength,
+    ),
+    pipeline,
+    loop,
+    queries: new QueryService(database),
+    connections: new ConnectionReads(database),
+    live: new LiveService(database, events),
+    exports,
+    trainingReports: new TrainingReports(database, config.trainers, exports),
+    benchmarks,
+    evaluations,
+    events,
+    audit: new AuditService(database, logger),
+    health: async () => ({ database: await database.ping(), queue: await queue.ping() }),
+  };
+  return { services, loop };
+}
+
+/** The configured endpoint and trainer names an admin may read (never keys, credentials or commands). */
+function serverConfiguration(config: Config): Services['serverConfiguration'] {
+  return {
+    endpoints: config.endpoints.map((e) => ({
+      name: e.name,
+      baseUrl: e.baseURL ? publicEndpoint(e.baseURL) : 'simulator',
+      concurrency: e.concurrency,
+      requestsPerMinute: e.requestsPerMinute,
+      tokensPerMinute: e.tokensPerMinute,
+      maxTokensParam: e.maxTokensParam,
+      loraAdapters: e.loraAdapters,
+    })),
+    trainers: config.trainers.map((t) => ({ name: t.name, type: t.type, hyperparameters: t.hyperparameters, timeoutSeconds: t.timeoutSeconds })),
+  };
+}
+
+/** The queue workers (stage batches, loop steps) and the periodic loop and recovery sweep. */
+async function startWorkers(config: Config, logger: Logger, infra: Infrastructure, runner: StageRunner, loop: LoopService, overrides: AppOverrides, stops: Stops): Promise<void> {
+  const { database, queue } = infra;
+  await queue.work<BatchJob>('stage-batch', config.worker.jobConcurrency, (job, ctx) => runner.runBatch(job, ctx), {
+    onGiveUp: (job, error) => runner.giveUp(job, error),
+  });
+  await queue.work<ControlJob>('stage-control', 4, async (job) => {
+    // Jobs of other types were queued by a release that ran SELECT and TRAIN outside the stage
+    // runner; the recovery sweep requeues their stages as batch jobs.
+    if (job.type === 'advance-loop') await loop.advance(job.experimentId);
+  });
+  const sweepMs = (overrides.sweepSeconds ?? 10) * 1_000;
+  const sweeper = setInterval(() => {
+    loop.sweep().catch((error: unknown) => logger.error({ err: error }, 'loop sweep failed'));
+    const quiet = overrides.recoverAfterSeconds ?? Math.max(60, 2 * config.worker.jobExpireSeconds);
+    recoverStalledStages(database.db, queue, runner, logger, quiet).catch((error: unknown) => logger.error({ err: error }, 'stage recovery sweep failed'));
+  }, sweepMs);
+  sweeper.unref();
+  // Stopped before the queue (registered later, stopped earlier): no sweep starts work on a closing queue.
+  stops.push({ name: 'loop sweeper', stop: async () => clearInterval(sweeper) });
 }
 
 /** PGlite lives inside one process: an API process and a worker process cannot share it. */
