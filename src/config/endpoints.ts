@@ -22,22 +22,16 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { MaxTokensParam } from './index.js';
+import type { LlmConfig, MaxTokensParam } from './index.js';
 
-/** One named OpenAI-compatible endpoint, with its own client, limiter and usage counters. */
-export type NamedEndpoint = {
+/**
+ * One named OpenAI-compatible endpoint, with its own client, limiter and usage counters: the same
+ * settings as the one-endpoint shortcut (LlmConfig: `baseURL` null is the built-in simulator, only
+ * for `default`; `apiKey` is the key itself, read from the variable the file names in `apiKeyEnv`,
+ * never shown by the API), plus its name and adapter registration.
+ */
+export type NamedEndpoint = LlmConfig & {
   name: string;
-  /** null: the built-in simulator (only `default`, when OPENAI_BASE_URL is unset). */
-  baseURL: string | null;
-  /** The key itself, read from the variable the file names (`apiKeyEnv`); never shown by the API. */
-  apiKey: string;
-  concurrency: number;
-  requestsPerMinute: number;
-  tokensPerMinute: number;
-  timeoutMs: number;
-  maxRetries: number;
-  rateLimitMaxWaitMs: number;
-  maxTokensParam: MaxTokensParam;
   /** Register trained adapters with vLLM's `POST /v1/load_lora_adapter` (and unload old ones). Default false. */
   loraAdapters: boolean;
 };
