@@ -9,7 +9,9 @@
  *   --pairs N            pairs of the efficiency scenario (default 2000)
  *   --peer-pairs N       pairs of the peer comparison: N x 2 orders x 4 samples completions (default 2000)
  *   --skip-promptfoo     peer comparison without promptfoo (the test suite's smoke run)
- *   --only a,b           scenarios: efficiency, peers, overhead, memory, queries, pglite
+ *   --only a,b           scenarios: efficiency, peers, overhead, memory, queries, pglite (the
+ *                        default set), and paper, scaleout (run only when named: they take minutes)
+ *   --paper-pairs N      pairs of the paper-scale scenario (default 20000: 600,000 judgments)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { median } from './lib.js';
 import { judgeCalls, plainScript, promptfoo } from './peers.js';
+import { paperScale, scaleOut } from './paper.js';
+import type { PaperRun, ScaleOutRun } from './paper.js';
 import { bareClient, judgeStage, queriesAtSize } from './scenarios.js';
 import { syntheticInstructions } from './lib.js';
 import type { StageRun } from './scenarios.js';
@@ -28,6 +32,7 @@ const { values } = parseArgs({
     pairs: { type: 'string' },
     only: { type: 'string' },
     'peer-pairs': { type: 'string' },
+    'paper-pairs': { type: 'string' },
     'skip-promptfoo': { type: 'boolean', default: false },
     out: { type: 'string' },
   },
@@ -44,6 +49,8 @@ const size = {
   memoryPairs: quick ? 50 : 12_500,
   queryJudgments: quick ? 20_000 : 1_000_000,
   peerPairs: Number(values['peer-pairs'] ?? (quick ? 10 : 2_000)),
+  paperPairs: Number(values['paper-pairs'] ?? (quick ? 100 : 20_000)),
+  scaleOutPairs: quick ? 40 : 2_000,
 };
 
 type Row = { figure: string; target: string; measured: string; ok: boolean | null };
@@ -215,6 +222,74 @@ async function queries(): Promise<void> {
   }
 }
 
+/**
+ * One iteration at the paper's size on PostgreSQL (see bench/paper.ts). Long (generation of the
+ * pairs, then about 600,000 judgments): `--runs` applies, the README says how many were run.
+ */
+async function paper(): Promise<void> {
+  const all: PaperRun[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const run = await paperScale(databaseServer, size.paperPairs);
+    process.stderr.write(`paper run ${i + 1}/${runs}: ${JSON.stringify(run)}\n`);
+    all.push(run);
+  }
+  results.paper = { runs: all };
+  const first = all[0]!;
+  const med = (pick: (r: PaperRun) => number) => median(all.map(pick));
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+  const label = `${first.judgments.toLocaleString('en')} judgments (${first.pairs.toLocaleString('en')} pairs x 2 orders x 15, n=15, ${first.requests.toLocaleString('en')} requests at ${first.meanLatencyMs} ms, ${first.concurrency} at once)`;
+  const efficiency = med((r) => r.judgeEfficiency);
+  rows.push({ figure: `Paper scale: judge stage efficiency, ${label}`, target: '>= 0.9', measured: `${efficiency.toFixed(3)} (${(med((r) => r.judgeWallMs) / 1000).toFixed(1)} s, ${(med((r) => r.serviceCpuMs) / first.judgments).toFixed(3)} service CPU ms per judgment)`, ok: efficiency >= 0.9 });
+  const peak = Math.max(...all.map((r) => r.peakRssBytes));
+  rows.push({ figure: 'Paper scale: peak RSS of the service during the judge stage', target: '< 400 MB', measured: mb(peak), ok: peak < 400 * 2 ** 20 });
+  rows.push({
+    figure: 'Paper scale: API during the stage, first page of 50 judgments and iteration stats, p95',
+    target: '< 50 ms',
+    measured: `${med((r) => r.duringStage.firstPageP95Ms).toFixed(1)} ms and ${med((r) => r.duringStage.statsP95Ms).toFixed(1)} ms (p50 ${med((r) => r.duringStage.firstPageP50Ms).toFixed(1)} / ${med((r) => r.duringStage.statsP50Ms).toFixed(1)} ms)`,
+    ok: med((r) => r.duringStage.firstPageP95Ms) < 50 && med((r) => r.duringStage.statsP95Ms) < 50,
+  });
+  const select = med((r) => r.selectMs);
+  rows.push({ figure: `Paper scale: SELECT over ${first.judgments.toLocaleString('en')} judgments`, target: '< 10 s', measured: `${(select / 1000).toFixed(1)} s (${first.selected.toLocaleString('en')} selected)`, ok: select < 10_000 });
+  for (const file of Object.keys(first.exports)) {
+    const ms = med((r) => r.exports[file]!.ms);
+    const rss = Math.max(...all.map((r) => r.exports[file]!.peakRssBytes));
+    rows.push({
+      figure: `Paper scale: export ${file} (streamed)`,
+      target: '< 15 s, flat memory',
+      measured: `${(ms / 1000).toFixed(1)} s, ${first.exports[file]!.lines.toLocaleString('en')} lines, ${mb(first.exports[file]!.bytes)}; service RSS at most ${mb(rss)} while streaming`,
+      ok: ms < 15_000 && rss < 400 * 2 ** 20,
+    });
+  }
+  rows.push({ figure: 'Paper scale: database bytes per judgment (judgments table with its indexes and TOAST)', target: '', measured: `${med((r) => r.bytesPerJudgment).toFixed(0)} B (${mb(first.judgmentsTableBytes)} in all)`, ok: null });
+}
+
+/** 1, 2 and 4 worker processes against an endpoint that takes 256 at once at 200 ms (bench/paper.ts). */
+async function scaleout(): Promise<void> {
+  const latency = quick ? 20 : 200;
+  const byWorkers = new Map<number, ScaleOutRun[]>();
+  for (const workers of [1, 2, 4]) {
+    const all: ScaleOutRun[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const run = await scaleOut(databaseServer, workers, size.scaleOutPairs, latency);
+      process.stderr.write(`scaleout ${workers} worker(s) run ${i + 1}/${runs}: ${JSON.stringify(run)}\n`);
+      all.push(run);
+    }
+    byWorkers.set(workers, all);
+  }
+  results.scaleout = Object.fromEntries(byWorkers);
+  const rate = (workers: number) => median(byWorkers.get(workers)!.map((r) => r.judgmentsPerSecond));
+  const judgments = byWorkers.get(1)![0]!.run.judgments;
+  for (const workers of [2, 4]) {
+    const ratio = rate(workers) / rate(1);
+    rows.push({
+      figure: `Scale-out, endpoint-bound: ${workers} worker processes against one, each LLM_CONCURRENCY 64, endpoint 256 at once at ${latency} ms, ${judgments} judgments (one per request)`,
+      target: workers === 4 ? '>= 3.5x' : '',
+      measured: `${ratio.toFixed(2)}x (${rate(workers).toFixed(0)}/s vs ${rate(1).toFixed(0)}/s)`,
+      ok: workers === 4 ? ratio >= 3.5 : null,
+    });
+  }
+}
+
 const started = new Date();
 if (only.has('efficiency')) await efficiency();
 if (only.has('peers')) await peers();
@@ -222,6 +297,8 @@ if (only.has('overhead')) await overhead();
 if (only.has('memory')) await memory();
 if (only.has('queries')) await queries();
 if (only.has('pglite')) await pglite();
+if (only.has('paper')) await paper();
+if (only.has('scaleout')) await scaleout();
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const table = [

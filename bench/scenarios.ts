@@ -34,20 +34,20 @@ export type StageRun = {
   cpuMs: { service: number[]; simulator: number; postgres: number; machine: number };
 };
 
-type Endpoint = { latencyMs: number; maxConcurrency: number | null; maxN: number | null };
+export type Endpoint = { latencyMs: number; maxConcurrency: number | null; maxN: number | null };
 
-async function simOptions(sim: Child, options: Record<string, unknown>): Promise<void> {
+export async function simOptions(sim: Child, options: Record<string, unknown>): Promise<void> {
   const response = await fetch(sim.url.replace(/\/v1$/, '/sim/options'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(options) });
   if (!response.ok) throw new Error(`simulator options: ${await response.text()}`);
 }
 
-async function simRequests(sim: Child): Promise<number> {
+export async function simRequests(sim: Child): Promise<number> {
   const stats = (await (await fetch(sim.url.replace(/\/v1$/, '/sim/stats'))).json()) as { requests: { total: number } };
   return stats.requests.total;
 }
 
 /** Creates an experiment with `pairs` ready pairs and an iteration, at zero latency. */
-async function prepare(gql: Gql, pairs: number, samples: number): Promise<string> {
+export async function prepare(gql: Gql, pairs: number, samples: number): Promise<string> {
   const { createExperiment } = await gql<{ createExperiment: { id: string } }>(
     'mutation ($c: ExperimentConfigInput) { createExperiment(name: "bench", config: $c) { id } }',
     { c: { samplesPerOrder: samples, maxTokens: 256, generationMaxTokens: 4096, generatorModel: 'sim-generator', judgeModel: 'sim-judge' } },
@@ -68,7 +68,7 @@ async function prepare(gql: Gql, pairs: number, samples: number): Promise<string
 export type ServiceSetup = { databaseServer: string; llmConcurrency: number; workers: number; env?: Record<string, string>; pglite?: boolean };
 
 /** A fresh database for one run: a database on the server, or an empty PGlite folder. */
-async function runDatabase(setup: ServiceSetup): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+export async function runDatabase(setup: ServiceSetup): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
   if (!setup.pglite) {
     const database = await freshDatabase(setup.databaseServer, 'judge');
     return { env: { DATABASE_URL: database.url }, drop: () => database.drop() };
