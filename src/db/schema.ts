@@ -162,6 +162,9 @@ export const judgments = pgTable(
   (t) => [
     uniqueIndex('judgments_natural_key').on(t.iterationId, t.pairId, t.order, t.sample),
     uniqueIndex('judgments_iteration_seq_key').on(t.iterationId, t.seq),
+    // The training exports read an iteration's selected judgments (a few percent of its rows at
+    // the paper's 15 samples per order) page by page.
+    index('judgments_selected_idx').on(t.iterationId).where(sql`${t.selected}`),
     check('judgments_order_check', sql`${t.order} in ('CHOSEN_FIRST', 'CHOSEN_SECOND')`),
     check('judgments_verdict_check', sql`${t.verdict} in ('A', 'B', 'TIE', 'UNPARSEABLE')`),
   ],

@@ -95,21 +95,27 @@ export async function dpoRows(db: Db, iterationId: number, items: readonly DpoIt
     with wanted as (
       select * from unnest(${sql.param(items.map((i) => i.pairId))}::bigint[], ${sql.param(items.map((i) => i.order))}::text[]) as w(pair_id, "order")
     ), pos as (
-      select j.id, j.pair_id, j."order", j.sample, j.reasoning from judgments j join wanted w using (pair_id, "order")
+      select j.id, j.pair_id, j."order", j.sample from judgments j join wanted w using (pair_id, "order")
       where j.iteration_id = ${iterationId} and j.correct
     ), neg as (
-      select j.id, j.pair_id, j."order", j.sample, j.reasoning, j.verdict from judgments j join wanted w using (pair_id, "order")
+      select j.id, j.pair_id, j."order", j.sample from judgments j join wanted w using (pair_id, "order")
       where j.iteration_id = ${iterationId} and ${IS_NEGATIVE}
     ), combos as (
-      select pos.pair_id, pos."order", i.text_hash, i.text as question, p.chosen, p.rejected,
-        pos.id as pos_id, pos.reasoning as pos_text, neg.id as neg_id, neg.reasoning as neg_text, neg.verdict as neg_verdict,
+      -- narrow rows only (ids and samples): the texts are read for the kept combinations
+      select pos.pair_id, pos."order", i.text_hash, pos.id as pos_id, neg.id as neg_id,
         row_number() over (partition by pos.pair_id, pos."order"
           order by md5(${key} || ':dpo-pair:' || i.text_hash || ':' || pos."order" || ':' || pos.sample || ':' || neg.sample)) as draw
       from pos join neg on neg.pair_id = pos.pair_id and neg."order" = pos."order"
       join pairs p on p.id = pos.pair_id join instructions i on i.id = p.instruction_id
     )
-    select * from combos where draw <= ${options.numPairs}
-    order by text_hash, "order", draw`,
+    select c.pair_id, c."order", c.text_hash, c.draw, i.text as question, p.chosen, p.rejected,
+      c.pos_id, pj.reasoning as pos_text, c.neg_id, nj.reasoning as neg_text, nj.verdict as neg_verdict
+    from combos c
+    join judgments pj on pj.id = c.pos_id
+    join judgments nj on nj.id = c.neg_id
+    join pairs p on p.id = c.pair_id join instructions i on i.id = p.instruction_id
+    where c.draw <= ${options.numPairs}
+    order by c.text_hash, c."order", c.draw`,
   );
   return rows.map((r) => ({
     pairId: Number(r.pair_id),
