@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import type { Gql } from './lib.js';
-import { graphql, peakRss, percentile, processStats, startService, startSimulatorProcess, waitForStage } from './lib.js';
+import { graphql, machineBusyMs, peakRss, percentile, postgresCpuMs, postgresProcesses, processStats, startService, startSimulatorProcess, waitForStage } from './lib.js';
 import { judgeStage, prepare, runDatabase, simOptions, simRequests } from './scenarios.js';
 import type { StageRun } from './scenarios.js';
 
@@ -30,6 +30,8 @@ export type PaperRun = {
   judgeEfficiency: number;
   judgeFailed: number;
   serviceCpuMs: number;
+  /** CPU ms during the judge stage: the simulator, every PostgreSQL process, the whole machine (2 cores: 2,000 a second). */
+  cpuMs: { simulator: number; postgres: number; machine: number };
   peakRssBytes: number;
   idleRssBytes: number;
   /** p50 / p95 of the API's first page of judgments and of the iteration's stats, while the stage ran. */
@@ -105,6 +107,9 @@ export async function paperScale(databaseServer: string, pairs: number, options:
     await simOptions(sim, { latencyMs, jitterMs, maxConcurrency: concurrency, maxN: 1e9 });
     const requestsBefore = await simRequests(sim);
     const cpuBefore = processStats(pid).cpuMs;
+    const simBefore = processStats(sim.process.pid!).cpuMs;
+    const postgresBefore = postgresProcesses();
+    const machineBefore = machineBusyMs();
     let peak = processStats(pid).rssBytes;
     const sampler = setInterval(() => {
       peak = Math.max(peak, processStats(pid).rssBytes);
@@ -118,6 +123,7 @@ export async function paperScale(databaseServer: string, pairs: number, options:
     clearInterval(sampler);
     const [pageTimes, statsTimes] = await Promise.all([firstPage.stop(), stats.stop()]);
     const serviceCpuMs = processStats(pid).cpuMs - cpuBefore;
+    const cpuMs = { simulator: processStats(sim.process.pid!).cpuMs - simBefore, postgres: postgresCpuMs(postgresBefore), machine: machineBusyMs() - machineBefore };
     const requests = (await simRequests(sim)) - requestsBefore;
     peak = Math.max(peak, peakRss(pid));
 
@@ -147,6 +153,7 @@ export async function paperScale(databaseServer: string, pairs: number, options:
       judgeEfficiency: (requests * meanLatencyMs) / concurrency / judgeWallMs,
       judgeFailed: stage.failed,
       serviceCpuMs,
+      cpuMs,
       peakRssBytes: peak,
       idleRssBytes,
       duringStage: {
