@@ -16,6 +16,7 @@ import type { Database, Db } from '../../db/database.js';
 import { withDbRetry } from '../../db/retry.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import type { StageControl } from '../../db/stages-repo.js';
+import { TemplateError } from '../../domain/prompts.js';
 import type { StageKind, StageStatus } from '../../domain/vocabulary.js';
 import type { StageRow } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
@@ -169,6 +170,12 @@ export class StageRunner {
     let outcome: BatchOutcome;
     try {
       outcome = await handler.process(stage, todo, { signal, active: () => !signal.aborted && !ctx.stopping.aborted });
+    } catch (error) {
+      // A stored template no version of this service can use (accepted by an older one): no retry
+      // can get past it, so the stage fails now instead of after every retry of every batch.
+      if (!(error instanceof TemplateError)) throw error;
+      await this.fail(stage.id, `the stage's judge template cannot be used: ${error.message}; start it again with a valid template`);
+      return;
     } finally {
       watch.leave();
     }
