@@ -206,3 +206,37 @@ describe.skipIf(NO_DATABASE)(`training stages in one iteration (${TEST_DB})`, ()
     ]);
   }, 240_000);
 });
+
+describe.skipIf(NO_DATABASE)(`cancelling a two-stage TRAIN (${TEST_DB})`, () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // Slow fine-tuning: the DPO stage's job is still running when the stage is cancelled.
+    app = await startTestApp({ SIM_FINE_TUNE_MS: '4000' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('cancels the provider job of the training stage running (DPO), not the finished SFT one', async () => {
+    const id = await createExperiment(app, 'cancel recipe', { samplesPerOrder: 4, temperature: 1, seed: 7, training: { stages: ['SUPERVISED', 'DPO'] } });
+    const running = await eventually(async () => {
+      const it = (await iterationOf(app, id)).iterations[0];
+      return it?.trainingJobs[1]?.externalJobId ? it : undefined;
+    }, 180_000, 100);
+    const train = dataOf(await app.gql<{ iteration: { stages: { id: string; kind: string }[] } }>('query ($id: ID!) { iteration(id: $id) { stages { id kind } } }', { id: running.id }))
+      .iteration.stages.find((s) => s.kind === 'TRAIN')!;
+    const cancelled = dataOf(await app.gql<{ cancelStage: { status: string } }>('mutation ($id: ID!) { cancelStage(stageId: $id) { status } }', { id: train.id })).cancelStage;
+    expect(cancelled.status).toBe('CANCELLED');
+    const [sft, dpo] = running.trainingJobs;
+    const jobs = await eventually(async () => {
+      const list = await simJobs(app);
+      return list.find((j) => j.id === dpo!.externalJobId)?.status === 'cancelled' ? list : undefined;
+    }, 30_000, 100);
+    expect(jobs).toHaveLength(2);
+    expect(jobs.find((j) => j.id === sft!.externalJobId)!.status).toBe('succeeded');
+    const after = (await iterationOf(app, id)).iterations[0]!;
+    expect(after.trainedModel).toBeNull();
+    expect(after.stages.find((s) => s.kind === 'TRAIN')!.status).toBe('CANCELLED');
+  }, 240_000);
+});
