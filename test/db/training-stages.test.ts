@@ -21,6 +21,7 @@ import type { ExperimentConfig } from '../../src/services/experiments/config.js'
 import { trainStageHandler, TRAIN_ITEM } from '../../src/services/stages/train.js';
 import { openAiBackend } from '../../src/services/training/openai.js';
 import type { TrainingBackend } from '../../src/services/training/backend.js';
+import { jsonOf, runCli } from '../helpers/cli.js';
 
 const INSTRUCTIONS = readFileSync('data/instructions/vicuna-bench-questions.jsonl', 'utf8').split('\n').slice(0, 12).join('\n');
 
@@ -105,6 +106,16 @@ describe.skipIf(NO_DATABASE)(`training stages in one iteration (${TEST_DB})`, ()
     expect(await configOf({ stages: ['DPO'] })).toEqual({ method: 'DPO', stages: ['DPO'] });
     expect(await configOf({ stages: ['SUPERVISED', 'DPO'], method: 'DPO' })).toEqual({ method: 'DPO', stages: ['SUPERVISED', 'DPO'] });
   });
+
+  it('ste experiment create --training-stages sends the stages; a bad order exits 1 with the field error', async () => {
+    const created = jsonOf<{ id: string }>(await runCli(['experiment', 'create', 'cli stages', '--training-stages', 'supervised,dpo', '--json'], app.url));
+    const shown = await runCli(['experiment', 'show', created.id], app.url);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('training OPENAI SUPERVISED then DPO');
+    const refused = await runCli(['experiment', 'create', 'cli bad', '--training-stages', 'DPO,SUPERVISED'], app.url);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('config.training.stages: SUPERVISED must come before DPO');
+  }, 60_000);
 
   it('OPENAI: SFT then DPO from the SFT model, two provider jobs, the DPO model is the trained judge; running TRAIN again starts no job', async () => {
     const jobsBefore = (await simJobs(app)).length;
