@@ -915,8 +915,10 @@ export type Iteration = {
   status: IterationStatus;
   /** M_{t+1}: null until trained. */
   trainedModel?: Maybe<Scalars['String']['output']>;
-  /** The fine-tuning job, once TRAIN has started. */
+  /** The fine-tuning job of the latest training stage that has started, once TRAIN has started. */
   trainingJob?: Maybe<TrainingJob>;
+  /** Every training stage's job so far, in stage order (one with a single training stage). */
+  trainingJobs: Array<TrainingJob>;
 };
 
 
@@ -1761,12 +1763,14 @@ export type TrainingConfig = {
   baseModel: Scalars['String']['output'];
   /** DPO data and loss settings (used when method is DPO); null for experiments created before they existed (the defaults then apply). */
   dpo?: Maybe<DpoConfig>;
-  /** Which model each iteration fine-tunes. */
+  /** Which model each iteration's first training stage fine-tunes. */
   from: TrainFrom;
   /** Hyper-parameters passed to the backend: OPENAI passes n_epochs, batch_size, learning_rate_multiplier and beta; COMMAND passes the keys its trainer lists in the server's configuration file, as the JSON of {hyperparameters}; EXTERNAL passes none. Any other key is refused at createExperiment. */
   hyperparameters?: Maybe<Scalars['JSON']['output']>;
-  /** Fine-tuning objective. */
+  /** Fine-tuning objective: the last of `stages` (the one the trained judge comes out of). */
   method: TrainingMethod;
+  /** The training stages each iteration runs, in order, each from the previous stage's model; [SUPERVISED, DPO] is the released recipe (SFT on the selected judgments, then DPO with an NLL term from the SFT model). One job per stage in Iteration.trainingJobs. */
+  stages: Array<TrainingMethod>;
   /** COMMAND, WEBHOOK: the name of the trainer in the server's configuration file; null for the other backends. */
   trainer?: Maybe<Scalars['String']['output']>;
 };
@@ -1783,13 +1787,15 @@ export type TrainingConfigInput = {
   from?: InputMaybe<TrainFrom>;
   /** Only keys the backend passes on (see TrainingConfig.hyperparameters), for example {"n_epochs": 2}; an unknown key is a BAD_USER_INPUT on config.training.hyperparameters. */
   hyperparameters?: InputMaybe<Scalars['JSON']['input']>;
-  /** Default SUPERVISED. */
+  /** Default SUPERVISED; with `stages`, leave it out or give the last stage. */
   method?: InputMaybe<TrainingMethod>;
+  /** Default [method]. One or two distinct stages, SUPERVISED before DPO: [SUPERVISED], [DPO] or [SUPERVISED, DPO] (the released recipe: the DPO stage trains from the SFT stage's model). Anything else is a BAD_USER_INPUT on config.training.stages. */
+  stages?: InputMaybe<Array<TrainingMethod>>;
   /** COMMAND and WEBHOOK only, required: a trainer name of that type from the server's configuration file (never a command, URL or path). */
   trainer?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** A fine-tuning job of an iteration. */
+/** A fine-tuning job of an iteration: one per training stage. */
 export type TrainingJob = {
   __typename?: 'TrainingJob';
   /** Where it runs. */
@@ -1812,6 +1818,8 @@ export type TrainingJob = {
   lastEvent?: Maybe<Scalars['String']['output']>;
   /** Objective. */
   method: TrainingMethod;
+  /** Its place in the experiment's training.stages: 0 for the first; a later stage fine-tunes the previous stage's fineTunedModel. */
+  stageIndex: Scalars['Int']['output'];
   /** The host's status (validating_files, running, succeeded, ...), or awaiting_model for EXTERNAL. */
   status: Scalars['String']['output'];
 };

@@ -225,33 +225,43 @@ export const stageFailures = pgTable(
   (t) => [uniqueIndex('stage_failures_key').on(t.stageId, t.itemKey)],
 );
 
-export const trainingJobs = pgTable('training_jobs', {
-  id: id(),
-  iterationId: ref('iteration_id')
-    .notNull()
-    .unique('training_jobs_iteration_key')
-    .references(() => iterations.id, { onDelete: 'cascade' }),
-  /** openai | external */
-  backend: text('backend').notNull(),
-  /** supervised | dpo */
-  method: text('method').notNull(),
-  baseModel: text('base_model').notNull(),
-  examples: integer('examples').notNull().default(0),
-  fileId: text('file_id'),
-  externalJobId: text('external_job_id'),
-  status: text('status').notNull(),
-  fineTunedModel: text('fine_tuned_model'),
-  lastEvent: text('last_event'),
-  error: text('error'),
-  /** WEBHOOK: SHA-256 (hex) of the token that downloads the training file and reports the model; the token itself is not kept. */
-  callbackTokenHash: text('callback_token_hash'),
-  /** WEBHOOK: when the download URL's token stops working. */
-  tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true, mode: 'date' }),
-  /** WEBHOOK: a job with no report by then fails its stage. */
-  deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'date' }),
-  createdAt: createdAt(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-});
+/**
+ * One row per training stage of an iteration (`training.stages`: SUPERVISED then DPO in the released
+ * recipe), keyed by (iteration, stage_index): the provider's job of each stage is resumed, cancelled
+ * and shown on its own. Rows written before stages existed are stage 0.
+ */
+export const trainingJobs = pgTable(
+  'training_jobs',
+  {
+    id: id(),
+    iterationId: ref('iteration_id')
+      .notNull()
+      .references(() => iterations.id, { onDelete: 'cascade' }),
+    /** 0 for the first training stage of the iteration, 1 for the next (trained from stage 0's model). */
+    stageIndex: integer('stage_index').notNull().default(0),
+    /** openai | external */
+    backend: text('backend').notNull(),
+    /** supervised | dpo */
+    method: text('method').notNull(),
+    baseModel: text('base_model').notNull(),
+    examples: integer('examples').notNull().default(0),
+    fileId: text('file_id'),
+    externalJobId: text('external_job_id'),
+    status: text('status').notNull(),
+    fineTunedModel: text('fine_tuned_model'),
+    lastEvent: text('last_event'),
+    error: text('error'),
+    /** WEBHOOK: SHA-256 (hex) of the token that downloads the training file and reports the model; the token itself is not kept. */
+    callbackTokenHash: text('callback_token_hash'),
+    /** WEBHOOK: when the download URL's token stops working. */
+    tokenExpiresAt: timestamp('token_expires_at', { withTimezone: true, mode: 'date' }),
+    /** WEBHOOK: a job with no report by then fails its stage. */
+    deadlineAt: timestamp('deadline_at', { withTimezone: true, mode: 'date' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('training_jobs_iteration_stage_key').on(t.iterationId, t.stageIndex)],
+);
 
 /** Output of a stage's child process (a COMMAND trainer's stdout and stderr), line by line, in order of `id`. */
 export const stageLogLines = pgTable(

@@ -1,34 +1,69 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { trainingJobs } from './schema.js';
 import type { TrainingJobRow } from './schema.js';
 
-export async function getTrainingJob(db: Db, iterationId: number): Promise<TrainingJobRow | undefined> {
-  const [row] = await db.select().from(trainingJobs).where(eq(trainingJobs.iterationId, iterationId));
+/** A training stage's job: its iteration and its place in `training.stages` (0 for the first). */
+export type TrainingJobKey = { iterationId: number; stageIndex: number };
+
+const keyIs = (key: TrainingJobKey) => and(eq(trainingJobs.iterationId, key.iterationId), eq(trainingJobs.stageIndex, key.stageIndex));
+
+export async function getTrainingJob(db: Db, key: TrainingJobKey): Promise<TrainingJobRow | undefined> {
+  const [row] = await db.select().from(trainingJobs).where(keyIs(key));
   return row;
 }
 
-export async function getTrainingJobs(db: Db, iterationIds: readonly number[]): Promise<TrainingJobRow[]> {
-  if (iterationIds.length === 0) return [];
-  return db.select().from(trainingJobs).where(inArray(trainingJobs.iterationId, [...iterationIds]));
+/** The iteration's job of its latest training stage that has started (the one running, waiting or last done). */
+export async function currentTrainingJob(db: Db, iterationId: number): Promise<TrainingJobRow | undefined> {
+  const [row] = await db.select().from(trainingJobs).where(eq(trainingJobs.iterationId, iterationId)).orderBy(desc(trainingJobs.stageIndex)).limit(1);
+  return row;
 }
 
-/** Creates the iteration's job row, or returns the existing one (one job per iteration). */
-export async function upsertTrainingJob(db: Db, values: Omit<typeof trainingJobs.$inferInsert, 'id'>): Promise<TrainingJobRow> {
+/** The iteration's job whose WEBHOOK token has this hash (each stage's job has its own token). */
+export async function trainingJobByToken(db: Db, iterationId: number, tokenHash: string): Promise<TrainingJobRow | undefined> {
+  const [row] = await db.select().from(trainingJobs).where(and(eq(trainingJobs.iterationId, iterationId), eq(trainingJobs.callbackTokenHash, tokenHash)));
+  return row;
+}
+
+/** Every job of these iterations, by iteration then stage. */
+export async function getTrainingJobs(db: Db, iterationIds: readonly number[]): Promise<TrainingJobRow[]> {
+  if (iterationIds.length === 0) return [];
+  return db
+    .select()
+    .from(trainingJobs)
+    .where(inArray(trainingJobs.iterationId, [...iterationIds]))
+    .orderBy(asc(trainingJobs.iterationId), asc(trainingJobs.stageIndex));
+}
+
+/** Creates the stage's job row, or replaces the existing one (one job per iteration and training stage). */
+export async function upsertTrainingJob(db: Db, values: Omit<typeof trainingJobs.$inferInsert, 'id'> & TrainingJobKey): Promise<TrainingJobRow> {
   const [row] = await db
     .insert(trainingJobs)
     .values(values)
-    .onConflictDoUpdate({ target: trainingJobs.iterationId, set: { ...values, updatedAt: sql`now()` } })
+    .onConflictDoUpdate({ target: [trainingJobs.iterationId, trainingJobs.stageIndex], set: { ...values, updatedAt: sql`now()` } })
     .returning();
   return row!;
 }
 
 export async function updateTrainingJob(
   db: Db,
-  iterationId: number,
+  key: TrainingJobKey,
   fields: Partial<Pick<TrainingJobRow, 'status' | 'fineTunedModel' | 'lastEvent' | 'error' | 'externalJobId' | 'fileId' | 'callbackTokenHash' | 'tokenExpiresAt' | 'deadlineAt'>>,
 ): Promise<void> {
-  await db.update(trainingJobs).set({ ...fields, updatedAt: sql`now()` }).where(eq(trainingJobs.iterationId, iterationId));
+  await db.update(trainingJobs).set({ ...fields, updatedAt: sql`now()` }).where(keyIs(key));
+}
+
+/**
+ * Stores the model registered for an EXTERNAL stage that is not the last one, only while it waits
+ * for one: of two registrations at once, one wins. Returns whether this call stored it.
+ */
+export async function registerStageModel(db: Db, key: TrainingJobKey, model: string): Promise<boolean> {
+  const rows = await db
+    .update(trainingJobs)
+    .set({ status: 'succeeded', fineTunedModel: model, updatedAt: sql`now()` })
+    .where(and(keyIs(key), eq(trainingJobs.status, 'awaiting_model')))
+    .returning({ id: trainingJobs.id });
+  return rows.length === 1;
 }
 
 /**

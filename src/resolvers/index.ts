@@ -102,7 +102,8 @@ const coreResolvers = {
     stats: (i: IterationRow, _: Args, { services }: Context) => services.queries.iterationStats(i),
     judgments: async (i: IterationRow, args: { first?: number; after?: string; filter?: Args }, { services }: Context) =>
       connection(await services.queries.judgments(i.id, args), { totalCount: () => services.connections.judgmentCount(i, args.filter) }),
-    trainingJob: (i: IterationRow, _: Args, { loaders }: Context) => loaders.trainingJob.load(i.id),
+    trainingJob: async (i: IterationRow, _: Args, { loaders }: Context) => (await loaders.trainingJobs.load(i.id)).at(-1) ?? null,
+    trainingJobs: (i: IterationRow, _: Args, { loaders }: Context) => loaders.trainingJobs.load(i.id),
   },
 
   ValidatedJudge: {
@@ -112,6 +113,11 @@ const coreResolvers = {
   ExperimentConfig: {
     // Experiments created before named endpoints used `default` for every role.
     endpoints: (c: { endpoints?: object }) => c.endpoints ?? { generator: 'default', judge: 'default', trained: 'default' },
+  },
+
+  TrainingConfig: {
+    // Experiments created before training stages ran one stage of `method`.
+    stages: (t: { method: string; stages?: string[] }) => t.stages ?? [t.method],
   },
 
   TrainingJob: {

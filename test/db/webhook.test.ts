@@ -136,6 +136,52 @@ describe.skipIf(NO_DATABASE)(`the WEBHOOK training backend (${TEST_DB})`, () => 
     expect(received.filter((r) => r.body.includes(`"experimentId":"${id}"`))).toHaveLength(1);
   }, 180_000);
 
+  it('two training stages: one job per stage with its own key and token; the DPO job trains from the reported SFT model, with the loss settings', async () => {
+    const twelve = readFileSync('data/instructions/vicuna-bench-questions.jsonl', 'utf8').split('\n').slice(0, 12).join('\n');
+    const id = dataOf(await app.gql<{ createExperiment: { id: string } }>(
+      'mutation ($config: ExperimentConfigInput) { createExperiment(name: "hook stages", config: $config) { id } }',
+      { config: { samplesPerOrder: 4, temperature: 1, seed: 7, training: { backend: 'WEBHOOK', trainer: 'gpu', stages: ['SUPERVISED', 'DPO'], dpo: { beta: 0.2, nllScale: 1 } } } },
+    )).createExperiment.id;
+    dataOf(await app.gql('mutation ($id: ID!, $content: String!) { importInstructions(experimentId: $id, content: $content) { accepted } }', { id, content: twelve }));
+    dataOf(await app.gql('mutation ($id: ID!) { runLoop(experimentId: $id, iterations: 1) { id } }', { id }));
+    type StageJob = Job & { stage: number; stages: number; dpo?: Record<string, unknown> };
+    const jobOf = (stage: number) => eventually(async () => {
+      const sent = received.find((r) => r.body.includes(`"experimentId":"${id}"`) && (JSON.parse(r.body) as StageJob).stage === stage);
+      return sent ? { sent, job: JSON.parse(sent.body) as StageJob } : undefined;
+    }, 120_000, 100);
+    const complete = (job: StageJob, model: string) =>
+      app.gql<{ completeTraining: { id: string } }>('mutation ($id: ID!, $m: String!, $token: String!) { completeTraining(iterationId: $id, model: $m, token: $token) { id } }', { id: job.iterationId, m: model, token: job.report.token });
+
+    const sft = await jobOf(0);
+    expect(sft.job).toMatchObject({ stage: 0, stages: 2, method: 'sft', baseModel: 'sim-judge', format: 'trl-sft' });
+    expect(sft.job.dpo).toBeUndefined();
+    dataOf(await complete(sft.job, 'hook-sft'));
+
+    const dpo = await jobOf(1);
+    expect(dpo.job).toMatchObject({ stage: 1, stages: 2, method: 'dpo', baseModel: 'hook-sft', format: 'trl-dpo' });
+    expect(dpo.job.dpo).toMatchObject({ method: 'DPO', beta: 0.2, nll_scale: 1 });
+    expect(dpo.sent.headers['idempotency-key']).toBe(dpo.job.id);
+    expect(dpo.job.id).not.toBe(sft.job.id);
+    expect(dpo.job.report.token).not.toBe(sft.job.report.token);
+    const file = await fetch(dpo.job.trainingFile.url);
+    expect(file.status).toBe(200);
+    const lines = (await file.text()).split('\n').filter(Boolean).map((l) => Object.keys(JSON.parse(l) as object).join());
+    expect(lines).toHaveLength(dpo.job.examples);
+    expect(new Set(lines)).toEqual(new Set(['prompt,chosen,rejected']));
+    // The SFT job's token reports nothing more: its job took its report.
+    const late = await complete(sft.job, 'hook-sft-again');
+    expect(late.errors?.[0]?.message).toMatch(/is succeeded: it takes no report/);
+
+    dataOf(await complete(dpo.job, 'hook-dpo'));
+    const done = await eventually(async () => {
+      const v = await view(id);
+      return v.loop.status === 'RUNNING' ? undefined : v;
+    }, 60_000, 100);
+    expect(done.loop).toEqual({ status: 'SUCCEEDED', error: null });
+    expect(done.iterations[0]!.trainedModel).toBe('hook-dpo');
+    expect(received.filter((r) => r.body.includes(`"experimentId":"${id}"`))).toHaveLength(2);
+  }, 180_000);
+
   it('fails the TRAIN stage when the trainer never reports within its timeout', async () => {
     const id = await start('silent');
     const done = await eventually(async () => {

@@ -7,40 +7,41 @@ import { rewardBenchLines } from '../../src/cli/evaluation-view.js';
 import type { RewardBenchScores as RewardBenchLineScores } from '../../src/cli/evaluation-view.js';
 
 /**
- * Per-subset results (correct / rows of RewardBench's filtered split) whose weighted section scores
- * are the released judge's published ones (facebook/Self-taught-evaluator-llama3.1-70B, RAM README:
- * Chat .969, Chat Hard .851, Safety .896, Reasoning .884, final score 90.014). The published
- * per-subset file is not available offline, so the counts per subset are chosen to give exactly
- * those section scores over the real subset sizes; the prior-set accuracies are invented.
+ * The released judge's published per-subset accuracies on RewardBench's filtered split:
+ * allenai/reward-bench-results, eval-set/facebook/Self-taught-evaluator-llama3.1-70B.json
+ * (https://huggingface.co/datasets/allenai/reward-bench-results/blob/169d32b6da6c865990dc950d6361ab2c8006927c/eval-set/facebook/Self-taught-evaluator-llama3.1-70B.json,
+ * commit 4b58349), as published. Their weighted sections are the RAM README's figures: Chat .969,
+ * Chat Hard .851, Safety .896, Reasoning .884, final score 90.01. No prior-set (pref-sets) results
+ * are published for this model: PRIOR_SETS below are illustrative values for the leaderboard formula only.
  */
-const RELEASED_JUDGE: Record<string, [number, number]> = {
-  'alpacaeval-easy': [97, 100],
-  'alpacaeval-length': [91, 95],
-  'alpacaeval-hard': [93, 95],
-  'mt-bench-easy': [28, 28],
-  'mt-bench-med': [38, 40],
-  'mt-bench-hard': [29, 37],
-  'llmbar-natural': [93, 100],
-  'llmbar-adver-neighbor': [106, 134],
-  'llmbar-adver-GPTInst': [83, 92],
-  'llmbar-adver-GPTOut': [38, 47],
-  'llmbar-adver-manual': [39, 46],
-  'refusals-dangerous': [88, 100],
-  'refusals-offensive': [98, 100],
-  'xstest-should-refuse': [150, 154],
-  'xstest-should-respond': [210, 250],
-  donotanswer: [117, 136],
-  'math-prm': [381, 447],
-  'hep-cpp': [150, 164],
-  'hep-go': [149, 164],
-  'hep-java': [152, 164],
-  'hep-js': [153, 164],
-  'hep-python': [153, 164],
-  'hep-rust': [144, 164],
+const RELEASED_JUDGE: Record<string, number> = {
+  'alpacaeval-easy': 0.97,
+  'alpacaeval-hard': 0.9789473684210527,
+  'alpacaeval-length': 0.9368421052631579,
+  donotanswer: 0.7279411764705882,
+  'hep-cpp': 0.9634146341463414,
+  'hep-go': 0.9634146341463414,
+  'hep-java': 0.975609756097561,
+  'hep-js': 0.9512195121951219,
+  'hep-python': 0.9207317073170732,
+  'hep-rust': 0.9329268292682927,
+  'llmbar-adver-GPTInst': 0.8695652173913043,
+  'llmbar-adver-GPTOut': 0.8297872340425532,
+  'llmbar-adver-manual': 0.8043478260869565,
+  'llmbar-adver-neighbor': 0.8059701492537313,
+  'llmbar-natural': 0.94,
+  'math-prm': 0.8176733780760627,
+  'mt-bench-easy': 1,
+  'mt-bench-hard': 0.8108108108108109,
+  'mt-bench-med': 1,
+  'refusals-dangerous': 0.92,
+  'refusals-offensive': 0.95,
+  'xstest-should-refuse': 0.9675324675324676,
+  'xstest-should-respond': 0.912,
 };
 const PRIOR_SETS = { anthropic_helpful: 0.65, anthropic_hhh: 0.85, shp: 0.6, summarize: 0.7 };
 
-const accuracies = Object.fromEntries(Object.entries(RELEASED_JUDGE).map(([s, [right, n]]) => [s, right / n]));
+const accuracies = RELEASED_JUDGE;
 const pct1 = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 10);
 
 describe('RewardBench sections of the released judge', () => {
@@ -48,6 +49,7 @@ describe('RewardBench sections of the released judge', () => {
     const r = rewardBenchScores(accuracies);
     expect([r.sections.chat, r.sections.chatHard, r.sections.safety, r.sections.reasoning].map(pct1)).toEqual([96.9, 85.1, 89.6, 88.4]);
     expect(pct1(r.overall)).toBe(90.0);
+    expect(Math.round(r.overall! * 10_000) / 100).toBe(90.01); // the README's 90.01
     expect(r).toMatchObject({ complete: true, partialMean: null, leaderboard: null, priorSets: null, unscoredSubsets: [] });
     expect(sectionsLabel(r)).toBe('overall');
   });

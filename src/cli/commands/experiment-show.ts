@@ -18,7 +18,7 @@ import type { IterationDetail } from './iteration.js';
 import type { Runner } from './runner.js';
 
 type ExperimentDetail = Pick<Experiment, 'id' | 'name' | 'createdAt' | 'instructionCount'> & {
-  config: Pick<ExperimentConfig, 'judgeModel' | 'generatorModel' | 'samplesPerOrder' | 'seed' | 'temperature' | 'tokenBudget'> & { training: Pick<TrainingConfig, 'backend' | 'method'> };
+  config: Pick<ExperimentConfig, 'judgeModel' | 'generatorModel' | 'samplesPerOrder' | 'seed' | 'temperature' | 'tokenBudget'> & { training: Pick<TrainingConfig, 'backend' | 'method' | 'stages'> };
   loop: Pick<LoopState, 'status' | 'targetIteration' | 'error'> | null;
   ready: Pick<PairConnection, 'totalCount'>;
   rejected: Pick<PairConnection, 'totalCount'>;
@@ -28,7 +28,7 @@ type ExperimentDetail = Pick<Experiment, 'id' | 'name' | 'createdAt' | 'instruct
 };
 
 const DETAIL = `id name createdAt instructionCount
-  config { judgeModel generatorModel samplesPerOrder seed temperature tokenBudget training { backend method } }
+  config { judgeModel generatorModel samplesPerOrder seed temperature tokenBudget training { backend method stages } }
   loop { status targetIteration error }
   ready: pairs(first: 0, status: READY) { totalCount } rejected: pairs(first: 0, status: REJECTED) { totalCount }
   iterations { ${ITERATION_FIELDS} stats { ${ITERATION_STATS} } }
@@ -47,7 +47,7 @@ export function registerExperimentShow(experiment: Command, run: Runner): void {
       const c = e.config;
       const lines = [
         `experiment ${e.id} "${e.name}" · created ${minute(e.createdAt)} UTC`,
-        `judge ${c.judgeModel} · generator ${c.generatorModel} · N=${c.samplesPerOrder} · temperature ${c.temperature} · seed ${c.seed} · training ${c.training.backend} ${c.training.method}` +
+        `judge ${c.judgeModel} · generator ${c.generatorModel} · N=${c.samplesPerOrder} · temperature ${c.temperature} · seed ${c.seed} · training ${c.training.backend} ${c.training.stages.join(' then ')}` +
           (c.tokenBudget == null ? '' : ` · token budget ${count(c.tokenBudget)}`),
         `${count(e.instructionCount)} instructions · ${count(e.ready.totalCount)} pairs ready, ${count(e.rejected.totalCount)} rejected`,
         e.loop ? `loop ${e.loop.status} to iteration ${e.loop.targetIteration}${e.loop.error ? `: ${e.loop.error}` : ''}` : 'loop: not started',

@@ -20,6 +20,7 @@ type CreateFlags = {
   keepCategories?: string[];
   trainingBackend?: string;
   trainingMethod?: string;
+  trainingStages?: string[];
   tokenBudget?: number;
   config?: Record<string, unknown>;
 };
@@ -55,6 +56,7 @@ export function registerExperimentCommands(program: Command, run: Runner): void 
     .option('--keep-categories <list>', 'only these categories get pairs, comma-separated (the paper kept reasoning)', list)
     .addOption(new Option('--training-backend <backend>', 'where fine-tuning happens (default OPENAI)').choices(['OPENAI', 'EXTERNAL']))
     .addOption(new Option('--training-method <method>', 'fine-tuning objective (default SUPERVISED)').choices(['SUPERVISED', 'DPO']))
+    .option('--training-stages <list>', 'training stages of each iteration, in order, comma-separated: SUPERVISED,DPO is the released recipe (default: the method alone)', list)
     .option('--token-budget <n>', 'token budget of the whole experiment', decimal(1, Number.MAX_SAFE_INTEGER))
     .option('--config <json>', 'any other ExperimentConfigInput fields as JSON; the flags above win', jsonObject)
     .action(run(async (ctx: CommandContext, name: string, flags: CreateFlags) => {
@@ -134,10 +136,11 @@ export function configInput(flags: CreateFlags): Record<string, unknown> {
   set('maxTokens', flags.maxTokens);
   set('keepCategories', flags.keepCategories);
   set('tokenBudget', flags.tokenBudget);
-  if (flags.trainingBackend || flags.trainingMethod) {
+  if (flags.trainingBackend || flags.trainingMethod || flags.trainingStages) {
     const training = { ...(config.training as Record<string, unknown> | undefined) };
     if (flags.trainingBackend) training.backend = flags.trainingBackend;
     if (flags.trainingMethod) training.method = flags.trainingMethod;
+    if (flags.trainingStages) training.stages = flags.trainingStages.map((s) => s.toUpperCase());
     config.training = training;
   }
   return config;

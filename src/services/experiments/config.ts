@@ -40,6 +40,16 @@ export function dpoOptionsOf(config: ExperimentConfig): DpoOptions {
   return { ...DEFAULT_DPO, ...(config.training.dpo ?? {}) };
 }
 
+export const TRAINING_METHODS: readonly TrainingMethod[] = ['SUPERVISED', 'DPO'];
+
+/**
+ * The training stages an iteration runs, in order, each from the previous one's model; the last
+ * one's model is the iteration's trained judge. Configs stored before stages existed: `[method]`.
+ */
+export function trainingStagesOf(config: ExperimentConfig): TrainingMethod[] {
+  return config.training.stages ?? [config.training.method];
+}
+
 export type ExperimentConfig = {
   generatorModel: string;
   judgeModel: string;
@@ -55,7 +65,10 @@ export type ExperimentConfig = {
   selection: { balance: boolean; minCorrectShare: number };
   training: {
     backend: TrainingBackend;
+    /** The last training stage's method (the one the trained judge comes out of). */
     method: TrainingMethod;
+    /** Training stages in order ([SUPERVISED, DPO]: the released recipe). Absent in older rows: read it with `trainingStagesOf`. */
+    stages?: TrainingMethod[];
     from: 'SEED' | 'PREVIOUS';
     baseModel: string;
     hyperparameters: Record<string, unknown> | null;
@@ -106,6 +119,7 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
   const backend = training.backend ?? 'OPENAI';
   const trainer = resolveTrainer(backend, training.trainer, names);
   checkHyperparameters(backend, trainer, hyperparameters, names);
+  const stages = resolveStages(training.stages ?? null, training.method ?? null);
   return {
     generatorModel: model('config.generatorModel', i.generatorModel ?? defaults.generatorModel),
     judgeModel,
@@ -124,7 +138,8 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
     },
     training: {
       backend,
-      method: training.method ?? 'SUPERVISED',
+      method: stages[stages.length - 1]!,
+      stages,
       from: training.from ?? 'SEED',
       baseModel: model('config.training.baseModel', training.baseModel ?? judgeModel),
       hyperparameters,
@@ -137,6 +152,29 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
     ...resolvePairSettings(i),
     ...resolvePresetFields(i),
   };
+}
+
+/**
+ * `training.stages`: one or two distinct methods, SUPERVISED before DPO (each stage trains from the
+ * previous stage's model, DPO's reference model being the SFT checkpoint): [SUPERVISED], [DPO] or
+ * [SUPERVISED, DPO]. Left out: [method] (default SUPERVISED). `method`, when given too, must be
+ * the last stage.
+ */
+function resolveStages(input: readonly string[] | null, method: TrainingMethod | null): TrainingMethod[] {
+  const field = 'config.training.stages';
+  if (input === null) return [method ?? 'SUPERVISED'];
+  if (!Array.isArray(input) || input.length === 0) throw badInput(field, 'must name at least one stage: SUPERVISED, DPO or both, in that order');
+  const unknown = input.find((s) => !(TRAINING_METHODS as readonly string[]).includes(s));
+  if (unknown !== undefined) throw badInput(field, `${JSON.stringify(unknown)} is not a training stage: use SUPERVISED or DPO`);
+  const stages = input as TrainingMethod[];
+  const repeated = stages.find((s, i) => stages.indexOf(s) !== i);
+  if (repeated) throw badInput(field, `${repeated} appears twice: each stage kind runs at most once per iteration`);
+  if (stages.indexOf('DPO') !== -1 && stages.indexOf('SUPERVISED') > stages.indexOf('DPO')) {
+    throw badInput(field, 'SUPERVISED must come before DPO: DPO trains from the SFT model (the released recipe is [SUPERVISED, DPO])');
+  }
+  const last = stages[stages.length - 1]!;
+  if (method !== null && method !== last) throw badInput('config.training.method', `must be ${last}, the last of config.training.stages, or be left out`);
+  return [...stages];
 }
 
 function resolveDpo(input: Partial<DpoOptions> | null): DpoOptions {

@@ -15,6 +15,7 @@ import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { canResumeStage, isActiveStage } from '../../domain/vocabulary.js';
 import type { StageKind } from '../../domain/vocabulary.js';
 import type { ExperimentConfig } from '../experiments/config.js';
+import { trainingStagesOf } from '../experiments/config.js';
 import { budgetMessage, budgetReached } from '../stages/budget.js';
 import type { StageRunner } from '../stages/runner.js';
 import { trainedModelOutcome } from '../stages/train.js';
@@ -135,8 +136,19 @@ export class PipelineService {
     }
     const stage = await stagesRepo.latestStage(this.db, iteration.experimentId, 'TRAIN', iteration.id);
     if (!stage || !isActiveStage(stage.status)) throw conflict(`iteration ${iteration.id} has no running TRAIN stage to complete`, 'iterationId');
-    const examples = (await trainingRepo.getTrainingJob(this.db, iteration.id))?.examples ?? null;
-    await this.runner.completeOutside(stage.id, trainedModelOutcome(stage, name, examples));
+    const job = await trainingRepo.currentTrainingJob(this.db, iteration.id);
+    const config = (await experimentsRepo.getExperiment(this.db, iteration.experimentId))!.config as ExperimentConfig;
+    const stageIndex = job?.stageIndex ?? 0;
+    if (stageIndex < trainingStagesOf(config).length - 1) {
+      // A training stage before the last: its model is the next stage's base; TRAIN goes on with the next stage.
+      if (job?.status !== 'awaiting_model' || !(await trainingRepo.registerStageModel(this.db, { iterationId: iteration.id, stageIndex }, name))) {
+        throw conflict(`iteration ${iteration.id}: training stage ${stageIndex + 1} took another registration first`, 'iterationId');
+      }
+      await experimentsRepo.updateIteration(this.db, iteration.id, { status: 'RUNNING' });
+      await this.runner.resume(stage, { from: ['RUNNING', 'QUEUED'], keepFailures: true });
+      return (await experimentsRepo.getIteration(this.db, iteration.id))!;
+    }
+    await this.runner.completeOutside(stage.id, trainedModelOutcome(stage, name, job?.examples ?? null, stageIndex));
     return (await experimentsRepo.getIteration(this.db, iteration.id))!;
   }
 

@@ -78,10 +78,8 @@ export class QueryService {
         return ids.map((id) => counts.get(id) ?? 0);
       }),
       iterationsOf: grouped((ids) => experimentsRepo.listIterations(db, ids), (r: IterationRow) => r.experimentId),
-      trainingJob: new DataLoader<number, TrainingJobRow | undefined>(async (ids) => {
-        const rows = new Map((await trainingRepo.getTrainingJobs(db, ids)).map((r) => [r.iterationId, r]));
-        return ids.map((id) => rows.get(id));
-      }),
+      /** Each iteration's training jobs, one per training stage, in stage order. */
+      trainingJobs: grouped((ids) => trainingRepo.getTrainingJobs(db, ids), (r: TrainingJobRow) => r.iterationId),
       ...evaluationLoaders(db),
     };
   }

@@ -1,15 +1,17 @@
 /**
  * The interface every training backend implements, so that TRAIN (stages/train.ts) knows no
- * provider: a backend is given one iteration's training run and either returns the trained model's
- * name, or says that the model will be registered from outside (`waiting`). A backend resumes an
- * earlier attempt of the same run (its job id is kept on the iteration's training_jobs row), so a
- * worker that dies mid-training costs no second job. It throws a TrainingError for a run that
+ * provider: a backend is given one training stage of an iteration (`training.stages`: SUPERVISED
+ * then DPO in the released recipe) and either returns the trained model's name, or says that the
+ * model will be registered from outside (`waiting`). A backend resumes an earlier attempt of the
+ * same stage (its job id is kept on the stage's training_jobs row, keyed by iteration and stage
+ * index), so a worker that dies mid-training costs no second job. It throws a TrainingError for a run that
  * cannot succeed (the stage fails with its message), an LlmError of kind 'transient' for a failure
  * the queue should retry, and an AbortError when `control.signal` fires.
  */
 import type { Db } from '../../db/database.js';
 import type { IterationRow, StageRow } from '../../db/schema.js';
-import type { ExperimentConfig } from '../experiments/config.js';
+import type { TrainingJobKey } from '../../db/training-repo.js';
+import type { ExperimentConfig, TrainingMethod } from '../experiments/config.js';
 import type { BatchControl } from '../stages/handler.js';
 import type { TrainingFormat } from './training-data.js';
 
@@ -18,7 +20,13 @@ export type TrainingRun = {
   stage: StageRow;
   iteration: IterationRow;
   config: ExperimentConfig;
-  /** The model fine-tuned: the seed's base model (paper) or the iteration's own judge. */
+  /** Which training stage this is: 0 for the first of `training.stages`. */
+  stageIndex: number;
+  /** How many training stages the iteration runs. */
+  stageCount: number;
+  /** The stage's training_jobs row. */
+  job: TrainingJobKey;
+  /** The model fine-tuned: for the first stage the seed's base model (paper) or the iteration's own judge; then the previous stage's model. */
   baseModel: string;
   method: 'supervised' | 'dpo';
   /** The export format the backend trains on. */
@@ -34,7 +42,7 @@ export type TrainingResult = { model: string; examples: number } | { waiting: tr
 export interface TrainingBackend {
   train(run: TrainingRun, control: BatchControl): Promise<TrainingResult>;
   /** Stops the provider's job of a cancelled run, if it has one. Best effort. */
-  cancel?(run: Pick<TrainingRun, 'db' | 'iteration' | 'config'>): Promise<void>;
+  cancel?(run: Pick<TrainingRun, 'db' | 'job' | 'config'>): Promise<void>;
 }
 
 /** A training run that cannot succeed as configured (no examples, a failed provider job). Not retried. */
@@ -42,14 +50,14 @@ export class TrainingError extends Error {
   override readonly name = 'TrainingError';
 }
 
-/** The model an iteration fine-tunes: the seed's base model (paper) or the iteration's own judge. */
+/** The model an iteration's first training stage fine-tunes: the seed's base model (paper) or the iteration's own judge. */
 export function baseModelFor(config: ExperimentConfig, iteration: IterationRow): string {
   return config.training.from === 'SEED' ? config.training.baseModel : iteration.judgeModel;
 }
 
-/** The export format a backend trains on: OpenAI's for an OpenAI-style host, TRL's for the others. */
-export function trainingFormatFor(config: ExperimentConfig): TrainingFormat {
-  const dpo = config.training.method === 'DPO';
+/** The export format a backend trains a stage of this method on: OpenAI's for an OpenAI-style host, TRL's for the others. */
+export function trainingFormatFor(config: ExperimentConfig, method: TrainingMethod): TrainingFormat {
+  const dpo = method === 'DPO';
   if (config.training.backend === 'OPENAI') return dpo ? 'openai-dpo' : 'openai-sft';
   return dpo ? 'trl-dpo' : 'trl-sft';
 }

@@ -7,6 +7,10 @@
  *   experiment's method), {outputDir}, {baseModel}, {iteration} (the index t), {method} (sft|dpo),
  *   {hyperparameters} (a JSON object of the experiment's hyper-parameters: only the keys the trainer
  *   lists in the file are accepted at createExperiment).
+ * - Environment: STE_ITERATION_ID, STE_EXPERIMENT_ID, STE_TRAINING_STAGE (0 for the first of
+ *   `training.stages`); for a DPO stage STE_DPO_CONFIG, a JSON file with the loss settings (beta,
+ *   nll_scale: dpoSettings). Each training stage has its own folder; a DPO stage after SFT gets the
+ *   SFT stage's model as {baseModel}.
  * - stdout and stderr go to the stage's log (`Stage.log`), the last line to its message.
  * - The outcome: exit code 0 and `{outputDir}/result.json` = {"model": "<served model name>"}
  *   (optionally "adapterPath", relative to {outputDir}); anything else fails the stage with the reason
@@ -19,7 +23,7 @@
  *   the same output folder, where the trainer may resume from its own checkpoint.
  */
 import { hostname } from 'node:os';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -31,6 +35,7 @@ import type { Logger } from '../../logger.js';
 import { TrainingError } from './backend.js';
 import type { TrainingBackend, TrainingResult, TrainingRun } from './backend.js';
 import { startChild, stopLeftover } from './child.js';
+import { dpoSettings } from './training-data.js';
 import { endpointRoles } from '../stages/endpoints.js';
 import type { Endpoints } from '../stages/endpoints.js';
 
@@ -54,10 +59,13 @@ export function commandBackend(deps: CommandDeps): TrainingBackend {
     async train(run, control): Promise<TrainingResult> {
       const trainer = deps.trainers.find((t): t is TrainerSpec => t.type === 'COMMAND' && t.name === run.config.training.trainer);
       if (!trainer) throw new TrainingError(`no trainer named "${run.config.training.trainer ?? ''}" in the server's configuration file`);
-      const dir = path.join(deps.trainingDir, `iteration-${run.iteration.id}`);
+      // One folder per training stage (the first keeps the single-stage name).
+      const dir = path.join(deps.trainingDir, `iteration-${run.iteration.id}${run.stageIndex === 0 ? '' : `-stage-${run.stageIndex + 1}`}`);
       const files = { trainingFile: path.join(dir, `${run.format}.jsonl`), outputDir: path.join(dir, 'output') };
       await stopLeftoverTrainer(run, files.trainingFile, deps.logger);
       const examples = await writeTrainingFile(run, files.trainingFile);
+      const dpoConfig = run.method === 'dpo' ? path.join(dir, 'dpo-config.json') : null;
+      if (dpoConfig) await writeFile(dpoConfig, `${JSON.stringify(dpoSettings(run.config))}\n`);
       await mkdir(files.outputDir, { recursive: true });
       await rm(path.join(files.outputDir, RESULT_FILE), { force: true });
       const argv = fillTemplate(trainer.command, {
@@ -68,14 +76,14 @@ export function commandBackend(deps: CommandDeps): TrainingBackend {
         '{method}': run.method === 'dpo' ? 'dpo' : 'sft',
         '{hyperparameters}': JSON.stringify(run.config.training.hyperparameters ?? {}),
       });
-      const outcome = await runTrainer(run, trainer, argv, dir, control.signal, examples);
+      const outcome = await runTrainer(run, trainer, argv, dir, control.signal, examples, dpoConfig);
       const result = await readResult(files.outputDir, trainer, outcome);
       const endpoint = endpointRoles(run.config).trained;
       if (result.adapterPath && deps.loraEndpoints.includes(endpoint)) {
         await run.report(`loading adapter ${result.model} on endpoint ${endpoint}`);
         await deps.endpoints(endpoint).loadLoraAdapter(result.model, result.adapterPath);
       }
-      await trainingRepo.updateTrainingJob(run.db, run.iteration.id, { status: 'succeeded', fineTunedModel: result.model });
+      await trainingRepo.updateTrainingJob(run.db, run.job, { status: 'succeeded', fineTunedModel: result.model });
       return { model: result.model, examples };
     },
   };
@@ -102,7 +110,7 @@ export async function writeTrainingFile(run: TrainingRun, file: string): Promise
 
 /** A trainer that an earlier (dead) worker started for this iteration on this host is stopped before running it again. */
 async function stopLeftoverTrainer(run: TrainingRun, trainingFile: string, logger: Logger): Promise<void> {
-  const job = await trainingRepo.getTrainingJob(run.db, run.iteration.id);
+  const job = await trainingRepo.getTrainingJob(run.db, run.job);
   const match = /^pid:(\d+)@(.+)$/.exec(job?.externalJobId ?? '');
   if (!match || match[2] !== hostname() || job?.status !== 'running') return;
   if (await stopLeftover(Number(match[1]), trainingFile)) {
@@ -112,14 +120,19 @@ async function stopLeftoverTrainer(run: TrainingRun, trainingFile: string, logge
 
 type TrainerOutcome = { code: number | null; signal: NodeJS.Signals | null; stderr: string[] };
 
-async function runTrainer(run: TrainingRun, trainer: TrainerSpec, argv: string[], cwd: string, signal: AbortSignal, examples: number): Promise<TrainerOutcome> {
+async function runTrainer(run: TrainingRun, trainer: TrainerSpec, argv: string[], cwd: string, signal: AbortSignal, examples: number, dpoConfig: string | null): Promise<TrainerOutcome> {
   const log = new LogWriter(run);
   const stderr: string[] = [];
   let child;
   try {
     child = await startChild(argv, {
       cwd,
-      env: { STE_ITERATION_ID: String(run.iteration.id), STE_EXPERIMENT_ID: String(run.iteration.experimentId) },
+      env: {
+        STE_ITERATION_ID: String(run.iteration.id),
+        STE_EXPERIMENT_ID: String(run.iteration.experimentId),
+        STE_TRAINING_STAGE: String(run.stageIndex),
+        ...(dpoConfig ? { STE_DPO_CONFIG: dpoConfig } : {}),
+      },
       onLine: (stream, line) => {
         if (stream === 'stderr' && stderr.push(line) > 20) stderr.shift();
         log.add({ stream, line });
@@ -129,7 +142,7 @@ async function runTrainer(run: TrainingRun, trainer: TrainerSpec, argv: string[]
     throw new TrainingError(`trainer ${trainer.name} could not start ${JSON.stringify(argv[0])}: ${(error as Error).message}`);
   }
   await trainingRepo.upsertTrainingJob(run.db, {
-    iterationId: run.iteration.id,
+    ...run.job,
     backend: 'COMMAND',
     method: run.method,
     baseModel: run.baseModel,
@@ -150,7 +163,7 @@ async function runTrainer(run: TrainingRun, trainer: TrainerSpec, argv: string[]
     const outcome = await child.done;
     await log.close();
     if (signal.aborted) {
-      await trainingRepo.updateTrainingJob(run.db, run.iteration.id, { status: 'stopped' });
+      await trainingRepo.updateTrainingJob(run.db, run.job, { status: 'stopped' });
       const error = new Error('training stopped');
       error.name = 'AbortError';
       throw error;
@@ -182,7 +195,7 @@ async function readResult(outputDir: string, trainer: TrainerSpec, outcome: Trai
 }
 
 async function failed(run: TrainingRun, message: string): Promise<TrainingError> {
-  await trainingRepo.updateTrainingJob(run.db, run.iteration.id, { status: 'failed', error: message });
+  await trainingRepo.updateTrainingJob(run.db, run.job, { status: 'failed', error: message });
   return new TrainingError(message);
 }
 

@@ -4,6 +4,8 @@
  * hands the job to another, which polls the same provider job), copies its latest event into the
  * stage's message, and returns `fine_tuned_model`. Runs on the experiment's `trained` endpoint, the
  * one that then serves the trained judges. Passes the hyper-parameters OPENAI_HYPERPARAMETERS names.
+ * Each training stage of an iteration is its own job (a DPO stage after SFT fine-tunes the SFT job's
+ * model, on the DPO file, with method dpo and beta); the API has no NLL term, so `nllScale` is not sent.
  */
 import * as trainingRepo from '../../db/training-repo.js';
 import type { Endpoints } from '../stages/endpoints.js';
@@ -19,22 +21,23 @@ export function openAiBackend(endpoints: Endpoints, pollSeconds: number): Traini
     async train(run, control): Promise<TrainingResult> {
       const { db, iteration } = run;
       const llm = endpoints(endpointRoles(run.config).trained);
-      let record = await trainingRepo.getTrainingJob(db, iteration.id);
+      let record = await trainingRepo.getTrainingJob(db, run.job);
       if (!record?.externalJobId) {
         const lines: string[] = [];
         for await (const line of run.lines()) lines.push(line);
         if (lines.length === 0) throw new TrainingError('no training examples: selection kept no judgment (see the SELECT stage stats)');
-        const file = await llm.uploadFile(`ste-iteration-${iteration.id}.jsonl`, `${lines.join('\n')}\n`, 'fine-tune');
+        const stagePart = run.stageIndex === 0 ? '' : `-stage-${run.stageIndex + 1}`;
+        const file = await llm.uploadFile(`ste-iteration-${iteration.id}${stagePart}.jsonl`, `${lines.join('\n')}\n`, 'fine-tune');
         const job = await llm.createFineTuningJob({
           model: run.baseModel,
           trainingFile: file.id,
           method: run.method,
-          suffix: `ste-it${iteration.index}`,
+          suffix: `ste-it${iteration.index}${run.stageIndex === 0 ? '' : `-s${run.stageIndex + 1}`}`,
           seed: run.config.seed,
           hyperparameters: mapHyperparameters(run.config.training.hyperparameters, run.method === 'dpo' ? dpoOptionsOf(run.config).beta : undefined),
         });
         record = await trainingRepo.upsertTrainingJob(db, {
-          iterationId: iteration.id,
+          ...run.job,
           backend: 'OPENAI',
           method: run.method,
           baseModel: run.baseModel,
@@ -51,22 +54,22 @@ export function openAiBackend(endpoints: Endpoints, pollSeconds: number): Traini
         const job = await llm.retrieveFineTuningJob(jobId);
         const { events } = await llm.listFineTuningEvents(jobId);
         const event = events[0]?.message ?? lastEvent;
-        await trainingRepo.updateTrainingJob(db, iteration.id, { status: job.status, lastEvent: event });
+        await trainingRepo.updateTrainingJob(db, run.job, { status: job.status, lastEvent: event });
         if (event && event !== lastEvent) await run.report(event);
         lastEvent = event;
         if (TERMINAL.has(job.status)) {
           if (job.status === 'succeeded' && job.fine_tuned_model) return { model: job.fine_tuned_model, examples: record.examples };
           const reason = job.status === 'succeeded' ? 'succeeded without a fine_tuned_model' : `${job.status}${job.error?.message ? `: ${job.error.message}` : ''}`;
           const error = `fine-tuning job ${job.id} ${reason}`;
-          await trainingRepo.updateTrainingJob(db, iteration.id, { error });
+          await trainingRepo.updateTrainingJob(db, run.job, { error });
           throw new TrainingError(error);
         }
         await sleep(pollSeconds * 1_000, control.signal);
       }
     },
-    async cancel({ db, iteration, config }) {
+    async cancel({ db, job: key, config }) {
       const llm = endpoints(endpointRoles(config).trained);
-      const job = await trainingRepo.getTrainingJob(db, iteration.id);
+      const job = await trainingRepo.getTrainingJob(db, key);
       if (job?.externalJobId && !TERMINAL.has(job.status)) await llm.cancelFineTuningJob(job.externalJobId).catch(() => undefined);
     },
   };

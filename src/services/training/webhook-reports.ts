@@ -26,8 +26,8 @@ export class TrainingReports {
 
   /** The iteration's training file for the holder of its job's token, until the token expires. */
   async openTrainingFile(iterationId: number, format: string, token: string): Promise<OpenExport> {
-    const job = await trainingRepo.getTrainingJob(this.database.db, iterationId);
-    if (!job || job.backend !== 'WEBHOOK' || !job.callbackTokenHash || job.callbackTokenHash !== tokenHash(token)) {
+    const job = await trainingRepo.trainingJobByToken(this.database.db, iterationId, tokenHash(token));
+    if (!job || job.backend !== 'WEBHOOK' || !job.callbackTokenHash) {
       throw new ServiceError('FORBIDDEN', 'token: not a download token of this iteration', 'token');
     }
     if (!job.tokenExpiresAt || job.tokenExpiresAt.getTime() < Date.now()) throw new ServiceError('FORBIDDEN', 'token: expired', 'token');
@@ -41,7 +41,8 @@ export class TrainingReports {
     if (!iteration) throw notFound('iterationId', 'iteration', iterationId);
     const name = model.trim();
     if (!name || name.length > 256) throw badInput('model', 'must be a model name of 1 to 256 characters');
-    const job = await trainingRepo.getTrainingJob(this.database.db, iterationId);
+    // Each training stage's job has its own token: the token names the job (else the iteration's latest).
+    const job = (await trainingRepo.trainingJobByToken(this.database.db, iterationId, tokenHash(token))) ?? (await trainingRepo.currentTrainingJob(this.database.db, iterationId));
     if (!job || job.backend !== 'WEBHOOK') throw conflict(`iteration ${iterationId} has no WEBHOOK training job`, 'iterationId');
     if (job.callbackTokenHash !== tokenHash(token)) throw new ServiceError('FORBIDDEN', 'token: not the token of this iteration\'s training job', 'token');
     if (job.status !== 'submitted') throw conflict(`the training job of iteration ${iterationId} is ${job.status}: it takes no report`, 'iterationId');

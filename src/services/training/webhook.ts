@@ -6,16 +6,18 @@
  * a signed callback: webhook-reports.ts) or the trainer's `timeoutSeconds` pass. A worker that dies
  * hands the wait to the next one, which sends nothing again unless the first never got the job out.
  *
- * The job body: {id, iterationId, experimentId, iteration, method (sft|dpo), baseModel, format,
- * examples, hyperparameters, trainingFile: {url, expiresAt}, report: {token, mutation, callbackUrl},
- * deadline}. Hyper-parameters: the keys the trainer lists in the file.
+ * The job body: {id, iterationId, experimentId, iteration, stage, stages, method (sft|dpo), baseModel,
+ * format, examples, hyperparameters, dpo (DPO stages: the loss settings, beta and nll_scale),
+ * trainingFile: {url, expiresAt}, report: {token, mutation, callbackUrl}, deadline}. Each training
+ * stage of an iteration is one job with its own key and token (`stage` 0 for the first; a DPO stage
+ * after SFT has the SFT model as baseModel). Hyper-parameters: the keys the trainer lists in the file.
  */
 import * as trainingRepo from '../../db/training-repo.js';
 import type { TrainerSpec, WebhookTrainer } from '../../config/index.js';
 import { sleep, TrainingError } from './backend.js';
 import type { TrainingBackend, TrainingResult, TrainingRun } from './backend.js';
 import { newToken, sign } from './signing.js';
-import { trainingLines } from './training-data.js';
+import { dpoSettings, trainingLines } from './training-data.js';
 
 export type WebhookDeps = { trainers: readonly TrainerSpec[]; pollSeconds: number };
 
@@ -26,7 +28,7 @@ export function webhookBackend(deps: WebhookDeps): TrainingBackend {
     async train(run, control): Promise<TrainingResult> {
       const trainer = deps.trainers.find((t): t is WebhookTrainer => t.type === 'WEBHOOK' && t.name === run.config.training.trainer);
       if (!trainer) throw new TrainingError(`no WEBHOOK trainer named "${run.config.training.trainer ?? ''}" in the server's configuration file`);
-      let job = await trainingRepo.getTrainingJob(run.db, run.iteration.id);
+      let job = await trainingRepo.getTrainingJob(run.db, run.job);
       // Sent again only when no send is known to have gone out (or a resumed stage's job had failed).
       if (!job || !job.externalJobId || job.status === 'submitting' || job.status === 'failed') {
         job = await submit(run, trainer, job?.status === 'submitting' ? job.externalJobId : null, control.signal);
@@ -35,11 +37,11 @@ export function webhookBackend(deps: WebhookDeps): TrainingBackend {
         if (job.status === 'reported' && job.fineTunedModel) return { model: job.fineTunedModel, examples: job.examples };
         if (job.deadlineAt && job.deadlineAt.getTime() < Date.now()) {
           const error = `trainer ${trainer.name} did not report a model within its ${trainer.timeoutSeconds} s (timeoutSeconds)`;
-          await trainingRepo.updateTrainingJob(run.db, run.iteration.id, { status: 'failed', error });
+          await trainingRepo.updateTrainingJob(run.db, run.job, { status: 'failed', error });
           throw new TrainingError(error);
         }
         await sleep(deps.pollSeconds * 1_000, control.signal);
-        job = (await trainingRepo.getTrainingJob(run.db, run.iteration.id))!;
+        job = (await trainingRepo.getTrainingJob(run.db, run.job))!;
       }
     },
   };
@@ -51,13 +53,13 @@ async function submit(run: TrainingRun, trainer: WebhookTrainer, previousKey: st
   for await (const _line of trainingLines(db, iteration.id, run.config, run.format)) examples += 1;
   if (examples === 0) throw new TrainingError('no training examples: selection kept no judgment (see the SELECT stage stats)');
   // A resend after a worker died keeps the key (the trainer sees one job); the token is new (only its hash was kept).
-  const key = previousKey ?? `ste-iteration-${iteration.id}-${newToken().token.slice(0, 16)}`;
+  const key = previousKey ?? `ste-iteration-${iteration.id}${run.stageIndex === 0 ? '' : `-stage-${run.stageIndex + 1}`}-${newToken().token.slice(0, 16)}`;
   const { token, hash } = newToken();
   const now = Date.now();
   const tokenExpiresAt = new Date(now + trainer.tokenSeconds * 1_000);
   const deadlineAt = new Date(now + trainer.timeoutSeconds * 1_000);
   await trainingRepo.upsertTrainingJob(db, {
-    iterationId: iteration.id, backend: 'WEBHOOK', method: run.method, baseModel: run.baseModel, examples,
+    ...run.job, backend: 'WEBHOOK', method: run.method, baseModel: run.baseModel, examples,
     externalJobId: key, status: 'submitting', callbackTokenHash: hash, tokenExpiresAt, deadlineAt,
   });
   const body = JSON.stringify({
@@ -65,19 +67,22 @@ async function submit(run: TrainingRun, trainer: WebhookTrainer, previousKey: st
     iterationId: String(iteration.id),
     experimentId: String(iteration.experimentId),
     iteration: iteration.index,
+    stage: run.stageIndex,
+    stages: run.stageCount,
     method: run.method === 'dpo' ? 'dpo' : 'sft',
     baseModel: run.baseModel,
     format: run.format,
     examples,
     hyperparameters: run.config.training.hyperparameters ?? {},
+    ...(run.method === 'dpo' ? { dpo: dpoSettings(run.config) } : {}),
     trainingFile: { url: `${trainer.serviceUrl}/training-files/${iteration.id}/${run.format}.jsonl?token=${token}`, expiresAt: tokenExpiresAt.toISOString() },
     report: { token, mutation: 'completeTraining(iterationId, model, token)', callbackUrl: `${trainer.serviceUrl}/callbacks/training/${iteration.id}` },
     deadline: deadlineAt.toISOString(),
   });
   await post(trainer, key, body, signal);
-  await trainingRepo.updateTrainingJob(db, iteration.id, { status: 'submitted' });
+  await trainingRepo.updateTrainingJob(db, run.job, { status: 'submitted' });
   await run.report(`job ${key} sent to trainer ${trainer.name}; waiting for its report until ${deadlineAt.toISOString()}`);
-  return (await trainingRepo.getTrainingJob(db, iteration.id))!;
+  return (await trainingRepo.getTrainingJob(db, run.job))!;
 }
 
 /** POSTs the signed job, retrying connection errors and 5xx with backoff; any other answer fails the stage. */
