@@ -1703,6 +1703,8 @@ export type Subscription = {
   iterationUpdated: Iteration;
   /** Every judgment of the iteration as it is stored; with afterSeq, replays the stored ones after it first, with no gap and no duplicate. */
   judgmentAdded: Judgment;
+  /** A stage's log (a COMMAND trainer's stdout and stderr) line by line as it is stored, in order, with no gap and no duplicate; the stream completes once the stage has ended and every line stored by then was sent (at once for a stage that has ended). */
+  stageLogAppended: StageLogLine;
   /** Status and progress of every stage of the experiment (throttled; the final state is always sent). */
   stageUpdated: Stage;
 };
@@ -1726,6 +1728,13 @@ export type SubscriptionJudgmentAddedArgs = {
   filter?: InputMaybe<JudgmentFilter>;
   iterationId: Scalars['ID']['input'];
   untilDone?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Live updates over graphql-ws on /graphql. */
+export type SubscriptionStageLogAppendedArgs = {
+  afterId?: InputMaybe<Scalars['ID']['input']>;
+  stageId: Scalars['ID']['input'];
 };
 
 
