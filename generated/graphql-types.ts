@@ -212,6 +212,8 @@ export type ConfiguredEndpoint = {
   requestsPerMinute: Scalars['Int']['output'];
   /** Tokens per minute; 0: no limit. */
   tokensPerMinute: Scalars['Int']['output'];
+  /** With loraAdapters: adapters no longer in use (superseded, not the best judge, not in a running evaluation) are unloaded with unload_lora_adapter. */
+  unloadLoraAdapters: Scalars['Boolean']['output'];
 };
 
 /** A named trainer of the server's configuration (its command is never shown). */
