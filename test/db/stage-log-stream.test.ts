@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
+import { runCli, startCli } from '../helpers/cli.js';
 
 const INSTRUCTIONS = readFileSync('data/instructions/vicuna-bench-questions.jsonl', 'utf8').split('\n').slice(0, 4).join('\n');
 const TRAINER = path.resolve('test/fixtures/trainer/sim-trainer.mjs');
@@ -79,8 +80,10 @@ describe.skipIf(NO_DATABASE)(`stageLogAppended: a trainer's log, live (${TEST_DB
 
     const everything = follow({ id: stage, after: '0' });
     const fromLine25 = follow({ id: stage, after: stored.find((l) => l.line === 'line 25')!.id });
+    // `ste stage log --follow` prints the stored lines, then the new ones until the stage ends.
+    const cli = startCli(['stage', 'log', stage, '--follow', '--last', '1000'], app.url);
     writeFileSync(gate, '');
-    const [all, rest] = await Promise.all([everything, fromLine25]);
+    const [all, rest, printed] = await Promise.all([everything, fromLine25, cli.done]);
 
     const expected = ['sim-trainer chatty iteration 1 base undefined hyperparameters {}', ...Array.from({ length: 1000 }, (_, i) => `line ${i + 1}`)];
     expect(all.errors).toEqual([]);
@@ -91,6 +94,11 @@ describe.skipIf(NO_DATABASE)(`stageLogAppended: a trainer's log, live (${TEST_DB
     expect(ids.every((value, i) => i === 0 || value > ids[i - 1]!)).toBe(true);
     expect(rest.completed).toBe(true);
     expect(rest.lines.map((l) => l.line)).toEqual(expected.slice(26));
+    // (Its first 1,000 stored lines, read when it starts, then the rest live: every line to the end, once, in order.)
+    expect(printed).toMatchObject({ code: 0, stderr: `stage ${stage} (TRAIN) SUCCEEDED\n` });
+    const printedLines = printed.stdout.split('\n').slice(0, -1);
+    expect(printedLines.length).toBeGreaterThanOrEqual(1000);
+    expect(printedLines).toEqual(expected.slice(expected.length - printedLines.length));
 
     const status = dataOf(await app.gql<{ stage: { status: string; kind: string } }>('query ($id: ID!) { stage(id: $id) { kind status } }', { id: stage })).stage;
     expect(status).toEqual({ kind: 'TRAIN', status: 'SUCCEEDED' });
@@ -102,6 +110,13 @@ describe.skipIf(NO_DATABASE)(`stageLogAppended: a trainer's log, live (${TEST_DB
     const onlyNew = await follow({ id: stage });
     expect(onlyNew).toEqual({ lines: [], completed: true, errors: [] });
     expect(existsSync(gate)).toBe(true);
+
+    // ste stage log without --follow: the last lines; --json: the stage and its lines.
+    expect(await runCli(['stage', 'log', stage, '--last', '2'], app.url)).toEqual({ code: 0, stdout: 'line 999\nline 1000\n', stderr: '' });
+    const json = await runCli(['--json', 'stage', 'log', stage, '--last', '1'], app.url);
+    expect(JSON.parse(json.stdout)).toEqual({ stage: { id: stage, kind: 'TRAIN', status: 'SUCCEEDED', error: null }, lines: [{ id: all.lines.at(-1)!.id, stream: 'stdout', line: 'line 1000' }] });
+    // ste stage cancel on a stage that has ended: refused with the reason, exit 1.
+    expect(await runCli(['stage', 'cancel', stage], app.url)).toEqual({ code: 1, stdout: '', stderr: `ste: stage ${stage} is SUCCEEDED: only a QUEUED, RUNNING or PAUSED stage can be cancelled\n` });
   }, 180_000);
 
   it('refuses an unknown stage and a malformed afterId, naming the argument', async () => {
@@ -110,5 +125,7 @@ describe.skipIf(NO_DATABASE)(`stageLogAppended: a trainer's log, live (${TEST_DB
     expect(unknown.errors).toEqual(['stageId: no stage with id 999999']);
     const malformed = await follow({ id: '1', after: 'x' });
     expect(malformed.errors).toEqual(['afterId: "x" is not a valid id']);
+    expect(await runCli(['stage', 'log', '999999', '--follow'], app.url)).toEqual({ code: 1, stdout: '', stderr: 'ste: stage 999999 not found\n' });
+    expect(await runCli(['stage', 'log', '1', '--last', '5000'], app.url)).toMatchObject({ code: 2, stdout: '' });
   });
 });
