@@ -2,8 +2,10 @@
  * Training from the dashboard, in a real chromium: an iteration waiting in AWAITING_MODEL (EXTERNAL
  * backend) gets its trained model from the page's register form, and a COMMAND trainer's log is
  * shown live on the iteration's page, where "Cancel training" stops the trainer's whole process group.
+ * A screenshot of the training panel goes to test-artifacts/ (docs/dashboard-training.png is a copy).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -117,6 +119,8 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('training from the dashboard', () 
     writeFileSync(gate, '');
     await expect.poll(async () => (await shown()).length, { timeout: 30_000 }).toBe(3);
     expect(await page.locator('[data-training-log] span:last-child').textContent()).toBe('training step 2 of many\n');
+    await mkdir('test-artifacts', { recursive: true });
+    await page.locator('[data-training]').screenshot({ path: 'test-artifacts/dashboard-training.png' });
     const pids = JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number; grandchild: number };
     expect(alive(pids.pid)).toBe(true);
     expect(alive(pids.grandchild)).toBe(true);

@@ -14,8 +14,8 @@
  * An unloaded adapter is marked on its training job and never loaded again by the service: a later
  * evaluation of that judge fails at its stage's model check with the endpoint's message (load it
  * again by hand, or set `unloadLoraAdapters: false` to keep every adapter). A failed unload is
- * logged and tried again at the next stage end; an adapter the server no longer knows (404, e.g.
- * after a restart) counts as unloaded.
+ * logged and tried again at the next stage end; an adapter the server no longer knows (404, or
+ * vLLM's older 400 "cannot be found", e.g. after a restart) counts as unloaded.
  */
 import type { Db } from '../../db/database.js';
 import * as evaluationsRepo from '../../db/evaluations-repo.js';
@@ -71,7 +71,7 @@ export class AdapterService {
       try {
         await this.deps.endpoints(adapter.endpoint).unloadLoraAdapter(adapter.model);
       } catch (error) {
-        if (!(error instanceof LlmError && error.status === 404)) {
+        if (!gone(error)) {
           this.deps.logger.warn({ err: error, experimentId, model: adapter.model, endpoint: adapter.endpoint }, 'could not unload an adapter no longer in use; trying again after the next stage');
           continue;
         }
@@ -95,4 +95,9 @@ export class AdapterService {
     for (const model of await evaluationsRepo.modelsOfActiveEvaluations(this.deps.db, models)) keep.add(model);
     return keep;
   }
+}
+
+/** The server does not know the adapter (unloaded already, or the server restarted). */
+function gone(error: unknown): boolean {
+  return error instanceof LlmError && (error.status === 404 || (error.status === 400 && /cannot be found|not found/i.test(error.message)));
 }
