@@ -26,6 +26,7 @@ export function trainingPanel(el, iterationId, onActed) {
   let shownStage = null; // the TRAIN stage whose log is shown
   let lastId = null;
   let stopLog = () => {};
+  let logEnded = false; // the log's stream completed (the stage ended); a resumed stage is followed again
   let drawnFor = ''; // what the actions were drawn for: redrawn only when it changes (typing is not lost)
 
   const appendLines = (lines) => {
@@ -46,6 +47,12 @@ export function trainingPanel(el, iterationId, onActed) {
     const stored = (await gql(`query ($id: ID!) { stage(id: $id) { log(last: ${LOG_START}) { ${LOG_FIELDS} } } }`, { id: stage.id }).catch(() => null))?.stage?.log ?? [];
     if (shownStage !== stage.id) return;
     appendLines(stored);
+    subscribeLog(stage);
+  };
+
+  const subscribeLog = (stage) => {
+    stopLog();
+    logEnded = false;
     replace(els.logNote, '(live)');
     stopLog = live.subscribe(
       `subscription ($id: ID!, $after: ID) { stageLogAppended(stageId: $id, afterId: $after) { ${LOG_FIELDS} } }`,
@@ -56,7 +63,10 @@ export function trainingPanel(el, iterationId, onActed) {
           appendLines([l]);
         },
         error: (message) => replace(els.logNote, h('span', { class: 'error' }, `(stopped: ${message})`)),
-        complete: () => replace(els.logNote, els.log.childElementCount ? '(the stage has ended)' : '(the stage has ended; the trainer wrote nothing)'),
+        complete: () => {
+          logEnded = true;
+          replace(els.logNote, els.log.childElementCount ? '(the stage has ended)' : '(the stage has ended; the trainer wrote nothing)');
+        },
       },
     );
   };
@@ -115,6 +125,8 @@ export function trainingPanel(el, iterationId, onActed) {
       else replace(els.actions);
     }
     if (shownStage !== train.id) void followLog(train);
+    // Resumed (resumeStage): the trainer runs again and writes on, after the lines shown.
+    else if (logEnded && running) subscribeLog(train);
   };
 
   return { update, stop: () => stopLog() };

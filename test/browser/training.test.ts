@@ -133,6 +133,18 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('training from the dashboard', () 
     // The stage has ended: the log's stream completed and the button is gone.
     await expect.poll(() => page.locator('[data-training-log-note]').textContent()).toBe('(the stage has ended)');
     await expect.poll(() => page.locator('[data-action="cancel-training"]').count()).toBe(0);
+
+    // Resumed, the trainer runs again from the start and the page follows its new lines.
+    await gql('mutation ($id: ID!) { resumeStage(stageId: $id) { status } }', { id: train.id });
+    await expect.poll(async () => (await shown()).filter((l) => l.startsWith('sim-trainer hang')).length, { timeout: 60_000 }).toBe(2);
+    await expect.poll(() => page.locator('[data-training-log-note]').textContent()).toBe('(live)');
+    const again = await eventually(async () => {
+      const p = JSON.parse(readFileSync(pidFile, 'utf8')) as { pid: number; grandchild: number };
+      return p.pid !== pids.pid ? p : undefined;
+    }, 30_000, 100);
+    await page.locator('[data-action="cancel-training"]').click();
+    await eventually(async () => (!alive(again.pid) && !alive(again.grandchild) ? true : undefined), 30_000, 100);
+    await expect.poll(() => page.locator('[data-training-log-note]').textContent()).toBe('(the stage has ended)');
     expect(errors).toEqual([]);
   }, 180_000);
 });
