@@ -205,7 +205,6 @@ function createServices(config: Config, logger: Logger, infra: Infrastructure, r
   const loop = new LoopService(database, queue, pipeline, logger, evaluations);
   runner.onFinished((stage) => pipeline.onStageFinished(stage));
   runner.onFinished((stage) => evaluations.onStageFinished(stage));
-  runner.onFinished((stage) => loop.onStageFinished(stage));
   const adapters = new AdapterService({
     db: database.db,
     endpoints: infra.endpoints,
@@ -213,7 +212,10 @@ function createServices(config: Config, logger: Logger, infra: Infrastructure, r
     bestModel: async (experimentId) => (await loop.bestJudge(experimentId))?.best?.judgeModel ?? null,
     logger,
   });
+  // Before the loop's listener: adapters no longer in use are unloaded before the loop's next step
+  // loads another (a server holds a bounded number of them).
   runner.onFinished((stage) => adapters.onStageFinished(stage));
+  runner.onFinished((stage) => loop.onStageFinished(stage));
 
   const defaultModel = (name: string | null, simName: string) => name ?? (simulator ? simName : null);
   const exports = new ExportService(database);
