@@ -212,6 +212,8 @@ export type ConfiguredEndpoint = {
   requestsPerMinute: Scalars['Int']['output'];
   /** Tokens per minute; 0: no limit. */
   tokensPerMinute: Scalars['Int']['output'];
+  /** With loraAdapters: adapters no longer in use (superseded, not the best judge, not in a running evaluation) are unloaded with unload_lora_adapter. */
+  unloadLoraAdapters: Scalars['Boolean']['output'];
 };
 
 /** A named trainer of the server's configuration (its command is never shown). */
@@ -1705,6 +1707,8 @@ export type Subscription = {
   iterationUpdated: Iteration;
   /** Every judgment of the iteration as it is stored; with afterSeq, replays the stored ones after it first, with no gap and no duplicate. */
   judgmentAdded: Judgment;
+  /** A stage's log (a COMMAND trainer's stdout and stderr) line by line as it is stored, in order, with no gap and no duplicate; the stream completes once the stage has ended and every line stored by then was sent (at once for a stage that has ended). */
+  stageLogAppended: StageLogLine;
   /** Status and progress of every stage of the experiment (throttled; the final state is always sent). */
   stageUpdated: Stage;
 };
@@ -1728,6 +1732,13 @@ export type SubscriptionJudgmentAddedArgs = {
   filter?: InputMaybe<JudgmentFilter>;
   iterationId: Scalars['ID']['input'];
   untilDone?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/** Live updates over graphql-ws on /graphql. */
+export type SubscriptionStageLogAppendedArgs = {
+  afterId?: InputMaybe<Scalars['ID']['input']>;
+  stageId: Scalars['ID']['input'];
 };
 
 

@@ -11,7 +11,7 @@ import type { QueryService } from './services/read/queries.js';
 import type { TrainingReports } from './services/training/webhook-reports.js';
 
 export type ServerConfiguration = {
-  endpoints: { name: string; baseUrl: string; concurrency: number; requestsPerMinute: number; tokensPerMinute: number; maxTokensParam: string; loraAdapters: boolean }[];
+  endpoints: { name: string; baseUrl: string; concurrency: number; requestsPerMinute: number; tokensPerMinute: number; maxTokensParam: string; loraAdapters: boolean; unloadLoraAdapters: boolean }[];
   trainers: { name: string; type: string; hyperparameters: string[]; timeoutSeconds: number }[];
 };
 import type { ConnectionReads } from './services/read/connections.js';

@@ -40,6 +40,7 @@ import { externalBackend } from './services/training/external.js';
 import { openAiBackend } from './services/training/openai.js';
 import { commandBackend } from './services/training/command.js';
 import { webhookBackend } from './services/training/webhook.js';
+import { AdapterService } from './services/training/adapters.js';
 import { TrainingReports } from './services/training/webhook-reports.js';
 import type { BatchJob } from './services/stages/runner.js';
 import { startSimulator } from './sim/server.js';
@@ -204,6 +205,16 @@ function createServices(config: Config, logger: Logger, infra: Infrastructure, r
   const loop = new LoopService(database, queue, pipeline, logger, evaluations);
   runner.onFinished((stage) => pipeline.onStageFinished(stage));
   runner.onFinished((stage) => evaluations.onStageFinished(stage));
+  const adapters = new AdapterService({
+    db: database.db,
+    endpoints: infra.endpoints,
+    unloadOn: config.endpoints.filter((e) => e.loraAdapters && e.unloadLoraAdapters).map((e) => e.name),
+    bestModel: async (experimentId) => (await loop.bestJudge(experimentId))?.best?.judgeModel ?? null,
+    logger,
+  });
+  // Before the loop's listener: adapters no longer in use are unloaded before the loop's next step
+  // loads another (a server holds a bounded number of them).
+  runner.onFinished((stage) => adapters.onStageFinished(stage));
   runner.onFinished((stage) => loop.onStageFinished(stage));
 
   const defaultModel = (name: string | null, simName: string) => name ?? (simulator ? simName : null);
@@ -255,6 +266,7 @@ function serverConfiguration(config: Config): Services['serverConfiguration'] {
       tokensPerMinute: e.tokensPerMinute,
       maxTokensParam: e.maxTokensParam,
       loraAdapters: e.loraAdapters,
+      unloadLoraAdapters: e.loraAdapters && e.unloadLoraAdapters,
     })),
     trainers: config.trainers.map((t) => ({ name: t.name, type: t.type, hyperparameters: t.hyperparameters, timeoutSeconds: t.timeoutSeconds })),
   };

@@ -114,7 +114,7 @@ function renderIterations(el, iterations) {
         const s = it.stats;
         return h('tr', {},
           h('td', {}, h('a', { href: `#/iterations/${it.id}`, dataset: { iteration: it.index } }, `${it.index}`)),
-          h('td', {}, badge(it.status)),
+          h('td', {}, badge(it.status), it.status === 'AWAITING_MODEL' ? [' ', h('a', { href: `#/iterations/${it.id}`, dataset: { registerLink: it.id } }, 'register its model')] : null),
           h('td', { class: 'mono models' }, it.judgeModel, it.trainedModel ? ` → ${it.trainedModel}` : ''),
           h('td', { class: 'num' }, fmt.count(s.judgments)),
           h('td', { class: 'num' }, fmt.pct(s.correct, s.judgments)),

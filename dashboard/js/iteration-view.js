@@ -2,11 +2,13 @@
 // work lands) and a feed of judgments (judgmentAdded). The feed starts with the latest few, then
 // follows; after a dropped connection it resubscribes with afterSeq = the last seq shown, so no
 // judgment is lost or shown twice. Below it, every judgment with filters and paging
-// (judgments-browser.js); "pair N" opens the pair (pair-view.js).
+// (judgments-browser.js); "pair N" opens the pair (pair-view.js). The TRAIN stage's log and the
+// training actions (cancel, register the trained model) are in training-view.js.
 
 import { gql } from './api.js';
 import { badge, fmt, h, progressBar, replace } from './dom.js';
 import { judgmentsBrowser } from './judgments-browser.js';
+import { trainingPanel } from './training-view.js';
 import { live } from './ws.js';
 
 const STAGE_FIELDS = 'id kind status total done failed iterationId error';
@@ -31,6 +33,8 @@ export async function renderIteration(main, id, onExperiment) {
   const stages = new Map(it.stages.map((s) => [s.id, s]));
   const els = {
     status: h('span'),
+    models: h('p', { class: 'muted', dataset: { models: '' } }),
+    training: h('div', { dataset: { training: '' } }),
     cards: h('div', { class: 'cards' }),
     stages: h('div', { class: 'stages', dataset: { stages: '' } }),
     feed: h('div', { class: 'feed', dataset: { feed: '' } }),
@@ -41,10 +45,11 @@ export async function renderIteration(main, id, onExperiment) {
     main,
     h('p', { class: 'muted' }, h('a', { href: `#/experiments/${it.experiment.id}` }, `← ${it.experiment.name}`)),
     h('h1', {}, `Iteration ${it.index} `, els.status),
-    h('p', { class: 'muted' }, `judge ${it.judgeModel}`, it.trainedModel ? ` → trained ${it.trainedModel}` : ''),
+    els.models,
     els.cards,
     h('h2', {}, 'Stages'),
     els.stages,
+    els.training,
     h('h2', {}, 'Judgments ', els.feedNote),
     els.feed,
     h('h2', {}, 'Every judgment, filtered'),
@@ -52,8 +57,13 @@ export async function renderIteration(main, id, onExperiment) {
   );
   const stopBrowser = judgmentsBrowser(els.browse, it.id, it.experiment.id);
 
+  let current = it;
+  const training = trainingPanel(els.training, it.id, () => refresh());
   const paint = (iteration) => {
+    current = iteration;
     replace(els.status, badge(iteration.status), iteration.error ? h('span', { class: 'error' }, ` ${iteration.error}`) : null);
+    replace(els.models, `judge ${iteration.judgeModel}`, iteration.trainedModel ? ` → trained ${iteration.trainedModel}` : '');
+    training.update(iteration, [...stages.values()]);
     renderCards(els.cards, iteration.stats);
     renderStages(els.stages, [...stages.values()].sort((a, b) => Number(a.id) - Number(b.id)));
   };
@@ -76,7 +86,15 @@ export async function renderIteration(main, id, onExperiment) {
       if (s.iterationId !== it.id) return;
       stages.set(s.id, s);
       renderStages(els.stages, [...stages.values()].sort((a, b) => Number(a.id) - Number(b.id)));
+      training.update(current, [...stages.values()]);
       refresh();
+    },
+  });
+
+  // AWAITING_MODEL and a registered model change the iteration without always changing a stage.
+  const stopIteration = live.subscribe('subscription ($id: ID!) { iterationUpdated(experimentId: $id) { id } }', () => ({ id: it.experiment.id }), {
+    next: ({ iterationUpdated: changed }) => {
+      if (changed.id === it.id) refresh();
     },
   });
 
@@ -102,6 +120,8 @@ export async function renderIteration(main, id, onExperiment) {
     stopStages();
     stopJudgments();
     stopBrowser();
+    training.stop();
+    stopIteration();
   };
 }
 

@@ -10,7 +10,7 @@ const AUTH_CLOSE_CODES = new Set([4401, 4403]);
 
 export class LiveSocket {
   constructor() {
-    this.subs = new Map(); // id -> { query, variables: () => object, next, error }
+    this.subs = new Map(); // id -> { query, variables: () => object, next, error, complete }
     this.nextId = 1;
     this.socket = null;
     this.acked = false;
@@ -110,8 +110,15 @@ export class LiveSocket {
         sub.error?.(message.payload?.[0]?.message ?? 'subscription failed');
         break;
       case 'complete':
-        // The server does not end these streams on its own; subscribing again resumes them.
-        if (sub && this.acked) this.send({ id: message.id, type: 'subscribe', payload: { query: sub.query, variables: sub.variables() } });
+        if (!sub) break;
+        // A stream that ends (a stage's log once the stage has ended) says so with a `complete` handler;
+        // the others do not end on their own, and subscribing again resumes them.
+        if (sub.complete) {
+          this.subs.delete(message.id);
+          sub.complete();
+        } else if (this.acked) {
+          this.send({ id: message.id, type: 'subscribe', payload: { query: sub.query, variables: sub.variables() } });
+        }
         break;
     }
   }

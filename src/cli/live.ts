@@ -15,6 +15,8 @@ export type FollowOptions<T> = {
   onRetry?(attempt: number, delayMs: number, error: SubscriptionError): void;
   /** A failure that retrying cannot fix (bad id, refused token): the follow has stopped. */
   onFatal(error: SubscriptionError): void;
+  /** For a stream that ends (a stage's log once the stage has ended): called at its end, and the follow stops. Without it, an end is a drop and the subscription is made again. */
+  onComplete?(): void;
 };
 
 export type Follow = { stop(): void };
@@ -54,8 +56,15 @@ export function follow<T>(api: ApiClient, options: FollowOptions<T>): Follow {
           options.onFatal(error);
         }
       },
-      // The server never ends these streams on its own: an end is a restart or a drop.
-      complete: () => retry(new SubscriptionError('the server ended the subscription', true)),
+      complete: () => {
+        if (options.onComplete && !stopped) {
+          stopped = true;
+          options.onComplete();
+          return;
+        }
+        // The server does not end the other streams on its own: an end is a restart or a drop.
+        retry(new SubscriptionError('the server ended the subscription', true));
+      },
     });
   }
   start();

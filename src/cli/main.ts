@@ -17,6 +17,7 @@ import { registerIteration } from './commands/iteration.js';
 import { registerLoop } from './commands/loop.js';
 import { registerRegister } from './commands/register.js';
 import { createRunner } from './commands/runner.js';
+import { registerStage } from './commands/stage.js';
 import { registerWatch } from './commands/watch.js';
 import { DEFAULT_URL } from './config.js';
 import { CliError } from './errors.js';
@@ -38,6 +39,7 @@ export function buildProgram(signal: AbortSignal): Command {
       '  ste loop 1 --iterations 2 --eval llmbar',
       '  ste export 1 --format openai-sft > iteration-1.jsonl',
       '  ste register 3 my-judge-it1     (an EXTERNAL trainer\'s model, for an iteration AWAITING_MODEL)',
+      '  ste stage log 12 --follow       (a COMMAND trainer\'s output until its stage ends; ste stage cancel 12 stops it)',
       '',
       'Exit codes: 0 done, 1 failure (one line on stderr), 2 usage error.',
     ].join('\n'));
@@ -48,6 +50,7 @@ export function buildProgram(signal: AbortSignal): Command {
   registerExperimentCommands(program, run);
   registerLoop(program, run);
   registerRegister(program, run);
+  registerStage(program, run);
   registerWatch(program, run);
   registerEvalInspect(registerEval(program, run), run);
   registerExport(program, run);

@@ -32,8 +32,13 @@ import type { LlmConfig, MaxTokensParam } from './index.js';
  */
 export type NamedEndpoint = LlmConfig & {
   name: string;
-  /** Register trained adapters with vLLM's `POST /v1/load_lora_adapter` (and unload old ones). Default false. */
+  /** Register trained adapters with vLLM's `POST /v1/load_lora_adapter`. Default false. */
   loraAdapters: boolean;
+  /**
+   * With loraAdapters: unload (`POST /v1/unload_lora_adapter`) the adapters the service loaded
+   * once they are no longer in use (services/training/adapters.ts). Default true.
+   */
+  unloadLoraAdapters: boolean;
 };
 
 /** Placeholders a COMMAND trainer's argv may contain; each is replaced inside its argv entry (never through a shell). */
@@ -77,10 +82,10 @@ export type CommandTrainer = {
 export type ServerFile = { endpoints: NamedEndpoint[]; trainers: TrainerSpec[] };
 
 type Env = Record<string, string | undefined>;
-type Defaults = Omit<NamedEndpoint, 'name' | 'baseURL' | 'apiKey' | 'loraAdapters'>;
+type Defaults = Omit<NamedEndpoint, 'name' | 'baseURL' | 'apiKey' | 'loraAdapters' | 'unloadLoraAdapters'>;
 
 const NAME = /^[a-z][a-z0-9_-]{0,63}$/;
-const ENDPOINT_KEYS = new Set(['baseUrl', 'apiKeyEnv', 'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'rateLimitMaxWaitMs', 'maxTokensParam', 'loraAdapters']);
+const ENDPOINT_KEYS = new Set(['baseUrl', 'apiKeyEnv', 'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'rateLimitMaxWaitMs', 'maxTokensParam', 'loraAdapters', 'unloadLoraAdapters']);
 const TRAINER_KEYS = new Set(['type', 'command', 'hyperparameters', 'timeoutSeconds']);
 const WEBHOOK_KEYS = new Set(['type', 'url', 'secretEnv', 'serviceUrl', 'hyperparameters', 'timeoutSeconds', 'tokenSeconds']);
 
@@ -128,6 +133,7 @@ function endpointOf(name: string, value: unknown, defaults: Defaults, env: Env, 
   const maxTokensParam = o.maxTokensParam ?? defaults.maxTokensParam;
   if (!['auto', 'max_tokens', 'max_completion_tokens'].includes(maxTokensParam as string)) throw new Error(`${at}.maxTokensParam must be auto, max_tokens or max_completion_tokens`);
   if (o.loraAdapters !== undefined && typeof o.loraAdapters !== 'boolean') throw new Error(`${at}.loraAdapters must be true or false`);
+  if (o.unloadLoraAdapters !== undefined && typeof o.unloadLoraAdapters !== 'boolean') throw new Error(`${at}.unloadLoraAdapters must be true or false`);
   return {
     name,
     baseURL,
@@ -140,6 +146,7 @@ function endpointOf(name: string, value: unknown, defaults: Defaults, env: Env, 
     rateLimitMaxWaitMs: int(o.rateLimitMaxWaitMs, defaults.rateLimitMaxWaitMs, 0, 86_400_000, `${at}.rateLimitMaxWaitMs`),
     maxTokensParam: maxTokensParam as MaxTokensParam,
     loraAdapters: o.loraAdapters === true,
+    unloadLoraAdapters: o.unloadLoraAdapters !== false,
   };
 }
 

@@ -263,7 +263,7 @@ function llmConfig(env: Env): LlmConfig {
 /** STE_CONFIG's endpoints and trainers, with `default` made from OPENAI_BASE_URL and the LLM_* variables. */
 function serverFile(env: Env, llm: LlmConfig): Pick<Config, 'endpoints' | 'trainers'> {
   const { baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam } = llm;
-  const defaultEndpoint: NamedEndpoint = { name: 'default', baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam, loraAdapters: false };
+  const defaultEndpoint: NamedEndpoint = { name: 'default', baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam, loraAdapters: false, unloadLoraAdapters: false };
   try {
     return parseServerFile(optional(env, 'STE_CONFIG'), defaultEndpoint, env);
   } catch (error) {

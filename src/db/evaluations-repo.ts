@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { ACTIVE_STAGE_STATUSES } from '../domain/vocabulary.js';
 import type { JudgmentOrder, Verdict } from '../domain/vocabulary.js';
 import type { Db } from './database.js';
 import { queryRows } from './database.js';
@@ -159,4 +160,18 @@ export async function verdictDetails(db: Db, evaluationId: number, itemIds: read
     order by item_id, "order", sample`,
   );
   return rows.map((r) => ({ itemId: Number(r.item_id), order: r.order, sample: Number(r.sample), verdict: r.verdict, reasoning: r.reasoning }));
+}
+
+/**
+ * Which of `models` an evaluation still judges with: one whose stage is queued, running or paused
+ * (a resumed evaluation included), or one not started yet.
+ */
+export async function modelsOfActiveEvaluations(db: Db, models: readonly string[]): Promise<Set<string>> {
+  if (models.length === 0) return new Set();
+  const rows = await db
+    .selectDistinct({ model: evaluations.judgeModel })
+    .from(evaluations)
+    .leftJoin(stages, eq(stages.evaluationId, evaluations.id))
+    .where(and(inArray(evaluations.judgeModel, [...models]), or(inArray(stages.status, [...ACTIVE_STAGE_STATUSES]), eq(evaluations.status, 'QUEUED'))));
+  return new Set(rows.map((r) => r.model));
 }

@@ -251,6 +251,10 @@ export const trainingJobs = pgTable(
     fineTunedModel: text('fine_tuned_model'),
     lastEvent: text('last_event'),
     error: text('error'),
+    /** The endpoint where the trained model was loaded as a LoRA adapter (load_lora_adapter); null: not an adapter the service loaded. */
+    adapterEndpoint: text('adapter_endpoint'),
+    /** When the service unloaded that adapter again (unload_lora_adapter): it was no longer in use. */
+    adapterUnloadedAt: timestamp('adapter_unloaded_at', { withTimezone: true, mode: 'date' }),
     /** WEBHOOK: SHA-256 (hex) of the token that downloads the training file and reports the model; the token itself is not kept. */
     callbackTokenHash: text('callback_token_hash'),
     /** WEBHOOK: when the download URL's token stops working. */

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
-import { trainingJobs } from './schema.js';
+import { iterations, trainingJobs } from './schema.js';
 import type { TrainingJobRow } from './schema.js';
 
 /** A training stage's job: its iteration and its place in `training.stages` (0 for the first). */
@@ -48,7 +48,7 @@ export async function upsertTrainingJob(db: Db, values: Omit<typeof trainingJobs
 export async function updateTrainingJob(
   db: Db,
   key: TrainingJobKey,
-  fields: Partial<Pick<TrainingJobRow, 'status' | 'fineTunedModel' | 'lastEvent' | 'error' | 'externalJobId' | 'fileId' | 'callbackTokenHash' | 'tokenExpiresAt' | 'deadlineAt'>>,
+  fields: Partial<Pick<TrainingJobRow, 'status' | 'fineTunedModel' | 'lastEvent' | 'error' | 'externalJobId' | 'fileId' | 'callbackTokenHash' | 'tokenExpiresAt' | 'deadlineAt' | 'adapterEndpoint'>>,
 ): Promise<void> {
   await db.update(trainingJobs).set({ ...fields, updatedAt: sql`now()` }).where(keyIs(key));
 }
@@ -78,4 +78,21 @@ export async function reportTrainedModel(db: Db, iterationId: number, tokenHash:
     .where(and(eq(trainingJobs.iterationId, iterationId), eq(trainingJobs.status, 'submitted'), eq(trainingJobs.callbackTokenHash, tokenHash), gt(trainingJobs.deadlineAt, sql`now()`)))
     .returning({ id: trainingJobs.id });
   return rows.length === 1;
+}
+
+export type LoadedAdapter = { iterationId: number; index: number; model: string; endpoint: string };
+
+/** The adapters the service loaded for an experiment's iterations and has not unloaded, oldest iteration first. */
+export async function loadedAdapters(db: Db, experimentId: number): Promise<LoadedAdapter[]> {
+  const rows = await db
+    .select({ iterationId: trainingJobs.iterationId, index: iterations.index, model: trainingJobs.fineTunedModel, endpoint: trainingJobs.adapterEndpoint })
+    .from(trainingJobs)
+    .innerJoin(iterations, eq(iterations.id, trainingJobs.iterationId))
+    .where(and(eq(iterations.experimentId, experimentId), isNotNull(trainingJobs.adapterEndpoint), isNotNull(trainingJobs.fineTunedModel), isNull(trainingJobs.adapterUnloadedAt)))
+    .orderBy(asc(iterations.index));
+  return rows.map((r) => ({ iterationId: r.iterationId, index: r.index, model: r.model!, endpoint: r.endpoint! }));
+}
+
+export async function markAdapterUnloaded(db: Db, iterationId: number): Promise<void> {
+  await db.update(trainingJobs).set({ adapterUnloadedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(trainingJobs.iterationId, iterationId));
 }

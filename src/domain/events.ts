@@ -13,6 +13,8 @@ export type PipelineEvents = {
   'stage.updated': { stageId: number; experimentId: number | null; final: boolean };
   /** An iteration was created or its status, error or trained model changed (AWAITING_MODEL included). */
   'iteration.updated': { iterationId: number; experimentId: number };
+  /** Lines up to id `toId` were appended to a stage's log (a COMMAND trainer's output). */
+  'stage.log': { stageId: number; toId: number };
   /** Verdicts were stored for an evaluation. */
   'evaluation.progress': { evaluationId: number; stageId: number };
 };

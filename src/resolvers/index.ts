@@ -14,7 +14,7 @@ import { clientApiResolvers } from './client-api.js';
 import { evaluationResolvers } from './evaluations.js';
 import { mergeResolverMaps } from './merge.js';
 import { DateTime, JSONScalar } from './scalars.js';
-import { subscriptionResolvers } from './subscriptions.js';
+import { logLineView, subscriptionResolvers } from './subscriptions.js';
 
 type Args = Record<string, unknown>;
 
@@ -136,7 +136,7 @@ const coreResolvers = {
     log: async (s: StageRow, args: { last?: number | null; afterId?: string | null }, { services }: Context) => {
       const limit = Math.min(Math.max(args.last ?? 100, 0), 1000);
       const rows = await services.queries.stageLog(s.id, { limit, ...(args.afterId ? { afterId: idArg('afterId', args.afterId) } : {}) });
-      return rows.map((r) => ({ id: String(r.id), stream: r.stream, line: r.line, at: r.createdAt }));
+      return rows.map(logLineView);
     },
   },
 };

@@ -1,6 +1,7 @@
 /**
  * Subscriptions adapt the services' live streams; the stream ends when the client unsubscribes.
  */
+import type { StageLogLineRow } from '../services/read/types.js';
 import type { JudgmentFilter } from '../services/read/types.js';
 import { badInput } from '../domain/errors.js';
 import type { Context } from './context.js';
@@ -39,6 +40,9 @@ export function abortable<T, E>(make: (signal: AbortSignal) => AsyncGenerator<T>
   return iterator;
 }
 
+/** A stored log line as the API shows it (StageLogLine). */
+export const logLineView = (r: StageLogLineRow) => ({ id: String(r.id), stream: r.stream, line: r.line, at: r.createdAt });
+
 export const subscriptionResolvers = {
   judgmentAdded: {
     subscribe: async (_: unknown, args: { iterationId: string; afterSeq?: number | null; filter?: JudgmentFilter | null; untilDone?: boolean | null }, { services }: Context) => {
@@ -48,6 +52,17 @@ export const subscriptionResolvers = {
       return abortable(
         (signal) => services.live.judgmentBatches(iteration.id, afterSeq, args.filter ?? null, signal, { untilDone: args.untilDone === true }),
         (rows) => new EventBatch('judgmentAdded', rows),
+      );
+    },
+  },
+  stageLogAppended: {
+    subscribe: async (_: unknown, args: { stageId: string; afterId?: string | null }, { services }: Context) => {
+      const stage = await services.pipeline.stage(idArg('stageId', args.stageId));
+      // "0": every stored line first; unset: only lines appended from now on.
+      const afterId = args.afterId == null ? await services.queries.lastStageLogId(stage.id) : String(args.afterId).trim() === '0' ? 0 : idArg('afterId', args.afterId);
+      return abortable(
+        (signal) => services.live.stageLogStream(stage.id, afterId, signal),
+        (rows) => new EventBatch('stageLogAppended', rows.map(logLineView)),
       );
     },
   },

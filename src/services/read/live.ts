@@ -15,9 +15,10 @@ import * as evaluationsRepo from '../../db/evaluations-repo.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
 import * as judgmentsRepo from '../../db/judgments/index.js';
 import type { JudgmentFilter } from '../../db/judgments/index.js';
+import * as stageLogsRepo from '../../db/stage-logs-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import { isActiveStage } from '../../domain/vocabulary.js';
-import type { EvaluationRow, IterationRow, JudgmentRow, StageRow } from '../../db/schema.js';
+import type { EvaluationRow, IterationRow, JudgmentRow, StageLogLineRow, StageRow } from '../../db/schema.js';
 import type { EventBus } from '../../events/bus.js';
 
 const REPLAY_PAGE = 500;
@@ -187,6 +188,49 @@ export class LiveService {
       }
     } finally {
       off();
+      wake.close();
+    }
+  }
+
+  /**
+   * A stage's log lines after `afterId` (the stored ones first, then each batch as it is
+   * appended), in id order, a page at a time; the stream ends once the stage has ended and every
+   * line stored by then was yielded. One writer appends a stage's lines, one batch at a time, and
+   * a batch is announced when it commits, so reading "id > last yielded" after an announcement can
+   * neither skip nor repeat a line. The stage's status is read before the lines: a COMMAND trainer
+   * flushes its log before its stage ends, so the last read holds every line (lines a cancelled
+   * trainer prints while it is stopped, after the stage ended, are in `Stage.log` only).
+   */
+  async *stageLogStream(stageId: number, afterId: number, signal: AbortSignal): AsyncGenerator<readonly StageLogLineRow[]> {
+    const wake = new Wakeup(signal);
+    const offLog = this.bus.on('stage.log', (e) => {
+      if (e.stageId === stageId) wake.notify();
+    });
+    const offStage = this.bus.on('stage.updated', (e) => {
+      if (e.stageId === stageId && e.final) wake.notify();
+    });
+    const offReconnect = this.bus.onReconnect(() => wake.notify());
+    let last = afterId;
+    try {
+      while (!signal.aborted) {
+        // Listening started before these reads, so nothing appended after them can be missed.
+        const stage = await stagesRepo.getStage(this.database.db, stageId);
+        const ended = !stage || !isActiveStage(stage.status);
+        for (;;) {
+          const rows = await stageLogsRepo.logLines(this.database.db, stageId, { afterId: last, limit: REPLAY_PAGE });
+          if (rows.length > 0) {
+            last = rows.at(-1)!.id;
+            yield rows;
+          }
+          if (rows.length < REPLAY_PAGE) break;
+        }
+        if (ended) return;
+        if (!(await wake.wait())) return;
+      }
+    } finally {
+      offLog();
+      offStage();
+      offReconnect();
       wake.close();
     }
   }

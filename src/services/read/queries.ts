@@ -159,6 +159,10 @@ export class QueryService {
   }
 
   /** A stage's log lines (see stage-logs-repo): the last `limit`, or the first `limit` after `afterId`. */
+  async lastStageLogId(stageId: number): Promise<number> {
+    return stageLogsRepo.lastLogId(this.db, stageId);
+  }
+
   async stageLog(stageId: number, options: { afterId?: number; limit: number }) {
     return stageLogsRepo.logLines(this.db, stageId, options);
   }

@@ -7,6 +7,7 @@ export type {
   IterationRow,
   JudgmentRow,
   PairRow,
+  StageLogLineRow,
   StageRow,
   TrainingJobRow,
 } from '../../db/schema.js';

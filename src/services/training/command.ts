@@ -83,7 +83,12 @@ export function commandBackend(deps: CommandDeps): TrainingBackend {
         await run.report(`loading adapter ${result.model} on endpoint ${endpoint}`);
         await deps.endpoints(endpoint).loadLoraAdapter(result.model, result.adapterPath);
       }
-      await trainingRepo.updateTrainingJob(run.db, run.job, { status: 'succeeded', fineTunedModel: result.model });
+      await trainingRepo.updateTrainingJob(run.db, run.job, {
+        status: 'succeeded',
+        fineTunedModel: result.model,
+        // Marks an adapter this service loaded: unloaded again once no longer in use (adapters.ts).
+        adapterEndpoint: result.adapterPath && deps.loraEndpoints.includes(endpoint) ? endpoint : null,
+      });
       return { model: result.model, examples };
     },
   };
