@@ -65,7 +65,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
   const guard = new OperationGuard(new RateLimiter(limits.mutationsPerMinute));
   const rules = limitRules(limits);
   const report = internalErrorReporter(logger);
-  const format = (formatted: Parameters<typeof formatError>[0], error: unknown) => formatError(formatted, error, options.production, !limits.fieldSuggestions, report);
+  const format = (formatted: Parameters<typeof formatError>[0], error: unknown) => formatError(formatted, error, options.production, !limits.fieldSuggestions, report, limits.errorDetails);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
