@@ -84,12 +84,12 @@ export type ApiLimits = {
   mutationsPerMinute: number;
   /**
    * QUERIES_PER_MINUTE: queries and subscriptions (operations, on either transport) one token may
-   * start per minute; without tokens, per client address. Default 600; 0: unlimited.
+   * start per minute; without tokens, per client address. Default 1200; 0: unlimited.
    */
   queriesPerMinute: number;
   /**
    * MAX_SUBSCRIPTIONS_PER_TOKEN: subscriptions one token may have running at once over all its
-   * connections; without tokens, per client address. One more closes the socket with 4429. Default 50; 0: no cap.
+   * connections; without tokens, per client address. One more gets the error TOO_MANY_SUBSCRIPTIONS. Default 100; 0: no cap.
    */
   maxSubscriptionsPerToken: number;
   /**
@@ -221,8 +221,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       maxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 1_000, 10, 10_000_000),
       maxCost: int(env, 'GRAPHQL_MAX_COST', 10_000, 1, 1_000_000_000),
       mutationsPerMinute: int(env, 'MUTATIONS_PER_MINUTE', 120, 0, 10_000_000),
-      queriesPerMinute: int(env, 'QUERIES_PER_MINUTE', 600, 0, 10_000_000),
-      maxSubscriptionsPerToken: int(env, 'MAX_SUBSCRIPTIONS_PER_TOKEN', 50, 0, 1_000_000),
+      queriesPerMinute: int(env, 'QUERIES_PER_MINUTE', 1_200, 0, 10_000_000),
+      maxSubscriptionsPerToken: int(env, 'MAX_SUBSCRIPTIONS_PER_TOKEN', 100, 0, 1_000_000),
       errorDetails: errorDetails(env, production),
       introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
       fieldSuggestions: bool(env, 'GRAPHQL_FIELD_SUGGESTIONS', !production),
