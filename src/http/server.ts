@@ -9,7 +9,6 @@ import { registerTrainingHooks } from './training-hooks.js';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -37,8 +36,9 @@ import { OriginPolicy } from './origin.js';
 import { RateLimiter } from './rate-limit.js';
 import type { ApiToken } from '../config/tokens.js';
 import { serveGraphqlWs } from './websocket.js';
+import { projectPath } from '../config/paths.js';
 
-export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
+export const SCHEMA_PATH = projectPath('schema.graphql');
 
 export type HttpServerOptions = {
   host: string;
@@ -62,7 +62,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
   const schema = auditMutations(guardInputs(makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers })));
   const limits = options.limits;
   const auth = new Authenticator(options.tokens);
-  const guard = new OperationGuard(new RateLimiter(limits.mutationsPerMinute));
+  const guard = new OperationGuard(new RateLimiter(limits.mutationsPerMinute), new RateLimiter(limits.queriesPerMinute));
   const rules = limitRules(limits);
   const report = internalErrorReporter(logger);
   const format = (formatted: Parameters<typeof formatError>[0], error: unknown) => formatError(formatted, error, options.production, !limits.fieldSuggestions, report, limits.errorDetails);
@@ -105,6 +105,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
     connectionInitTimeoutMs: limits.connectionInitTimeoutMs,
     keepAliveMs: limits.keepAliveMs,
     maxSubscriptions: limits.maxSubscriptionsPerConnection,
+    maxSubscriptionsPerToken: limits.maxSubscriptionsPerToken,
     maxBufferedBytes: limits.maxBufferedBytes,
     slowConsumerMs: limits.slowConsumerMs,
   });
