@@ -31,7 +31,7 @@ import type { Principal } from './auth.js';
 import { serveDashboard } from './dashboard.js';
 import { ConnectionCounter, refuseUpgrade } from './connection-cap.js';
 import { formatError, internalErrorReporter } from './errors.js';
-import { allRules, limitRules, variableCostErrors } from './limits.js';
+import { allRules, limitRules, listSizes, variableCostErrors } from './limits.js';
 import { OriginPolicy } from './origin.js';
 import { RateLimiter } from './rate-limit.js';
 import type { ApiToken } from '../config/tokens.js';
@@ -50,6 +50,8 @@ export type HttpServerOptions = {
   tokens: readonly ApiToken[];
   /** Hosts and origins allowed in, besides the loopback names and the server's own origin (origin.ts). */
   access: AccessConfig;
+  /** How many named endpoints and trainers are configured: the lengths of ServerConfiguration's lists, for the cost limit. */
+  configured?: { endpoints: number; trainers: number };
 };
 
 export type HttpServer = { url: string; port: number; stop(): Promise<void> };
@@ -60,7 +62,7 @@ export class ListenError extends Error {}
 export async function startHttpServer(services: Services, logger: Logger, options: HttpServerOptions): Promise<HttpServer> {
   // Audited outermost: a mutation refused by the input check is recorded with its code too.
   const schema = auditMutations(guardInputs(makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers })));
-  const limits = options.limits;
+  const limits = { ...options.limits, listSizes: listSizes(options.configured ?? { endpoints: 1, trainers: 0 }) };
   const auth = new Authenticator(options.tokens);
   const guard = new OperationGuard(new RateLimiter(limits.mutationsPerMinute), new RateLimiter(limits.queriesPerMinute));
   const rules = limitRules(limits);
