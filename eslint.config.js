@@ -125,6 +125,11 @@ export default defineConfig(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
   },
+  {
+    // Node scripts: the build and start launchers, the `ste` shim.
+    files: ['scripts/**/*.mjs', 'bin/**/*.js'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
+  },
 
   // ----- The dashboard (dashboard/): plain ES modules run by the browser -----------------------
   {

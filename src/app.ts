@@ -107,6 +107,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         limits: config.api,
         tokens: config.auth.tokens,
         access: config.access,
+        configured: { endpoints: config.endpoints.length, trainers: config.trainers.length },
       });
       stops.push({ name: 'http server', stop: () => http!.stop() });
     }

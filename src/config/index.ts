@@ -82,6 +82,22 @@ export type ApiLimits = {
   maxCost: number;
   /** MUTATIONS_PER_MINUTE: mutation fields (each alias counts) one token (or the anonymous caller) may run per minute. Default 120; 0: unlimited. */
   mutationsPerMinute: number;
+  /**
+   * QUERIES_PER_MINUTE: queries and subscriptions (operations, on either transport) one token may
+   * start per minute; without tokens, per client address. Default 1200; 0: unlimited.
+   */
+  queriesPerMinute: number;
+  /**
+   * MAX_SUBSCRIPTIONS_PER_TOKEN: subscriptions one token may have running at once over all its
+   * connections; without tokens, per client address. One more gets the error TOO_MANY_SUBSCRIPTIONS. Default 100; 0: no cap.
+   */
+  maxSubscriptionsPerToken: number;
+  /**
+   * ERROR_DETAILS: development aid that adds `extensions.details` (the internal error's first line
+   * with SQL, parameters and file paths removed) to masked internal errors. Default off; refused
+   * with NODE_ENV=production.
+   */
+  errorDetails: boolean;
   /** GRAPHQL_INTROSPECTION: schema introspection. Default on, off with NODE_ENV=production. */
   introspection: boolean;
   /** GRAPHQL_FIELD_SUGGESTIONS: "Did you mean ...?" in validation errors. Default on, off with NODE_ENV=production. */
@@ -205,11 +221,20 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       maxTokens: int(env, 'GRAPHQL_MAX_TOKENS', 1_000, 10, 10_000_000),
       maxCost: int(env, 'GRAPHQL_MAX_COST', 10_000, 1, 1_000_000_000),
       mutationsPerMinute: int(env, 'MUTATIONS_PER_MINUTE', 120, 0, 10_000_000),
+      queriesPerMinute: int(env, 'QUERIES_PER_MINUTE', 1_200, 0, 10_000_000),
+      maxSubscriptionsPerToken: int(env, 'MAX_SUBSCRIPTIONS_PER_TOKEN', 100, 0, 1_000_000),
+      errorDetails: errorDetails(env, production),
       introspection: bool(env, 'GRAPHQL_INTROSPECTION', !production),
       fieldSuggestions: bool(env, 'GRAPHQL_FIELD_SUGGESTIONS', !production),
     },
     access: { allowedHosts: allowedHosts(env, host), allowedOrigins: allowedOrigins(env) },
   };
+}
+
+function errorDetails(env: Env, production: boolean): boolean {
+  const on = bool(env, 'ERROR_DETAILS', false);
+  if (on && production) throw new ConfigError('ERROR_DETAILS is a development aid and is refused with NODE_ENV=production: unset it (errors carry an errorId to find the logged error)');
+  return on;
 }
 
 /** HOST (unless a wildcard address) and ALLOWED_HOSTS, as lower-case host names without brackets or port. */

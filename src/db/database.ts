@@ -5,7 +5,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -19,6 +18,7 @@ import { redactUrl } from '../config/index.js';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 import type { DataDirLock, LockOptions } from './data-dir-lock.js';
 import * as schema from './schema.js';
+import { projectPath } from '../config/paths.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -59,7 +59,7 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+export const MIGRATIONS_FOLDER = projectPath('migrations');
 
 /** Any number to keep concurrent starts from migrating at once. */
 const MIGRATION_LOCK_KEY = 7_215_530_418;
@@ -218,7 +218,8 @@ function pgliteOptions(): { startParams?: string[] } {
   return defaults ? { startParams: [...defaults, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] } : {};
 }
 
-const CREATE_SCRIPT = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
+// The source file, plain JavaScript: the same script whether the service runs from src/ or dist/.
+const CREATE_SCRIPT = projectPath('src', 'db', 'pglite-init.mjs');
 
 /** Creates the database of a folder that has none in a short-lived child process (pglite-init.mjs says why). */
 async function createInChild(dataDir: string): Promise<void> {

@@ -10,7 +10,13 @@ import type { DocumentNode, FragmentDefinitionNode, OperationDefinitionNode, Sel
 import type { RateLimiter } from './rate-limit.js';
 import type { ApiRole, ApiToken } from '../config/tokens.js';
 
-export type Principal = { /** For logs and rate limits: role and position in the configuration, never the token. */ id: string; role: ApiRole };
+export type Principal = {
+  /** For logs and rate limits: role and position in the configuration, never the token. */
+  id: string;
+  role: ApiRole;
+  /** The client's address: the rate-limit key when no tokens are configured. */
+  address?: string;
+};
 
 const RANK: Record<ApiRole, number> = { reader: 0, operator: 1, admin: 2 };
 export const hasRole = (principal: Principal, role: ApiRole) => RANK[principal.role] >= RANK[role];
@@ -34,14 +40,14 @@ export class Authenticator {
   }
 
   /** The caller of an HTTP request (`Authorization: Bearer <token>` only), or null when refused. */
-  fromHeader(header: string | undefined): Principal | null {
-    if (!this.enabled) return ANONYMOUS;
+  fromHeader(header: string | undefined, address?: string): Principal | null {
+    if (!this.enabled) return { ...ANONYMOUS, address };
     return this.verify(bearer(header));
   }
 
   /** The caller of a WebSocket connection, from connection_init's payload: `{ authorization: 'Bearer …' }` or `{ token }`. */
-  fromConnectionParams(params: Readonly<Record<string, unknown>> | undefined): Principal | null {
-    if (!this.enabled) return ANONYMOUS;
+  fromConnectionParams(params: Readonly<Record<string, unknown>> | undefined, address?: string): Principal | null {
+    if (!this.enabled) return { ...ANONYMOUS, address };
     const token = typeof params?.token === 'string' ? params.token : bearer(typeof params?.authorization === 'string' ? params.authorization : undefined);
     return this.verify(token);
   }
@@ -64,7 +70,7 @@ function bearer(header: string | undefined): string | null {
 /** Express middleware: refuses requests without a token of at least `role`; sets res.locals.principal. */
 export function requireRole(auth: Authenticator, role: ApiRole) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const principal = auth.fromHeader(req.headers.authorization);
+    const principal = auth.fromHeader(req.headers.authorization, req.socket.remoteAddress);
     if (!principal) {
       res.status(401).setHeader('www-authenticate', 'Bearer');
       res.json({ errors: [{ message: 'a valid API token is required: send the header Authorization: Bearer <token>', extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -80,15 +86,37 @@ export function requireRole(auth: Authenticator, role: ApiRole) {
 }
 
 /**
+ * Whose budget a call counts against: its token, or with no tokens configured (every caller is the
+ * anonymous admin) its address, so one local client cannot starve the others.
+ */
+export function rateKey(principal: Principal): string {
+  return principal.id === ANONYMOUS.id ? `address ${principal.address ?? 'unknown'}` : principal.id;
+}
+
+/** "per token", or "per address" when callers are told apart by address only. */
+export function rateUnit(principal: Principal): string {
+  return principal.id === ANONYMOUS.id ? 'per address' : 'per token';
+}
+
+/**
  * Role and rate checks of a resolved operation, before any resolver runs; the same on HTTP and
- * WebSocket. Returns the error to send, or null when the operation may run.
+ * WebSocket. Returns the error to send, or null when the operation may run. Mutations count one
+ * per mutation field against `limiter`; queries and subscriptions one per operation against
+ * `reads`.
  */
 export class OperationGuard {
-  constructor(private readonly limiter: RateLimiter) {}
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly reads?: RateLimiter,
+  ) {}
 
   check(principal: Principal, document: DocumentNode, operation: OperationDefinitionNode): GraphQLError | null {
-    if (operation.operation === 'query') return adminQueryCheck(principal, document, operation);
-    if (operation.operation !== 'mutation') return null;
+    if (operation.operation !== 'mutation') {
+      const denied = operation.operation === 'query' ? adminQueryCheck(principal, document, operation) : null;
+      if (denied || !this.reads) return denied;
+      const waitMs = this.reads.take(rateKey(principal));
+      return waitMs > 0 ? rateLimited(`rate limit reached: at most ${this.reads.perMinute} queries and subscriptions a minute ${rateUnit(principal)} (QUERIES_PER_MINUTE)`, waitMs) : null;
+    }
     const fields = rootFields(operation.selectionSet, fragmentsOf(document), new Set());
     const needed: ApiRole = [...fields].some((f) => ADMIN_MUTATIONS.has(f)) ? 'admin' : 'operator';
     if (!hasRole(principal, needed)) {
@@ -100,16 +128,21 @@ export class OperationGuard {
     // Every mutation field counts, aliases and fragment spreads included: 15 aliased
     // createExperiment in one operation are 15 mutations.
     const count = countRootFields(operation.selectionSet, fragmentsOf(document), []);
-    const waitMs = this.limiter.take(principal.id, count);
+    const waitMs = this.limiter.take(rateKey(principal), count);
     if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
       const these = count > 1 ? ` (this operation has ${count})` : '';
-      return new GraphQLError(`rate limit reached: at most ${this.limiter.perMinute} mutations a minute per token${these}; retry in ${seconds} s`, {
-        extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) } },
-      });
+      return rateLimited(`rate limit reached: at most ${this.limiter.perMinute} mutations a minute ${rateUnit(principal)}${these}`, waitMs);
     }
     return null;
   }
+}
+
+/** RATE_LIMITED, HTTP 429 with retry-after, on both transports. */
+function rateLimited(message: string, waitMs: number): GraphQLError {
+  const seconds = Math.ceil(waitMs / 1000);
+  return new GraphQLError(`${message}; retry in ${seconds} s`, {
+    extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) } },
+  });
 }
 
 /** Queries are for every role, but the ones in ADMIN_QUERIES need admin. */

@@ -3,11 +3,11 @@
  * nothing from a CDN), served at `/`. The page is a client of the public API like any other: it
  * needs no token to load, and asks for one when the API does.
  */
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { RequestHandler } from 'express';
+import { projectPath } from '../config/paths.js';
 
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/', import.meta.url));
+export const DASHBOARD_DIR = projectPath('dashboard');
 
 /** Same-origin only: judge outputs are shown as text, and no script or style may come from elsewhere. */
 const CONTENT_SECURITY_POLICY = [

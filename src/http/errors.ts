@@ -28,6 +28,8 @@ export function formatError(
   hideSuggestions = production,
   /** Logs an internal error once and returns the id the client is given for it. */
   report?: (error: unknown, path: GraphQLFormattedError['path']) => string,
+  /** ERROR_DETAILS: add `extensions.details` (see `safeDetail`) to internal errors. */
+  details = false,
 ): GraphQLFormattedError {
   if (hideSuggestions && / Did you mean /.test(formatted.message)) formatted = { ...formatted, message: formatted.message.replace(/ Did you mean .*$/s, '') };
   const original = originalOf(error);
@@ -47,7 +49,40 @@ export function formatError(
     return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
   }
   const errorId = report?.(original ?? error, formatted.path);
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR', ...(errorId ? { errorId } : {}) } };
+  const detail = details ? safeDetail(original ?? error) : null;
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(errorId ? { errorId } : {}), ...(detail !== null ? { details: detail } : {}) },
+  };
+}
+
+/** Longest `details` text sent. */
+export const MAX_DETAIL_LENGTH = 300;
+const SQL = /\b(select|insert\s+into|update|delete\s+from|returning|values\s*\(|create\s+table|alter\s+table|drop\s+table)\b|\$\d+/i;
+const PATH = /(^|[\s'"(=,])(?:file:\/\/\S*|[A-Za-z]:[\\/][^\s'"(),]*|(?:\.{0,2}\/|~\/)[^\s'"(),]+|[\w.-]+(?:[\\/][\w.-]+)+\.(?:[cm]?[jt]s|json|sql|graphql|node)(?::\d+)*)/g;
+
+/**
+ * What ERROR_DETAILS shows of an internal error: the first line of its message, from the error a
+ * query wrapper (drizzle's "Failed query: … params: …") wraps; a message that still reads like SQL
+ * is replaced whole, and file paths (absolute, relative or file: URLs) become `<path>`. Never the
+ * statement, its parameters, the stack or other lines.
+ */
+export function safeDetail(error: unknown): string {
+  const messageOf = (e: unknown) => (e && typeof e === 'object' && typeof (e as Error).message === 'string' ? (e as Error).message : null);
+  let current = error;
+  let wrapped = false;
+  for (let hops = 0; hops < 5 && /^Failed query:/i.test(messageOf(current) ?? ''); hops++) {
+    current = (current as { cause?: unknown }).cause;
+    wrapped = true;
+  }
+  const message = messageOf(current);
+  if (message === null) return wrapped ? 'a database statement failed' : 'an internal error without a message';
+  if (/^Failed query:/i.test(message)) return 'a database statement failed';
+  const line = (message.split(/\r?\n/, 1)[0] ?? '').trim();
+  if (SQL.test(line)) return 'a database statement failed';
+  const cleaned = line.replace(PATH, '$1<path>');
+  return cleaned.length > MAX_DETAIL_LENGTH ? `${cleaned.slice(0, MAX_DETAIL_LENGTH)}…` : cleaned;
 }
 
 /** A reporter for `formatError`: one `error` log line per internal error, with a fresh id. */

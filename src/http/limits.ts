@@ -27,7 +27,9 @@ import type {
   ValidationContext,
   ValidationRule,
 } from 'graphql';
-import { MAX_PAGE_SIZE } from '../services/read/queries.js';
+import { EVALUATION_SAMPLES_RANGE } from '../services/evaluation/options.js';
+import { MAX_REPORTED } from '../services/imports/instruction-pool.js';
+import { MAX_PAGE_SIZE, STAGE_FAILURES_LISTED, STAGE_LOG_LINES } from '../services/read/queries.js';
 
 export type OperationLimits = {
   maxDepth: number;
@@ -35,10 +37,47 @@ export type OperationLimits = {
   maxDirectives: number;
   maxCost: number;
   introspection: boolean;
+  /**
+   * Lengths of lists without a `first` argument that depend on the configuration (see
+   * `listSizes`); the others are in LIST_SIZES.
+   */
+  listSizes?: Readonly<Record<string, ListSize>>;
 };
 
-/** Assumed length of a list field without a `first` argument (iterations, stages, failures). */
+/** The most items a list field without `first` can hold: a number, or read from an argument (`last`) with its default and cap. */
+export type ListSize = number | { arg: string; default: number; max: number };
+
+/**
+ * Lists without a `first` argument whose length the server bounds, by `Type.field`, priced at
+ * that bound: each comes from the constant the service enforces it with.
+ */
+export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
+  'Stage.failures': STAGE_FAILURES_LISTED,
+  'Stage.log': { arg: 'last', default: STAGE_LOG_LINES.default, max: STAGE_LOG_LINES.max },
+  'OrderVerdicts.samples': EVALUATION_SAMPLES_RANGE.max,
+  'ImportInstructionsResult.rejected': MAX_REPORTED,
+};
+
+/**
+ * Lists without `first` that nothing bounds yet (their length grows with the data: iterations,
+ * stages, evaluations, benchmarks and their subsets, import reports), priced at DEFAULT_LIST_SIZE.
+ * Every list of objects without `first` must be in LIST_SIZES, `listSizes` or here (a test checks
+ * the schema), so a new one is priced on purpose.
+ */
+export const UNBOUNDED_LISTS: ReadonlySet<string> = new Set([
+  'Experiment.iterations', 'Experiment.stages', 'Experiment.validatedJudges', 'Experiment.seedEvaluations',
+  'Iteration.stages', 'Iteration.evaluations',
+  'ImportInstructionsResult.duplicates', 'ImportBenchmarkResult.skipped',
+  'Benchmark.subsets', 'Benchmark.evaluations', 'Evaluation.subsets', 'EvaluationDiff.items', 'Query.benchmarks',
+]);
+
+/** Assumed length of a list in UNBOUNDED_LISTS. */
 export const DEFAULT_LIST_SIZE = 10;
+
+/** LIST_SIZES plus the lists the configuration bounds: the named endpoints and trainers. */
+export function listSizes(configured: { endpoints: number; trainers: number }): Record<string, ListSize> {
+  return { ...LIST_SIZES, 'ServerConfiguration.endpoints': Math.max(1, configured.endpoints), 'ServerConfiguration.trainers': Math.max(1, configured.trainers) };
+}
 
 type Measure = { depth: number; aliases: number; directives: number; cost: number };
 const ZERO: Measure = { depth: 0, aliases: 0, directives: 0, cost: 0 };
@@ -73,11 +112,11 @@ export function variableCostErrors(
 
 export function operationLimitsRule(limits: OperationLimits, request?: RequestVariables): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
-    const shared = request ? null : new Measurer(context, null);
+    const shared = request ? null : new Measurer(context, null, limits.listSizes);
     return {
       OperationDefinition(node: OperationDefinitionNode) {
         if (request?.operationName && node.name?.value !== request.operationName) return false;
-        const measurer = shared ?? new Measurer(context, variablePageSize(node, request!.values));
+        const measurer = shared ?? new Measurer(context, variablePageSize(node, request!.values), limits.listSizes);
         const m = measurer.operation(node);
         const name = node.name ? `operation "${node.name.value}"` : 'the operation';
         const report = (what: string, value: number, max: number) => {
@@ -127,6 +166,7 @@ class Measurer {
   constructor(
     private readonly context: ValidationContext,
     private readonly pageSize: VariablePageSize,
+    private readonly configured: Readonly<Record<string, ListSize>> = {},
   ) {
     this.schema = context.getSchema();
   }
@@ -181,7 +221,7 @@ class Measurer {
     const aliases = (node.alias ? 1 : 0) + child.aliases;
     const directives = (node.directives?.length ?? 0) + child.directives;
     if (inMeta) return { depth: 0, aliases, directives, cost: 0 };
-    return { depth: 1 + child.depth, aliases, directives, cost: 1 + listFactor(node, def, parent, this.pageSize) * child.cost };
+    return { depth: 1 + child.depth, aliases, directives, cost: 1 + listFactor(node, def, parent, this.pageSize, this.configured) * child.cost };
   }
 }
 
@@ -191,8 +231,17 @@ function namedType(def: GraphQLField<unknown, unknown>): GraphQLNamedType {
   return type;
 }
 
-/** How many times a field's selection may be resolved: its page size, or DEFAULT_LIST_SIZE for a plain list. */
-function listFactor(node: FieldNode, def: GraphQLField<unknown, unknown> | undefined, parent: GraphQLNamedType | undefined, pageSize: VariablePageSize): number {
+/**
+ * How many times a field's selection may be resolved: its page size (`first`), a bounded list's
+ * bound (LIST_SIZES, or the configured ones), or DEFAULT_LIST_SIZE for a list nothing bounds yet.
+ */
+function listFactor(
+  node: FieldNode,
+  def: GraphQLField<unknown, unknown> | undefined,
+  parent: GraphQLNamedType | undefined,
+  pageSize: VariablePageSize,
+  configured: Readonly<Record<string, ListSize>>,
+): number {
   if (!def) return 1;
   if (def.args.some((a) => a.name === 'first')) {
     const arg = node.arguments?.find((a) => a.name.value === 'first');
@@ -208,7 +257,14 @@ function listFactor(node: FieldNode, def: GraphQLField<unknown, unknown> | undef
     const value = pageSize(arg.value.name.value);
     return value === undefined ? fieldDefault() : Math.min(MAX_PAGE_SIZE, Math.max(1, value));
   }
+  if (!isListType(getNullableType(def.type))) return 1;
   // A connection's edges are its page, already counted on the connection field.
-  if (isListType(getNullableType(def.type))) return parent?.name.endsWith('Connection') ? 1 : DEFAULT_LIST_SIZE;
-  return 1;
+  if (parent?.name.endsWith('Connection')) return 1;
+  const size = configured[`${parent?.name}.${def.name}`] ?? LIST_SIZES[`${parent?.name}.${def.name}`];
+  if (size === undefined) return DEFAULT_LIST_SIZE;
+  if (typeof size === 'number') return size;
+  // An argument such as Stage.log's `last`: a literal within its cap, else the cap.
+  const arg = node.arguments?.find((a) => a.name.value === size.arg);
+  if (!arg) return size.default;
+  return arg.value.kind === Kind.INT ? Math.min(size.max, Math.max(1, Number(arg.value.value))) : size.max;
 }

@@ -1,7 +1,11 @@
 /**
- * A token bucket per key (an API token's id): `perMinute` calls a minute on average, bursts up to
- * `perMinute`. Keys are configured tokens (plus "anonymous"), so the map cannot grow without bound.
+ * A token bucket per key (an API token's id, or a client address when no tokens are configured):
+ * `perMinute` calls a minute on average, bursts up to `perMinute`. Past MAX_KEYS keys, the buckets
+ * that have refilled (they hold no state worth keeping) are dropped, so addresses cannot grow the
+ * map without bound.
  */
+const MAX_KEYS = 10_000;
+
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
@@ -16,6 +20,7 @@ export class RateLimiter {
     if (this.perMinute <= 0) return 0;
     const now = this.now();
     const perMs = this.perMinute / 60_000;
+    if (!this.buckets.has(key) && this.buckets.size >= MAX_KEYS) this.prune(now, perMs);
     const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
     bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * perMs);
     bucket.at = now;
@@ -25,5 +30,9 @@ export class RateLimiter {
       return 0;
     }
     return Math.ceil((count - bucket.tokens) / perMs);
+  }
+
+  private prune(now: number, perMs: number): void {
+    for (const [key, b] of this.buckets) if (b.tokens + (now - b.at) * perMs >= this.perMinute) this.buckets.delete(key);
   }
 }

@@ -9,7 +9,6 @@ import { registerTrainingHooks } from './training-hooks.js';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -32,13 +31,14 @@ import type { Principal } from './auth.js';
 import { serveDashboard } from './dashboard.js';
 import { ConnectionCounter, refuseUpgrade } from './connection-cap.js';
 import { formatError, internalErrorReporter } from './errors.js';
-import { allRules, limitRules, variableCostErrors } from './limits.js';
+import { allRules, limitRules, listSizes, variableCostErrors } from './limits.js';
 import { OriginPolicy } from './origin.js';
 import { RateLimiter } from './rate-limit.js';
 import type { ApiToken } from '../config/tokens.js';
 import { serveGraphqlWs } from './websocket.js';
+import { projectPath } from '../config/paths.js';
 
-export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
+export const SCHEMA_PATH = projectPath('schema.graphql');
 
 export type HttpServerOptions = {
   host: string;
@@ -50,6 +50,8 @@ export type HttpServerOptions = {
   tokens: readonly ApiToken[];
   /** Hosts and origins allowed in, besides the loopback names and the server's own origin (origin.ts). */
   access: AccessConfig;
+  /** How many named endpoints and trainers are configured: the lengths of ServerConfiguration's lists, for the cost limit. */
+  configured?: { endpoints: number; trainers: number };
 };
 
 export type HttpServer = { url: string; port: number; stop(): Promise<void> };
@@ -60,12 +62,12 @@ export class ListenError extends Error {}
 export async function startHttpServer(services: Services, logger: Logger, options: HttpServerOptions): Promise<HttpServer> {
   // Audited outermost: a mutation refused by the input check is recorded with its code too.
   const schema = auditMutations(guardInputs(makeExecutableSchema({ typeDefs: readFileSync(SCHEMA_PATH, 'utf8'), resolvers })));
-  const limits = options.limits;
+  const limits = { ...options.limits, listSizes: listSizes(options.configured ?? { endpoints: 1, trainers: 0 }) };
   const auth = new Authenticator(options.tokens);
-  const guard = new OperationGuard(new RateLimiter(limits.mutationsPerMinute));
+  const guard = new OperationGuard(new RateLimiter(limits.mutationsPerMinute), new RateLimiter(limits.queriesPerMinute));
   const rules = limitRules(limits);
   const report = internalErrorReporter(logger);
-  const format = (formatted: Parameters<typeof formatError>[0], error: unknown) => formatError(formatted, error, options.production, !limits.fieldSuggestions, report);
+  const format = (formatted: Parameters<typeof formatError>[0], error: unknown) => formatError(formatted, error, options.production, !limits.fieldSuggestions, report, limits.errorDetails);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -105,6 +107,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
     connectionInitTimeoutMs: limits.connectionInitTimeoutMs,
     keepAliveMs: limits.keepAliveMs,
     maxSubscriptions: limits.maxSubscriptionsPerConnection,
+    maxSubscriptionsPerToken: limits.maxSubscriptionsPerToken,
     maxBufferedBytes: limits.maxBufferedBytes,
     slowConsumerMs: limits.slowConsumerMs,
   });

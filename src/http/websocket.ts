@@ -13,13 +13,16 @@
  *   bytes with its operation id, and a socket's messages of one slice leave in one write.
  */
 import type { IncomingMessage } from 'node:http';
-import type { GraphQLFormattedError, GraphQLError } from 'graphql';
+import { GraphQLError, getOperationAST } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { CloseCode, makeServer } from 'graphql-ws';
 import type { Context as WsContext } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import type { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
+import { rateKey, rateUnit } from './auth.js';
 import type { Authenticator, Principal } from './auth.js';
+import { ConnectionCounter } from './connection-cap.js';
 import { RenderedBatch, assertSharable, sharedSubscribe } from './subscribe.js';
 import { batchReplacer, takeBatch } from './ws-batch.js';
 import { startKeepAlive } from './ws-keepalive.js';
@@ -42,20 +45,30 @@ export type WebSocketOptions = OperationChecks &
     connectionInitTimeoutMs: number;
     /** WS_KEEPALIVE_MS; 0: no pings. */
     keepAliveMs: number;
+    /** MAX_SUBSCRIPTIONS_PER_TOKEN: subscriptions running at once per token (per address without tokens), over all connections; 0: no cap. */
+    maxSubscriptionsPerToken: number;
   };
 
-type Extra = { socket: WebSocket; request: IncomingMessage; principal: Principal | null };
+/** `held`: this connection's running subscriptions (operation id -> rate key), each counted once against its key's cap. */
+type Extra = { socket: WebSocket; request: IncomingMessage; principal: Principal | null; held: Map<string, string> };
 type Ctx = WsContext<Record<string, unknown> | undefined, Extra>;
 
 export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dispose(): Promise<void> } {
   assertSharable(o.schema);
+  const running = new ConnectionCounter(o.maxSubscriptionsPerToken);
+  const release = (extra: Extra, id: string) => {
+    const key = extra.held.get(id);
+    if (key === undefined) return;
+    extra.held.delete(id);
+    running.close(key);
+  };
   const server = makeServer<Record<string, unknown> | undefined, Extra>({
     schema: o.schema,
     subscribe: sharedSubscribe({ context: o.context, formatError: o.formatError }) as never,
     jsonMessageReplacer: batchReplacer,
     connectionInitWaitTimeout: o.connectionInitTimeoutMs,
     onConnect: (ctx) => {
-      const principal = o.auth.fromConnectionParams(ctx.connectionParams);
+      const principal = o.auth.fromConnectionParams(ctx.connectionParams, ctx.extra.request.socket.remoteAddress);
       if (!principal) {
         ctx.extra.socket.close(UNAUTHORIZED.code, UNAUTHORIZED.reason);
         return false;
@@ -63,7 +76,25 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
       ctx.extra.principal = principal;
       return true;
     },
-    onSubscribe: (ctx: Ctx, _id, payload) => checkOperation(o, ctx.extra.principal!, Object.keys(ctx.subscriptions).length, payload),
+    onSubscribe: (ctx: Ctx, id, payload) => {
+      const principal = ctx.extra.principal!;
+      const checked = checkOperation(o, principal, Object.keys(ctx.subscriptions).length, payload);
+      if (Array.isArray(checked) || getOperationAST(checked.document, checked.operationName)?.operation !== 'subscription') return checked;
+      const key = rateKey(principal);
+      if (!running.open(key)) {
+        return [
+          new GraphQLError(`too many subscriptions: at most ${o.maxSubscriptionsPerToken} at once ${rateUnit(principal)} over all its connections (MAX_SUBSCRIPTIONS_PER_TOKEN); complete one first`, {
+            extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+          }),
+        ];
+      }
+      ctx.extra.held.set(id, key);
+      return checked;
+    },
+    onComplete: (ctx: Ctx, id) => release(ctx.extra, id),
+    onClose: (ctx: Ctx) => {
+      for (const id of [...ctx.extra.held.keys()]) release(ctx.extra, id);
+    },
     onNext: (_ctx, _id, _payload, _args, result) => {
       if ((result as unknown) instanceof RenderedBatch) return result; // as it is: graphql-ws would copy it into a plain object
       return result.errors ? { ...result, errors: result.errors.map(o.formatError) } : undefined;
@@ -93,6 +124,7 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
       socket.close(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
       cleanup(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
     };
+    const extra: Extra = { socket, request, principal: null, held: new Map() };
     closed = server.opened(
       {
         protocol: socket.protocol,
@@ -103,13 +135,17 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data: Buffer) => {
-            handle(data.toString()).catch((error: unknown) => {
+            const text = data.toString();
+            // A completed subscription frees its slot at once: graphql-ws ends it (and calls
+            // onComplete) only once its source yields again, which may be never.
+            if (extra.held.size > 0 && text.includes('"complete"')) releaseCompleted(extra, text, release);
+            handle(text).catch((error: unknown) => {
               o.logger.error({ err: error }, 'websocket message failed');
               socket.close(CloseCode.InternalServerError, 'Internal server error');
             });
           }),
       },
-      { socket, request, principal: null },
+      extra,
     );
     cleanups.set(socket, cleanup);
     socket.once('close', (code: number, reason: Buffer) => cleanup(code, reason.toString()));
@@ -124,4 +160,13 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
     },
   };
+}
+
+function releaseCompleted(extra: Extra, text: string, release: (extra: Extra, id: string) => void): void {
+  try {
+    const message = JSON.parse(text) as { type?: unknown; id?: unknown };
+    if (message.type === 'complete' && typeof message.id === 'string') release(extra, message.id);
+  } catch {
+    // graphql-ws answers a malformed message itself.
+  }
 }

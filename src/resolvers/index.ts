@@ -10,6 +10,7 @@ import { auditResolvers } from './audit.js';
 import { connection } from './connection.js';
 import type { Context } from './context.js';
 import { idArg } from './ids.js';
+import { STAGE_LOG_LINES } from '../services/read/queries.js';
 import { clientApiResolvers } from './client-api.js';
 import { evaluationResolvers } from './evaluations.js';
 import { mergeResolverMaps } from './merge.js';
@@ -134,7 +135,7 @@ const coreResolvers = {
   Stage: {
     failures: (s: StageRow, _: Args, { services }: Context) => (s.failed > 0 ? services.queries.stageFailures(s.id) : []),
     log: async (s: StageRow, args: { last?: number | null; afterId?: string | null }, { services }: Context) => {
-      const limit = Math.min(Math.max(args.last ?? 100, 0), 1000);
+      const limit = Math.min(Math.max(args.last ?? STAGE_LOG_LINES.default, 0), STAGE_LOG_LINES.max);
       const rows = await services.queries.stageLog(s.id, { limit, ...(args.afterId ? { afterId: idArg('afterId', args.afterId) } : {}) });
       return rows.map(logLineView);
     },

@@ -238,3 +238,37 @@ describe.skipIf(NO_DATABASE)(`internal errors outside production (${TEST_DB})`, 
     expect(logged[0]!.err!.message).toContain('secret_table');
   });
 });
+
+describe.skipIf(NO_DATABASE)(`ERROR_DETAILS on (${TEST_DB})`, () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ ERROR_DETAILS: 'true' });
+    app.services.queries.experiments = async () => {
+      throw new Error('Failed query: select * from "secret_table" where "token" = $1\nparams: sk-live-123', {
+        cause: new Error("ENOENT: no such file or directory, open '/srv/app/data/secret.json'"),
+      });
+    };
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it("adds the internal error's message without SQL, parameters or paths, the same on both transports", async () => {
+    const query = '{ experiments { edges { node { id } } } }';
+    const http = (await (await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as Body;
+    const client = await RawWs.connect(wsUrl(app.url));
+    client.subscribe('q', query);
+    const ws = (await client.result('q')).payload as Body;
+    client.close();
+    for (const body of [http, ws]) {
+      expect(body.errors).toEqual([
+        {
+          message: 'Internal server error',
+          path: ['experiments'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR', errorId: expect.stringMatching(/^[0-9a-f-]{36}$/), details: "ENOENT: no such file or directory, open '<path>'" },
+        },
+      ]);
+      expect(JSON.stringify(body)).not.toMatch(/select|sk-live|\/srv\//);
+    }
+  });
+});

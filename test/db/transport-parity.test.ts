@@ -66,3 +66,30 @@ describe.skipIf(NO_DATABASE)(`one code per fault on both transports (${TEST_DB})
     expect(mismatch).toEqual({ status: 200, code: 'PERSISTED_QUERY_NOT_SUPPORTED' });
   });
 });
+
+describe.skipIf(NO_DATABASE)(`one code per limit on both transports (${TEST_DB})`, () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // Without tokens the read budget is per address: both transports draw on the same one.
+    app = await startTestApp({ QUERIES_PER_MINUTE: '2' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  const limits: [string, string, string, number][] = [
+    ['queries over QUERIES_PER_MINUTE', '{ serviceInfo { version } }', 'RATE_LIMITED', 429],
+  ];
+
+  it.each(limits)('%s: the same code over HTTP and WebSocket', async (_name, query, code, status) => {
+    for (let spent = 0; spent < 2; spent++) await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ serviceInfo { version } }' }) });
+    const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const http = (await response.json()) as { errors?: GqlError[] };
+    const client = await RawWs.connect(wsUrl(app.url));
+    client.send({ type: 'subscribe', id: 'op', payload: { query } });
+    const reply = await client.result('op');
+    client.close();
+    expect({ http: http.errors?.[0]?.extensions?.code, ws: (reply.payload as GqlError[])[0]?.extensions?.code, type: reply.type }).toEqual({ http: code, ws: code, type: 'error' });
+    expect(response.status).toBe(status);
+  });
+});

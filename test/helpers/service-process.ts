@@ -1,5 +1,6 @@
 /**
- * The service as users run it (`npm start`'s entry point, `node --import tsx src/main.ts`) in a
+ * The service's entry point (`npm start` runs its compiled dist/src/main.js; tests run the sources,
+ * `node --import tsx src/main.ts`, as `npm run dev` does, so that no build is needed) in a
  * child process, on an embedded PGlite data folder. For the tests of what happens between
  * processes and across restarts: the folder lock, the simulator's kept state, kill -9.
  * Every process started is killed by `stopAll()`, which reports the ones still running.

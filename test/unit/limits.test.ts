@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { allRules, DEFAULT_LIST_SIZE, variableCostErrors } from '../../src/http/limits.js';
+import { getNamedType, getNullableType, isInterfaceType, isListType, isObjectType } from 'graphql';
+import { allRules, DEFAULT_LIST_SIZE, LIST_SIZES, listSizes, UNBOUNDED_LISTS, variableCostErrors } from '../../src/http/limits.js';
 import type { OperationLimits } from '../../src/http/limits.js';
 import { MAX_PAGE_SIZE } from '../../src/services/read/queries.js';
 
@@ -114,5 +115,39 @@ describe('operation limits (validation rules shared by HTTP and WebSocket)', () 
     // `{ serviceInfo { version } }` is 6 tokens.
     expect(() => parse('{ serviceInfo { version } }', { maxTokens: 6 })).not.toThrow();
     expect(() => parse('{ serviceInfo { version } }', { maxTokens: 5 })).toThrow(/more that 5 tokens/);
+  });
+
+  it('prices bounded lists without `first` at the bound the service enforces, exactly', () => {
+    const cost = (query: string, limits: Partial<OperationLimits> = {}) => Number(/cost of (\d+)/.exec(errorsOf(query, { maxCost: 1, maxDepth: 10, ...limits }).join(' '))?.[1]);
+    // stage 1 + failures (1 + 100 x error 1)
+    expect(cost('{ stage(id: "1") { failures { error } } }')).toBe(1 + 1 + 100);
+    expect(cost('{ stage(id: "1") { failures { itemKey error attempts } } }')).toBe(1 + 1 + 100 * 3);
+    // Stage.log: `last` (default 100, at most 1000), a variable at the cap.
+    expect(cost('{ stage(id: "1") { log { line } } }')).toBe(1 + 1 + 100);
+    expect(cost('{ stage(id: "1") { log(last: 5) { line } } }')).toBe(1 + 1 + 5);
+    expect(cost('{ stage(id: "1") { log(last: 5000) { line } } }')).toBe(1 + 1 + 1000);
+    expect(cost('query ($n: Int) { stage(id: "1") { log(last: $n) { id line } } }')).toBe(1 + 1 + 1000 * 2);
+    // Evaluation item samples: at most 64 per order.
+    // evaluation 1 + items 1 + edges 1 + node 1 + chosenFirst 1 + samples (1 + 64 x verdict 1)
+    expect(cost('{ evaluation(id: "1") { items(first: 1) { edges { node { chosenFirst { samples { verdict } } } } } } }')).toBe(5 + 1 + 64);
+    // The configured endpoints and trainers.
+    const configured = { listSizes: listSizes({ endpoints: 3, trainers: 2 }) };
+    expect(cost('{ serverConfiguration { endpoints { name } trainers { name type } } }', configured)).toBe(1 + (1 + 3) + (1 + 2 * 2));
+    // A list nothing bounds yet keeps DEFAULT_LIST_SIZE.
+    expect(cost('{ benchmarks { id name } }')).toBe(1 + DEFAULT_LIST_SIZE * 2);
+  });
+
+  it('classifies every list of objects without `first`: bounded, configured or knowingly unbounded', () => {
+    const found: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith('__') || type.name.endsWith('Connection') || !(isObjectType(type) || isInterfaceType(type))) continue;
+      for (const field of Object.values(type.getFields())) {
+        const named = getNamedType(field.type);
+        if (!isListType(getNullableType(field.type)) || !(isObjectType(named) || isInterfaceType(named)) || field.args.some((a) => a.name === 'first')) continue;
+        found.push(`${type.name}.${field.name}`);
+      }
+    }
+    const classified = [...Object.keys(LIST_SIZES), 'ServerConfiguration.endpoints', 'ServerConfiguration.trainers', ...UNBOUNDED_LISTS];
+    expect(found.sort()).toEqual(classified.sort());
   });
 });

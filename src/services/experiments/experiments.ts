@@ -3,7 +3,6 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { transaction } from '../../db/database.js';
 import type { Database } from '../../db/database.js';
 import * as experimentsRepo from '../../db/experiments-repo.js';
@@ -14,13 +13,13 @@ import type { ExperimentConfigInput, ModelDefaults } from './config.js';
 import { parseInstructionFile } from '../imports/instructions.js';
 import type { InstructionFormat } from '../imports/instructions.js';
 import { normalizeText } from '../../domain/prompts.js';
+import { projectPath } from '../../config/paths.js';
 
 export const BUNDLED_INSTRUCTIONS: Record<string, string> = {
   'mt-bench': 'data/instructions/mt-bench-questions.jsonl',
   'vicuna-bench': 'data/instructions/vicuna-bench-questions.jsonl',
 };
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Longest `source` label of an import, in characters. */
 export const MAX_SOURCE_LENGTH = 200;
@@ -130,7 +129,7 @@ export class ExperimentService {
   async importBundled(experiment: ExperimentRow, name: string): Promise<ImportInstructionsResult> {
     const file = BUNDLED_INSTRUCTIONS[name];
     if (!file) throw badInput('name', `unknown bundled instruction set "${name}": use one of ${Object.keys(BUNDLED_INSTRUCTIONS).join(', ')}`);
-    const content = await readFile(new URL(file, `file://${REPO_ROOT}`));
+    const content = await readFile(projectPath(file));
     return this.importInstructions(experiment, content, 'mtbench', name);
   }
 }

@@ -18,8 +18,8 @@ import type { ContentEncoding } from './upload.js';
 import type { BenchmarkItem, BundledBenchmarkName, PairwiseMapping } from './benchmark-files.js';
 import { badInput, notFound } from '../../domain/errors.js';
 import { MAX_IMPORT_BYTES, textHash } from '../experiments/experiments.js';
+import { projectPath } from '../../config/paths.js';
 
-const REPO_ROOT = new URL('../../../', import.meta.url);
 
 /** A row left out of a benchmark: `file` is set for the bundled benchmarks (several files). */
 export type BenchmarkRowRejection = { file: string | null; position: number; reason: string };
@@ -124,7 +124,7 @@ export class BenchmarkService {
     const skipped: BenchmarkRowRejection[] = [];
     let offset = 0;
     for (const file of bundled.files) {
-      const parsed = parseBenchmarkFile(await readFile(new URL(file.path, REPO_ROOT)), { format: bundled.format, subset: file.subset });
+      const parsed = parseBenchmarkFile(await readFile(projectPath(file.path)), { format: bundled.format, subset: file.subset });
       const known = file.knownRejected.map((k) => k.position);
       const got = parsed.rejected.map((r) => r.position);
       if (got.join() !== known.join() || parsed.items.length !== file.items) {

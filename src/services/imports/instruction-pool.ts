@@ -23,7 +23,8 @@ export const POOL_FORMATS = ['WILDCHAT_PARQUET', 'WILDCHAT_JSONL', 'PARQUET', 'J
 export type PoolFormat = (typeof POOL_FORMATS)[number];
 
 export const PROGRESS_EVERY = 5_000;
-const MAX_REPORTED = 100;
+/** ImportInstructionsResult.rejected lists at most this many lines. */
+export const MAX_REPORTED = 100;
 const CONVERSATION_COLUMNS = ['conversation_hash', 'conversation', 'turn', 'language', 'toxic', 'redacted'];
 const INSTRUCTION_COLUMNS = ['instruction', 'prompt', 'text', 'turns', 'category', 'id', 'question_id'];
 

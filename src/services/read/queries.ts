@@ -17,6 +17,10 @@ import { badInput } from '../../domain/errors.js';
 import { evaluationLoaders } from './evaluation-loaders.js';
 
 export const MAX_PAGE_SIZE = 500;
+/** Stage.failures lists at most this many failures. */
+export const STAGE_FAILURES_LISTED = 100;
+/** Stage.log(last): lines given without `last`, and the most given. */
+export const STAGE_LOG_LINES = { default: 100, max: 1000 } as const;
 
 export type Page<T> = { rows: T[]; hasNextPage: boolean; cursorOf: (row: T) => string };
 
@@ -155,7 +159,7 @@ export class QueryService {
   }
 
   async stageFailures(stageId: number) {
-    return stagesRepo.listFailures(this.db, stageId);
+    return stagesRepo.listFailures(this.db, stageId, STAGE_FAILURES_LISTED);
   }
 
   /** A stage's log lines (see stage-logs-repo): the last `limit`, or the first `limit` after `afterId`. */
