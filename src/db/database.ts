@@ -1,6 +1,7 @@
 /**
  * The database wrapper: a node-postgres pool to a PostgreSQL server when DATABASE_URL is set,
- * embedded PGlite in DATA_DIR otherwise. Both run the same drizzle schema and migrations.
+ * embedded PGlite in DATA_DIR otherwise (on a worker thread of its own, pglite-thread.ts, so its
+ * WebAssembly does not hold the event loop). Both run the same drizzle schema and migrations.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
