@@ -20,9 +20,9 @@ const ROOT = new URL('../', import.meta.url);
  * Chrome DevTools, or summarise it with bench/profile-summary.ts); --cpu-prof is not allowed in
  * NODE_OPTIONS, so it is passed here.
  */
-async function startChild(entry: string, env: Record<string, string>, announce: RegExp, args: string[] = []): Promise<Child> {
+async function startChild(entry: string, env: Record<string, string>, announce: RegExp, args: string[] = [], nodeFlags: string[] = []): Promise<Child> {
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, [...profile, ...nodeFlags, '--import', 'tsx', entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,8 +65,19 @@ export async function startSimulatorProcess(env: Record<string, string>): Promis
   return startChild('src/sim/main.ts', { SIM_PORT: String(await freePort()), ...env }, /API at (\S+)/);
 }
 
+/**
+ * The node flags `npm start` gives the service (package.json: `node <flags> scripts/start.mjs main`), so the
+ * benchmark measures the service as users start it.
+ */
+export function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { scripts: { start: string } };
+  // `node <flags> scripts/start.mjs main`: the flags between the runtime and the script
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(1).filter((word) => word.startsWith('--'));
+}
+
 export async function startService(env: Record<string, string>, role = 'all'): Promise<Child> {
-  return startChild('src/main.ts', { PORT: String(await freePort()), ...env }, /GraphQL API at (\S+)|(worker started)/, ['--role', role]);
+  return startChild('src/main.ts', { PORT: String(await freePort()), ...env }, /GraphQL API at (\S+)|(worker started)/, ['--role', role], startScriptNodeFlags());
 }
 
 /** A fresh database on the server of `serverUrl`; `drop()` removes it. */

@@ -1,6 +1,7 @@
 /**
  * The database wrapper: a node-postgres pool to a PostgreSQL server when DATABASE_URL is set,
- * embedded PGlite in DATA_DIR otherwise. Both run the same drizzle schema and migrations.
+ * embedded PGlite in DATA_DIR otherwise (on a worker thread of its own, pglite-thread.ts, so its
+ * WebAssembly does not hold the event loop). Both run the same drizzle schema and migrations.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +18,7 @@ import type { DatabaseConfig } from '../config/index.js';
 import { redactUrl } from '../config/index.js';
 import { DataDirLockedError, lockDataDir } from './data-dir-lock.js';
 import type { DataDirLock, LockOptions } from './data-dir-lock.js';
+import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 import { projectPath } from '../config/paths.js';
 
@@ -149,17 +151,19 @@ async function migratePostgres(url: string): Promise<void> {
 
 async function openPglite(dataDir: string, lockOptions: LockOptions): Promise<Database> {
   const lock = inMemory(dataDir) ? null : lockFolder(dataDir, lockOptions);
-  let client: PGlite;
+  let client: PgliteThread;
   try {
     if (lock && !existsSync(path.join(dataDir, 'PG_VERSION'))) await createInChild(dataDir);
-    client = await PGlite.create(dataDir, pgliteOptions());
+    client = await PgliteThread.open(dataDir, pgliteStartParams());
   } catch (cause) {
     lock?.release();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${errorText(cause)}`, { cause });
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  // drizzle's PGlite driver uses only the calls PgliteThread offers (query, transaction).
+  const asPglite = client as unknown as PGlite;
+  const db = drizzlePglite(asPglite, { schema }) as unknown as Db;
   try {
-    await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    await migratePglite(drizzlePglite(asPglite), { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (cause) {
     await client.close().catch(() => {});
     lock?.release();
@@ -170,18 +174,13 @@ async function openPglite(dataDir: string, lockOptions: LockOptions): Promise<Da
     db,
     executeSql: async (text, values) => {
       if (values && values.length > 0) {
-        const result = await client.query<Record<string, unknown>>(text, values);
-        return { rows: result.rows };
+        const result = await client.query(text, values);
+        return { rows: result.rows as Record<string, unknown>[] };
       }
       const results = await client.exec(text);
       return { rows: results.flatMap((r) => r.rows as Record<string, unknown>[]) };
     },
-    listen: async (channel, onPayload) => {
-      const unlisten = await client.listen(channel, onPayload);
-      return async () => {
-        if (!client.closed) await unlisten();
-      };
-    },
+    listen: (channel, onPayload) => client.listen(channel, onPayload),
     ping: async () => {
       try {
         await client.query('select 1');
@@ -193,7 +192,7 @@ async function openPglite(dataDir: string, lockOptions: LockOptions): Promise<Da
     withLock: (_key, fn) => fn(),
     close: async () => {
       try {
-        if (!client.closed) await client.close();
+        await client.close();
       } finally {
         lock?.release();
       }
@@ -213,9 +212,9 @@ export const PGLITE_SHARED_BUFFERS = '16MB';
  * release stops exposing them, its own defaults are used (more memory, nothing else), and
  * test/unit/pglite-memory.test.ts fails.
  */
-function pgliteOptions(): { startParams?: string[] } {
+export function pgliteStartParams(): string[] | undefined {
   const defaults = (PGlite as unknown as { defaultStartParams?: readonly string[] }).defaultStartParams;
-  return defaults ? { startParams: [...defaults, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] } : {};
+  return defaults ? [...defaults, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`] : undefined;
 }
 
 // The source file, plain JavaScript: the same script whether the service runs from src/ or dist/.

@@ -39,8 +39,11 @@ async function prepare(app: TestApp, instructions: number, samplesPerOrder: numb
   return { iterationId, total: ready * 2 * samplesPerOrder, stageOf };
 }
 
-/** With LLM_CONCURRENCY=2, a judge stage of a second or two: long enough for 20 drops while it runs. */
-const JUDGE_PACE = { latencyMs: 40, jitterMs: 40 };
+/**
+ * With LLM_CONCURRENCY=2, a judge stage of a second or two: long enough for 20 drops while it runs
+ * (at 40 ms a request, PGlite on its own thread delivered everything after 18).
+ */
+const JUDGE_PACE = { latencyMs: 80, jitterMs: 40 };
 
 const seqOf = (m: { payload?: unknown }) => (m.payload as { data: { judgmentAdded: { seq: number } } }).data.judgmentAdded.seq;
 
