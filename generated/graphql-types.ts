@@ -373,7 +373,7 @@ export type EvaluationDiff = {
   broken: Scalars['Int']['output'];
   /** Items wrong in a, right in b. */
   fixed: Scalars['Int']['output'];
-  /** Every item in both evaluations, STILL_RIGHT too, paged by item id; `changes` keeps only those changes. */
+  /** Every item in both evaluations, STILL_RIGHT too, paged by item id; `changes` keeps only those changes, `subset` only that subset's items. */
   itemPage: EvaluationDiffItemConnection;
   /** The items that are not right in both (fixed, broken, still wrong), by item id. */
   items: Array<EvaluationDiffItem>;
@@ -393,6 +393,7 @@ export type EvaluationDiffItemPageArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   changes?: InputMaybe<Array<ItemChange>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  subset?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One item of an evaluation diff. */
@@ -492,6 +493,8 @@ export type EvaluationItemFilter = {
   against?: InputMaybe<Scalars['ID']['input']>;
   /** Only items with this change from `against` (which it needs). */
   change?: InputMaybe<ItemChange>;
+  /** Only this benchmark item (an item the evaluation has not judged gives an empty page). */
+  itemId?: InputMaybe<Scalars['ID']['input']>;
   /** Only items right (true) or not right (false) in every order judged. */
   right?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only this subset. */
