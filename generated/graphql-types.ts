@@ -575,7 +575,7 @@ export type Experiment = {
   id: Scalars['ID']['output'];
   /** Number of instructions imported. */
   instructionCount: Scalars['Int']['output'];
-  /** Instructions in import order (first: 0 to 500). */
+  /** Instructions in import order (first: 0 to 500); `search`: only those containing every word (full-text, as JudgmentFilter.search). */
   instructions: InstructionConnection;
   /** Iterations in order of index. */
   iterations: Array<Iteration>;
@@ -583,7 +583,7 @@ export type Experiment = {
   loop?: Maybe<LoopState>;
   /** Human name. */
   name: Scalars['String']['output'];
-  /** Pairs in creation order (first: 0 to 500). */
+  /** Pairs in creation order (first: 0 to 500); `search`: only those whose instruction (x) contains every word (full-text, as JudgmentFilter.search). */
   pairs: PairConnection;
   /** Evaluations of the seed judge (M_1), newest first: the baseline each iteration's evaluations compare with. */
   seedEvaluations: Array<Evaluation>;
@@ -598,6 +598,7 @@ export type Experiment = {
 export type ExperimentInstructionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -605,6 +606,7 @@ export type ExperimentInstructionsArgs = {
 export type ExperimentPairsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<PairStatus>;
 };
 
@@ -1064,6 +1066,8 @@ export type JudgmentFilter = {
   correct?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only this order. */
   order?: InputMaybe<JudgmentOrder>;
+  /** Only judgments whose reasoning or whose pair's instruction (x) contains every one of these words: PostgreSQL full-text search with the `english` configuration (word stems match: "cats" finds "cat"; stop words such as "the" are ignored), the same on PostgreSQL and PGlite. 1 to 200 characters with at least one searchable word. */
+  search?: InputMaybe<Scalars['String']['input']>;
   /** Only selected (true) or unselected (false) judgments. */
   selected?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only this verdict. */

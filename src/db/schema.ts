@@ -56,7 +56,11 @@ export const instructions = pgTable(
     excludedReason: text('excluded_reason'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('instructions_experiment_text_key').on(t.experimentId, t.textHash)],
+  (t) => [
+    uniqueIndex('instructions_experiment_text_key').on(t.experimentId, t.textHash),
+    // Full-text search (db/search.ts): the same expression as its queries.
+    index('instructions_text_search_idx').using('gin', sql`to_tsvector('english', ${t.text})`),
+  ],
 );
 
 export const pairs = pgTable(
@@ -162,6 +166,8 @@ export const judgments = pgTable(
   (t) => [
     uniqueIndex('judgments_natural_key').on(t.iterationId, t.pairId, t.order, t.sample),
     uniqueIndex('judgments_iteration_seq_key').on(t.iterationId, t.seq),
+    // Full-text search (db/search.ts): the same expression as its queries.
+    index('judgments_reasoning_search_idx').using('gin', sql`to_tsvector('english', ${t.reasoning})`),
     check('judgments_order_check', sql`${t.order} in ('CHOSEN_FIRST', 'CHOSEN_SECOND')`),
     check('judgments_verdict_check', sql`${t.verdict} in ('A', 'B', 'TIE', 'UNPARSEABLE')`),
   ],
