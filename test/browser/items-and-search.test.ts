@@ -1,8 +1,9 @@
 /**
- * The evaluation diff in a real chromium: a seed judge and the judge one iteration trained, both
- * evaluated on 192 LLMBar items; the page lists the diff's items 100 at a time with "load more",
- * filters them by change and subset, and a row opens the item page with both answers and the
- * reasoning of both judges in both orders. Screenshots go to test-artifacts/.
+ * The evaluation diff and text search in a real chromium: a seed judge and the judge one iteration
+ * trained, both evaluated on 192 LLMBar items; the page lists the diff's items 100 at a time with
+ * "load more", filters them by change and subset, and a row opens the item page with both answers
+ * and the reasoning of both judges in both orders. The iteration's judgments are found by words.
+ * Screenshots go to test-artifacts/.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
@@ -19,12 +20,13 @@ const SUBSETS = ['llmbar-natural', 'llmbar-adver-GPTInst'];
 type DiffNode = { change: string; item: { id: string; subset: string; prompt: string; chosen: string; rejected: string } };
 type DiffPage = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: DiffNode }[] };
 
-describe.skipIf(!CHROMIUM && !process.env.CI)('the evaluation diff and its item pages', () => {
+describe.skipIf(!CHROMIUM && !process.env.CI)('the evaluation diff, its item pages and text search', () => {
   let app: TestApp;
   let browser: TestBrowser;
   let page: Page;
   let root: string;
   let experimentId: string;
+  let iterationId: string;
   let seedEvaluation: string;
   let trainedEvaluation: string;
   const errors: string[] = [];
@@ -59,6 +61,7 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the evaluation diff and its item 
       return e.loop.status === 'RUNNING' ? undefined : e;
     }, 120_000, 100);
     expect(experiment.loop.status).toBe('SUCCEEDED');
+    iterationId = experiment.iterations[0]!.id;
     const benchmarkId = (await gql<{ importBundledBenchmark: { benchmark: { id: string } } }>('mutation { importBundledBenchmark(name: "llmbar") { benchmark { id } } }')).importBundledBenchmark.benchmark.id;
     seedEvaluation = await evaluate({ experimentId }, benchmarkId);
     trainedEvaluation = await evaluate({ iterationId: experiment.iterations[0]!.id }, benchmarkId);
@@ -133,6 +136,46 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the evaluation diff and its item 
     // An item the evaluation never judged says so.
     await page.goto(`${root}#/evaluations/${trainedEvaluation}/items/999999?against=${seedEvaluation}`);
     await expect.poll(() => page.locator('main p.error').textContent()).toBe(`Item 999999 was not judged by evaluation ${trainedEvaluation}.`);
+  });
+
+  it("finds the iteration's judgments by words of their reasoning or instruction", async () => {
+    const judgmentSeqs = async (filter: Record<string, unknown>) =>
+      (await gql<{ iteration: { judgments: { totalCount: number; edges: { node: { seq: number } }[] } } }>(
+        'query ($id: ID!, $f: JudgmentFilter) { iteration(id: $id) { judgments(first: 50, filter: $f) { totalCount edges { node { seq } } } } }',
+        { id: iterationId, f: filter },
+      )).iteration.judgments;
+    await page.goto(`${root}#/iterations/${iterationId}`);
+    const rows = page.locator('[data-browse] [data-browse-seq]');
+    const total = page.locator('[data-judgment-total]');
+    const all = await judgmentSeqs({});
+    await expect.poll(() => total.textContent()).toBe(`${all.totalCount} match`);
+
+    // The simulator's judge writes "Weighing relevance and completeness" in some reasonings only.
+    const weighing = await judgmentSeqs({ search: 'weighs' });
+    expect(weighing.totalCount).toBeGreaterThan(0);
+    expect(weighing.totalCount).toBeLessThan(all.totalCount);
+    await page.locator('input[data-filter="search"]').fill('weighs');
+    await page.locator('input[data-filter="search"]').press('Enter');
+    await expect.poll(() => total.textContent()).toBe(`${weighing.totalCount} match`);
+    expect((await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-browse-seq')))).map(Number)).toEqual(weighing.edges.map((e) => e.node.seq));
+
+    // With the other filters.
+    await page.locator('select[data-filter="order"]').selectOption('CHOSEN_FIRST');
+    const first = await judgmentSeqs({ search: 'weighs', order: 'CHOSEN_FIRST' });
+    await expect.poll(() => total.textContent()).toBe(`${first.totalCount} match`);
+    expect(new Set(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-order'))))).toEqual(new Set(first.totalCount ? ['CHOSEN_FIRST'] : []));
+    await page.evaluate('document.querySelector(".filters form.search").scrollIntoView({ block: "start" })');
+    await page.screenshot({ path: 'test-artifacts/dashboard-search.png' });
+
+    // Stop words alone are refused with the server's message; clearing the box shows every judgment again.
+    await page.locator('input[data-filter="search"]').fill('the of');
+    await page.locator('form.search button[type="submit"]').click();
+    await expect.poll(() => page.locator('[data-search-error]').textContent()).toBe('filter.search: "the of" has no searchable word (only stop words such as "the" or punctuation)');
+    expect(await rows.count()).toBe(0);
+    await page.locator('select[data-filter="order"]').selectOption('');
+    await page.locator('input[data-filter="search"]').fill('');
+    await page.locator('form.search button[type="submit"]').click();
+    await expect.poll(() => total.textContent()).toBe(`${all.totalCount} match`);
   });
 
   it('reads the item page at 375 px without horizontal scrolling', async () => {
