@@ -3,10 +3,12 @@
 //   #/experiments/ID        one experiment: actions, iterations, charts, evaluations
 //   #/iterations/ID         one iteration: live stages and judgments, every judgment filtered
 //   #/pairs/ID              one pair: x, x', y_w, y_l, its judgments in both orders, the judge prompt
+//   #/compare?ids=1,2       two or more experiments on one chart
 //   #/evaluations/B/items/ITEM?against=A   one benchmark item: both answers, the reasoning in both orders, before (A) and after (B)
 
 import { AuthError, gql, onAuthError, token } from './api.js';
 import { badge, h, replace } from './dom.js';
+import { renderCompare } from './compare-view.js';
 import { renderEvaluationItem } from './evaluation-item-view.js';
 import { renderExperiment } from './experiment-view.js';
 import { renderHome } from './home-view.js';
@@ -79,6 +81,9 @@ async function route() {
     if (kind === 'experiments' && id) {
       currentExperimentId = id;
       dispose = await renderExperiment(main, id);
+    } else if (kind === 'compare') {
+      currentExperimentId = null;
+      dispose = await renderCompare(main, query);
     } else if (kind === 'evaluations' && id && sub === 'items' && subId) {
       dispose = await renderEvaluationItem(main, id, subId, new URLSearchParams(query).get('against'), (experimentId) => {
         currentExperimentId = experimentId;

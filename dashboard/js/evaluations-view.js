@@ -7,7 +7,7 @@ import { lineChart } from './charts.js';
 import { fmt, h, replace } from './dom.js';
 
 const ACC = 'value low high';
-const BRIEF = `id status partial judgeModel createdAt benchmark { id name } overall { accuracy { ${ACC} } }`;
+const BRIEF = `id status partial judgeModel createdAt benchmark { id name } overall { accuracy { ${ACC} } chosenFirst { ${ACC} } chosenSecond { ${ACC} } agreementRate { ${ACC} } agreementItems }`;
 const LIST = `query ($id: ID!) { experiment(id: $id) { seedEvaluations { ${BRIEF} } iterations { index evaluations { ${BRIEF} } } } }`;
 const DIFF = `query ($a: ID!, $b: ID!) { evaluationDiff(a: $a, b: $b) { fixed broken stillWrong stillRight onlyInA onlyInB accuracyA accuracyB
   accuracyChange { ${ACC} } } }`;
@@ -71,11 +71,45 @@ async function benchmarkSection(name, points, running) {
   const items = h('div');
   if (points.length > 1) renderDiffPicker(diff, items, points, subsetNames);
   return [
-    h('div', { class: 'charts' }, chart, points.length > 0 ? accuracyTable(name, points, subsets, subsetNames) : null, points.length > 1 ? diff : null),
+    h('div', { class: 'charts' }, chart, points.length > 0 ? accuracyTable(name, points, subsets, subsetNames) : null, points.length > 0 ? positionBiasChart(name, points) : null, points.length > 1 ? diff : null),
     points.length ? rewardBenchLine(points[points.length - 1]) : null,
     running.length ? h('p', { class: 'muted' }, `Evaluating ${running.join(', ')} on ${name}…`) : null,
     items,
   ];
+}
+
+/**
+ * Position bias per judge: accuracy with the better answer shown first and shown second (a gap is
+ * a bias toward one position), and the agreement rate (the same answer wins in both orders).
+ */
+function positionBiasChart(name, points) {
+  const toPoint = (a) => (a ? { y: a.value, lo: a.low, hi: a.high } : null);
+  const chart = lineChart({
+    name: 'position-bias',
+    xLabels: points.map((p) => p.label),
+    series: [
+      { name: 'better answer first', values: points.map((p) => toPoint(p.evaluation.overall.chosenFirst)) },
+      { name: 'better answer second', values: points.map((p) => toPoint(p.evaluation.overall.chosenSecond)) },
+      { name: 'agreement between orders', interval: false, values: points.map((p) => toPoint(p.evaluation.overall.agreementRate)) },
+    ],
+  });
+  chart.dataset.positionBias = name;
+  chart.prepend(h('h3', {}, `Position bias on ${name} `, h('span', { class: 'muted' }, '(accuracy by the position of the better answer, 95% interval; agreement: the same answer wins in both orders)')));
+  chart.append(h('div', { class: 'scroll' }, h('table', { dataset: { positionBiasTable: name } },
+    h('thead', {}, h('tr', {}, ['judge', 'first', 'second', 'gap', 'agreement'].map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
+    h('tbody', {}, points.map((p) => {
+      const o = p.evaluation.overall;
+      const gap = o.chosenFirst && o.chosenSecond ? o.chosenFirst.value - o.chosenSecond.value : null;
+      return h('tr', { dataset: { judge: p.label } },
+        h('td', {}, p.label),
+        h('td', { class: 'num' }, fmt.share(o.chosenFirst?.value)),
+        h('td', { class: 'num' }, fmt.share(o.chosenSecond?.value)),
+        h('td', { class: 'num' }, gap === null ? '–' : `${gap >= 0 ? '+' : ''}${(100 * gap).toFixed(1)}`),
+        h('td', { class: 'num', title: `over ${o.agreementItems} items` }, fmt.share(o.agreementRate?.value)),
+      );
+    })),
+  )));
+  return chart;
 }
 
 const RB_SCORES = 'overall partialMean label';

@@ -178,6 +178,61 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the evaluation diff, its item pag
     await expect.poll(() => total.textContent()).toBe(`${all.totalCount} match`);
   });
 
+  it('charts position bias and agreement per judge, and the time and tokens of every stage', async () => {
+    await page.goto(`${root}#/experiments/${experimentId}`);
+    type Overall = { chosenFirst: { value: number }; chosenSecond: { value: number }; agreementRate: { value: number } };
+    for (const [judge, id] of [['M1 (seed)', seedEvaluation], ['M2', trainedEvaluation]] as const) {
+      const o = (await gql<{ evaluation: { overall: Overall } }>('query ($id: ID!) { evaluation(id: $id) { overall { chosenFirst { value } chosenSecond { value } agreementRate { value } } } }', { id })).evaluation.overall;
+      const cells = page.locator(`[data-position-bias-table="llmbar"] tr[data-judge="${judge}"] td`);
+      await expect.poll(() => cells.allTextContents(), { timeout: 15_000 }).toEqual([
+        judge,
+        `${(100 * o.chosenFirst.value).toFixed(1)}%`,
+        `${(100 * o.chosenSecond.value).toFixed(1)}%`,
+        `${o.chosenFirst.value >= o.chosenSecond.value ? '+' : ''}${(100 * (o.chosenFirst.value - o.chosenSecond.value)).toFixed(1)}`,
+        `${(100 * o.agreementRate.value).toFixed(1)}%`,
+      ]);
+    }
+    expect(await page.locator('svg[data-chart="position-bias"] circle').count()).toBe(6);
+
+    type Stage = { id: string; kind: string; startedAt: string | null; promptTokens: number; completionTokens: number };
+    const stages = (await gql<{ experiment: { stages: Stage[] } }>('query ($id: ID!) { experiment(id: $id) { stages { id kind startedAt promptTokens completionTokens } } }', { id: experimentId })).experiment.stages.filter((s) => s.startedAt);
+    const rows = page.locator('[data-stage-table] tr[data-stage]');
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')))).toEqual(stages.map((s) => s.id).sort((a, b) => Number(a) - Number(b)));
+    const judge = stages.find((s) => s.kind === 'JUDGE')!;
+    expect(judge.promptTokens).toBeGreaterThan(0);
+    const compact = (n: number) => (n < 1e3 ? String(Math.round(n)) : n < 1e6 ? `${(n / 1e3).toFixed(1)}k` : `${(n / 1e6).toFixed(1)}M`);
+    expect(await page.locator(`[data-stage-table] tr[data-stage="${judge.id}"] td`).last().textContent()).toBe(`${compact(judge.promptTokens)} / ${compact(judge.completionTokens)}`);
+    const kinds = [...new Set(stages.sort((a, b) => Number(a.id) - Number(b.id)).map((s) => s.kind))];
+    expect(await page.locator('svg[data-chart="stage-tokens"] text.value').count()).toBe(kinds.length);
+    await page.locator('[data-position-bias="llmbar"]').screenshot({ path: 'test-artifacts/dashboard-position-bias.png' });
+    await page.locator('svg[data-chart="stage-tokens"]').locator('xpath=../..').screenshot({ path: 'test-artifacts/dashboard-stages.png' });
+  });
+
+  it('compares two experiments on one chart from the landing table', async () => {
+    const other = (await gql<{ createExperiment: { id: string } }>('mutation { createExperiment(name: "other") { id } }')).createExperiment.id;
+    const benchmarkId = (await gql<{ importBundledBenchmark: { benchmark: { id: string } } }>('mutation { importBundledBenchmark(name: "llmbar") { benchmark { id } } }')).importBundledBenchmark.benchmark.id;
+    const otherSeed = await evaluate({ experimentId: other }, benchmarkId);
+    await page.goto(root);
+    await page.locator(`input[data-pick="${experimentId}"]`).check();
+    expect(await page.locator('[data-compare-link]').count()).toBe(0);
+    await page.locator(`input[data-pick="${other}"]`).check();
+    await page.locator('[data-compare-link]').click();
+    await page.locator('[data-compare-table="compare-benchmark"]').waitFor();
+    const accuracy = async (id: string) => (await gql<{ evaluation: { overall: { accuracy: { value: number } } } }>('query ($id: ID!) { evaluation(id: $id) { overall { accuracy { value } } } }', { id })).evaluation.overall.accuracy.value;
+    const share = (v: number) => `${(100 * v).toFixed(1)}%`;
+    const row = (id: string) => page.locator(`[data-compare-table="compare-benchmark"] tr[data-experiment="${id}"] td`).allTextContents();
+    expect(await row(experimentId)).toEqual(['diff', share(await accuracy(seedEvaluation)), share(await accuracy(trainedEvaluation))]);
+    expect(await row(other)).toEqual(['other', share(await accuracy(otherSeed)), '–']);
+    // Two series: the experiment with two judges draws a line, the other a point.
+    expect(await page.locator('svg[data-chart="compare-benchmark"] circle').count()).toBe(3);
+    await page.screenshot({ path: 'test-artifacts/dashboard-compare.png', fullPage: true });
+
+    await page.goto(`${root}#/compare?ids=${experimentId}`);
+    await expect.poll(() => page.locator('main p.error').textContent()).toBe('Compare takes 2 to 8 experiment ids, as #/compare?ids=1,2: pick them in the experiments table.');
+    await page.goto(`${root}#/compare?ids=${experimentId},999`);
+    await expect.poll(() => page.locator('main p.error').textContent()).toBe('Experiment 999 not found.');
+  });
+
   it('reads the item page at 375 px without horizontal scrolling', async () => {
     const phone = await browser.context.newPage();
     phone.on('pageerror', (error) => errors.push(error.message));
