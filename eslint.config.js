@@ -138,7 +138,7 @@ export default defineConfig(
       sourceType: 'module',
       // The browser globals the dashboard uses (no `globals` package: listed by hand).
       globals: Object.fromEntries(
-        ['document', 'window', 'location', 'localStorage', 'fetch', 'URL', 'WebSocket', 'Node', 'CustomEvent', 'setTimeout', 'clearTimeout']
+        ['document', 'window', 'location', 'localStorage', 'fetch', 'URL', 'URLSearchParams', 'WebSocket', 'Node', 'CustomEvent', 'setTimeout', 'clearTimeout']
           .map((name) => [name, 'readonly']),
       ),
     },

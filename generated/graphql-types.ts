@@ -375,7 +375,7 @@ export type EvaluationDiff = {
   broken: Scalars['Int']['output'];
   /** Items wrong in a, right in b. */
   fixed: Scalars['Int']['output'];
-  /** Every item in both evaluations, STILL_RIGHT too, paged by item id; `changes` keeps only those changes. */
+  /** Every item in both evaluations, STILL_RIGHT too, paged by item id; `changes` keeps only those changes, `subset` only that subset's items. */
   itemPage: EvaluationDiffItemConnection;
   /** The items that are not right in both (fixed, broken, still wrong), by item id. */
   items: Array<EvaluationDiffItem>;
@@ -395,6 +395,7 @@ export type EvaluationDiffItemPageArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   changes?: InputMaybe<Array<ItemChange>>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  subset?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One item of an evaluation diff. */
@@ -494,6 +495,8 @@ export type EvaluationItemFilter = {
   against?: InputMaybe<Scalars['ID']['input']>;
   /** Only items with this change from `against` (which it needs). */
   change?: InputMaybe<ItemChange>;
+  /** Only this benchmark item (an item the evaluation has not judged gives an empty page). */
+  itemId?: InputMaybe<Scalars['ID']['input']>;
   /** Only items right (true) or not right (false) in every order judged. */
   right?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only this subset. */
@@ -574,7 +577,7 @@ export type Experiment = {
   id: Scalars['ID']['output'];
   /** Number of instructions imported. */
   instructionCount: Scalars['Int']['output'];
-  /** Instructions in import order (first: 0 to 500). */
+  /** Instructions in import order (first: 0 to 500); `search`: only those containing every word (full-text, as JudgmentFilter.search). */
   instructions: InstructionConnection;
   /** Iterations in order of index. */
   iterations: Array<Iteration>;
@@ -582,7 +585,7 @@ export type Experiment = {
   loop?: Maybe<LoopState>;
   /** Human name. */
   name: Scalars['String']['output'];
-  /** Pairs in creation order (first: 0 to 500). */
+  /** Pairs in creation order (first: 0 to 500); `search`: only those whose instruction (x) contains every word (full-text, as JudgmentFilter.search). */
   pairs: PairConnection;
   /** Evaluations of the seed judge (M_1), newest first: the baseline each iteration's evaluations compare with. */
   seedEvaluations: Array<Evaluation>;
@@ -597,6 +600,7 @@ export type Experiment = {
 export type ExperimentInstructionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -604,6 +608,7 @@ export type ExperimentInstructionsArgs = {
 export type ExperimentPairsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<PairStatus>;
 };
 
@@ -1065,6 +1070,8 @@ export type JudgmentFilter = {
   correct?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only this order. */
   order?: InputMaybe<JudgmentOrder>;
+  /** Only judgments whose reasoning or whose pair's instruction (x) contains every one of these words: PostgreSQL full-text search with the `english` configuration (word stems match: "cats" finds "cat"; stop words such as "the" are ignored), the same on PostgreSQL and PGlite. 1 to 200 characters with at least one searchable word. */
+  search?: InputMaybe<Scalars['String']['input']>;
   /** Only selected (true) or unselected (false) judgments. */
   selected?: InputMaybe<Scalars['Boolean']['input']>;
   /** Only this verdict. */

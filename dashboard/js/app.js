@@ -3,9 +3,13 @@
 //   #/experiments/ID        one experiment: actions, iterations, charts, evaluations
 //   #/iterations/ID         one iteration: live stages and judgments, every judgment filtered
 //   #/pairs/ID              one pair: x, x', y_w, y_l, its judgments in both orders, the judge prompt
+//   #/compare?ids=1,2       two or more experiments on one chart
+//   #/evaluations/B/items/ITEM?against=A   one benchmark item: both answers, the reasoning in both orders, before (A) and after (B)
 
 import { AuthError, gql, onAuthError, token } from './api.js';
 import { badge, h, replace } from './dom.js';
+import { renderCompare } from './compare-view.js';
+import { renderEvaluationItem } from './evaluation-item-view.js';
 import { renderExperiment } from './experiment-view.js';
 import { renderHome } from './home-view.js';
 import { renderIteration } from './iteration-view.js';
@@ -71,11 +75,19 @@ async function route() {
   dispose();
   dispose = () => {};
   const main = $('main');
-  const [, kind, id] = location.hash.replace(/^#\/?/, '/').split('/');
+  const [path, query = ''] = location.hash.replace(/^#\/?/, '/').split('?');
+  const [, kind, id, sub, subId] = path.split('/');
   try {
     if (kind === 'experiments' && id) {
       currentExperimentId = id;
       dispose = await renderExperiment(main, id);
+    } else if (kind === 'compare') {
+      currentExperimentId = null;
+      dispose = await renderCompare(main, query);
+    } else if (kind === 'evaluations' && id && sub === 'items' && subId) {
+      dispose = await renderEvaluationItem(main, id, subId, new URLSearchParams(query).get('against'), (experimentId) => {
+        currentExperimentId = experimentId;
+      });
     } else if (kind === 'pairs' && id) {
       dispose = await renderPair(main, id, (experimentId) => {
         currentExperimentId = experimentId;

@@ -7,10 +7,13 @@ import { lineChart } from './charts.js';
 import { fmt, h, replace } from './dom.js';
 
 const ACC = 'value low high';
-const BRIEF = `id status partial judgeModel createdAt benchmark { id name } overall { accuracy { ${ACC} } }`;
+const BRIEF = `id status partial judgeModel createdAt benchmark { id name } overall { accuracy { ${ACC} } chosenFirst { ${ACC} } chosenSecond { ${ACC} } agreementRate { ${ACC} } agreementItems }`;
 const LIST = `query ($id: ID!) { experiment(id: $id) { seedEvaluations { ${BRIEF} } iterations { index evaluations { ${BRIEF} } } } }`;
 const DIFF = `query ($a: ID!, $b: ID!) { evaluationDiff(a: $a, b: $b) { fixed broken stillWrong stillRight onlyInA onlyInB accuracyA accuracyB
-  accuracyChange { ${ACC} } items { change item { id subset prompt } a { score chosenFirst chosenSecond } b { score chosenFirst chosenSecond } } } }`;
+  accuracyChange { ${ACC} } } }`;
+const DIFF_PAGE = `query ($a: ID!, $b: ID!, $first: Int, $after: String, $changes: [ItemChange!], $subset: String) { evaluationDiff(a: $a, b: $b) {
+  itemPage(first: $first, after: $after, changes: $changes, subset: $subset) { totalCount pageInfo { hasNextPage endCursor }
+    edges { node { change item { id subset prompt } a { score chosenFirst chosenSecond } b { score chosenFirst chosenSecond } } } } } }`;
 /** Aliases per request: the server caps them (GRAPHQL_MAX_ALIASES, 15 by default). */
 const ALIASES_PER_REQUEST = 10;
 const DIFF_ROWS = 100;
@@ -66,13 +69,47 @@ async function benchmarkSection(name, points, running) {
   // The chart and the diff's summary side by side; the diff's items below, full width.
   const diff = h('div', { class: 'figure diff', dataset: { diff: name } });
   const items = h('div');
-  if (points.length > 1) renderDiffPicker(diff, items, points);
+  if (points.length > 1) renderDiffPicker(diff, items, points, subsetNames);
   return [
-    h('div', { class: 'charts' }, chart, points.length > 0 ? accuracyTable(name, points, subsets, subsetNames) : null, points.length > 1 ? diff : null),
+    h('div', { class: 'charts' }, chart, points.length > 0 ? accuracyTable(name, points, subsets, subsetNames) : null, points.length > 0 ? positionBiasChart(name, points) : null, points.length > 1 ? diff : null),
     points.length ? rewardBenchLine(points[points.length - 1]) : null,
     running.length ? h('p', { class: 'muted' }, `Evaluating ${running.join(', ')} on ${name}…`) : null,
     items,
   ];
+}
+
+/**
+ * Position bias per judge: accuracy with the better answer shown first and shown second (a gap is
+ * a bias toward one position), and the agreement rate (the same answer wins in both orders).
+ */
+function positionBiasChart(name, points) {
+  const toPoint = (a) => (a ? { y: a.value, lo: a.low, hi: a.high } : null);
+  const chart = lineChart({
+    name: 'position-bias',
+    xLabels: points.map((p) => p.label),
+    series: [
+      { name: 'better answer first', values: points.map((p) => toPoint(p.evaluation.overall.chosenFirst)) },
+      { name: 'better answer second', values: points.map((p) => toPoint(p.evaluation.overall.chosenSecond)) },
+      { name: 'agreement between orders', interval: false, values: points.map((p) => toPoint(p.evaluation.overall.agreementRate)) },
+    ],
+  });
+  chart.dataset.positionBias = name;
+  chart.prepend(h('h3', {}, `Position bias on ${name} `, h('span', { class: 'muted' }, '(accuracy by the position of the better answer, 95% interval; agreement: the same answer wins in both orders)')));
+  chart.append(h('div', { class: 'scroll' }, h('table', { dataset: { positionBiasTable: name } },
+    h('thead', {}, h('tr', {}, ['judge', 'first', 'second', 'gap', 'agreement'].map((t, i) => h('th', { class: i ? 'num' : null }, t)))),
+    h('tbody', {}, points.map((p) => {
+      const o = p.evaluation.overall;
+      const gap = o.chosenFirst && o.chosenSecond ? o.chosenFirst.value - o.chosenSecond.value : null;
+      return h('tr', { dataset: { judge: p.label } },
+        h('td', {}, p.label),
+        h('td', { class: 'num' }, fmt.share(o.chosenFirst?.value)),
+        h('td', { class: 'num' }, fmt.share(o.chosenSecond?.value)),
+        h('td', { class: 'num' }, gap === null ? '–' : `${gap >= 0 ? '+' : ''}${(100 * gap).toFixed(1)}`),
+        h('td', { class: 'num', title: `over ${o.agreementItems} items` }, fmt.share(o.agreementRate?.value)),
+      );
+    })),
+  )));
+  return chart;
 }
 
 const RB_SCORES = 'overall partialMean label';
@@ -110,7 +147,7 @@ async function subsetsOf(ids) {
   return out;
 }
 
-function renderDiffPicker(el, itemsEl, points) {
+function renderDiffPicker(el, itemsEl, points, subsetNames) {
   const select = (selected) =>
     h('select', {}, points.map((p, i) => h('option', { value: p.evaluation.id, selected: i === selected }, `${p.label} · evaluation ${p.evaluation.id}`)));
   const a = select(0);
@@ -121,7 +158,7 @@ function renderDiffPicker(el, itemsEl, points) {
     if (a.value === b.value) return replace(out, h('p', { class: 'muted' }, 'Pick two different evaluations.'));
     replace(out, h('p', { class: 'muted' }, 'Comparing…'));
     try {
-      const view = diffView((await gql(DIFF, { a: a.value, b: b.value })).evaluationDiff);
+      const view = diffView((await gql(DIFF, { a: a.value, b: b.value })).evaluationDiff, { a: a.value, b: b.value }, subsetNames);
       replace(out, view.summary);
       replace(itemsEl, view.items);
     } catch (error) {
@@ -134,7 +171,7 @@ function renderDiffPicker(el, itemsEl, points) {
   void show();
 }
 
-function diffView(d) {
+function diffView(d, pair, subsetNames) {
   const change = d.accuracyChange;
   const pp = (v) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
   const cards = [
@@ -143,27 +180,81 @@ function diffView(d) {
     ['still wrong', d.stillWrong, 'warn'],
     ['still right', d.stillRight, ''],
   ].map(([label, n, cls]) => h('div', { class: 'card', dataset: { change: label } }, h('div', { class: `value ${cls}` }, fmt.count(n)), h('div', { class: 'label' }, label)));
-  const rows = d.items.slice(0, DIFF_ROWS).map((row) =>
-    h('tr', {},
-      h('td', { class: row.change === 'FIXED' ? 'up' : row.change === 'BROKEN' ? 'down' : '' }, row.change.toLowerCase().replace('_', ' ')),
-      h('td', {}, row.item.subset),
-      h('td', { class: 'prompt', title: row.item.prompt }, row.item.prompt.slice(0, 90)),
-      h('td', { class: 'mono' }, verdicts(row.a)),
-      h('td', { class: 'mono' }, verdicts(row.b)),
-    ),
-  );
   const summary = h('div', {},
     h('div', { class: 'cards' }, cards),
     h('p', {}, `accuracy ${fmt.share(d.accuracyA)} → ${fmt.share(d.accuracyB)}`,
       change ? ` (${pp(change.value)} points, 95% interval ${pp(change.low)} to ${pp(change.high)})` : '',
       d.onlyInA || d.onlyInB ? h('span', { class: 'muted' }, ` · ${d.onlyInA + d.onlyInB} items judged by only one of them are left out`) : null),
   );
-  const items = rows.length
-    ? h('details', { class: 'diff-items' },
-      h('summary', {}, `The ${fmt.count(d.items.length)} items not right in both${d.items.length > DIFF_ROWS ? ` (first ${DIFF_ROWS} shown)` : ''}`),
-      h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, ['change', 'subset', 'prompt', 'verdicts a (first/second)', 'verdicts b'].map((t) => h('th', {}, t)))), h('tbody', {}, rows))))
-    : null;
-  return { summary, items };
+  return { summary, items: diffItems(pair, subsetNames) };
+}
+
+/** Which changes the diff's item list shows: the items not right in both by default. */
+const CHANGE_CHOICES = [
+  ['NOT_RIGHT', 'not right in both', ['FIXED', 'BROKEN', 'STILL_WRONG']],
+  ['FIXED', 'fixed', ['FIXED']],
+  ['BROKEN', 'broken', ['BROKEN']],
+  ['STILL_WRONG', 'still wrong', ['STILL_WRONG']],
+  ['STILL_RIGHT', 'still right', ['STILL_RIGHT']],
+  ['ALL', 'every change', null],
+];
+
+/**
+ * The diff's items, DIFF_ROWS at a time with "load more" (EvaluationDiff.itemPage), filtered by
+ * change and subset; each row opens the item page (both answers, the reasoning before and after).
+ */
+function diffItems({ a, b }, subsetNames) {
+  const change = h('select', { dataset: { diffFilter: 'change' }, 'aria-label': 'change' }, CHANGE_CHOICES.map(([value, label]) => h('option', { value }, label)));
+  const subset = h('select', { dataset: { diffFilter: 'subset' }, 'aria-label': 'subset' }, h('option', { value: '' }, 'every subset'), subsetNames.map((s) => h('option', { value: s }, s)));
+  const count = h('span', { class: 'muted' });
+  const tbody = h('tbody');
+  const more = h('div');
+  let generation = 0;
+  const load = async (after, shown) => {
+    const mine = generation;
+    const changes = CHANGE_CHOICES.find(([value]) => value === change.value)[2];
+    const page = (await gql(DIFF_PAGE, { a, b, first: DIFF_ROWS, after, changes, subset: subset.value || null })).evaluationDiff.itemPage;
+    if (mine !== generation) return;
+    tbody.append(...page.edges.map((e) => diffRow(e.node, a, b)));
+    const total = shown + page.edges.length;
+    count.textContent = `${fmt.count(total)} of ${fmt.count(page.totalCount)} shown`;
+    replace(more, page.pageInfo.hasNextPage
+      ? h('button', { type: 'button', dataset: { loadMore: 'diff' }, onclick: () => void load(page.pageInfo.endCursor, total).catch(showError) }, `Load ${DIFF_ROWS} more`)
+      : null);
+  };
+  const showError = (error) => replace(more, h('p', { class: 'error' }, error.message));
+  const reload = () => {
+    generation += 1;
+    replace(tbody);
+    replace(more);
+    count.textContent = 'loading…';
+    void load(null, 0).catch(showError);
+  };
+  change.addEventListener('change', reload);
+  subset.addEventListener('change', reload);
+  reload();
+  return h('div', { class: 'diff-items', dataset: { diffItems: '' } },
+    h('h3', {}, 'Items ', h('span', { class: 'muted' }, '(click one for both answers and the reasoning before and after)')),
+    h('div', { class: 'filters' }, h('label', {}, 'change ', change), subsetNames.length > 1 ? h('label', {}, 'subset ', subset) : null, count),
+    h('div', { class: 'scroll' }, h('table', {}, h('thead', {}, h('tr', {}, ['change', 'subset', 'prompt', 'verdicts a (first/second)', 'verdicts b'].map((t) => h('th', {}, t)))), tbody)),
+    more,
+  );
+}
+
+function diffRow(row, a, b) {
+  const href = itemHref(b, row.item.id, a);
+  return h('tr', { class: 'clickable', dataset: { diffItem: row.item.id, change: row.change }, tabindex: 0, onclick: () => (location.hash = href), onkeydown: (e) => e.key === 'Enter' && (location.hash = href) },
+    h('td', { class: row.change === 'FIXED' ? 'up' : row.change === 'BROKEN' ? 'down' : '' }, row.change.toLowerCase().replace('_', ' ')),
+    h('td', {}, row.item.subset),
+    h('td', { class: 'prompt', title: row.item.prompt }, h('a', { href, onclick: (e) => e.stopPropagation() }, row.item.prompt.slice(0, 90) || `item ${row.item.id}`)),
+    h('td', { class: 'mono' }, verdicts(row.a)),
+    h('td', { class: 'mono' }, verdicts(row.b)),
+  );
+}
+
+/** The item page of evaluation `b`'s item, compared with evaluation `a` when given. */
+export function itemHref(b, itemId, a) {
+  return `#/evaluations/${b}/items/${itemId}${a ? `?against=${a}` : ''}`;
 }
 
 function verdicts(outcome) {

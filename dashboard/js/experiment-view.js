@@ -10,7 +10,7 @@ import { renderEvaluations } from './evaluations-view.js';
 import { renderStages } from './iteration-view.js';
 import { live } from './ws.js';
 
-const STAGE_FIELDS = 'id kind status total done failed iterationId error';
+const STAGE_FIELDS = 'id kind status total done failed iterationId error startedAt finishedAt promptTokens completionTokens';
 const QUERY = `query ($id: ID!) { experiment(id: $id) { id name createdAt instructionCount
   config { judgeModel generatorModel samplesPerOrder seed temperature }
   loop { status targetIteration error }
@@ -35,7 +35,8 @@ export async function renderExperiment(main, id) {
     controls: h('div', { dataset: { stageControls: '' } }),
   };
   // Benchmark accuracy first: it is what the loop is for.
-  replace(main, els.head, els.actions, els.stages, els.controls, els.evaluations, h('h2', {}, 'How the judge changes on its own training data'), els.charts, h('h2', {}, 'Iterations'), els.iterations);
+  els.stageCost = h('div');
+  replace(main, els.head, els.actions, els.stages, els.controls, els.evaluations, h('h2', {}, 'How the judge changes on its own training data'), els.charts, h('h2', {}, 'Iterations'), els.iterations, els.stageCost);
 
   let experiment = first;
   const stages = new Map(first.stages.map((s) => [s.id, s]));
@@ -50,6 +51,7 @@ export async function renderExperiment(main, id) {
     paintStages();
     renderIterations(els.iterations, experiment.iterations);
     renderCharts(els.charts, experiment.iterations);
+    renderStageCost(els.stageCost, [...stages.values()], experiment.iterations);
   };
   paint();
   const actions = await renderActions(els.actions, experiment);
@@ -169,6 +171,62 @@ function renderCharts(el, iterations) {
       format: (v) => `${(100 * v).toFixed(1)}%`,
       series: [{ name: 'unparseable share', values: done.map((it) => it.stats.unparseable / it.stats.judgments) }],
     })),
+  );
+}
+
+/** Seconds a stage ran: from start to finish, or to now while it runs; null before it starts. */
+export function stageSeconds(stage, now = Date.now()) {
+  if (!stage.startedAt) return null;
+  const end = stage.finishedAt ? Date.parse(stage.finishedAt) : now;
+  return Math.max(0, (end - Date.parse(stage.startedAt)) / 1000);
+}
+
+const duration = (seconds) => (seconds === null ? '–' : seconds < 60 ? `${seconds.toFixed(1)} s` : seconds < 3600 ? `${(seconds / 60).toFixed(1)} min` : `${(seconds / 3600).toFixed(1)} h`);
+
+/** Time and tokens of every stage: two charts by stage kind (summed) and the table of stages. */
+function renderStageCost(el, stages, iterations) {
+  const started = stages.filter((s) => s.startedAt).sort((a, b) => Number(a.id) - Number(b.id));
+  if (started.length === 0) return replace(el);
+  const indexOf = new Map(iterations.map((it) => [it.id, it.index]));
+  const kinds = [...new Set(started.map((s) => s.kind))];
+  const sum = (kind, f) => started.filter((s) => s.kind === kind).reduce((total, s) => total + (f(s) ?? 0), 0);
+  const figure = (title, note, chart) => {
+    chart.prepend(h('h3', {}, title, ' ', h('span', { class: 'muted' }, note)));
+    return chart;
+  };
+  const seconds = kinds.map((k) => sum(k, (s) => stageSeconds(s)));
+  const unit = Math.max(...seconds) >= 120 ? 60 : 1;
+  replace(el,
+    h('h2', {}, 'Stages: time and tokens'),
+    h('div', { class: 'charts' },
+      figure('Time per stage kind', `(${unit === 60 ? 'minutes' : 'seconds'}, every stage of the kind summed; a running stage counts to now)`, barChart({
+        name: 'stage-durations',
+        xLabels: kinds,
+        format: (v) => (unit === 60 ? v.toFixed(1) : v < 10 ? v.toFixed(1) : String(Math.round(v))),
+        series: [{ name: unit === 60 ? 'minutes' : 'seconds', values: seconds.map((v) => v / unit) }],
+      })),
+      figure('Tokens per stage kind', '(prompt and completion, every call of the kind)', barChart({
+        name: 'stage-tokens',
+        xLabels: kinds,
+        stacked: true,
+        format: fmt.compact,
+        series: [
+          { name: 'prompt tokens', values: kinds.map((k) => sum(k, (s) => s.promptTokens)) },
+          { name: 'completion tokens', values: kinds.map((k) => sum(k, (s) => s.completionTokens)) },
+        ],
+      })),
+    ),
+    h('div', { class: 'scroll' }, h('table', { dataset: { stageTable: '' } },
+      h('thead', {}, h('tr', {}, ['stage', 'iteration', 'status', 'items', 'time', 'tokens in / out'].map((t, i) => h('th', { class: i >= 3 ? 'num' : null }, t)))),
+      h('tbody', {}, started.map((s) => h('tr', { dataset: { stage: s.id, kind: s.kind } },
+        h('td', {}, s.kind, h('span', { class: 'muted' }, ` #${s.id}`)),
+        h('td', {}, s.iterationId ? `${indexOf.get(s.iterationId) ?? '?'}` : '–'),
+        h('td', {}, badge(s.status)),
+        h('td', { class: 'num' }, `${fmt.count(s.done)} / ${fmt.count(s.total)}`),
+        h('td', { class: 'num' }, duration(stageSeconds(s))),
+        h('td', { class: 'num' }, `${fmt.compact(s.promptTokens)} / ${fmt.compact(s.completionTokens)}`),
+      ))),
+    )),
   );
 }
 

@@ -2,6 +2,7 @@
 // accuracy when known, created, tokens), the benchmarks, and a form that creates an experiment.
 
 import { gql } from './api.js';
+import { compareHref, MAX_COMPARED } from './compare-view.js';
 import { badge, fmt, h, replace } from './dom.js';
 
 // Two requests, each within the server's cost limit: lists are priced at ten items each.
@@ -21,6 +22,8 @@ const COLUMNS = [
   { key: 'tokens', label: 'tokens', value: (r) => r.tokens, num: true },
 ];
 let sort = { key: 'created', descending: true };
+/** Experiments ticked for the compare view (kept across sorting). */
+const picked = new Set();
 
 /** One row of the table from an experiment and the evaluations of its judges. */
 function rowOf(e, evaluations) {
@@ -44,12 +47,18 @@ export async function renderHome(main) {
   const finished = evaluations.evaluations.edges.map((edge) => edge.node);
   const rows = data.experiments.edges.map((edge) => rowOf(edge.node, finished));
   const table = h('div', { class: 'scroll' });
-  const paintTable = () => replace(table, experimentsTable(rows, paintTable));
+  const compare = h('p', { class: 'muted', dataset: { compare: '' } });
+  const paintCompare = () => replace(compare, picked.size >= 2 && picked.size <= MAX_COMPARED
+    ? h('a', { href: compareHref([...picked]), dataset: { compareLink: '' } }, `Compare the ${picked.size} ticked experiments on one chart`)
+    : `Tick 2 to ${MAX_COMPARED} experiments to compare them on one chart.`);
+  for (const id of [...picked]) if (!rows.some((r) => r.id === id)) picked.delete(id);
+  const paintTable = () => replace(table, experimentsTable(rows, paintTable, paintCompare));
   paintTable();
+  paintCompare();
   replace(
     main,
     h('h1', {}, 'Experiments ', h('span', { class: 'muted' }, `(${fmt.count(data.experiments.totalCount)})`)),
-    rows.length === 0 ? h('div', { class: 'empty' }, 'No experiments yet: create one below, or with ', h('code', {}, 'ste experiment create NAME'), '.') : table,
+    rows.length === 0 ? h('div', { class: 'empty' }, 'No experiments yet: create one below, or with ', h('code', {}, 'ste experiment create NAME'), '.') : [table, compare],
     createForm(),
     h('h2', {}, 'Benchmarks'),
     benchmarksTable(data.benchmarks),
@@ -57,7 +66,7 @@ export async function renderHome(main) {
   return () => {};
 }
 
-function experimentsTable(rows, repaint) {
+function experimentsTable(rows, repaint, onPick) {
   const column = COLUMNS.find((c) => c.key === sort.key);
   const sorted = [...rows].sort((a, b) => {
     const x = column.value(a);
@@ -82,7 +91,13 @@ function experimentsTable(rows, repaint) {
   return h('table', { dataset: { experimentsTable: '' } },
     h('thead', {}, h('tr', {}, header)),
     h('tbody', {}, sorted.map((r) => h('tr', { dataset: { experimentRow: r.id } },
-      h('td', {}, h('a', { href: `#/experiments/${r.id}` }, r.name), h('span', { class: 'muted' }, ` #${r.id} · ${fmt.count(r.instructions)} instructions`)),
+      h('td', {},
+        h('input', { type: 'checkbox', 'aria-label': `compare ${r.name}`, checked: picked.has(r.id), dataset: { pick: r.id }, onchange: (event) => {
+          if (event.target.checked) picked.add(r.id);
+          else picked.delete(r.id);
+          onPick();
+        } }), ' ',
+        h('a', { href: `#/experiments/${r.id}` }, r.name), h('span', { class: 'muted' }, ` #${r.id} · ${fmt.count(r.instructions)} instructions`)),
       h('td', {}, badge(r.status)),
       h('td', { class: 'num' }, String(r.iterations)),
       h('td', { class: 'num', title: r.best ? `on ${r.best.benchmark}` : 'no finished evaluation' }, r.best ? `${fmt.share(r.best.value)} (${r.best.benchmark})` : '–'),

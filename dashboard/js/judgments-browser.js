@@ -1,4 +1,5 @@
-// Every judgment of an iteration, filtered by verdict, correctness, order and selection, a page at a
+// Every judgment of an iteration, filtered by verdict, correctness, order and selection and found by
+// words of its reasoning or of its pair's instruction (full-text search on the server), a page at a
 // time ("Load more" follows the cursor), with the total that matches the filter.
 
 import { gql } from './api.js';
@@ -20,6 +21,11 @@ const FILTERS = [
 /** The browser, mounted in `el`; returns the function that stops it. */
 export function judgmentsBrowser(el, iterationId, experimentId) {
   const selects = Object.fromEntries(FILTERS.map((f) => [f.key, h('select', { name: f.key, 'aria-label': f.label, dataset: { filter: f.key } }, f.options.map(([value, text]) => h('option', { value }, text)))]));
+  const search = h('input', { type: 'search', name: 'search', placeholder: 'words of the reasoning or instruction', 'aria-label': 'search', maxlength: 200, dataset: { filter: 'search' } });
+  const searchForm = h('form', { class: 'search', role: 'search', onsubmit: (event) => {
+    event.preventDefault();
+    void reload();
+  } }, search, h('button', { type: 'submit' }, 'Search'));
   const total = h('span', { class: 'muted', dataset: { judgmentTotal: '' } });
   const list = h('div', { class: 'feed browse', dataset: { browse: '' } });
   const more = h('div');
@@ -32,6 +38,7 @@ export function judgmentsBrowser(el, iterationId, experimentId) {
       if (v === '') continue;
       f[key] = v === 'true' ? true : v === 'false' ? false : v;
     }
+    if (search.value.trim() !== '') f.search = search.value.trim();
     return f;
   };
   const load = async (after) => {
@@ -49,11 +56,14 @@ export function judgmentsBrowser(el, iterationId, experimentId) {
     generation += 1;
     list.replaceChildren();
     replace(more);
-    return load(null).catch((error) => replace(more, h('p', { class: 'error' }, error.message)));
+    total.textContent = '';
+    return load(null).catch((error) => replace(more, h('p', { class: 'error', dataset: { searchError: '' } }, error.message)));
   };
   for (const select of Object.values(selects)) select.addEventListener('change', () => void reload());
+  // Clearing the box (its × or Escape) shows every judgment again.
+  search.addEventListener('search', () => search.value === '' && void reload());
   replace(el,
-    h('div', { class: 'filters' }, FILTERS.map((f) => h('label', {}, `${f.label} `, selects[f.key])), total),
+    h('div', { class: 'filters' }, FILTERS.map((f) => h('label', {}, `${f.label} `, selects[f.key])), searchForm, total),
     list,
     more,
   );

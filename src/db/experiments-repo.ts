@@ -2,6 +2,7 @@ import { notify } from './notify.js';
 import { and, asc, count, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from './database.js';
 import { queryRows } from './database.js';
+import { matchesWords } from './search.js';
 import { ACTIVE_STAGE_STATUSES } from '../domain/vocabulary.js';
 import { benchmarkItems, experiments, instructions, iterations } from './schema.js';
 import type { ExperimentRow, InstructionRow, IterationRow } from './schema.js';
@@ -110,13 +111,22 @@ export async function excludeBenchmarkInstructions(db: Db, hashes: readonly stri
   return marked;
 }
 
-export async function listInstructions(db: Db, experimentId: number, limit: number, after?: number): Promise<InstructionRow[]> {
+export async function listInstructions(db: Db, experimentId: number, limit: number, after?: number, search?: string): Promise<InstructionRow[]> {
   return db
     .select()
     .from(instructions)
-    .where(and(eq(instructions.experimentId, experimentId), after === undefined ? undefined : gt(instructions.id, after)))
+    .where(and(eq(instructions.experimentId, experimentId), after === undefined ? undefined : gt(instructions.id, after), search ? matchesWords(instructions.text, search) : undefined))
     .orderBy(asc(instructions.id))
     .limit(limit);
+}
+
+/** Instructions of an experiment containing every word of `search` (full-text, see db/search.ts). */
+export async function countMatchingInstructions(db: Db, experimentId: number, search: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(instructions)
+    .where(and(eq(instructions.experimentId, experimentId), matchesWords(instructions.text, search)));
+  return Number(row?.n ?? 0);
 }
 
 export async function getInstructions(db: Db, ids: readonly number[]): Promise<InstructionRow[]> {

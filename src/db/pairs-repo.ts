@@ -1,5 +1,7 @@
-import { and, asc, count, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Db } from './database.js';
+import { matchesWords } from './search.js';
 import { instructions, pairs } from './schema.js';
 import type { PairRow } from './schema.js';
 
@@ -79,7 +81,7 @@ export async function pairsForJudging(db: Db, ids: readonly number[]): Promise<P
 export async function listPairs(
   db: Db,
   experimentId: number,
-  options: { limit: number; after?: number; status?: PairStatus },
+  options: { limit: number; after?: number; status?: PairStatus; search?: string },
 ): Promise<PairRow[]> {
   return db
     .select()
@@ -89,17 +91,23 @@ export async function listPairs(
         eq(pairs.experimentId, experimentId),
         options.status ? eq(pairs.status, options.status) : undefined,
         options.after === undefined ? undefined : gt(pairs.id, options.after),
+        options.search ? instructionMatches(options.search) : undefined,
       ),
     )
     .orderBy(asc(pairs.id))
     .limit(options.limit);
 }
 
-export async function countPairs(db: Db, experimentId: number, status?: PairStatus): Promise<number> {
+/** The pair's instruction (x) contains every word (full-text, see db/search.ts). */
+function instructionMatches(words: string): SQL {
+  return sql`${pairs.instructionId} in (select ${instructions.id} from ${instructions} where ${matchesWords(instructions.text, words)})`;
+}
+
+export async function countPairs(db: Db, experimentId: number, status?: PairStatus, search?: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(pairs)
-    .where(and(eq(pairs.experimentId, experimentId), status ? eq(pairs.status, status) : undefined));
+    .where(and(eq(pairs.experimentId, experimentId), status ? eq(pairs.status, status) : undefined, search ? instructionMatches(search) : undefined));
   return Number(row?.n ?? 0);
 }
 

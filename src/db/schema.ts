@@ -56,7 +56,11 @@ export const instructions = pgTable(
     excludedReason: text('excluded_reason'),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('instructions_experiment_text_key').on(t.experimentId, t.textHash)],
+  (t) => [
+    uniqueIndex('instructions_experiment_text_key').on(t.experimentId, t.textHash),
+    // Full-text search (db/search.ts): the same expression as its queries.
+    index('instructions_text_search_idx').using('gin', sql`to_tsvector('english', ${t.text})`),
+  ],
 );
 
 export const pairs = pgTable(
@@ -165,6 +169,8 @@ export const judgments = pgTable(
     // The training exports read an iteration's selected judgments (a few percent of its rows at
     // the paper's 15 samples per order) page by page.
     index('judgments_selected_idx').on(t.iterationId).where(sql`${t.selected}`),
+    // Full-text search (db/search.ts): the same expression as its queries.
+    index('judgments_reasoning_search_idx').using('gin', sql`to_tsvector('english', ${t.reasoning})`),
     check('judgments_order_check', sql`${t.order} in ('CHOSEN_FIRST', 'CHOSEN_SECOND')`),
     check('judgments_verdict_check', sql`${t.verdict} in ('A', 'B', 'TIE', 'UNPARSEABLE')`),
   ],

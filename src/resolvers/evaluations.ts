@@ -16,7 +16,7 @@ type Args = Record<string, unknown>;
 type ItemsArgs = {
   first?: number | null;
   after?: string | null;
-  filter?: { subset?: string | null; right?: boolean | null; change?: ItemChangeCode | null; against?: string | null } | null;
+  filter?: { subset?: string | null; right?: boolean | null; change?: ItemChangeCode | null; against?: string | null; itemId?: string | null } | null;
 };
 type DiffParent = Parameters<Context['services']['evaluations']['diffPage']>[0];
 /** An evaluation from the live stream carries its stage; elsewhere the stage comes from a loader. */
@@ -93,14 +93,15 @@ export const evaluationResolvers = {
     items: async (e: EvaluationParent, args: ItemsArgs, { services }: Context) => {
       const filter = args.filter ?? {};
       const against = filter.against == null || filter.against === '' ? null : idArg('filter.against', filter.against);
-      const page = await services.evaluations.items(e, { ...filter, against }, args);
+      const itemId = filter.itemId == null ? null : idArg('filter.itemId', filter.itemId);
+      const page = await services.evaluations.items(e, { ...filter, against, itemId }, args);
       return connection(page, { totalCount: page.totalCount });
     },
   },
 
   EvaluationDiff: {
-    itemPage: async (d: DiffParent, args: { first?: number | null; after?: string | null; changes?: ItemChangeCode[] | null }, { services }: Context) => {
-      const page = await services.evaluations.diffPage(d, args.changes, args);
+    itemPage: async (d: DiffParent, args: { first?: number | null; after?: string | null; changes?: ItemChangeCode[] | null; subset?: string | null }, { services }: Context) => {
+      const page = await services.evaluations.diffPage(d, { changes: args.changes, subset: args.subset }, args);
       return connection(page, { totalCount: page.totalCount });
     },
   },

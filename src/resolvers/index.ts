@@ -69,10 +69,13 @@ const coreResolvers = {
     config: (e: ExperimentRow) => ({ ...(e.config as object), ...pairSettings(e.config as object), ...presetFields(e.config as object) }),
     instructionCount: (e: ExperimentRow, _: Args, { loaders }: Context) => loaders.instructionCount.load(e.id),
     iterations: (e: ExperimentRow, _: Args, { loaders }: Context) => loaders.iterationsOf.load(e.id),
-    instructions: async (e: ExperimentRow, args: { first?: number; after?: string }, { services, loaders }: Context) =>
-      connection(await services.queries.instructions(e.id, args.first, args.after), { totalCount: await loaders.instructionCount.load(e.id) }),
-    pairs: async (e: ExperimentRow, args: { first?: number; after?: string; status?: 'READY' | 'REJECTED' }, { services }: Context) =>
-      connection(await services.queries.pairs(e.id, args), { totalCount: await services.queries.countPairs(e.id, args.status) }),
+    instructions: async (e: ExperimentRow, args: { first?: number; after?: string; search?: string | null }, { services, loaders }: Context) => {
+      const page = await services.queries.instructions(e.id, args);
+      const { search } = page;
+      return connection(page, { totalCount: search ? () => services.queries.countMatchingInstructions(e.id, search) : () => loaders.instructionCount.load(e.id) });
+    },
+    pairs: async (e: ExperimentRow, args: { first?: number; after?: string; status?: 'READY' | 'REJECTED'; search?: string | null }, { services }: Context) =>
+      connection(await services.queries.pairs(e.id, args), { totalCount: () => services.queries.countPairs(e.id, args.status, args.search) }),
     stages: (e: ExperimentRow, _: Args, { services }: Context) => services.queries.stages({ experimentId: e.id }),
     loop: (e: ExperimentRow) =>
       e.loopStatus

@@ -49,8 +49,9 @@ export const subscriptionResolvers = {
       const iteration = await services.pipeline.iteration(idArg('iterationId', args.iterationId));
       const afterSeq = args.afterSeq ?? iteration.lastSeq;
       if (!Number.isInteger(afterSeq) || afterSeq < 0) throw badInput('afterSeq', `must be a whole number of 0 or more, got ${afterSeq}`);
+      const filter = await services.queries.judgmentFilter(args.filter);
       return abortable(
-        (signal) => services.live.judgmentBatches(iteration.id, afterSeq, args.filter ?? null, signal, { untilDone: args.untilDone === true }),
+        (signal) => services.live.judgmentBatches(iteration.id, afterSeq, filter, signal, { untilDone: args.untilDone === true }),
         (rows) => new EventBatch('judgmentAdded', rows),
       );
     },

@@ -20,9 +20,9 @@ const ORDER = 'verdict score samples { sample verdict reasoning }';
 const ITEMS = `query ($id: ID!, $first: Int, $after: String, $filter: EvaluationItemFilter) { evaluation(id: $id) {
   items(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor }
     edges { cursor node { item { id subset prompt chosen } score right change chosenFirst { ${ORDER} } chosenSecond { ${ORDER} } } } } } }`;
-const DIFF = `query ($a: ID!, $b: ID!, $first: Int, $after: String, $changes: [ItemChange!]) { evaluationDiff(a: $a, b: $b) {
+const DIFF = `query ($a: ID!, $b: ID!, $first: Int, $after: String, $changes: [ItemChange!], $subset: String) { evaluationDiff(a: $a, b: $b) {
   fixed broken stillWrong stillRight
-  itemPage(first: $first, after: $after, changes: $changes) { totalCount pageInfo { hasNextPage endCursor } edges { node { item { id } change } } } } }`;
+  itemPage(first: $first, after: $after, changes: $changes, subset: $subset) { totalCount pageInfo { hasNextPage endCursor } edges { node { item { id } change } } } } }`;
 
 describe.skipIf(NO_DATABASE)(`an evaluation's items, paged (${TEST_DB})`, () => {
   let app: TestApp;
@@ -103,5 +103,25 @@ describe.skipIf(NO_DATABASE)(`an evaluation's items, paged (${TEST_DB})`, () => 
     // The server's page-size rule refuses it before any resolver runs.
     expect(tooMany.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
     expect(tooMany.data).toBeUndefined();
+  });
+
+  it('filters the diff by subset with the changes, and finds one item by id with its change', async () => {
+    type Diff = { evaluationDiff: { broken: number; fixed: number; itemPage: Connection<{ item: { id: string }; change: string }> } };
+    const all = dataOf(await app.gql<Diff>(DIFF, { a: greedy, b: sampled, first: 500, subset: SUBSET })).evaluationDiff;
+    expect(all.itemPage.totalCount).toBe(SIZE);
+    const other = dataOf(await app.gql<Diff>(DIFF, { a: greedy, b: sampled, subset: 'llmbar-adver-GPTOut' })).evaluationDiff.itemPage;
+    expect([other.totalCount, other.edges.length]).toEqual([0, 0]);
+    const changed = dataOf(await app.gql<Diff>(DIFF, { a: greedy, b: sampled, first: 500, subset: SUBSET, changes: ['FIXED', 'BROKEN'] })).evaluationDiff;
+    expect(changed.itemPage.totalCount).toBe(changed.fixed + changed.broken);
+    expect(changed.itemPage.edges.every((e) => e.node.change === 'FIXED' || e.node.change === 'BROKEN')).toBe(true);
+
+    const target = all.itemPage.edges[37]!.node;
+    const one = await allPages(sampled, { itemId: target.item.id, against: greedy });
+    expect(one.totalCount).toBe(1);
+    expect([one.nodes[0]!.item.id, one.nodes[0]!.change]).toEqual([target.item.id, target.change]);
+    expect(one.nodes[0]!.chosenFirst!.samples).toHaveLength(3);
+    expect((await allPages(sampled, { itemId: '999999999' })).totalCount).toBe(0);
+    const bad = await app.gql(ITEMS, { id: sampled, filter: { itemId: 'x' } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.itemId' });
   });
 });

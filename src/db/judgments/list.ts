@@ -2,14 +2,17 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../database.js';
-import { judgments } from '../schema.js';
+import { instructions, judgments, pairs } from '../schema.js';
 import type { JudgmentRow } from '../schema.js';
+import { matchesWords } from '../search.js';
 
 export type JudgmentFilter = {
   verdict?: string | null;
   correct?: boolean | null;
   order?: string | null;
   selected?: boolean | null;
+  /** Words the reasoning or the pair's instruction (x) contains, all of them (full-text, see db/search.ts). */
+  search?: string | null;
 };
 
 export function filterConditions(filter: JudgmentFilter | null | undefined): (SQL | undefined)[] {
@@ -19,7 +22,14 @@ export function filterConditions(filter: JudgmentFilter | null | undefined): (SQ
     filter.correct != null ? eq(judgments.correct, filter.correct) : undefined,
     filter.order ? eq(judgments.order, filter.order) : undefined,
     filter.selected != null ? eq(judgments.selected, filter.selected) : undefined,
+    filter.search ? searchCondition(filter.search) : undefined,
   ];
+}
+
+/** The reasoning matches, or the instruction of the judged pair does. */
+function searchCondition(words: string): SQL {
+  const pairsOfMatchingInstructions = sql`select ${pairs.id} from ${pairs} inner join ${instructions} on ${instructions.id} = ${pairs.instructionId} where ${matchesWords(instructions.text, words)}`;
+  return sql`(${matchesWords(judgments.reasoning, words)} or ${judgments.pairId} in (${pairsOfMatchingInstructions}))`;
 }
 
 /** Judgments of an iteration in seq order after `afterSeq`. */

@@ -25,7 +25,7 @@ import type { JudgeTemplate } from '../../domain/prompts.js';
 import type { StageRunner } from '../stages/runner.js';
 import { humanAgreement } from './agreement.js';
 import { diffItemsPage, evaluationItems } from './items.js';
-import type { DiffItem, ItemFilter, PageArgs } from './items.js';
+import type { DiffFilter, DiffItem, ItemFilter, PageArgs } from './items.js';
 import type { HumanAgreement } from './agreement.js';
 import type { MtBenchLabels } from '../imports/mtbench-human.js';
 
@@ -173,7 +173,7 @@ export class EvaluationService {
     const shown = d.items.filter((i) => i.change !== 'stillRight');
     const items = new Map((await benchmarksRepo.getItems(this.db, shown.map((i) => Number(i.itemId)))).map((r) => [r.id, r]));
     const { change } = d;
-    const allItems: DiffItem[] = d.items.map((i) => ({ itemId: Number(i.itemId), change: CHANGE_CODES[i.change], a: i.a, b: i.b }));
+    const allItems: DiffItem[] = d.items.map((i) => ({ itemId: Number(i.itemId), subset: i.subset, change: CHANGE_CODES[i.change], a: i.a, b: i.b }));
     return {
       allItems,
       a,
@@ -191,9 +191,9 @@ export class EvaluationService {
     };
   }
 
-  /** A page of a diff's items, every change (STILL_RIGHT too) unless `changes` names some. */
-  diffPage(diff: { allItems: DiffItem[] }, changes: ItemChangeCode[] | null | undefined, args: PageArgs) {
-    return diffItemsPage(this.db, diff.allItems, changes, args);
+  /** A page of a diff's items, every change (STILL_RIGHT too) unless `changes` names some; one subset when given. */
+  diffPage(diff: { allItems: DiffItem[] }, filter: DiffFilter, args: PageArgs) {
+    return diffItemsPage(this.db, diff.allItems, filter, args);
   }
 
   /**

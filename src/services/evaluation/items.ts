@@ -28,7 +28,7 @@ export type EvaluationItemView = {
   chosenFirst: OrderVerdicts | null;
   chosenSecond: OrderVerdicts | null;
 };
-export type ItemFilter = { subset?: string | null; right?: boolean | null; change?: ItemChangeCode | null };
+export type ItemFilter = { subset?: string | null; right?: boolean | null; change?: ItemChangeCode | null; itemId?: number | null };
 export type PageArgs = { first?: number | null; after?: string | null };
 
 /** How an item changed from `before` to `now` (right = correct in every order judged). */
@@ -53,6 +53,7 @@ export async function evaluationItems(db: Db, evaluationId: number, againstId: n
   const matching = withChange.filter(
     ({ summary, change }) =>
       (filter.subset == null || summary.subset === filter.subset) &&
+      (filter.itemId == null || Number(summary.itemId) === filter.itemId) &&
       (filter.right == null || itemRight(summary) === filter.right) &&
       (filter.change == null || change === filter.change),
   );
@@ -81,14 +82,15 @@ export async function evaluationItems(db: Db, evaluationId: number, againstId: n
   return { rows, hasNextPage: rest.length > limit, cursorOf: (row) => encodeCursor(row.item.id), totalCount: matching.length };
 }
 
-export type DiffItem = { itemId: number; change: ItemChangeCode; a: ItemOutcome; b: ItemOutcome };
+export type DiffItem = { itemId: number; subset: string; change: ItemChangeCode; a: ItemOutcome; b: ItemOutcome };
+export type DiffFilter = { changes?: readonly ItemChangeCode[] | null; subset?: string | null };
 
-/** A page of a diff's items (every change unless `changes` names some), with their texts. */
-export async function diffItemsPage(db: Db, all: readonly DiffItem[], changes: readonly ItemChangeCode[] | null | undefined, args: PageArgs) {
+/** A page of a diff's items (every change unless `changes` names some; one subset when given), with their texts. */
+export async function diffItemsPage(db: Db, all: readonly DiffItem[], filter: DiffFilter, args: PageArgs) {
   const limit = pageSize(args.first);
   const after = decodeCursor('after', args.after);
-  const wanted = changes && changes.length > 0 ? new Set(changes) : null;
-  const matching = all.filter((i) => wanted === null || wanted.has(i.change));
+  const wanted = filter.changes && filter.changes.length > 0 ? new Set(filter.changes) : null;
+  const matching = all.filter((i) => (wanted === null || wanted.has(i.change)) && (filter.subset == null || i.subset === filter.subset));
   const rest = after === undefined ? matching : matching.filter((i) => i.itemId > after);
   const shown = rest.slice(0, limit);
   const texts = new Map((await benchmarksRepo.getItems(db, shown.map((i) => i.itemId))).map((t) => [t.id, t]));

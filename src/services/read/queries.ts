@@ -15,6 +15,7 @@ import * as trainingRepo from '../../db/training-repo.js';
 import type { ExperimentRow, InstructionRow, IterationRow, PairRow, StageRow, TrainingJobRow } from '../../db/schema.js';
 import { badInput } from '../../domain/errors.js';
 import { evaluationLoaders } from './evaluation-loaders.js';
+import { searchWords } from './search.js';
 
 export const MAX_PAGE_SIZE = 500;
 /** Stage.failures lists at most this many failures. */
@@ -110,30 +111,47 @@ export class QueryService {
     return page(rows, limit, (r) => r.id);
   }
 
-  async instructions(experimentId: number, first: number | null | undefined, after: string | null | undefined): Promise<Page<InstructionRow>> {
-    const limit = pageSize(first);
-    const rows = await experimentsRepo.listInstructions(this.db, experimentId, limit + 1, decodeCursor('after', after));
-    return page(rows, limit, (r) => r.id);
-  }
-
-  async pairs(experimentId: number, args: { first?: number | null; after?: string | null; status?: PairStatus | null }): Promise<Page<PairRow>> {
+  /** Instructions in import order; `search`: only those containing every word (full-text). */
+  async instructions(experimentId: number, args: { first?: number | null; after?: string | null; search?: string | null }): Promise<Page<InstructionRow> & { search?: string }> {
     const limit = pageSize(args.first);
-    const rows = await pairsRepo.listPairs(this.db, experimentId, { limit: limit + 1, after: decodeCursor('after', args.after), status: args.status ?? undefined });
+    const search = await searchWords(this.db, 'search', args.search);
+    const rows = await experimentsRepo.listInstructions(this.db, experimentId, limit + 1, decodeCursor('after', args.after), search);
+    return { ...page(rows, limit, (r) => r.id), search };
+  }
+
+  /** Instructions containing every word of a search checked by `instructions`. */
+  async countMatchingInstructions(experimentId: number, search: string): Promise<number> {
+    return experimentsRepo.countMatchingInstructions(this.db, experimentId, search);
+  }
+
+  /** Pairs in creation order; `search`: only those whose instruction (x) contains every word (full-text). */
+  async pairs(experimentId: number, args: { first?: number | null; after?: string | null; status?: PairStatus | null; search?: string | null }): Promise<Page<PairRow>> {
+    const limit = pageSize(args.first);
+    const search = await searchWords(this.db, 'search', args.search);
+    const rows = await pairsRepo.listPairs(this.db, experimentId, { limit: limit + 1, after: decodeCursor('after', args.after), status: args.status ?? undefined, search });
     return page(rows, limit, (r) => r.id);
   }
 
-  async countPairs(experimentId: number, status?: PairStatus | null): Promise<number> {
-    return pairsRepo.countPairs(this.db, experimentId, status ?? undefined);
+  async countPairs(experimentId: number, status?: PairStatus | null, search?: string | null): Promise<number> {
+    return pairsRepo.countPairs(this.db, experimentId, status ?? undefined, search?.trim() || undefined);
   }
 
+  /** An iteration's judgments in seq order, filtered; filter.search is checked before anything is read. */
   async judgments(iterationId: number, args: { first?: number | null; after?: string | null; filter?: JudgmentFilter | null }) {
     const limit = pageSize(args.first);
+    const filter = await this.judgmentFilter(args.filter);
     const rows = await judgmentsRepo.listJudgments(this.db, iterationId, {
       afterSeq: decodeCursor('after', args.after),
       limit: limit + 1,
-      filter: args.filter,
+      filter,
     });
     return page(rows, limit, (r) => r.seq);
+  }
+
+  /** The filter with its search words checked (BAD_USER_INPUT on filter.search) and trimmed. */
+  async judgmentFilter(filter: JudgmentFilter | null | undefined): Promise<JudgmentFilter | null> {
+    if (!filter) return null;
+    return { ...filter, search: await searchWords(this.db, 'filter.search', filter.search) };
   }
 
   async pairJudgments(pairId: number, args: { iterationId?: number | null; first?: number | null; after?: string | null }) {
