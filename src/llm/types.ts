@@ -149,6 +149,9 @@ export type CreateFineTuningJobRequest = {
   hyperparameters?: FineTuningHyperparameters;
 };
 
+/** What a stage's item needs of an endpoint: one chat call (the client itself, or a Batch API batch's stand-in). */
+export type ChatPort = Pick<LlmClient, 'chat'>;
+
 /** Gauges of the chat queue, for metrics and progress displays. */
 export type EndpointStats = {
   inFlight: number;

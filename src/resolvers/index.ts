@@ -112,6 +112,8 @@ const coreResolvers = {
   ExperimentConfig: {
     // Experiments created before named endpoints used `default` for every role.
     endpoints: (c: { endpoints?: object }) => c.endpoints ?? { generator: 'default', judge: 'default', trained: 'default' },
+    execution: (c: { execution?: string }) => c.execution ?? 'ONLINE',
+    batchRetry: (c: { batchRetry?: string }) => c.batchRetry ?? 'NEXT_BATCH',
   },
 
   TrainingJob: {
