@@ -3,8 +3,11 @@
  * offline, against the same stages run ONLINE with the same seed; an expiring, failing batch whose
  * lines are sent again; and the unhappy inputs (an endpoint without /v1/batches, an unknown value).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startSimulator } from '../../src/sim/server.js';
 import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 
@@ -115,6 +118,50 @@ describe.skipIf(NO_DATABASE)(`execution BATCH through the simulator's Batch API 
     expect(judge).toMatchObject({ status: 'SUCCEEDED', failed: 0 });
     expect(run.judgments.length).toBe(judge.total * 2);
   }, 180_000);
+
+  it('cancels the provider batch with its stage, and a resumed stage submits its items anew', async () => {
+    // Batches that would take 10 minutes: the stage is cancelled while its batch runs.
+    const app = await start({ SIM_BATCH_MS: '600000' });
+    const sim = app.simulator!;
+    const id = dataOf(await app.gql<{ createExperiment: { id: string } }>('mutation ($c: ExperimentConfigInput) { createExperiment(name: "cancel", config: $c) { id } }', { c: { execution: 'BATCH' } })).createExperiment.id;
+    dataOf(await app.gql('mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c) { accepted } }', { id, c: TWELVE }));
+    const stageId = dataOf(await app.gql<{ generatePairs: { id: string } }>('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id })).generatePairs.id;
+    await eventually(async () => (sim.stats().batches.created === 1 ? true : undefined), 30_000, 50);
+    const cancelled = dataOf(await app.gql<{ cancelStage: { status: string } }>('mutation ($s: ID!) { cancelStage(stageId: $s) { status } }', { s: stageId }));
+    expect(cancelled.cancelStage.status).toBe('CANCELLED');
+    await eventually(async () => (sim.stats().batches.cancelled === 1 ? true : undefined), 30_000, 50);
+    expect(sim.stats().batches).toMatchObject({ created: 1, cancelled: 1, completed: 0 });
+
+    sim.setOptions({ batchMs: 100 });
+    dataOf(await app.gql('mutation ($s: ID!) { resumeStage(stageId: $s) { id } }', { s: stageId }));
+    const stage = await eventually(async () => {
+      const data = dataOf(await app.gql<{ stage: Stage }>('query ($s: ID!) { stage(id: $s) { id kind status error total done failed } }', { s: stageId }));
+      return ['SUCCEEDED', 'FAILED'].includes(data.stage.status) ? data.stage : undefined;
+    }, 60_000, 100);
+    expect(stage).toMatchObject({ status: 'SUCCEEDED', error: null, total: 12, done: 12, failed: 0 });
+    // The resumed stage's two rounds (y_w, then y_l); the cancelled batch was not polled again.
+    expect(sim.stats().batches).toMatchObject({ created: 3, cancelled: 1, completed: 2 });
+  }, 120_000);
+
+  it('splits a round into batches under the endpoint\'s line limit (batchMaxLines)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ste-batch-limits-'));
+    const sim = await startSimulator({ batchMs: 50 });
+    try {
+      const file = path.join(dir, 'ste.json');
+      writeFileSync(file, JSON.stringify({ endpoints: { small: { baseUrl: sim.url, batchMaxLines: 5 } } }));
+      const app = await start({ OPENAI_BASE_URL: sim.url, STE_CONFIG: file });
+      const run = await runLoop(app, { execution: 'BATCH', generatorModel: 'sim-generator', judgeModel: 'sim-judge', endpoints: { generator: 'small', judge: 'small' } });
+      expect(run.experiment.loop).toEqual({ status: 'SUCCEEDED', error: null });
+      const judge = stageOf(run, 'JUDGE');
+      expect(judge).toMatchObject({ status: 'SUCCEEDED', failed: 0 });
+      // 12 y_w lines (3 batches), 12 y_l lines (3 batches), then one line per ready pair and order in batches of 5.
+      expect(sim.stats().batches.created).toBe(3 + 3 + Math.ceil(judge.total / 5));
+      expect(sim.stats().batches.lines).toBe(12 + 12 + judge.total);
+      expect(run.judgments.length).toBe(judge.total * 2);
+    } finally {
+      await sim.close();
+    }
+  }, 120_000);
 
   it('fails the stage at its start with a clear error when the endpoint has no /v1/batches', async () => {
     const app = await start({ SIM_BATCHES: 'false' });
