@@ -17,6 +17,7 @@
  * failure with the last error. A cancelled or paused stage cancels the batches its job is polling.
  */
 import { createHash } from 'node:crypto';
+import type { Db } from '../../db/database.js';
 import * as batchesRepo from '../../db/provider-batches-repo.js';
 import type { ProviderBatchRow, StageRow } from '../../db/schema.js';
 import * as stagesRepo from '../../db/stages-repo.js';
@@ -82,6 +83,26 @@ export async function checkBatchEndpoint(llm: LlmClient, endpoint: string): Prom
   }
 }
 
+/**
+ * Cancels the provider batches of a stage that ended (cancelled or failed) and are still running at
+ * the provider: the ones a polling job cancels itself, and the ones no worker was polling (its
+ * worker died) that would otherwise run, and bill, to their end. A batch that cannot be cancelled
+ * (the endpoint is gone) is logged and left.
+ */
+export async function cancelOpenBatches(db: Db, endpoints: (name: string) => LlmClient, stageId: number, warn: (error: unknown, batchId: string) => void): Promise<number> {
+  let cancelled = 0;
+  for (const row of await batchesRepo.openBatches(db, stageId)) {
+    try {
+      const batch = await endpoints(row.endpoint).cancelBatch(row.batchId!);
+      await batchesRepo.updateBatchPart(db, row.id, { status: batch.status });
+      cancelled += 1;
+    } catch (error) {
+      warn(error, row.batchId!);
+    }
+  }
+  return cancelled;
+}
+
 /** A job's key: its epoch and items (the same job retried after a crash has the same key). */
 export function providerJobKey(epoch: number, keys: readonly string[]): string {
   return `${epoch}:${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 24)}`;
@@ -138,6 +159,9 @@ class BatchRun<T, R> {
         const lines = [...this.waiting.values()];
         // ONLINE retries go first: the requests that follow from their answers then join the next batch.
         const retries = p.retry === 'ONLINE' ? lines.filter((w) => w.attempts > 0) : [];
+        // A stage cancelled, paused or queued anew since this job started sends nothing more (its
+        // batch may have ended 'cancelled' before this job's watch saw the stage stop).
+        if (!(await this.stageRuns())) break;
         if (retries.length > 0) await this.sendOnline(retries);
         else {
           await this.runRound(round++, lines);
@@ -154,6 +178,11 @@ class BatchRun<T, R> {
     await all;
     const rest = this.take();
     return p.outcome({ ...rest, fatal: this.collected.fatal });
+  }
+
+  private async stageRuns(): Promise<boolean> {
+    const now = await stagesRepo.getStage(this.job.db, this.p.stage.id);
+    return now !== undefined && (now.status === 'RUNNING' || now.status === 'QUEUED') && now.epoch === this.p.stage.epoch;
   }
 
   /** The chat stand-in of one item: each call becomes a line of the next round. */
