@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/sim/server.js';
+import { evaluate, exportedVerdicts, finished, importBundled } from '../helpers/evaluation.js';
 import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 
@@ -162,6 +163,27 @@ describe.skipIf(NO_DATABASE)(`execution BATCH through the simulator's Batch API 
       await sim.close();
     }
   }, 120_000);
+
+  it("runs EVALUATE of an experiment's judge in batches, with the verdicts the same evaluation gives online", async () => {
+    const app = await start();
+    const sim = app.simulator!;
+    const benchmark = await importBundled(app, 'llmeval2');
+    const verdictsOf = async (execution: string) => {
+      const experimentId = dataOf(await app.gql<{ createExperiment: { id: string } }>('mutation ($c: ExperimentConfigInput) { createExperiment(name: "eval", config: $c) { id } }', { c: { execution } })).createExperiment.id;
+      const id = await evaluate(app, { benchmarkId: benchmark.benchmark.id, experimentId, options: { samples: 2, temperature: 0.7, seed: 3 } });
+      const done = await finished(app, id);
+      expect(done.status).toBe('SUCCEEDED');
+      expect(done.stage).toMatchObject({ total: 396, done: 396, failed: 0 });
+      return (await exportedVerdicts(app, id)).map((v) => JSON.stringify([v.position, v.order, v.sample, v.verdict, v.reasoning])).sort();
+    };
+    const online = await verdictsOf('ONLINE');
+    const judgeRequests = sim.stats().requests.byKind.judge;
+    const batched = await verdictsOf('BATCH');
+    expect(sim.stats().batches).toMatchObject({ created: 1, completed: 1, lines: 396 });
+    expect(sim.stats().requests.byKind.judge).toBe(judgeRequests);
+    expect(batched).toHaveLength(792);
+    expect(batched).toEqual(online);
+  }, 180_000);
 
   it('fails the stage at its start with a clear error when the endpoint has no /v1/batches', async () => {
     const app = await start({ SIM_BATCHES: 'false' });
