@@ -1202,6 +1202,7 @@ export type MutationEvaluateJudgeArgs = {
 
 /** Commands. Stage mutations return the Stage at once; the work runs in the background. */
 export type MutationGeneratePairsArgs = {
+  execution?: InputMaybe<Execution>;
   experimentId: Scalars['ID']['input'];
 };
 
@@ -1242,6 +1243,7 @@ export type MutationImportInstructionsArgs = {
 
 /** Commands. Stage mutations return the Stage at once; the work runs in the background. */
 export type MutationJudgePairsArgs = {
+  execution?: InputMaybe<Execution>;
   iterationId: Scalars['ID']['input'];
 };
 

@@ -185,6 +185,28 @@ describe.skipIf(NO_DATABASE)(`execution BATCH through the simulator's Batch API 
     expect(batched).toEqual(online);
   }, 180_000);
 
+  it('runs one stage in batches when its command says so, in an ONLINE experiment', async () => {
+    const app = await start();
+    const sim = app.simulator!;
+    const id = dataOf(await app.gql<{ createExperiment: { id: string } }>('mutation { createExperiment(name: "override", config: { samplesPerOrder: 2 }) { id } }')).createExperiment.id;
+    dataOf(await app.gql('mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c) { accepted } }', { id, c: TWELVE }));
+    const waitFor = async (stageId: string) =>
+      eventually(async () => {
+        const data = dataOf(await app.gql<{ stage: Stage }>('query ($s: ID!) { stage(id: $s) { id kind status error total done failed } }', { s: stageId }));
+        return ['QUEUED', 'RUNNING'].includes(data.stage.status) ? undefined : data.stage;
+      }, 60_000, 100);
+    const pairs = dataOf(await app.gql<{ generatePairs: { id: string } }>('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id })).generatePairs.id;
+    expect(await waitFor(pairs)).toMatchObject({ status: 'SUCCEEDED', failed: 0 });
+    expect(sim.stats().batches.created).toBe(0);
+    const iterationId = dataOf(await app.gql<{ startIteration: { id: string } }>('mutation ($id: ID!) { startIteration(experimentId: $id) { id } }', { id })).startIteration.id;
+    const judgeId = dataOf(await app.gql<{ judgePairs: { id: string } }>('mutation ($i: ID!) { judgePairs(iterationId: $i, execution: BATCH) { id } }', { i: iterationId })).judgePairs.id;
+    const judge = await waitFor(judgeId);
+    expect(judge).toMatchObject({ status: 'SUCCEEDED', failed: 0 });
+    expect(judge.done).toBe(judge.total);
+    expect(sim.stats().batches).toMatchObject({ created: 1, completed: 1, lines: judge.total });
+    expect(sim.stats().requests.byKind.judge).toBe(0);
+  }, 120_000);
+
   it('fails the stage at its start with a clear error when the endpoint has no /v1/batches', async () => {
     const app = await start({ SIM_BATCHES: 'false' });
     const run = await runLoop(app, { execution: 'BATCH' });
