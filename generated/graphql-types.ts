@@ -73,6 +73,13 @@ export type AuditEntryEdge = {
   node: AuditEntry;
 };
 
+/** Where a BATCH stage sends again the requests of lines that failed or were left over by an expired batch. */
+export type BatchRetry =
+  /** In the job's next batch. */
+  | 'NEXT_BATCH'
+  /** As online requests. */
+  | 'ONLINE';
+
 /** A labeled pairwise benchmark: held out, never trained on. */
 export type Benchmark = {
   __typename?: 'Benchmark';
@@ -564,6 +571,13 @@ export type EvaluationOrder =
   /** One order per item, drawn from the seed (RewardBench's protocol, reproducible). */
   | 'RANDOM_SEEDED';
 
+/** How a stage calls its endpoint. */
+export type Execution =
+  /** Requests collected into OpenAI Batch API batches (JSONL files, /v1/batches, 24 h window), polled by the worker: about half the price, results within the window. */
+  | 'BATCH'
+  /** Each request sent as its own call, many at once: results in minutes. */
+  | 'ONLINE';
+
 /** One run of the Self-Taught Evaluator loop: its instructions, pairs and iterations. */
 export type Experiment = {
   __typename?: 'Experiment';
@@ -617,6 +631,8 @@ export type ExperimentConfig = {
   __typename?: 'ExperimentConfig';
   /** System prompt sent with the y_w request; null (the default, as in the paper) sends the instruction alone. */
   answerSystemPrompt?: Maybe<Scalars['String']['output']>;
+  /** BATCH: where the requests of failed or expired lines go. */
+  batchRetry: BatchRetry;
   /** Categories offered to CATEGORIZE. */
   categories: Array<Scalars['String']['output']>;
   /** Completion cap of a categoriser answer (default 1024: room for reasoning models); a cut-off answer is a failed item. */
@@ -625,6 +641,8 @@ export type ExperimentConfig = {
   categorizeStyle: CategorizeStyle;
   /** The named endpoint of each role. */
   endpoints: EndpointRoles;
+  /** How GENERATE_PAIRS, JUDGE and EVALUATE call their endpoint: ONLINE (request by request) or BATCH (the Batch API). */
+  execution: Execution;
   /** Maximum tokens of a generated answer. Default 2048. */
   generationMaxTokens: Scalars['Int']['output'];
   /** Model that writes answers, modified instructions and categories. */
@@ -665,6 +683,8 @@ export type ExperimentConfig = {
 export type ExperimentConfigInput = {
   /** Default none: y_w is asked for with the instruction alone. At most 20000 characters. */
   answerSystemPrompt?: InputMaybe<Scalars['String']['input']>;
+  /** Default NEXT_BATCH. */
+  batchRetry?: InputMaybe<BatchRetry>;
   /** Default: reasoning, coding, math, writing, knowledge, roleplay, extraction, other. */
   categories?: InputMaybe<Array<Scalars['String']['input']>>;
   /** 1 to 32768. Default 1024. */
@@ -673,6 +693,8 @@ export type ExperimentConfigInput = {
   categorizeStyle?: InputMaybe<CategorizeStyle>;
   /** Named endpoints per role; default `default` for each. */
   endpoints?: InputMaybe<EndpointRolesInput>;
+  /** Default ONLINE. BATCH needs an endpoint with the Batch API (/v1/batches): checked when a stage starts. */
+  execution?: InputMaybe<Execution>;
   /** 1 to 32768. Default 2048. */
   generationMaxTokens?: InputMaybe<Scalars['Int']['input']>;
   /** Default: the simulator's generator when no endpoint is configured. */
@@ -1191,6 +1213,7 @@ export type MutationEvaluateJudgeArgs = {
 
 /** Commands. Stage mutations return the Stage at once; the work runs in the background. */
 export type MutationGeneratePairsArgs = {
+  execution?: InputMaybe<Execution>;
   experimentId: Scalars['ID']['input'];
 };
 
@@ -1231,6 +1254,7 @@ export type MutationImportInstructionsArgs = {
 
 /** Commands. Stage mutations return the Stage at once; the work runs in the background. */
 export type MutationJudgePairsArgs = {
+  execution?: InputMaybe<Execution>;
   iterationId: Scalars['ID']['input'];
 };
 

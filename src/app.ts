@@ -20,6 +20,7 @@ import { AuditService } from './services/admin/audit.js';
 import { BenchmarkService } from './services/imports/benchmarks.js';
 import { categorizeStageHandler } from './services/stages/categorize.js';
 import { evaluateStageHandler } from './services/stages/evaluate.js';
+import { cancelOpenBatches } from './services/stages/execution.js';
 import { EvaluationService } from './services/evaluation/evaluations.js';
 import type { ExperimentConfig } from './services/experiments/config.js';
 import { ExperimentService } from './services/experiments/experiments.js';
@@ -169,8 +170,13 @@ function createStageRunner(config: Config, logger: Logger, infra: Infrastructure
     return experiment.config as ExperimentConfig;
   };
 
-  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare });
+  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare, providerBatch: config.worker.providerBatch });
   const handlerDeps = { db: database.db, endpoints, config: experimentConfig };
+  // A stopped stage's Batch API batches stop billing too, whether or not a worker was polling them.
+  runner.onFinished(async (stage) => {
+    if (stage.status !== 'CANCELLED' && stage.status !== 'FAILED') return;
+    await cancelOpenBatches(database.db, endpoints, stage.id, (err, batchId) => logger.warn({ err, stageId: stage.id, batchId }, 'could not cancel the provider batch of a stopped stage'));
+  });
   const pollSeconds = overrides.trainPollSeconds ?? 5;
   runner.register(categorizeStageHandler(handlerDeps));
   runner.register(generatePairsStageHandler(handlerDeps));

@@ -35,6 +35,8 @@ export function createEndpointClients(endpoints: readonly NamedEndpoint[], simul
           maxRetries: e.maxRetries,
           rateLimitMaxWaitMs: e.rateLimitMaxWaitMs,
           maxTokensParam: e.maxTokensParam,
+          batchMaxLines: e.batchMaxLines,
+          batchMaxBytes: e.batchMaxBytes,
         },
         { logger },
       ),

@@ -7,7 +7,8 @@
  * {
  *   "endpoints": {
  *     "gpu": { "baseUrl": "http://10.0.0.5:8000/v1", "apiKeyEnv": "GPU_API_KEY", "concurrency": 32,
- *              "requestsPerMinute": 0, "tokensPerMinute": 0, "maxTokensParam": "max_tokens", "loraAdapters": true }
+ *              "requestsPerMinute": 0, "tokensPerMinute": 0, "maxTokensParam": "max_tokens", "loraAdapters": true,
+ *              "batchMaxLines": 50000, "batchMaxBytes": 209715200 }
  *   },
  *   "trainers": {
  *     "trl-sft": { "type": "COMMAND", "hyperparameters": ["learning_rate", "num_train_epochs"], "timeoutSeconds": 86400,
@@ -39,6 +40,10 @@ export type NamedEndpoint = LlmConfig & {
    * once they are no longer in use (services/training/adapters.ts). Default true.
    */
   unloadLoraAdapters: boolean;
+  /** Execution BATCH: most request lines in one batch (default 50,000, OpenAI's limit). */
+  batchMaxLines?: number;
+  /** Execution BATCH: most bytes of one batch's input file (default 200 MB, OpenAI's limit). */
+  batchMaxBytes?: number;
 };
 
 /** Placeholders a COMMAND trainer's argv may contain; each is replaced inside its argv entry (never through a shell). */
@@ -85,7 +90,7 @@ type Env = Record<string, string | undefined>;
 type Defaults = Omit<NamedEndpoint, 'name' | 'baseURL' | 'apiKey' | 'loraAdapters' | 'unloadLoraAdapters'>;
 
 const NAME = /^[a-z][a-z0-9_-]{0,63}$/;
-const ENDPOINT_KEYS = new Set(['baseUrl', 'apiKeyEnv', 'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'rateLimitMaxWaitMs', 'maxTokensParam', 'loraAdapters', 'unloadLoraAdapters']);
+const ENDPOINT_KEYS = new Set(['baseUrl', 'apiKeyEnv', 'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'rateLimitMaxWaitMs', 'maxTokensParam', 'loraAdapters', 'unloadLoraAdapters', 'batchMaxLines', 'batchMaxBytes']);
 const TRAINER_KEYS = new Set(['type', 'command', 'hyperparameters', 'timeoutSeconds']);
 const WEBHOOK_KEYS = new Set(['type', 'url', 'secretEnv', 'serviceUrl', 'hyperparameters', 'timeoutSeconds', 'tokenSeconds']);
 
@@ -147,6 +152,8 @@ function endpointOf(name: string, value: unknown, defaults: Defaults, env: Env, 
     maxTokensParam: maxTokensParam as MaxTokensParam,
     loraAdapters: o.loraAdapters === true,
     unloadLoraAdapters: o.unloadLoraAdapters !== false,
+    ...(o.batchMaxLines !== undefined && { batchMaxLines: int(o.batchMaxLines, 50_000, 1, 50_000, `${at}.batchMaxLines`) }),
+    ...(o.batchMaxBytes !== undefined && { batchMaxBytes: int(o.batchMaxBytes, 209_715_200, 1_024, 209_715_200, `${at}.batchMaxBytes`) }),
   };
 }
 

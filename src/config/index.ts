@@ -142,6 +142,8 @@ export type Config = {
     shutdownTimeoutMs: number;
     /** STAGE_MAX_FAILURE_SHARE: share of a stage's items that may fail after every retry before the stage ends FAILED rather than SUCCEEDED. Default 0.1. */
     maxFailureShare: number;
+    /** Stages in execution BATCH: BATCH_JOB_ITEMS (items per queue job, default 50,000), BATCH_POLL_MS (default 30,000), BATCH_MAX_ATTEMPTS (sends of a line, default 3). */
+    providerBatch: { jobItems: number; pollMs: number; maxAttempts: number };
   };
   limits: {
     /** Longest instruction accepted by importInstructions, in characters. Default 20,000. */
@@ -201,6 +203,11 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       jobExpireSeconds: int(env, 'JOB_EXPIRE_SECONDS', 30, 2, 86_400),
       shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 0, 3_600_000),
       maxFailureShare: fraction(env, 'STAGE_MAX_FAILURE_SHARE', 0.1),
+      providerBatch: {
+        jobItems: int(env, 'BATCH_JOB_ITEMS', 50_000, 1, 1_000_000),
+        pollMs: int(env, 'BATCH_POLL_MS', 30_000, 10, 3_600_000),
+        maxAttempts: int(env, 'BATCH_MAX_ATTEMPTS', 3, 1, 20),
+      },
     },
     limits: {
       maxInstructionLength: int(env, 'MAX_INSTRUCTION_LENGTH', 20_000, 1, 10_000_000),

@@ -58,6 +58,14 @@ export type SimulatorOptions = {
   fineTuneLearns: boolean;
   /** Answer chat requests with OpenAI's 429 `insufficient_quota` (billing), which no wait fixes (SIM_QUOTA_EXCEEDED). Default false. */
   quotaExceeded: boolean;
+  /** Serve the Batch API (/v1/batches; SIM_BATCHES). When false, /v1/batches answers 404 as vLLM's server does. Default true. */
+  batches: boolean;
+  /** Time from a batch's creation to its end (completed or expired), in ms (SIM_BATCH_MS). Default 1000. */
+  batchMs: number;
+  /** Per line of a batch: probability that it fails with a 500 into the error file (SIM_BATCH_ERROR_RATE). Default 0. */
+  batchErrorRate: number;
+  /** Per line of a batch: probability that it is left unprocessed, the batch then ending `expired` (SIM_BATCH_EXPIRE_RATE). Default 0. */
+  batchExpireRate: number;
 };
 
 export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
@@ -81,6 +89,10 @@ export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.free
   apiKey: '',
   quotaExceeded: false,
   fineTuneLearns: true,
+  batches: true,
+  batchMs: 1000,
+  batchErrorRate: 0,
+  batchExpireRate: 0,
 });
 
 type Kind = 'rate' | 'ms' | 'count' | 'limit' | 'port' | 'int';
@@ -99,9 +111,13 @@ const NUMERIC: readonly { env: string; key: keyof SimulatorOptions; kind: Kind; 
   { env: 'SIM_MAX_N', key: 'maxN', kind: 'limit', example: '4' },
   { env: 'SIM_FINE_TUNE_MS', key: 'fineTuneMs', kind: 'ms', example: '1500' },
   { env: 'SIM_LOG_REQUESTS', key: 'logRequests', kind: 'count', example: '10000' },
+  { env: 'SIM_BATCH_MS', key: 'batchMs', kind: 'ms', example: '1000' },
+  { env: 'SIM_BATCH_ERROR_RATE', key: 'batchErrorRate', kind: 'rate', example: '0.05' },
+  { env: 'SIM_BATCH_EXPIRE_RATE', key: 'batchExpireRate', kind: 'rate', example: '0.1' },
 ];
 
-const BOOLEAN: readonly { env: string; key: 'maxCompletionTokensOnly' | 'quotaExceeded' | 'fineTuneLearns' }[] = [
+const BOOLEAN: readonly { env: string; key: 'maxCompletionTokensOnly' | 'quotaExceeded' | 'fineTuneLearns' | 'batches' }[] = [
+  { env: 'SIM_BATCHES', key: 'batches' },
   { env: 'SIM_FINE_TUNE_LEARNS', key: 'fineTuneLearns' },
   { env: 'SIM_MAX_COMPLETION_TOKENS_ONLY', key: 'maxCompletionTokensOnly' },
   { env: 'SIM_QUOTA_EXCEEDED', key: 'quotaExceeded' },

@@ -273,6 +273,38 @@ export const trainingJobs = pgTable(
   (t) => [uniqueIndex('training_jobs_iteration_stage_key').on(t.iterationId, t.stageIndex)],
 );
 
+/**
+ * A Batch API batch a stage's queue job submitted (execution BATCH): found again by the job
+ * (`jobKey`: the job's epoch and items), its round (0 first, then each re-send or follow-up
+ * request) and its part (a round larger than the provider's limits is split), so that a job
+ * retried after a crash polls the same provider batch instead of creating another.
+ */
+export const providerBatches = pgTable(
+  'provider_batches',
+  {
+    id: id(),
+    stageId: ref('stage_id')
+      .notNull()
+      .references(() => stages.id, { onDelete: 'cascade' }),
+    jobKey: text('job_key').notNull(),
+    round: integer('round').notNull(),
+    part: integer('part').notNull(),
+    /** The named endpoint the batch was sent to. */
+    endpoint: text('endpoint').notNull(),
+    lines: integer('lines').notNull(),
+    inputFileId: text('input_file_id'),
+    /** The provider's batch id; null until created. */
+    batchId: text('batch_id'),
+    /** The provider's last status: validating | in_progress | finalizing | completed | expired | cancelling | cancelled | failed. */
+    status: text('status').notNull(),
+    outputFileId: text('output_file_id'),
+    errorFileId: text('error_file_id'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('provider_batches_part_key').on(t.stageId, t.jobKey, t.round, t.part)],
+);
+
 /** Output of a stage's child process (a COMMAND trainer's stdout and stderr), line by line, in order of `id`. */
 export const stageLogLines = pgTable(
   'stage_log_lines',
@@ -397,6 +429,7 @@ export type IterationRow = typeof iterations.$inferSelect;
 export type JudgmentRow = typeof judgments.$inferSelect;
 export type StageRow = typeof stages.$inferSelect;
 export type TrainingJobRow = typeof trainingJobs.$inferSelect;
+export type ProviderBatchRow = typeof providerBatches.$inferSelect;
 export type BenchmarkRow = typeof benchmarks.$inferSelect;
 export type BenchmarkItemRow = typeof benchmarkItems.$inferSelect;
 export type EvaluationRow = typeof evaluations.$inferSelect;

@@ -67,3 +67,10 @@ export const isActiveStage = (status: string): boolean => (ACTIVE_STAGE_STATUSES
 /** True when a stage in `status` may be resumed; `failed`: its failed-item count. */
 export const canResumeStage = (status: string, failed: number): boolean =>
   status === 'FAILED' || status === 'CANCELLED' || status === 'PAUSED' || (status === 'SUCCEEDED' && failed > 0);
+
+/** How a stage's model calls are made: one request at a time (ONLINE) or through the Batch API (BATCH: cheaper, hours instead of minutes). */
+export const EXECUTIONS = ['ONLINE', 'BATCH'] as const;
+export type Execution = (typeof EXECUTIONS)[number];
+/** What a BATCH stage does with the requests of failed or expired lines: send them in its next batch, or online. */
+export const BATCH_RETRIES = ['NEXT_BATCH', 'ONLINE'] as const;
+export type BatchRetry = (typeof BATCH_RETRIES)[number];

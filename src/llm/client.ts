@@ -1,5 +1,6 @@
 import OpenAI, { toFile, type ClientOptions } from 'openai';
 import { Agent } from 'undici';
+import { DEFAULT_BATCH_LIMITS } from './batches.js';
 import { runChat, type ChatDeps } from './chat.js';
 import { LlmError, makeScrubber } from './errors.js';
 import { dispatcherFetch, MAX_RESPONSE_BYTES } from './fetch.js';
@@ -56,6 +57,8 @@ export function resolveEndpointConfig(options: EndpointOptions): EndpointConfig 
   intAtLeast('backoffMaxMs', 0);
   intAtLeast('rateLimitMaxWaitMs', 0);
   if (!['auto', 'max_tokens', 'max_completion_tokens'].includes(c.maxTokensParam!)) throw new TypeError("llm: maxTokensParam must be 'auto', 'max_tokens' or 'max_completion_tokens'");
+  if (c.batchMaxLines !== undefined) intAtLeast('batchMaxLines', 1);
+  if (c.batchMaxBytes !== undefined) intAtLeast('batchMaxBytes', 1024);
   if (c.timeoutMs > SDK_TIMEOUT_DISABLED) throw new TypeError(`llm: timeoutMs must be <= ${SDK_TIMEOUT_DISABLED}`);
   return c;
 }
@@ -176,6 +179,28 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
       }),
 
     cancelFineTuningJob: (id) => run('fine_tuning.jobs.cancel', (signal) => admin.fineTuning.jobs.cancel(id, { signal })),
+
+    createBatch: (inputFileId, metadata) =>
+      run(
+        'batches.create',
+        (signal) => admin.batches.create({ input_file_id: inputFileId, endpoint: '/v1/chat/completions', completion_window: '24h', ...(metadata && { metadata }) }, { signal }),
+        // A repeated POST could start a second batch: only retried when surely not processed.
+        { retryIf: (c) => c.notProcessed },
+      ),
+
+    retrieveBatch: (id) => run('batches.retrieve', (signal) => admin.batches.retrieve(id, { signal })),
+
+    cancelBatch: (id) => run('batches.cancel', (signal) => admin.batches.cancel(id, { signal })),
+
+    checkBatches: (options = {}) =>
+      run('batches.list', async (signal) => void (await admin.batches.list({ limit: 1 }, { signal })), {}, options.maxRetries ?? config.maxRetries),
+
+    fileContent: (id) =>
+      run('files.content', async (signal) => (await admin.files.content(id, { signal })).text(), { timeoutMs: Math.max(config.timeoutMs, UPLOAD_MIN_TIMEOUT_MS) }),
+
+    batchLimits: () => ({ maxLines: config.batchMaxLines ?? DEFAULT_BATCH_LIMITS.maxLines, maxBytes: config.batchMaxBytes ?? DEFAULT_BATCH_LIMITS.maxBytes }),
+
+    maxTokensParam: () => config.maxTokensParam ?? 'auto',
 
     listModels: (options = {}) =>
       run('models.list', async (signal) => (await admin.models.list({ signal })).data, {}, options.maxRetries ?? config.maxRetries),

@@ -34,6 +34,10 @@ export type EndpointConfig = {
    * Optional until `createLlmClient` passes it on (the default applies).
    */
   maxTokensParam?: MaxTokensParam;
+  /** Most request lines in one Batch API batch (default 50,000, OpenAI's limit). */
+  batchMaxLines?: number;
+  /** Most bytes of one batch's input file (default 200 MB, OpenAI's limit). */
+  batchMaxBytes?: number;
   /** Full-jitter exponential backoff: base ms (default 500). */
   backoffBaseMs: number;
   /** Backoff cap in ms (default 30000). A larger `retry-after` from the server still wins. */
@@ -125,6 +129,7 @@ export type FileObject = OpenAI.Files.FileObject;
 export type FineTuningJob = OpenAI.FineTuning.Jobs.FineTuningJob;
 export type FineTuningJobEvent = OpenAI.FineTuning.Jobs.FineTuningJobEvent;
 export type Model = OpenAI.Models.Model;
+export type Batch = OpenAI.Batches.Batch;
 
 export type FineTuningHyperparameters = {
   nEpochs?: number | 'auto';
@@ -143,6 +148,9 @@ export type CreateFineTuningJobRequest = {
   seed?: number;
   hyperparameters?: FineTuningHyperparameters;
 };
+
+/** What a stage's item needs of an endpoint: one chat call (the client itself, or a Batch API batch's stand-in). */
+export type ChatPort = Pick<LlmClient, 'chat'>;
 
 /** Gauges of the chat queue, for metrics and progress displays. */
 export type EndpointStats = {
@@ -177,6 +185,22 @@ export interface LlmClient {
   /** One page (up to 100, newest first as the API returns them) of events after the event id `after`. */
   listFineTuningEvents(id: string, after?: string): Promise<{ events: FineTuningJobEvent[]; hasMore: boolean }>;
   cancelFineTuningJob(id: string): Promise<FineTuningJob>;
+  /**
+   * Creates a Batch API batch of chat completions (completion window 24h) from an uploaded input
+   * file (purpose 'batch'; lines made with `batchLine`). Like fine-tuning jobs, only retried when the
+   * request was surely not processed.
+   */
+  createBatch(inputFileId: string, metadata?: Record<string, string>): Promise<Batch>;
+  retrieveBatch(id: string): Promise<Batch>;
+  cancelBatch(id: string): Promise<Batch>;
+  /** `GET /batches?limit=1`: rejects (a 404 for servers without the Batch API, such as vLLM's OpenAI server) when the endpoint has none. */
+  checkBatches(options?: { maxRetries?: number }): Promise<void>;
+  /** A file's content as text (a batch's output or error file). */
+  fileContent(id: string): Promise<string>;
+  /** This endpoint's limits on one batch (`batchMaxLines`, `batchMaxBytes`). */
+  batchLimits(): { maxLines: number; maxBytes: number };
+  /** How this endpoint takes the completion limit (batch lines are written with it). */
+  maxTokensParam(): MaxTokensParam;
   /** `GET /models`. `maxRetries` overrides the client's for this call (a start-up check wants an answer within seconds). */
   listModels(options?: { maxRetries?: number }): Promise<Model[]>;
   /** `GET /models/{id}`: rejects with a 404 LlmError (the endpoint's message) when the model does not exist there. */

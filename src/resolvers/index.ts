@@ -1,6 +1,7 @@
 /**
  * Resolvers: parse arguments, call one service method, map the result. No SQL, no rules.
  */
+import type { Execution } from '../domain/vocabulary.js';
 import type { ExperimentRow, IterationRow, JudgmentRow, PairRow, StageRow } from '../services/read/types.js';
 import type { ExperimentConfigInput } from '../services/experiments/config.js';
 import { pairSettings } from '../services/experiments/pair-config.js';
@@ -44,9 +45,11 @@ const coreResolvers = {
     importBundledInstructions: async (_: unknown, args: { experimentId: string; name: string }, { services }: Context) =>
       services.experiments.importBundled(await services.pipeline.experiment(idArg('experimentId', args.experimentId)), args.name),
     categorizeInstructions: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.categorizeInstructions(idArg('experimentId', args.experimentId)),
-    generatePairs: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.generatePairs(idArg('experimentId', args.experimentId)),
+    generatePairs: (_: unknown, args: { experimentId: string; execution?: Execution | null }, { services }: Context) =>
+      services.pipeline.generatePairs(idArg('experimentId', args.experimentId), args.execution ?? undefined),
     startIteration: (_: unknown, args: { experimentId: string }, { services }: Context) => services.pipeline.startIteration(idArg('experimentId', args.experimentId)),
-    judgePairs: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.judgePairs(idArg('iterationId', args.iterationId)),
+    judgePairs: (_: unknown, args: { iterationId: string; execution?: Execution | null }, { services }: Context) =>
+      services.pipeline.judgePairs(idArg('iterationId', args.iterationId), args.execution ?? undefined),
     selectJudgments: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.selectJudgments(idArg('iterationId', args.iterationId)),
     trainJudge: (_: unknown, args: { iterationId: string }, { services }: Context) => services.pipeline.trainJudge(idArg('iterationId', args.iterationId)),
     registerJudgeModel: (_: unknown, args: { iterationId: string; model: string }, { services }: Context) =>
@@ -117,6 +120,8 @@ const coreResolvers = {
   ExperimentConfig: {
     // Experiments created before named endpoints used `default` for every role.
     endpoints: (c: { endpoints?: object }) => c.endpoints ?? { generator: 'default', judge: 'default', trained: 'default' },
+    execution: (c: { execution?: string }) => c.execution ?? 'ONLINE',
+    batchRetry: (c: { batchRetry?: string }) => c.batchRetry ?? 'NEXT_BATCH',
   },
 
   TrainingConfig: {

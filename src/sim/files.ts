@@ -51,6 +51,23 @@ export class FileStore {
     return meta;
   }
 
+  /** Stores a file the server itself writes (a batch's output and error files). */
+  create(filename: string, purpose: string, data: Buffer): FileObject {
+    const meta: FileObject = {
+      id: `file-${randomBytes(12).toString('hex')}`,
+      object: 'file',
+      bytes: data.length,
+      created_at: Math.floor(Date.now() / 1000),
+      filename,
+      purpose,
+      status: 'processed',
+      status_details: null,
+      expires_at: null,
+    };
+    this.files.set(meta.id, { meta, data });
+    return meta;
+  }
+
   get(id: string): FileObject {
     return this.stored(id).meta;
   }

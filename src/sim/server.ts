@@ -1,6 +1,6 @@
 /**
  * The offline simulator: an OpenAI-compatible HTTP server (chat completions, models, files,
- * fine-tuning jobs) with a trainable judge and injectable faults; with `stateDir` its models, files
+ * batches, fine-tuning jobs) with a trainable judge and injectable faults; with `stateDir` its models, files
  * and jobs outlive a restart (state.ts). Start it with `startSimulator`;
  * everything a `main` needs is exported here.
  */
@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import { completionId, generateChoices, parseChatRequest, promptTokens, requestHash, type ChatRequest } from './chat.js';
+import { BatchJobs, type LineAnswer } from './batches.js';
 import { FaultInjector } from './faults.js';
 import { FileStore } from './files.js';
 import { FineTuningJobs } from './fine-tuning.js';
@@ -68,6 +69,8 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     persist();
     stats.files = files.size;
   }
+  const batches = new BatchJobs(files, (body) => answerLine(body), () => options);
+  stats.batches = () => batches.counts;
   const held = new Set<Socket>();
   const sleeping = new Set<NodeJS.Timeout>();
   let closing = false;
@@ -153,7 +156,12 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
     const out = generateChoices(prompt, request, weights, hash32(hash), options.seed, count, faults);
     const prompt_tokens = promptTokens(request.messages);
     record(base, 'ok', { choices: count, malformed: out.malformed, truncated: out.truncated });
-    sendJson(res, 200, {
+    sendJson(res, 200, completionBody(request, out, prompt_tokens));
+  }
+
+  /** The response body of a chat completion, as the HTTP route and a batch's output line give it. */
+  function completionBody(request: ChatRequest, out: ReturnType<typeof generateChoices>, prompt_tokens: number) {
+    return {
       id: completionId(),
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
@@ -162,7 +170,29 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       usage: { prompt_tokens, completion_tokens: out.completionTokens, total_tokens: prompt_tokens + out.completionTokens },
       system_fingerprint: 'fp_sim',
       service_tier: 'default',
-    });
+    };
+  }
+
+  /**
+   * One line of a batch, answered as POST /v1/chat/completions answers the same body (the same
+   * deterministic choices; the HTTP route's faults and limits are not drawn: a batch has its own).
+   */
+  function answerLine(body: Record<string, unknown>): LineAnswer {
+    try {
+      const request = parseChatRequest(body);
+      const prompt = detectPrompt(request.messages);
+      const hash = requestHash(request.model, request.messages);
+      const weights = models.weights(request.model);
+      if (!weights) throw notFound(`The model \`${request.model}\` does not exist or you do not have access to it.`, 'model_not_found', 'model');
+      if (options.maxCompletionTokensOnly && body.max_tokens !== undefined && body.max_tokens !== null) {
+        throw badRequest("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens', 'unsupported_parameter');
+      }
+      const out = generateChoices(prompt, request, weights, hash32(hash), options.seed, Math.min(request.n, options.maxN), faults);
+      return { status: 200, body: completionBody(request, out, promptTokens(request.messages)) };
+    } catch (error) {
+      if (error instanceof ApiError) return { status: error.status, body: JSON.parse(error.body()) as unknown };
+      throw error;
+    }
   }
 
   /**
@@ -248,6 +278,12 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
         return sendJson(res, 200, deleted);
       }
     }
+    if (resource === 'batches' && options.batches && extra === undefined) {
+      if (method === 'POST' && id === undefined) return sendJson(res, 200, batches.create(parseJsonBody(await readBody(req))));
+      if (method === 'GET' && id === undefined) return sendJson(res, 200, batches.list(Math.max(1, Math.min(100, Number(query().get('limit') ?? 20) || 20))));
+      if (method === 'GET' && id !== undefined && sub === undefined) return sendJson(res, 200, batches.get(id));
+      if (method === 'POST' && id !== undefined && sub === 'cancel') return sendJson(res, 200, batches.cancel(id));
+    }
     if (resource === 'fine_tuning' && id === 'jobs') {
       const jobId = sub;
       const action = extra;
@@ -291,6 +327,7 @@ export async function startSimulator(overrides: Partial<SimulatorOptions> = {}):
       closed ??= new Promise<void>((resolve) => {
         closing = true;
         jobs.close();
+        batches.close();
         for (const timer of sleeping) clearTimeout(timer);
         sleeping.clear();
         for (const socket of held) socket.destroy();

@@ -1,3 +1,4 @@
+import type { BatchCounts } from './batches.js';
 /** Counters and a bounded request log, so tests can match what a client stored with what was injected. */
 import { PROMPT_KINDS, type PromptKind } from './prompt-kind.js';
 
@@ -33,6 +34,8 @@ export type SimulatorStats = {
   choices: number;
   faults: FaultCounts;
   fineTuning: { jobs: number; succeeded: number; failed: number; cancelled: number };
+  /** Batch API batches: created and how they ended, lines answered, sent to the error file, left unprocessed by an expiry. */
+  batches: BatchCounts;
   files: number;
   /** Chat requests currently in flight (including held timeouts). */
   inFlight: number;
@@ -54,6 +57,7 @@ export class StatsRecorder {
   readonly faults: FaultCounts = { errors500: 0, timeouts: 0, rateLimited: 0, malformed: 0, truncated: 0 };
   readonly fineTuning = { jobs: 0, succeeded: 0, failed: 0, cancelled: 0 };
   files = 0;
+  batches: () => BatchCounts = () => ({ created: 0, completed: 0, expired: 0, cancelled: 0, lines: 0, errorLines: 0, expiredLines: 0 });
   private readonly routes: Record<string, number> = {};
   private ring: RequestLogEntry[] = [];
   private next = 0;
@@ -110,6 +114,7 @@ export class StatsRecorder {
       choices: this.choices,
       faults: { ...this.faults },
       fineTuning: { ...this.fineTuning },
+      batches: { ...this.batches() },
       files: this.files,
       inFlight,
       log: this.orderedLog().map((e) => ({ ...e })),

@@ -4,6 +4,8 @@
  */
 import { badInput } from '../../domain/errors.js';
 import { DEFAULT_JUDGE_TEMPLATE } from '../../domain/prompts.js';
+import { BATCH_RETRIES, EXECUTIONS } from '../../domain/vocabulary.js';
+import type { BatchRetry, Execution } from '../../domain/vocabulary.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
 import { integer, number, resolveJudgeTemplate } from './validate.js';
 import { resolvePairSettings } from './pair-config.js';
@@ -81,6 +83,10 @@ export type ExperimentConfig = {
   tokenBudget: number | null;
   /** The named endpoint of each role (absent in rows older than named endpoints: `default` for every role). */
   endpoints?: EndpointRoles;
+  /** How GENERATE_PAIRS, JUDGE and EVALUATE call their endpoint: ONLINE or BATCH (the Batch API). Absent in older rows: ONLINE. */
+  execution?: Execution;
+  /** BATCH: where the requests of failed or expired lines go: NEXT_BATCH or ONLINE. Absent in older rows: NEXT_BATCH. */
+  batchRetry?: BatchRetry;
 } & PairSettings &
   PresetFields;
 
@@ -149,6 +155,8 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
     regeneratePairs: i.regeneratePairs ?? false,
     tokenBudget: i.tokenBudget == null ? null : number('config.tokenBudget', i.tokenBudget, 1, Number.MAX_SAFE_INTEGER),
     endpoints: resolveEndpointRoles(i.endpoints, names),
+    execution: oneOf('config.execution', i.execution ?? 'ONLINE', EXECUTIONS),
+    batchRetry: oneOf('config.batchRetry', i.batchRetry ?? 'NEXT_BATCH', BATCH_RETRIES),
     ...resolvePairSettings(i),
     ...resolvePresetFields(i),
   };
@@ -195,6 +203,11 @@ function resolveExtraNegatives(input: Partial<NonNullable<DpoOptions['extraNegat
   const temperature = number(`${field}.temperature`, input.temperature ?? 1, 0, 2);
   if (temperature === 0) throw badInput(`${field}.temperature`, 'must be above 0: greedy samples would repeat the ones already drawn');
   return { samples: integer(`${field}.samples`, input.samples ?? 4, 1, 64), temperature };
+}
+
+function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw badInput(field, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
 }
 
 function model(field: string, value: string): string {

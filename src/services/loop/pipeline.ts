@@ -13,7 +13,7 @@ import * as trainingRepo from '../../db/training-repo.js';
 import type { ExperimentRow, IterationRow, StageRow } from '../../db/schema.js';
 import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { canResumeStage, isActiveStage } from '../../domain/vocabulary.js';
-import type { StageKind } from '../../domain/vocabulary.js';
+import type { Execution, StageKind } from '../../domain/vocabulary.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { trainingStagesOf } from '../experiments/config.js';
 import { budgetMessage, budgetReached } from '../stages/budget.js';
@@ -64,7 +64,8 @@ export class PipelineService {
     return this.startOnce(experiment.id, 'CATEGORIZE', null, {});
   }
 
-  async generatePairs(experimentId: number): Promise<StageRow> {
+  /** `execution`: this stage's, instead of the experiment's (kept on the stage's params). */
+  async generatePairs(experimentId: number, execution?: Execution): Promise<StageRow> {
     const experiment = await this.experiment(experimentId);
     const generation = await this.currentGeneration(experiment);
     const running = (await stagesRepo.activeStages(this.db, experiment.id)).find((s) => s.kind === 'GENERATE_PAIRS');
@@ -77,7 +78,7 @@ export class PipelineService {
       const usable = await experimentsRepo.listInstructions(this.db, experiment.id, 1);
       if (usable.length === 0) throw badInput('experimentId', 'the experiment has no instructions: call importInstructions first');
     }
-    return this.runner.start({ experimentId: experiment.id, kind: 'GENERATE_PAIRS', params: { generation } });
+    return this.runner.start({ experimentId: experiment.id, kind: 'GENERATE_PAIRS', params: { generation, ...(execution && { execution }) } });
   }
 
   async startIteration(experimentId: number): Promise<IterationRow> {
@@ -98,7 +99,8 @@ export class PipelineService {
     return iteration;
   }
 
-  async judgePairs(iterationId: number): Promise<StageRow> {
+  /** `execution`: this stage's, instead of the experiment's (kept on the stage's params). */
+  async judgePairs(iterationId: number, execution?: Execution): Promise<StageRow> {
     const iteration = await this.iteration(iterationId);
     const ready = await pairsRepo.readyPairIds(this.db, iteration.experimentId, iteration.pairGeneration);
     if (ready.length === 0) throw conflict('no ready pairs to judge: run generatePairs first (and check its rejected pairs)', 'iterationId');
@@ -106,7 +108,7 @@ export class PipelineService {
     if (pairsStage && (pairsStage.status === 'RUNNING' || pairsStage.status === 'QUEUED')) {
       throw conflict(`GENERATE_PAIRS (stage ${pairsStage.id}) is still ${pairsStage.status}: judge once it has finished`, 'iterationId');
     }
-    const stage = await this.startOnce(iteration.experimentId, 'JUDGE', iteration.id, {});
+    const stage = await this.startOnce(iteration.experimentId, 'JUDGE', iteration.id, execution ? { execution } : {});
     await experimentsRepo.updateIteration(this.db, iteration.id, { status: 'RUNNING' });
     return stage;
   }

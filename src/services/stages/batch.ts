@@ -16,14 +16,20 @@ export type ItemResult<R> = { rows?: readonly R[]; usage: Usage; rejected?: stri
 /** `fatal`: the endpoint's permanent refusal that stopped the batch (the stage fails with it). */
 export type Collected<R> = { rows: R[]; failures: ItemFailure[]; usage: Usage; fatal?: string };
 
-/** `work` gets the signal to pass to its calls: the batch's, also fired by an endpoint's refusal. */
+export const emptyCollected = <R>(): Collected<R> => ({ rows: [], failures: [], usage: { promptTokens: 0, completionTokens: 0 } });
+
+/**
+ * `work` gets the signal to pass to its calls: the batch's, also fired by an endpoint's refusal.
+ * Results are added to `collected` as items finish (a Batch API run takes them from there as its
+ * output is ingested, execution.ts).
+ */
 export async function collectBatch<T, R>(
   items: readonly T[],
   keyOf: (item: T) => string,
   control: BatchControl,
   work: (item: T, signal: AbortSignal) => Promise<ItemResult<R> | undefined>,
+  collected: Collected<R> = emptyCollected<R>(),
 ): Promise<Collected<R>> {
-  const collected: Collected<R> = { rows: [], failures: [], usage: { promptTokens: 0, completionTokens: 0 } };
   const refused = new AbortController();
   const signal = AbortSignal.any([control.signal, refused.signal]);
   await Promise.all(

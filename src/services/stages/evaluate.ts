@@ -17,9 +17,9 @@ import { DEFAULT_ENDPOINT } from '../experiments/names.js';
 import { itemOrders } from '../evaluation/options.js';
 import type { EvaluationOptions } from '../evaluation/options.js';
 import { computeResults } from '../evaluation/results.js';
-import { collectBatch } from './batch.js';
 import { checkEndpoint, judgeEndpoint } from './endpoints.js';
 import type { Endpoints } from './endpoints.js';
+import { checkBatchEndpoint, runItems, stageExecution } from './execution.js';
 import type { StageHandler } from './handler.js';
 import { judgeInOrder } from './judging.js';
 import type { Judge } from './judging.js';
@@ -38,12 +38,20 @@ export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
     if (!evaluation) throw new Error(`evaluation ${stage.evaluationId} of stage ${stage.id} is gone`);
     return evaluation;
   };
+  /** An evaluation of an experiment's judge runs as the experiment does (or as its stage says); one outside any experiment, ONLINE unless its stage says. */
+  const executionOf = async (stage: StageRow, evaluation: EvaluationRow) =>
+    stageExecution(stage, evaluation.experimentId === null ? undefined : await deps.config(evaluation.experimentId));
   return {
     kind: 'EVALUATE',
     async preflight(stage) {
       const evaluation = await evaluationOf(stage);
       const name = await endpointOf(evaluation);
-      return checkEndpoint(deps.endpoints(name), name, [evaluation.judgeModel]);
+      const refusal = await checkEndpoint(deps.endpoints(name), name, [evaluation.judgeModel]);
+      if (refusal !== undefined || (await executionOf(stage, evaluation)).execution === 'ONLINE') return refusal;
+      return checkBatchEndpoint(deps.endpoints(name), name);
+    },
+    async executionOf(stage) {
+      return (await executionOf(stage, await evaluationOf(stage))).execution;
     },
     async pendingKeys(stage) {
       const evaluation = await evaluationOf(stage);
@@ -68,26 +76,35 @@ export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
         sampling: { n: options.samples, temperature: options.temperature, topP: options.topP, maxTokens: options.maxTokens },
         tags,
       };
-      const llm = deps.endpoints(await endpointOf(evaluation));
+      const endpoint = await endpointOf(evaluation);
       const wanted = keys.map(parseOrderItemKey);
       const items = new Map((await benchmarksRepo.getItems(db, [...new Set(wanted.map((w) => w.id))])).map((i) => [i.id, i]));
-      const batch = await collectBatch<(typeof wanted)[number], NewVerdict>(wanted, (w) => orderItemKey(w.id, w.order), control, async ({ id, order }, signal) => {
-        const item = items.get(id);
-        if (!item) return undefined;
-        // Keyed by the item's content and position, not its id: reproducible in any database.
-        const seed = deriveSeed(options.seed, 'evaluate', item.position, item.promptHash, order);
-        const judged = await judgeInOrder(llm, judge, { order, question: item.prompt, chosen: item.chosen, rejected: item.rejected, seed, signal });
-        return { usage: judged.usage, rows: judged.samples.map((sample) => ({ itemId: id, order, ...sample })) };
-      });
-      return {
-        failures: batch.failures,
-        fatal: batch.fatal,
-        usage: batch.usage,
-        async write(tx) {
-          const inserted = await evaluationsRepo.insertVerdicts(tx, evaluation.id, stage.id, batch.rows);
-          return new Set(inserted.map((r) => orderItemKey(r.itemId, r.order))).size;
+      return runItems<(typeof wanted)[number], NewVerdict>({
+        stage,
+        ...(await executionOf(stage, evaluation)),
+        llm: deps.endpoints(endpoint),
+        endpoint,
+        control,
+        items: wanted,
+        keyOf: (w) => orderItemKey(w.id, w.order),
+        async work({ id, order }, signal, llm) {
+          const item = items.get(id);
+          if (!item) return undefined;
+          // Keyed by the item's content and position, not its id: reproducible in any database.
+          const seed = deriveSeed(options.seed, 'evaluate', item.position, item.promptHash, order);
+          const judged = await judgeInOrder(llm, judge, { order, question: item.prompt, chosen: item.chosen, rejected: item.rejected, seed, signal });
+          return { usage: judged.usage, rows: judged.samples.map((sample) => ({ itemId: id, order, ...sample })) };
         },
-      };
+        outcome: (batch) => ({
+          failures: batch.failures,
+          fatal: batch.fatal,
+          usage: batch.usage,
+          async write(tx) {
+            const inserted = await evaluationsRepo.insertVerdicts(tx, evaluation.id, stage.id, batch.rows);
+            return new Set(inserted.map((r) => orderItemKey(r.itemId, r.order))).size;
+          },
+        }),
+      });
     },
     async finalize(tx, stage) {
       const evaluation = await evaluationOf(stage, tx);

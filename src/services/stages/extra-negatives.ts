@@ -10,7 +10,7 @@
 import { deriveSeed } from '../../domain/rng.js';
 import { correctVerdict } from '../../domain/vocabulary.js';
 import type { JudgmentOrder } from '../../domain/vocabulary.js';
-import type { ChatResult, LlmClient } from '../../llm/index.js';
+import type { ChatResult, ChatPort } from '../../llm/index.js';
 import { dpoOptionsOf } from '../experiments/config.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { judgeInOrder } from './judging.js';
@@ -18,7 +18,7 @@ import type { JudgedSample, Judge, JudgeTask } from './judging.js';
 
 /** The extra negative samples of one pair and order, or null when none are asked for. */
 export async function sampleExtraNegatives(
-  llm: LlmClient,
+  llm: ChatPort,
   config: ExperimentConfig,
   item: { order: JudgmentOrder; textHash: string; iterationIndex: number; samples: readonly JudgedSample[] },
   judge: Judge,

@@ -8,9 +8,9 @@ import * as experimentsRepo from '../../db/experiments-repo.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import type { NewPair } from '../../db/pairs-repo.js';
 import type { ExperimentConfig } from '../experiments/config.js';
-import { collectBatch } from './batch.js';
 import { checkEndpoint, endpointRoles } from './endpoints.js';
 import type { Endpoints } from './endpoints.js';
+import { checkBatchEndpoint, runItems, stageExecution } from './execution.js';
 import type { StageHandler } from './handler.js';
 import { constructPair } from './pair-construction.js';
 
@@ -25,7 +25,12 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
     async preflight(stage) {
       const config = await deps.config(stage.experimentId!);
       const name = endpointRoles(config).generator;
-      return checkEndpoint(deps.endpoints(name), name, [config.generatorModel]);
+      const refusal = await checkEndpoint(deps.endpoints(name), name, [config.generatorModel]);
+      if (refusal !== undefined || stageExecution(stage, config).execution === 'ONLINE') return refusal;
+      return checkBatchEndpoint(deps.endpoints(name), name);
+    },
+    async executionOf(stage) {
+      return stageExecution(stage, await deps.config(stage.experimentId!)).execution;
     },
     async pendingKeys(stage) {
       const config = await deps.config(stage.experimentId!);
@@ -39,7 +44,7 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
     async process(stage, keys, control) {
       const config = await deps.config(stage.experimentId!);
       const generation = generationOf(stage.params);
-      const llm = deps.endpoints(endpointRoles(config).generator);
+      const endpoint = endpointRoles(config).generator;
       const instructions = await experimentsRepo.getInstructions(db, keys.map(Number));
       const tags = { experiment: String(stage.experimentId), stage: 'GENERATE_PAIRS' };
       const common = {
@@ -50,20 +55,29 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
         tags,
       };
       const where = { experimentId: stage.experimentId!, generation };
-      const batch = await collectBatch<(typeof instructions)[number], NewPair>(instructions, (i) => String(i.id), control, async (instruction, signal) => {
-        const { usage, row } = await constructPair(llm, config, { ...common, signal }, where, instruction);
-        return { usage, rows: [row] };
-      });
-      return {
-        failures: batch.failures,
-        fatal: batch.fatal,
-        usage: batch.usage,
-        async write(tx) {
-          // Instruction order, not completion order: pair ids then do not depend on response timing.
-          const rows = [...batch.rows].sort((a, b) => a.instructionId - b.instructionId);
-          return (await pairsRepo.insertPairs(tx, rows)).length;
+      return runItems<(typeof instructions)[number], NewPair>({
+        stage,
+        ...stageExecution(stage, config),
+        llm: deps.endpoints(endpoint),
+        endpoint,
+        control,
+        items: instructions,
+        keyOf: (i) => String(i.id),
+        async work(instruction, signal, llm) {
+          const { usage, row } = await constructPair(llm, config, { ...common, signal }, where, instruction);
+          return { usage, rows: [row] };
         },
-      };
+        outcome: (batch) => ({
+          failures: batch.failures,
+          fatal: batch.fatal,
+          usage: batch.usage,
+          async write(tx) {
+            // Instruction order, not completion order: pair ids then do not depend on response timing.
+            const rows = [...batch.rows].sort((a, b) => a.instructionId - b.instructionId);
+            return (await pairsRepo.insertPairs(tx, rows)).length;
+          },
+        }),
+      });
     },
     async finalize(tx, stage) {
       return { pairs: await pairsRepo.pairStatusCounts(tx, stage.experimentId!, generationOf(stage.params)) };

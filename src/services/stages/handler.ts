@@ -7,7 +7,7 @@
  */
 import type { Db } from '../../db/database.js';
 import type { StageRow } from '../../db/schema.js';
-import type { StageKind } from '../../domain/vocabulary.js';
+import type { Execution, StageKind } from '../../domain/vocabulary.js';
 
 export type Usage = { promptTokens: number; completionTokens: number };
 
@@ -36,8 +36,24 @@ export type BatchOutcome = {
   fatal?: string;
 };
 
+/**
+ * What a queue job of a stage in execution BATCH needs to run its items as Batch API batches
+ * (execution.ts): the job's identity (its provider batches are found again by it after a crash),
+ * a commit of results ingested so far (fenced like the job's final write; false once the stage no
+ * longer runs), and the settings.
+ */
+export type ProviderBatchJob = {
+  jobKey: string;
+  commit(outcome: BatchOutcome): Promise<boolean>;
+  db: Db;
+  /** How often a running provider batch is polled, ms. */
+  pollMs: number;
+  /** Times a line is sent (in batches, or online for the last tries) before its item is a failure. */
+  maxAttempts: number;
+};
+
 /** What a batch may ask while it runs: `signal` aborts calls; `active()` turns false when no new call should start. */
-export type BatchControl = { signal: AbortSignal; active: () => boolean };
+export type BatchControl = { signal: AbortSignal; active: () => boolean; batch?: ProviderBatchJob };
 
 export type StageHandler = {
   kind: StageKind;
@@ -59,6 +75,8 @@ export type StageHandler = {
    * cannot run (the endpoint's own message), or undefined. A stage that calls no model has none.
    */
   preflight?(stage: StageRow): Promise<string | undefined>;
+  /** ONLINE (the default when absent) or BATCH: how the stage's model calls are made (execution.ts). */
+  executionOf?(stage: StageRow): Promise<Execution>;
   /** Runs in the transaction that finishes the stage; returns stats to store on it. */
   finalize?(tx: Db, stage: StageRow): Promise<object | undefined>;
 };

@@ -13,8 +13,8 @@ import { verdictParser } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
 import { correctVerdict, ORDERS, orderItemKey, parseOrderItemKey } from '../../domain/vocabulary.js';
 import type { ExperimentConfig } from '../experiments/config.js';
-import { collectBatch } from './batch.js';
 import { checkEndpoint, judgeEndpoint } from './endpoints.js';
+import { checkBatchEndpoint, runItems, stageExecution } from './execution.js';
 import type { Endpoints } from './endpoints.js';
 import type { StageHandler } from './handler.js';
 import { sampleExtraNegatives } from './extra-negatives.js';
@@ -52,7 +52,12 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
     async preflight(stage) {
       const [iteration, config] = await Promise.all([fixedOf(stage), deps.config(stage.experimentId!)]);
       const name = judgeEndpoint(config, iteration.judgeModel);
-      return checkEndpoint(deps.endpoints(name), name, [iteration.judgeModel]);
+      const refusal = await checkEndpoint(deps.endpoints(name), name, [iteration.judgeModel]);
+      if (refusal !== undefined || stageExecution(stage, config).execution === 'ONLINE') return refusal;
+      return checkBatchEndpoint(deps.endpoints(name), name);
+    },
+    async executionOf(stage) {
+      return stageExecution(stage, await deps.config(stage.experimentId!)).execution;
     },
     async pendingKeys(stage) {
       const iteration = await iterationOf(stage);
@@ -74,31 +79,40 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
         sampling: { n: config.samplesPerOrder, temperature: config.temperature, topP: config.topP, maxTokens: config.maxTokens },
         tags: { experiment: String(stage.experimentId), iteration: String(iteration.id), stage: 'JUDGE' },
       };
-      const llm = deps.endpoints(judgeEndpoint(config, iteration.judgeModel));
+      const endpoint = judgeEndpoint(config, iteration.judgeModel);
       const items = keys.map(parseOrderItemKey);
       const pairs = new Map((await pairsRepo.pairsForJudging(db, [...new Set(items.map((i) => i.id))])).map((p) => [p.id, p]));
-      const batch = await collectBatch<(typeof items)[number], NewJudgment>(items, (i) => orderItemKey(i.id, i.order), control, async ({ id, order }, signal) => {
-        const pair = pairs.get(id);
-        if (!pair) return undefined;
-        const task = { order, question: pair.question, chosen: pair.chosen, rejected: pair.rejected, seed: deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order), signal };
-        const judged = await judgeInOrder(llm, judge, task);
-        const extra = await sampleExtraNegatives(llm, config, { order, textHash: pair.textHash, iterationIndex: iteration.index, samples: judged.samples }, judge, task);
-        const samples = [...judged.samples, ...(extra?.samples ?? [])];
-        const rows = samples.map((sample) => ({ pairId: id, order, ...sample, correct: sample.verdict === correctVerdict(order), model: iteration.judgeModel }));
-        const usage = extra
-          ? { promptTokens: judged.usage.promptTokens + extra.usage.promptTokens, completionTokens: judged.usage.completionTokens + extra.usage.completionTokens }
-          : judged.usage;
-        return { usage, rows };
-      });
-      return {
-        failures: batch.failures,
-        fatal: batch.fatal,
-        usage: batch.usage,
-        async write(tx) {
-          const inserted = await judgmentsRepo.insertJudgments(tx, iteration.id, batch.rows);
-          return new Set(inserted.map((r) => orderItemKey(r.pairId, r.order))).size;
+      return runItems<(typeof items)[number], NewJudgment>({
+        stage,
+        ...stageExecution(stage, config),
+        llm: deps.endpoints(endpoint),
+        endpoint,
+        control,
+        items,
+        keyOf: (i) => orderItemKey(i.id, i.order),
+        async work({ id, order }, signal, llm) {
+          const pair = pairs.get(id);
+          if (!pair) return undefined;
+          const task = { order, question: pair.question, chosen: pair.chosen, rejected: pair.rejected, seed: deriveSeed(config.seed, 'judge', iteration.index, pair.textHash, order), signal };
+          const judged = await judgeInOrder(llm, judge, task);
+          const extra = await sampleExtraNegatives(llm, config, { order, textHash: pair.textHash, iterationIndex: iteration.index, samples: judged.samples }, judge, task);
+          const samples = [...judged.samples, ...(extra?.samples ?? [])];
+          const rows = samples.map((sample) => ({ pairId: id, order, ...sample, correct: sample.verdict === correctVerdict(order), model: iteration.judgeModel }));
+          const usage = extra
+            ? { promptTokens: judged.usage.promptTokens + extra.usage.promptTokens, completionTokens: judged.usage.completionTokens + extra.usage.completionTokens }
+            : judged.usage;
+          return { usage, rows };
         },
-      };
+        outcome: (batch) => ({
+          failures: batch.failures,
+          fatal: batch.fatal,
+          usage: batch.usage,
+          async write(tx) {
+            const inserted = await judgmentsRepo.insertJudgments(tx, iteration.id, batch.rows);
+            return new Set(inserted.map((r) => orderItemKey(r.pairId, r.order))).size;
+          },
+        }),
+      });
     },
   };
 }

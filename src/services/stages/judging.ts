@@ -7,7 +7,7 @@ import { judgePrompt } from '../../domain/prompts.js';
 import type { JudgeTemplate, VerdictParser } from '../../domain/prompts.js';
 import { answersInOrder } from '../../domain/vocabulary.js';
 import type { JudgmentOrder, Verdict } from '../../domain/vocabulary.js';
-import type { ChatRequest, ChatResult, LlmClient } from '../../llm/index.js';
+import type { ChatRequest, ChatResult, ChatPort } from '../../llm/index.js';
 
 /** Splits a request's usage over its samples, the remainder on sample 0, so sums stay exact. */
 export function splitUsage(total: number, parts: number, index: number): number {
@@ -25,7 +25,7 @@ export type JudgedSample = {
 };
 
 /** One judge request for n samples. Rejects as `llm.chat` does. */
-export async function judgeSamples(llm: LlmClient, request: ChatRequest, parse: VerdictParser): Promise<{ samples: JudgedSample[]; usage: ChatResult['usage'] }> {
+export async function judgeSamples(llm: ChatPort, request: ChatRequest, parse: VerdictParser): Promise<{ samples: JudgedSample[]; usage: ChatResult['usage'] }> {
   const result = await llm.chat(request);
   const n = result.choices.length;
   return {
@@ -58,7 +58,7 @@ export type Judge = {
 export type JudgeTask = { order: JudgmentOrder; question: string; chosen: string; rejected: string; seed: number; signal: AbortSignal };
 
 /** One (pair or item, order): its judge request for n samples. */
-export function judgeInOrder(llm: LlmClient, judge: Judge, task: JudgeTask) {
+export function judgeInOrder(llm: ChatPort, judge: Judge, task: JudgeTask) {
   const { n, temperature, topP, maxTokens } = judge.sampling;
   return judgeSamples(llm, {
     model: judge.model,

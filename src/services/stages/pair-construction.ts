@@ -19,7 +19,7 @@ import {
   worseRewritePrompt,
 } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
-import type { ChatRequest, LlmClient } from '../../llm/index.js';
+import type { ChatRequest, ChatPort } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { pairSettings } from '../experiments/pair-config.js';
 import type { Usage } from './handler.js';
@@ -28,7 +28,7 @@ export type PairInstruction = { id: number; text: string; textHash: string };
 type Common = Omit<ChatRequest, 'messages' | 'seed'>;
 
 export async function constructPair(
-  llm: LlmClient,
+  llm: ChatPort,
   config: ExperimentConfig,
   common: Common,
   where: { experimentId: number; generation: number },

@@ -22,7 +22,8 @@ import type { StageRow } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import type { JobContext, JobOutcome, Queue } from '../../queue/queue.js';
 import { budgetReached, pauseForBudget } from './budget.js';
-import type { BatchOutcome, StageHandler } from './handler.js';
+import { providerJobKey } from './execution.js';
+import type { BatchOutcome, ProviderBatchJob, StageHandler } from './handler.js';
 import { StageWatch } from './watch.js';
 
 export type { BatchOutcome, StageHandler } from './handler.js';
@@ -36,7 +37,11 @@ export type StageRunnerOptions = {
   maxFailureShare: number;
   /** How often a worker re-reads the row of a stage whose batches it runs (cancel, pause), ms. Default 1000. */
   watchPollMs?: number;
+  /** Stages in execution BATCH (execution.ts): items per queue job, poll interval, sends of a line. */
+  providerBatch?: { jobItems: number; pollMs: number; maxAttempts: number };
 };
+
+const DEFAULT_PROVIDER_BATCH = { jobItems: 50_000, pollMs: 30_000, maxAttempts: 3 };
 
 /**
  * Commits of one stage this process runs at once: one holding the rows every batch updates, one
@@ -62,6 +67,10 @@ export class StageRunner {
   private readonly commitTurns = new Map<number, { running: number; waiting: (() => void)[] }>();
   /** Preflight answers by "stageId:epoch" (see `preflight`). */
   private readonly preflights = new Map<string, Promise<string | undefined>>();
+
+  private get providerBatch() {
+    return this.options.providerBatch ?? DEFAULT_PROVIDER_BATCH;
+  }
 
   constructor(
     private readonly database: Database,
@@ -126,9 +135,12 @@ export class StageRunner {
       await this.completeIfDone(stage.id);
       return;
     }
+    // A BATCH stage's job is one provider batch's worth of items (split further by the endpoint's limits).
+    const batchMode = (await this.handler(stage.kind).executionOf?.(stage)) === 'BATCH';
+    const size = batchMode ? this.providerBatch.jobItems : this.options.batchSize;
     const jobs: BatchJob[] = [];
-    for (let i = 0; i < keys.length; i += this.options.batchSize) {
-      jobs.push({ stageId: stage.id, epoch: stage.epoch, keys: keys.slice(i, i + this.options.batchSize) });
+    for (let i = 0; i < keys.length; i += size) {
+      jobs.push({ stageId: stage.id, epoch: stage.epoch, keys: keys.slice(i, i + size) });
     }
     try {
       await this.queue.send('stage-batch', jobs);
@@ -168,8 +180,20 @@ export class StageRunner {
     // lease's signal (shutdown timeout, lost lease) and the stage's (cancel, pause) drop them.
     const signal = AbortSignal.any([ctx.signal, watch.signal]);
     let outcome: BatchOutcome;
+    // Items a BATCH job committed as it ingested its batches' output (the final commit adds the rest).
+    let ingested = 0;
+    const batch: ProviderBatchJob = {
+      ...this.providerBatch,
+      jobKey: providerJobKey(epoch, job.keys),
+      db,
+      commit: async (part) => {
+        const partial = await this.commit(stage.id, epoch, ctx, part);
+        ingested += partial?.accounted ?? 0;
+        return partial !== undefined && isRunnable(partial.row);
+      },
+    };
     try {
-      outcome = await handler.process(stage, todo, { signal, active: () => !signal.aborted && !ctx.stopping.aborted });
+      outcome = await handler.process(stage, todo, { signal, active: () => !signal.aborted && !ctx.stopping.aborted, batch });
     } catch (error) {
       // A stored template no version of this service can use (accepted by an older one): no retry
       // can get past it, so the stage fails now instead of after every retry of every batch.
@@ -180,6 +204,7 @@ export class StageRunner {
       watch.leave();
     }
     const committed = await this.commit(stage.id, epoch, ctx, outcome);
+    if (committed) committed.accounted += ingested;
     if (committed && outcome.fatal !== undefined) {
       // No other item can get past this refusal: stop the stage (its other batches see it within StageWatch's poll).
       await this.fail(stage.id, `stopped: the endpoint refused the stage's requests: ${outcome.fatal}`);
