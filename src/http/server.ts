@@ -25,6 +25,7 @@ import { auditMutations } from '../resolvers/audit.js';
 import { guardInputs } from '../resolvers/input-guard.js';
 import type { Context } from '../resolvers/context.js';
 import { httpStatusOf, parseId, ServiceError } from '../domain/errors.js';
+import { parquetChunks } from '../services/read/parquet-writer.js';
 import { Authenticator, OperationGuard, requireRole } from './auth.js';
 import { instructionUploadRouter } from './imports.js';
 import type { Principal } from './auth.js';
@@ -157,14 +158,18 @@ export async function startHttpServer(services: Services, logger: Logger, option
     res.status(Object.values(checks).every(Boolean) ? 200 : 503).json(checks);
   });
   app.use('/exports', requireRole(auth, 'reader'));
-  app.get('/exports/iterations/:id/:file', (req, res) => sendLines(res, logger, () => services.exports.open(parseId('iterationId', req.params.id), exportFormat(req.params.file))));
-  app.get('/exports/evaluations/:id/:file', (req, res) =>
-    sendLines(res, logger, async () => {
-      const format = exportFormat(req.params.file);
-      const lines = await services.evaluations.exportLines(parseId('evaluationId', req.params.id), format);
-      return { lines, fileName: `evaluation-${Number(req.params.id)}-${format}.jsonl` };
-    }),
-  );
+  // Every export as JSON lines (`FORMAT.jsonl`) or as Parquet (`FORMAT.parquet`, the same rows).
+  app.get('/exports/iterations/:id/:file', (req, res) => {
+    const file = exportFile(req.params.file);
+    return sendExport(res, logger, file.as, () => services.exports.open(parseId('iterationId', req.params.id), file.format));
+  });
+  app.get('/exports/evaluations/:id/:file', (req, res) => {
+    const file = exportFile(req.params.file);
+    return sendExport(res, logger, file.as, async () => {
+      const lines = await services.evaluations.exportLines(parseId('evaluationId', req.params.id), file.format);
+      return { lines, fileName: `evaluation-${Number(req.params.id)}-${file.format}.jsonl` };
+    });
+  });
   app.use(instructionUploadRouter(services, auth, logger));
   registerTrainingHooks(app, services, (res, open) => sendLines(res, logger, open));
   // The token is checked before the body is read: a caller without one cannot make the server parse anything.
@@ -226,8 +231,21 @@ function listen(httpServer: http.Server, options: HttpServerOptions): Promise<vo
 }
 
 /** "judgments.jsonl" -> "judgments"; anything else is passed on for the service to refuse. */
-function exportFormat(file: string): string {
-  return /^([a-z-]+)\.jsonl$/.exec(file)?.[1] ?? file;
+type ExportAs = 'jsonl' | 'parquet';
+
+/** `judgments.jsonl` -> judgments as JSON lines, `judgments.parquet` -> as Parquet; anything else is a format the service refuses by name. */
+function exportFile(file: string): { format: string; as: ExportAs } {
+  const match = /^([a-z-]+)\.(jsonl|parquet)$/.exec(file);
+  return match ? { format: match[1]!, as: match[2] as ExportAs } : { format: file, as: 'jsonl' };
+}
+
+/** An export as JSON lines, or as a Parquet file written a row group at a time as the lines come. */
+function sendExport(res: Response, logger: Logger, as: ExportAs, open: () => Promise<{ lines: AsyncGenerator<string>; fileName: string }>): Promise<void> {
+  if (as === 'jsonl') return sendLines(res, logger, open);
+  return sendStream(res, logger, 'application/vnd.apache.parquet', async () => {
+    const opened = await open();
+    return { fileName: opened.fileName.replace(/\.jsonl$/, '.parquet'), chunks: parquetChunks(opened.lines) };
+  });
 }
 
 /**
@@ -236,10 +254,22 @@ function exportFormat(file: string): string {
  * `{ error, code }`.
  */
 async function sendLines(res: Response, logger: Logger, open: () => Promise<{ lines: AsyncGenerator<string>; fileName: string }>): Promise<void> {
-  let lines: AsyncGenerator<string>;
+  return sendStream(res, logger, 'application/x-ndjson; charset=utf-8', async () => {
+    const opened = await open();
+    return { fileName: opened.fileName, chunks: withNewlines(opened.lines) };
+  });
+}
+
+async function* withNewlines(lines: AsyncGenerator<string>): AsyncGenerator<string> {
+  for await (const line of lines) yield `${line}\n`;
+}
+
+/** Streams chunks as an attachment; a ServiceError before the first chunk is answered as for sendLines. */
+async function sendStream(res: Response, logger: Logger, contentType: string, open: () => Promise<{ chunks: AsyncGenerator<string | Uint8Array>; fileName: string }>): Promise<void> {
+  let chunks: AsyncGenerator<string | Uint8Array>;
   try {
     const opened = await open();
-    lines = opened.lines;
+    chunks = opened.chunks;
     res.setHeader('content-disposition', `attachment; filename="${opened.fileName}"`);
   } catch (error) {
     if (error instanceof ServiceError) {
@@ -248,10 +278,10 @@ async function sendLines(res: Response, logger: Logger, open: () => Promise<{ li
     }
     throw error;
   }
-  res.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
+  res.setHeader('content-type', contentType);
   try {
-    for await (const line of lines) {
-      if (!res.write(`${line}\n`)) await new Promise((resolve) => res.once('drain', resolve));
+    for await (const chunk of chunks) {
+      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
       if (res.destroyed) break;
     }
     res.end();

@@ -233,14 +233,22 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the evaluation diff, its item pag
     await expect.poll(() => page.locator('main p.error').textContent()).toBe('Experiment 999 not found.');
   });
 
-  it('reads the item page at 375 px without horizontal scrolling', async () => {
+  it('reads the item, experiment and compare pages at 375 px without horizontal scrolling', async () => {
     const phone = await browser.context.newPage();
     phone.on('pageerror', (error) => errors.push(error.message));
     await phone.setViewportSize({ width: 375, height: 812 });
     const item = (await diffPage({ first: 1 })).edges[0]!.node.item.id;
-    await phone.goto(`${root}#/evaluations/${trainedEvaluation}/items/${item}?against=${seedEvaluation}`);
-    await phone.locator('[data-judged-by="after"]').waitFor();
-    expect(await phone.evaluate<number[]>('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')).toEqual([375, 375]);
+    const others = (await gql<{ experiments: { edges: { node: { id: string } }[] } }>('{ experiments(first: 10) { edges { node { id } } } }')).experiments.edges.map((e) => e.node.id);
+    for (const [hash, ready] of [
+      [`#/evaluations/${trainedEvaluation}/items/${item}?against=${seedEvaluation}`, '[data-judged-by="after"]'],
+      [`#/experiments/${experimentId}`, '[data-stage-table]'],
+      [`#/compare?ids=${others.join(',')}`, '[data-compare-table="compare-benchmark"]'],
+    ] as const) {
+      await phone.goto(`${root}${hash}`);
+      await phone.locator(ready).first().waitFor();
+      const widths = await phone.evaluate<number[]>('[document.documentElement.scrollWidth, document.documentElement.clientWidth]');
+      expect({ hash, widths }).toEqual({ hash, widths: [375, 375] });
+    }
     await phone.close();
     expect(errors).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
@@ -44,6 +45,15 @@ describe.skipIf(NO_DATABASE)(`DPO data as the released recipe prepares it (${TES
   }, 180_000);
   afterAll(async () => {
     await app?.stop();
+  });
+
+  it.each(['trl-dpo', 'openai-dpo'])('gives %s as Parquet, read back equal to the JSONL row by row (nested messages as JSON)', async (format) => {
+    const jsonl = await lines<Record<string, unknown>>(app, iterationId, format);
+    expect(jsonl.length).toBeGreaterThan(0);
+    const response = await fetch(app.url.replace('/graphql', `/exports/iterations/${iterationId}/${format}.parquet`));
+    expect(response.status).toBe(200);
+    const rows = await parquetReadObjects({ file: await response.arrayBuffer() });
+    expect(rows).toEqual(jsonl);
   });
 
   it('balances A and B wins among items with a negative, gives numPairs combinations per item, and rejects only wrong, tie or unparseable judgments', async () => {

@@ -1,3 +1,4 @@
+import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
@@ -123,5 +124,13 @@ describe.skipIf(NO_DATABASE)(`an evaluation's items, paged (${TEST_DB})`, () => 
     expect((await allPages(sampled, { itemId: '999999999' })).totalCount).toBe(0);
     const bad = await app.gql(ITEMS, { id: sampled, filter: { itemId: 'x' } });
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.itemId' });
+  });
+
+  it('exports the verdicts as Parquet too, equal to the JSONL row by row', async () => {
+    const jsonl = await exportedVerdicts(app, sampled);
+    expect(jsonl).toHaveLength(SIZE * 2 * 3);
+    const response = await fetch(app.url.replace('/graphql', `/exports/evaluations/${sampled}/verdicts.parquet`));
+    expect([response.status, response.headers.get('content-disposition')]).toEqual([200, `attachment; filename="evaluation-${sampled}-verdicts.parquet"`]);
+    expect(await parquetReadObjects({ file: await response.arrayBuffer() })).toEqual(jsonl);
   });
 });

@@ -1,4 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoTimestamp } from '../../src/services/read/exports.js';
 import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
@@ -90,6 +95,44 @@ describe.skipIf(NO_DATABASE)(`iteration exports over HTTP (${TEST_DB})`, () => {
     expect(run.stderr).toMatch(
       new RegExp(`^ste: GET http://\\S+/exports/iterations/${unselected.id}/openai-sft\\.jsonl failed: HTTP 409: iteration ${unselected.id} has no openai-sft training data yet: its judgments have not been selected .*\\n$`),
     );
+  });
+
+  it.each(['judgments', 'openai-sft', 'openai-dpo', 'trl-sft', 'trl-dpo', 'dpo-config'])('gives %s as Parquet too, read back equal to the JSONL export row by row', async (format) => {
+    const jsonl = (await (await get(`/exports/iterations/${done.id}/${format}.jsonl`)).text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const response = await get(`/exports/iterations/${done.id}/${format}.parquet`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.apache.parquet');
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="experiment-${experimentId}-iteration-1-${format}.parquet"`);
+    const file = await response.arrayBuffer();
+    // One sample per order leaves no correct-and-incorrect pair for DPO: those two are empty here (still a valid file).
+    expect(jsonl.length > 0).toBe(!format.endsWith('-dpo'));
+    expect(Number(parquetMetadata(file).num_rows)).toBe(jsonl.length);
+    const rows = await parquetReadObjects({ file });
+    expect(rows).toHaveLength(jsonl.length);
+    rows.forEach((row, i) => expect([i, row]).toEqual([i, jsonl[i]]));
+  });
+
+  it('refuses Parquet as it refuses JSON lines: 409 before selection, 400 for an unknown format, and writes it from `ste export --parquet`', async () => {
+    const early = await get(`/exports/iterations/${unselected.id}/openai-sft.parquet`);
+    expect([early.status, early.headers.get('content-disposition'), ((await early.json()) as { code: string }).code]).toEqual([409, null, 'CONFLICT']);
+    const empty = await get(`/exports/iterations/${unselected.id}/judgments.parquet`);
+    expect(await parquetReadObjects({ file: await empty.arrayBuffer() })).toEqual([]);
+    const badFormat = await get(`/exports/iterations/${done.id}/csv.parquet`);
+    expect([badFormat.status, ((await badFormat.json()) as { error: string }).error]).toEqual([400, 'format: unknown export format "csv": use one of openai-sft, openai-dpo, trl-sft, trl-dpo, judgments, dpo-config']);
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'ste-export-'));
+    try {
+      const out = path.join(dir, 'judgments.parquet');
+      const { STE_TOKEN: _token, ...env } = process.env;
+      // Through a shell redirect, as an operator writes the file (the server runs in this process: not execFileSync).
+      const { stdout: stderr } = await promisify(execFile)('sh', ['-c', `"${process.execPath}" bin/ste.js export ${done.id} --format judgments --parquet > "${out}" 2> "${out}.err"; cat "${out}.err"`], { env: { ...env, STE_URL: app.url }, encoding: 'utf8' });
+      const bytes = readFileSync(out);
+      expect(stderr).toBe(`exported judgments of iteration ${done.id} as Parquet (${bytes.length.toLocaleString('en-US')} bytes)\n`);
+      const rows = await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+      expect(rows).toHaveLength(done.stats.judgments);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports an unknown id as NOT_FOUND in GraphQL too', async () => {
