@@ -169,8 +169,9 @@ export const judgments = pgTable(
     // The training exports read an iteration's selected judgments (a few percent of its rows at
     // the paper's 15 samples per order) page by page.
     index('judgments_selected_idx').on(t.iterationId).where(sql`${t.selected}`),
-    // Full-text search (db/search.ts): the same expression as its queries.
-    index('judgments_reasoning_search_idx').using('gin', sql`to_tsvector('english', ${t.reasoning})`),
+    // No full-text index on `reasoning`: keeping one costs every stored judgment about 0.1 ms of
+    // PostgreSQL CPU for to_tsvector (twice the rest of its insert), on the judge stage's hot path;
+    // a search of the reasoning reads the iteration's judgments instead (db/search.ts).
     check('judgments_order_check', sql`${t.order} in ('CHOSEN_FIRST', 'CHOSEN_SECOND')`),
     check('judgments_verdict_check', sql`${t.verdict} in ('A', 'B', 'TIE', 'UNPARSEABLE')`),
   ],
