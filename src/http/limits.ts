@@ -28,6 +28,7 @@ import type {
   ValidationRule,
 } from 'graphql';
 import { EVALUATION_SAMPLES_RANGE } from '../services/evaluation/options.js';
+import { TRAINING_METHODS } from '../services/experiments/config.js';
 import { MAX_REPORTED } from '../services/imports/instruction-pool.js';
 import { MAX_PAGE_SIZE, STAGE_FAILURES_LISTED, STAGE_LOG_LINES } from '../services/read/queries.js';
 
@@ -56,6 +57,8 @@ export const LIST_SIZES: Readonly<Record<string, ListSize>> = {
   'Stage.log': { arg: 'last', default: STAGE_LOG_LINES.default, max: STAGE_LOG_LINES.max },
   'OrderVerdicts.samples': EVALUATION_SAMPLES_RANGE.max,
   'ImportInstructionsResult.rejected': MAX_REPORTED,
+  // one training job per training stage, each method at most once
+  'Iteration.trainingJobs': TRAINING_METHODS.length,
 };
 
 /**

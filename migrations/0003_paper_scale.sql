@@ -1,1 +1,0 @@
-CREATE INDEX "judgments_selected_idx" ON "judgments" USING btree ("iteration_id") WHERE "judgments"."selected";

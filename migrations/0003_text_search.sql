@@ -1,2 +1,0 @@
-CREATE INDEX "instructions_text_search_idx" ON "instructions" USING gin (to_tsvector('english', "text"));--> statement-breakpoint
-CREATE INDEX "judgments_reasoning_search_idx" ON "judgments" USING gin (to_tsvector('english', "reasoning"));
