@@ -155,7 +155,8 @@ class BatchRun<T, R> {
       for (let round = 0; ; ) {
         await this.settled();
         // An endpoint's refusal (collectBatch's `fatal`) stops the job: the runner fails the stage with it.
-        if (this.active === 0 || p.control.signal.aborted || this.collected.fatal !== undefined) break;
+        // A worker that is stopping (SIGTERM) hands the job back at once: the next one polls the same batches.
+        if (this.active === 0 || !p.control.active() || this.collected.fatal !== undefined) break;
         const lines = [...this.waiting.values()];
         // ONLINE retries go first: the requests that follow from their answers then join the next batch.
         const retries = p.retry === 'ONLINE' ? lines.filter((w) => w.attempts > 0) : [];
@@ -165,7 +166,7 @@ class BatchRun<T, R> {
         if (retries.length > 0) await this.sendOnline(retries);
         else {
           await this.runRound(round++, lines);
-          if (p.control.signal.aborted) break;
+          if (!p.control.active()) break;
           await this.giveUpOnExhausted(lines);
         }
         if (!(await this.commitSoFar())) break;
@@ -316,6 +317,7 @@ class BatchRun<T, R> {
         row = { ...row, status: batch.status };
       }
       if (TERMINAL.has(batch.status)) return batch;
+      if (!p.control.active()) return undefined;
       try {
         await sleep(job.pollMs, p.control.signal);
       } catch {
