@@ -87,6 +87,20 @@ describe.skipIf(NO_DATABASE)(`execution BATCH through the simulator's Batch API 
     expect(batch.judgments).toEqual(online.judgments);
   }, 180_000);
 
+  it("sends JUDGE's extra negatives (DPO) in a second batch, storing what the same seed stores online", async () => {
+    const app = await start();
+    const sim = app.simulator!;
+    const dpo = { training: { method: 'DPO', dpo: { extraNegatives: { samples: 2, temperature: 1 } } } };
+    const online = await runLoop(app, { execution: 'ONLINE', ...dpo });
+    expect(online.experiment.loop.status).toBe('SUCCEEDED');
+    const batch = await runLoop(app, { execution: 'BATCH', ...dpo });
+    expect(batch.experiment.loop).toEqual({ status: 'SUCCEEDED', error: null });
+    // GENERATE_PAIRS' two rounds, then JUDGE's: the judgments, then the extra draws of the items without a negative.
+    expect(sim.stats().batches.created).toBe(4);
+    expect(batch.judgments.length).toBeGreaterThan(stageOf(batch, 'JUDGE').total * 2);
+    expect(batch.judgments).toEqual(online.judgments);
+  }, 180_000);
+
   it('sends the lines of expired and failed batches again and stores every judgment exactly once', async () => {
     const app = await start({ SIM_BATCH_EXPIRE_RATE: '0.3', SIM_BATCH_ERROR_RATE: '0.1', BATCH_MAX_ATTEMPTS: '8' });
     const sim = app.simulator!;
