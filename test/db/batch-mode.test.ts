@@ -221,6 +221,30 @@ describe.skipIf(NO_DATABASE)(`execution BATCH through the simulator's Batch API 
     expect(sim.stats().requests.byKind.judge).toBe(0);
   }, 120_000);
 
+  it('sends the lines again when the provider no longer knows a batch (a simulator restarted without its state)', async () => {
+    const first = await startSimulator({ batchMs: 600_000 });
+    let second: Awaited<ReturnType<typeof startSimulator>> | undefined;
+    try {
+      const app = await start({ OPENAI_BASE_URL: first.url });
+      const id = dataOf(await app.gql<{ createExperiment: { id: string } }>('mutation ($c: ExperimentConfigInput) { createExperiment(name: "lost", config: $c) { id } }', { c: { execution: 'BATCH', generatorModel: 'sim-generator', judgeModel: 'sim-judge' } })).createExperiment.id;
+      dataOf(await app.gql('mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c) { accepted } }', { id, c: TWELVE }));
+      const stageId = dataOf(await app.gql<{ generatePairs: { id: string } }>('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id })).generatePairs.id;
+      await eventually(async () => (first.stats().batches.created === 1 ? true : undefined), 30_000, 50);
+      await first.close();
+      // The same address, a fresh simulator: it answers 404 for the batch the stage polls.
+      second = await startSimulator({ port: first.port, batchMs: 50 });
+      const stage = await eventually(async () => {
+        const data = dataOf(await app.gql<{ stage: Stage }>('query ($s: ID!) { stage(id: $s) { id kind status error total done failed } }', { s: stageId }));
+        return ['SUCCEEDED', 'FAILED'].includes(data.stage.status) ? data.stage : undefined;
+      }, 60_000, 100);
+      expect(stage).toMatchObject({ status: 'SUCCEEDED', error: null, total: 12, done: 12, failed: 0 });
+      expect(second.stats().batches).toMatchObject({ created: 2, completed: 2, lines: 24 });
+    } finally {
+      await first.close();
+      await second?.close();
+    }
+  }, 120_000);
+
   it('fails the stage at its start with a clear error when the endpoint has no /v1/batches', async () => {
     const app = await start({ SIM_BATCHES: 'false' });
     const run = await runLoop(app, { execution: 'BATCH' });

@@ -118,6 +118,10 @@ type Waiting = {
   reject(error: unknown): void;
 };
 
+/** What ingesting needs of an ended batch. */
+type Ended = Pick<Batch, 'output_file_id' | 'error_file_id' | 'errors'> & { status: string };
+const LOST: Ended = { status: 'lost', output_file_id: undefined, error_file_id: undefined, errors: undefined };
+
 const aborted = () => new LlmError('the stage stopped polling its batch', { kind: 'aborted', attempts: 0 });
 
 class BatchRun<T, R> {
@@ -308,10 +312,18 @@ class BatchRun<T, R> {
   }
 
   /** Polls a batch to its end; undefined when the job stopped first (a stopped stage's batch is cancelled). */
-  private async poll(row: ProviderBatchRow): Promise<Batch | undefined> {
+  private async poll(row: ProviderBatchRow): Promise<Ended | undefined> {
     const { p, job } = this;
     for (;;) {
-      const batch = await p.llm.retrieveBatch(row.batchId!);
+      let batch: Batch;
+      try {
+        batch = await p.llm.retrieveBatch(row.batchId!);
+      } catch (error) {
+        if (!(error instanceof LlmError && error.status === 404)) throw error;
+        // The provider no longer knows the batch (deleted, or a simulator restarted without its state): its lines are sent again.
+        await batchesRepo.updateBatchPart(job.db, row.id, { status: 'lost' });
+        return LOST;
+      }
       if (batch.status !== row.status) {
         await batchesRepo.updateBatchPart(job.db, row.id, { status: batch.status, outputFileId: batch.output_file_id ?? null, errorFileId: batch.error_file_id ?? null });
         row = { ...row, status: batch.status };
@@ -335,7 +347,7 @@ class BatchRun<T, R> {
     await batchesRepo.updateBatchPart(this.job.db, row.id, { status: batch.status });
   }
 
-  private async ingest(row: ProviderBatchRow, batch: Batch): Promise<void> {
+  private async ingest(row: ProviderBatchRow, batch: Ended): Promise<void> {
     const results: BatchLineOutcome[] = [];
     if (batch.output_file_id) results.push(...parseBatchResults(await this.p.llm.fileContent(batch.output_file_id)));
     if (batch.error_file_id) results.push(...parseBatchResults(await this.p.llm.fileContent(batch.error_file_id)));
