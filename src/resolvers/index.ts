@@ -132,6 +132,7 @@ const coreResolvers = {
 
   Stage: {
     failures: (s: StageRow, _: Args, { services }: Context) => (s.failed > 0 ? services.queries.stageFailures(s.id) : []),
+    providerBatches: (s: StageRow, _: Args, { services }: Context) => services.queries.providerBatches(s.id),
     log: async (s: StageRow, args: { last?: number | null; afterId?: string | null }, { services }: Context) => {
       const limit = Math.min(Math.max(args.last ?? 100, 0), 1000);
       const rows = await services.queries.stageLog(s.id, { limit, ...(args.afterId ? { afterId: idArg('afterId', args.afterId) } : {}) });

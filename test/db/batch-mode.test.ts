@@ -156,6 +156,18 @@ describe.skipIf(NO_DATABASE)(`execution BATCH through the simulator's Batch API 
     expect(stage).toMatchObject({ status: 'SUCCEEDED', error: null, total: 12, done: 12, failed: 0 });
     // The resumed stage's two rounds (y_w, then y_l); the cancelled batch was not polled again.
     expect(sim.stats().batches).toMatchObject({ created: 3, cancelled: 1, completed: 2 });
+    const listed = dataOf(await app.gql<{ stage: { providerBatches: { batchId: string; round: number; part: number; endpoint: string; lines: number; status: string; outputFileId: string | null }[] } }>(
+      'query ($s: ID!) { stage(id: $s) { providerBatches { batchId round part endpoint lines status outputFileId } } }',
+      { s: stageId },
+    )).stage.providerBatches;
+    expect(listed.map(({ round, part, endpoint, lines, status }) => ({ round, part, endpoint, lines, status }))).toEqual([
+      { round: 0, part: 0, endpoint: 'default', lines: 12, status: 'cancelled' },
+      { round: 0, part: 0, endpoint: 'default', lines: 12, status: 'completed' },
+      { round: 1, part: 0, endpoint: 'default', lines: 12, status: 'completed' },
+    ]);
+    expect(listed.every((b) => /^batch_[0-9a-f]{24}$/.test(b.batchId))).toBe(true);
+    expect(listed[0]!.outputFileId).toBeNull();
+    expect(listed[2]!.outputFileId).toMatch(/^file-/);
   }, 120_000);
 
   it('splits a round into batches under the endpoint\'s line limit (batchMaxLines)', async () => {
