@@ -1437,6 +1437,33 @@ export type PairStatus =
   /** The generator's output broke the format, repeated x, or was empty or cut off (see `error` and `rawOutput`). */
   | 'REJECTED';
 
+/** A Batch API batch a stage submitted (execution BATCH). */
+export type ProviderBatch = {
+  __typename?: 'ProviderBatch';
+  /** The provider's batch id (null while its input file is uploaded). */
+  batchId?: Maybe<Scalars['String']['output']>;
+  /** When it was recorded. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The named endpoint it was sent to. */
+  endpoint: Scalars['String']['output'];
+  /** The provider's error file (failed and expired lines), once the batch ended. */
+  errorFileId?: Maybe<Scalars['String']['output']>;
+  /** The uploaded input file (JSONL, purpose batch). */
+  inputFileId?: Maybe<Scalars['String']['output']>;
+  /** Request lines in it. */
+  lines: Scalars['Int']['output'];
+  /** The provider's output file, once the batch ended. */
+  outputFileId?: Maybe<Scalars['String']['output']>;
+  /** A round larger than the endpoint's limits is split into parts. */
+  part: Scalars['Int']['output'];
+  /** 0 for a job's first batch; later rounds send re-tried lines and requests that follow from answers. */
+  round: Scalars['Int']['output'];
+  /** uploading, the provider's last status seen (validating, in_progress, finalizing, completed, expired, cancelling, cancelled, failed), or lost (the provider answered 404). */
+  status: Scalars['String']['output'];
+  /** When its status last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
 /** Read access. */
 export type Query = {
   __typename?: 'Query';
@@ -1658,6 +1685,8 @@ export type Stage = {
   message?: Maybe<Scalars['String']['output']>;
   /** Prompt tokens used. */
   promptTokens: Scalars['Float']['output'];
+  /** Execution BATCH: the Batch API batches the stage submitted, oldest first (empty for ONLINE stages). */
+  providerBatches: Array<ProviderBatch>;
   /** When a worker started it. */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Counts the stage wrote (rejected pairs by reason, selection drops, verdicts...). */

@@ -296,7 +296,7 @@ export const providerBatches = pgTable(
     inputFileId: text('input_file_id'),
     /** The provider's batch id; null until created. */
     batchId: text('batch_id'),
-    /** The provider's last status: validating | in_progress | finalizing | completed | expired | cancelling | cancelled | failed. */
+    /** uploading (recorded, not yet created) | the provider's last status (validating | in_progress | finalizing | completed | expired | cancelling | cancelled | failed) | lost (the provider answered 404 for it: its lines were sent again). */
     status: text('status').notNull(),
     outputFileId: text('output_file_id'),
     errorFileId: text('error_file_id'),

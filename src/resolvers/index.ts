@@ -142,6 +142,7 @@ const coreResolvers = {
 
   Stage: {
     failures: (s: StageRow, _: Args, { services }: Context) => (s.failed > 0 ? services.queries.stageFailures(s.id) : []),
+    providerBatches: (s: StageRow, _: Args, { services }: Context) => services.queries.providerBatches(s.id),
     log: async (s: StageRow, args: { last?: number | null; afterId?: string | null }, { services }: Context) => {
       const limit = Math.min(Math.max(args.last ?? STAGE_LOG_LINES.default, 0), STAGE_LOG_LINES.max);
       const rows = await services.queries.stageLog(s.id, { limit, ...(args.afterId ? { afterId: idArg('afterId', args.afterId) } : {}) });

@@ -87,6 +87,20 @@ describe.skipIf(NO_DATABASE)(`execution BATCH through the simulator's Batch API 
     expect(batch.judgments).toEqual(online.judgments);
   }, 180_000);
 
+  it("sends JUDGE's extra negatives (DPO) in a second batch, storing what the same seed stores online", async () => {
+    const app = await start();
+    const sim = app.simulator!;
+    const dpo = { training: { method: 'DPO', dpo: { extraNegatives: { samples: 2, temperature: 1 } } } };
+    const online = await runLoop(app, { execution: 'ONLINE', ...dpo });
+    expect(online.experiment.loop.status).toBe('SUCCEEDED');
+    const batch = await runLoop(app, { execution: 'BATCH', ...dpo });
+    expect(batch.experiment.loop).toEqual({ status: 'SUCCEEDED', error: null });
+    // GENERATE_PAIRS' two rounds, then JUDGE's: the judgments, then the extra draws of the items without a negative.
+    expect(sim.stats().batches.created).toBe(4);
+    expect(batch.judgments.length).toBeGreaterThan(stageOf(batch, 'JUDGE').total * 2);
+    expect(batch.judgments).toEqual(online.judgments);
+  }, 180_000);
+
   it('sends the lines of expired and failed batches again and stores every judgment exactly once', async () => {
     const app = await start({ SIM_BATCH_EXPIRE_RATE: '0.3', SIM_BATCH_ERROR_RATE: '0.1', BATCH_MAX_ATTEMPTS: '8' });
     const sim = app.simulator!;
@@ -142,6 +156,18 @@ describe.skipIf(NO_DATABASE)(`execution BATCH through the simulator's Batch API 
     expect(stage).toMatchObject({ status: 'SUCCEEDED', error: null, total: 12, done: 12, failed: 0 });
     // The resumed stage's two rounds (y_w, then y_l); the cancelled batch was not polled again.
     expect(sim.stats().batches).toMatchObject({ created: 3, cancelled: 1, completed: 2 });
+    const listed = dataOf(await app.gql<{ stage: { providerBatches: { batchId: string; round: number; part: number; endpoint: string; lines: number; status: string; outputFileId: string | null }[] } }>(
+      'query ($s: ID!) { stage(id: $s) { providerBatches { batchId round part endpoint lines status outputFileId } } }',
+      { s: stageId },
+    )).stage.providerBatches;
+    expect(listed.map(({ round, part, endpoint, lines, status }) => ({ round, part, endpoint, lines, status }))).toEqual([
+      { round: 0, part: 0, endpoint: 'default', lines: 12, status: 'cancelled' },
+      { round: 0, part: 0, endpoint: 'default', lines: 12, status: 'completed' },
+      { round: 1, part: 0, endpoint: 'default', lines: 12, status: 'completed' },
+    ]);
+    expect(listed.every((b) => /^batch_[0-9a-f]{24}$/.test(b.batchId))).toBe(true);
+    expect(listed[0]!.outputFileId).toBeNull();
+    expect(listed[2]!.outputFileId).toMatch(/^file-/);
   }, 120_000);
 
   it('splits a round into batches under the endpoint\'s line limit (batchMaxLines)', async () => {
@@ -205,6 +231,30 @@ describe.skipIf(NO_DATABASE)(`execution BATCH through the simulator's Batch API 
     expect(judge.done).toBe(judge.total);
     expect(sim.stats().batches).toMatchObject({ created: 1, completed: 1, lines: judge.total });
     expect(sim.stats().requests.byKind.judge).toBe(0);
+  }, 120_000);
+
+  it('sends the lines again when the provider no longer knows a batch (a simulator restarted without its state)', async () => {
+    const first = await startSimulator({ batchMs: 600_000 });
+    let second: Awaited<ReturnType<typeof startSimulator>> | undefined;
+    try {
+      const app = await start({ OPENAI_BASE_URL: first.url });
+      const id = dataOf(await app.gql<{ createExperiment: { id: string } }>('mutation ($c: ExperimentConfigInput) { createExperiment(name: "lost", config: $c) { id } }', { c: { execution: 'BATCH', generatorModel: 'sim-generator', judgeModel: 'sim-judge' } })).createExperiment.id;
+      dataOf(await app.gql('mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c) { accepted } }', { id, c: TWELVE }));
+      const stageId = dataOf(await app.gql<{ generatePairs: { id: string } }>('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id })).generatePairs.id;
+      await eventually(async () => (first.stats().batches.created === 1 ? true : undefined), 30_000, 50);
+      await first.close();
+      // The same address, a fresh simulator: it answers 404 for the batch the stage polls.
+      second = await startSimulator({ port: first.port, batchMs: 50 });
+      const stage = await eventually(async () => {
+        const data = dataOf(await app.gql<{ stage: Stage }>('query ($s: ID!) { stage(id: $s) { id kind status error total done failed } }', { s: stageId }));
+        return ['SUCCEEDED', 'FAILED'].includes(data.stage.status) ? data.stage : undefined;
+      }, 60_000, 100);
+      expect(stage).toMatchObject({ status: 'SUCCEEDED', error: null, total: 12, done: 12, failed: 0 });
+      expect(second.stats().batches).toMatchObject({ created: 2, completed: 2, lines: 24 });
+    } finally {
+      await first.close();
+      await second?.close();
+    }
   }, 120_000);
 
   it('fails the stage at its start with a clear error when the endpoint has no /v1/batches', async () => {

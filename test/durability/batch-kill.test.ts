@@ -68,4 +68,37 @@ describe.skipIf(!SERVER_URL)('a worker killed while its stage polls a Batch API 
     expect(Number(counts[0]!.distinct)).toBe(judge.total * 2);
     await h.stopWorker(worker2, 'SIGTERM');
   }, 240_000);
+
+  it('hands a polling job back at SIGTERM (a shutdown timeout of 10 minutes is not waited for), and the next worker polls the same batch', async () => {
+    const before = h.sim.stats().batches.created;
+    // Were the job held until the shutdown timeout, stopWorker would outlast the test's timeout.
+    const worker1 = await h.startWorker({ SHUTDOWN_TIMEOUT_MS: '600000' });
+    const id = (await h.gql<{ createExperiment: { id: string } }>(
+      'mutation ($config: ExperimentConfigInput) { createExperiment(name: "batch-term", config: $config) { id } }',
+      { config: { samplesPerOrder: 2, generatorModel: 'sim-generator', judgeModel: 'sim-judge', execution: 'BATCH' } },
+    )).createExperiment.id;
+    await h.gql('mutation ($id: ID!, $content: String!) { importInstructions(experimentId: $id, content: $content) { accepted } }', { id, content: INSTRUCTIONS });
+    await h.gql('mutation ($id: ID!) { runLoop(experimentId: $id, iterations: 1) { id } }', { id });
+    await eventually('the JUDGE batch is submitted', async () => {
+      const { rows } = await h.sql.query(
+        "select 1 from provider_batches b join stages s on s.id = b.stage_id where s.kind = 'JUDGE' and s.experiment_id = $1 and b.batch_id is not null",
+        [id],
+      );
+      return rows.length > 0 ? true : undefined;
+    }, 120_000, 50);
+    expect(await h.stopWorker(worker1, 'SIGTERM')).toBe(0);
+
+    const worker2 = await h.startWorker();
+    const experiment = await eventually('the loop ends', async () => {
+      const data = await h.gql<{ experiment: { loop: { status: string; error: string | null }; stages: { kind: string; status: string; total: number; done: number; failed: number }[] } }>(
+        'query ($id: ID!) { experiment(id: $id) { loop { status error } stages { kind status total done failed } } }',
+        { id },
+      );
+      return data.experiment.loop.status === 'RUNNING' ? undefined : data.experiment;
+    }, 120_000, 250);
+    expect(experiment.loop).toEqual({ status: 'SUCCEEDED', error: null });
+    expect(experiment.stages.find((s) => s.kind === 'JUDGE')).toMatchObject({ status: 'SUCCEEDED', failed: 0 });
+    expect(h.sim.stats().batches.created - before).toBe(3);
+    await h.stopWorker(worker2, 'SIGTERM');
+  }, 240_000);
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchLine, LlmError, parseBatchResults } from '../../src/llm/index.js';
 import { resolveExperimentConfig } from '../../src/services/experiments/config.js';
+import { parseSimulatorOptions } from '../../src/sim/server.js';
 
 const DEFAULTS = { generatorModel: 'sim-generator', judgeModel: 'sim-judge' };
 
@@ -53,5 +54,16 @@ describe('config.execution and config.batchRetry', () => {
   it('refuse an unknown value with a field error', () => {
     expect(() => resolveExperimentConfig({ execution: 'SOMETIMES' as never }, DEFAULTS)).toThrow('config.execution: must be one of ONLINE, BATCH, got "SOMETIMES"');
     expect(() => resolveExperimentConfig({ batchRetry: 'LATER' as never }, DEFAULTS)).toThrow('config.batchRetry: must be one of NEXT_BATCH, ONLINE, got "LATER"');
+  });
+});
+
+describe('the simulator options of its Batch API', () => {
+  it('reads SIM_BATCHES, SIM_BATCH_MS, SIM_BATCH_ERROR_RATE and SIM_BATCH_EXPIRE_RATE', () => {
+    expect(parseSimulatorOptions({ SIM_BATCHES: 'false', SIM_BATCH_MS: '250', SIM_BATCH_ERROR_RATE: '0.1', SIM_BATCH_EXPIRE_RATE: '0.2' })).toEqual({ batches: false, batchMs: 250, batchErrorRate: 0.1, batchExpireRate: 0.2 });
+  });
+
+  it('refuses a bad value naming the variable, with an example', () => {
+    expect(() => parseSimulatorOptions({ SIM_BATCH_EXPIRE_RATE: '2' })).toThrow('SIM_BATCH_EXPIRE_RATE must be a number between 0 and 1, got "2" (example: SIM_BATCH_EXPIRE_RATE=0.1)');
+    expect(() => parseSimulatorOptions({ SIM_BATCHES: 'maybe' })).toThrow('SIM_BATCHES must be true or false, got "maybe" (example: SIM_BATCHES=true)');
   });
 });

@@ -36,7 +36,14 @@ describe(loadConfig.name, () => {
     });
     expect(config.simulator).toEqual({});
     expect(config.models).toEqual({ generatorModel: null, judgeModel: null });
-    expect(config.worker).toEqual({ jobConcurrency: 16, batchSize: 32, jobExpireSeconds: 30, shutdownTimeoutMs: 30_000, maxFailureShare: 0.1 });
+    expect(config.worker).toEqual({
+      jobConcurrency: 16,
+      batchSize: 32,
+      jobExpireSeconds: 30,
+      shutdownTimeoutMs: 30_000,
+      maxFailureShare: 0.1,
+      providerBatch: { jobItems: 50_000, pollMs: 30_000, maxAttempts: 3 },
+    });
     expect(config.limits).toEqual({ maxInstructionLength: 20_000 });
   });
 
@@ -147,6 +154,9 @@ describe(loadConfig.name, () => {
     { name: 'DATABASE_POOL_SIZE=0', env: { DATABASE_URL: 'postgres://localhost/ste', DATABASE_POOL_SIZE: '0' }, variable: 'DATABASE_POOL_SIZE', example: 'example: DATABASE_POOL_SIZE=10' },
     { name: 'WORKER_BATCH_SIZE=many', env: { WORKER_BATCH_SIZE: 'many' }, variable: 'WORKER_BATCH_SIZE', example: 'example: WORKER_BATCH_SIZE=32' },
     { name: 'JOB_EXPIRE_SECONDS=1', env: { JOB_EXPIRE_SECONDS: '1' }, variable: 'JOB_EXPIRE_SECONDS', example: 'example: JOB_EXPIRE_SECONDS=30' },
+    { name: 'BATCH_POLL_MS=5', env: { BATCH_POLL_MS: '5' }, variable: 'BATCH_POLL_MS', example: 'example: BATCH_POLL_MS=30000' },
+    { name: 'BATCH_MAX_ATTEMPTS=0', env: { BATCH_MAX_ATTEMPTS: '0' }, variable: 'BATCH_MAX_ATTEMPTS', example: 'example: BATCH_MAX_ATTEMPTS=3' },
+    { name: 'BATCH_JOB_ITEMS=all', env: { BATCH_JOB_ITEMS: 'all' }, variable: 'BATCH_JOB_ITEMS', example: 'example: BATCH_JOB_ITEMS=50000' },
     { name: 'STAGE_MAX_FAILURE_SHARE=1.5', env: { STAGE_MAX_FAILURE_SHARE: '1.5' }, variable: 'STAGE_MAX_FAILURE_SHARE', example: 'example: STAGE_MAX_FAILURE_SHARE=0.1' },
     { name: 'STAGE_MAX_FAILURE_SHARE=ten%', env: { STAGE_MAX_FAILURE_SHARE: 'ten%' }, variable: 'STAGE_MAX_FAILURE_SHARE', example: 'example: STAGE_MAX_FAILURE_SHARE=0.1' },
     { name: 'SIM_ERROR_RATE=2', env: { SIM_ERROR_RATE: '2' }, variable: 'SIM_ERROR_RATE', example: 'example: SIM_ERROR_RATE=0.2' },

@@ -9,6 +9,7 @@ import * as judgmentsRepo from '../../db/judgments/index.js';
 import type { JudgmentFilter } from '../../db/judgments/index.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import type { PairStatus } from '../../db/pairs-repo.js';
+import * as batchesRepo from '../../db/provider-batches-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import * as stageLogsRepo from '../../db/stage-logs-repo.js';
 import * as trainingRepo from '../../db/training-repo.js';
@@ -174,6 +175,11 @@ export class QueryService {
   async stages(where: { experimentId?: number; iterationId?: number }): Promise<StageRow[]> {
     const rows = await stagesRepo.listStages(this.db, where);
     return where.iterationId !== undefined ? rows.reverse() : rows;
+  }
+
+  /** The Batch API batches of a stage (execution BATCH), oldest first. */
+  async providerBatches(stageId: number) {
+    return batchesRepo.stageBatches(this.db, stageId);
   }
 
   async stageFailures(stageId: number) {
