@@ -31,6 +31,8 @@ import type { ControlJob } from './services/loop/loop.js';
 import { generatePairsStageHandler } from './services/stages/generate-pairs.js';
 import { PipelineService } from './services/loop/pipeline.js';
 import { QueryService } from './services/read/queries.js';
+import { CostReads } from './services/read/costs.js';
+import { Pricing } from './services/stages/cost.js';
 import { ConnectionReads } from './services/read/connections.js';
 import { recoverStalledStages } from './services/stages/recovery.js';
 import { StageRunner } from './services/stages/runner.js';
@@ -167,7 +169,7 @@ function createStageRunner(config: Config, logger: Logger, infra: Infrastructure
     return experiment.config as ExperimentConfig;
   };
 
-  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare });
+  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare, pricing: new Pricing(config.prices) });
   const handlerDeps = { db: database.db, endpoints, config: experimentConfig };
   const pollSeconds = overrides.trainPollSeconds ?? 5;
   runner.register(categorizeStageHandler(handlerDeps));
@@ -231,6 +233,7 @@ function createServices(config: Config, logger: Logger, infra: Infrastructure, r
     pipeline,
     loop,
     queries: new QueryService(database),
+    costs: new CostReads(database, runner.pricing),
     connections: new ConnectionReads(database),
     live: new LiveService(database, events),
     exports,
@@ -257,6 +260,9 @@ function serverConfiguration(config: Config): Services['serverConfiguration'] {
       loraAdapters: e.loraAdapters,
     })),
     trainers: config.trainers.map((t) => ({ name: t.name, type: t.type, hyperparameters: t.hyperparameters, timeoutSeconds: t.timeoutSeconds })),
+    prices: [...config.prices.values()].flatMap((byModel) =>
+      [...byModel.values()].map((p) => ({ endpoint: p.endpoint, model: p.model, inputPerMillion: p.inputPerMillion, outputPerMillion: p.outputPerMillion, batchDiscount: p.batchDiscount })),
+    ),
   };
 }
 

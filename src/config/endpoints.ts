@@ -13,9 +13,11 @@
  *     "trl-sft": { "type": "COMMAND", "hyperparameters": ["learning_rate", "num_train_epochs"], "timeoutSeconds": 86400,
  *                  "command": ["python3", "trainers/trl_sft.py", "--train", "{trainingFile}", "--output-dir", "{outputDir}",
  *                              "--base-model", "{baseModel}", "--iteration", "{iteration}", "--hyperparameters", "{hyperparameters}"] }
- *   }
+ *   },
+ *   "prices": { "gpu": { "llama-3-70b": { "inputPerMillion": 0.5, "outputPerMillion": 1.5, "batchDiscount": 0.5 } } }
  * }
  * ```
+ * `prices` (or the file STE_PRICES names instead) is the price table of prices.ts.
  * OPENAI_BASE_URL / OPENAI_API_KEY and the LLM_* variables stay the one-endpoint shortcut: they
  * make the endpoint named `default` (the built-in simulator when OPENAI_BASE_URL is unset), and
  * the LLM_* values are the defaults of every endpoint of the file.
@@ -23,6 +25,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LlmConfig, MaxTokensParam } from './index.js';
+import { EMPTY_PRICES, parsePrices, type PriceTable } from './prices.js';
 
 /**
  * One named OpenAI-compatible endpoint, with its own client, limiter and usage counters: the same
@@ -74,7 +77,8 @@ export type CommandTrainer = {
   timeoutSeconds: number;
 };
 
-export type ServerFile = { endpoints: NamedEndpoint[]; trainers: TrainerSpec[] };
+/** `prices`: the price table (prices.ts), empty when the file has none. */
+export type ServerFile = { endpoints: NamedEndpoint[]; trainers: TrainerSpec[]; prices: PriceTable };
 
 type Env = Record<string, string | undefined>;
 type Defaults = Omit<NamedEndpoint, 'name' | 'baseURL' | 'apiKey' | 'loraAdapters'>;
@@ -89,7 +93,7 @@ const WEBHOOK_KEYS = new Set(['type', 'url', 'secretEnv', 'serviceUrl', 'hyperpa
  * Throws an Error with one line naming the file and the entry at fault.
  */
 export function parseServerFile(file: string | undefined, defaultEndpoint: NamedEndpoint, env: Env): ServerFile {
-  if (!file) return { endpoints: [defaultEndpoint], trainers: [] };
+  if (!file) return { endpoints: [defaultEndpoint], trainers: [], prices: EMPTY_PRICES };
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path.resolve(file), 'utf8'));
@@ -98,7 +102,7 @@ export function parseServerFile(file: string | undefined, defaultEndpoint: Named
   }
   const where = (entry: string) => `STE_CONFIG ${file}: ${entry}`;
   const top = record(raw, where('the file'));
-  unknownKeys(top, new Set(['endpoints', 'trainers']), where('the file'));
+  unknownKeys(top, new Set(['endpoints', 'trainers', 'prices']), where('the file'));
   const endpoints = Object.entries(record(top.endpoints ?? {}, where('endpoints'))).map(([name, value]) =>
     endpointOf(name, value, defaultEndpoint, env, where(`endpoints.${name}`)),
   );
@@ -109,7 +113,11 @@ export function parseServerFile(file: string | undefined, defaultEndpoint: Named
   const trainers = Object.entries(record(top.trainers ?? {}, where('trainers'))).map(([name, value]) =>
     (value as { type?: unknown } | null)?.type === 'WEBHOOK' ? webhookOf(name, value, env, where(`trainers.${name}`)) : trainerOf(name, value, where(`trainers.${name}`)),
   );
-  return { endpoints, trainers };
+  const prices = top.prices === undefined ? EMPTY_PRICES : parsePrices(top.prices, where('prices'));
+  for (const endpoint of prices.keys()) {
+    if (!endpoints.some((e) => e.name === endpoint)) throw new Error(where(`prices.${endpoint}: no endpoint of that name (known: ${endpoints.map((e) => e.name).join(', ')})`));
+  }
+  return { endpoints, trainers, prices };
 }
 
 function endpointOf(name: string, value: unknown, defaults: Defaults, env: Env, at: string): NamedEndpoint {

@@ -8,6 +8,7 @@ import type { ApiToken } from './tokens.js';
 import { parseSimulatorOptions } from './simulator.js';
 import type { SimulatorOptions } from './simulator.js';
 import { parseServerFile } from './endpoints.js';
+import { readPriceFile, type PriceTable } from './prices.js';
 import type { NamedEndpoint, TrainerSpec } from './endpoints.js';
 
 export { COMMAND_PLACEHOLDERS } from './endpoints.js';
@@ -145,6 +146,8 @@ export type Config = {
    */
   endpoints: NamedEndpoint[];
   trainers: TrainerSpec[];
+  /** The price table: STE_CONFIG's `prices`, or the file STE_PRICES names (see prices.ts); empty: costs are unknown. */
+  prices: PriceTable;
   /** TRAINING_DIR: where COMMAND trainers get their training files and output folders. Default DATA_DIR/training. */
   trainingDir: string;
 };
@@ -261,11 +264,18 @@ function llmConfig(env: Env): LlmConfig {
 }
 
 /** STE_CONFIG's endpoints and trainers, with `default` made from OPENAI_BASE_URL and the LLM_* variables. */
-function serverFile(env: Env, llm: LlmConfig): Pick<Config, 'endpoints' | 'trainers'> {
+function serverFile(env: Env, llm: LlmConfig): Pick<Config, 'endpoints' | 'trainers' | 'prices'> {
   const { baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam } = llm;
   const defaultEndpoint: NamedEndpoint = { name: 'default', baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam, loraAdapters: false };
   try {
-    return parseServerFile(optional(env, 'STE_CONFIG'), defaultEndpoint, env);
+    const file = parseServerFile(optional(env, 'STE_CONFIG'), defaultEndpoint, env);
+    const pricesFile = optional(env, 'STE_PRICES');
+    if (pricesFile === undefined) return file;
+    if (file.prices.size > 0) throw new Error(`STE_PRICES=${pricesFile} and the prices of STE_CONFIG are both set: keep one of the two`);
+    const prices = readPriceFile(pricesFile);
+    const unknown = [...prices.keys()].filter((name) => !file.endpoints.some((e) => e.name === name));
+    if (unknown.length > 0) throw new Error(`STE_PRICES ${pricesFile}: prices.${unknown[0]}: no endpoint of that name (known: ${file.endpoints.map((e) => e.name).join(', ')})`);
+    return { ...file, prices };
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }

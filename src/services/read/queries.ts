@@ -9,6 +9,8 @@ import * as judgmentsRepo from '../../db/judgments/index.js';
 import type { JudgmentFilter } from '../../db/judgments/index.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import type { PairStatus } from '../../db/pairs-repo.js';
+import * as stageUsageRepo from '../../db/stage-usage-repo.js';
+import type { UsageLine } from '../../db/stage-usage-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import * as stageLogsRepo from '../../db/stage-logs-repo.js';
 import * as trainingRepo from '../../db/training-repo.js';
@@ -81,6 +83,11 @@ export class QueryService {
       trainingJob: new DataLoader<number, TrainingJobRow | undefined>(async (ids) => {
         const rows = new Map((await trainingRepo.getTrainingJobs(db, ids)).map((r) => [r.iterationId, r]));
         return ids.map((id) => rows.get(id));
+      }),
+      /** A stage's usage lines (tokens per endpoint, model and execution), for its cost. */
+      stageUsage: new DataLoader<number, UsageLine[]>(async (ids) => {
+        const lines = await stageUsageRepo.usageOfStages(db, ids);
+        return ids.map((id) => lines.get(id) ?? []);
       }),
       ...evaluationLoaders(db),
     };

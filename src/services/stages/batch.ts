@@ -8,7 +8,7 @@
  * once and is returned as `fatal`: the runner then fails the whole stage with it.
  */
 import { isEndpointRefusal, LlmError } from '../../llm/index.js';
-import type { BatchControl, ItemFailure, Usage } from './handler.js';
+import type { BatchControl, BilledTo, ItemFailure, Usage } from './handler.js';
 
 /** What one item produced: rows to store, tokens spent, or a reason it is unusable (stored as a failure). */
 export type ItemResult<R> = { rows?: readonly R[]; usage: Usage; rejected?: string };
@@ -16,14 +16,19 @@ export type ItemResult<R> = { rows?: readonly R[]; usage: Usage; rejected?: stri
 /** `fatal`: the endpoint's permanent refusal that stopped the batch (the stage fails with it). */
 export type Collected<R> = { rows: R[]; failures: ItemFailure[]; usage: Usage; fatal?: string };
 
-/** `work` gets the signal to pass to its calls: the batch's, also fired by an endpoint's refusal. */
+/**
+ * `work` gets the signal to pass to its calls: the batch's, also fired by an endpoint's refusal.
+ * `billedTo`: the endpoint and model every call of the batch goes to (ONLINE), for its cost.
+ */
 export async function collectBatch<T, R>(
   items: readonly T[],
   keyOf: (item: T) => string,
   control: BatchControl,
   work: (item: T, signal: AbortSignal) => Promise<ItemResult<R> | undefined>,
+  billedTo?: Omit<BilledTo, 'execution'>,
 ): Promise<Collected<R>> {
-  const collected: Collected<R> = { rows: [], failures: [], usage: { promptTokens: 0, completionTokens: 0 } };
+  const usage: Usage = { promptTokens: 0, completionTokens: 0, ...(billedTo && { billedTo: { ...billedTo, execution: 'ONLINE' as const } }) };
+  const collected: Collected<R> = { rows: [], failures: [], usage };
   const refused = new AbortController();
   const signal = AbortSignal.any([control.signal, refused.signal]);
   await Promise.all(

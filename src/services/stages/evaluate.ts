@@ -68,7 +68,8 @@ export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
         sampling: { n: options.samples, temperature: options.temperature, topP: options.topP, maxTokens: options.maxTokens },
         tags,
       };
-      const llm = deps.endpoints(await endpointOf(evaluation));
+      const endpoint = await endpointOf(evaluation);
+      const llm = deps.endpoints(endpoint);
       const wanted = keys.map(parseOrderItemKey);
       const items = new Map((await benchmarksRepo.getItems(db, [...new Set(wanted.map((w) => w.id))])).map((i) => [i.id, i]));
       const batch = await collectBatch<(typeof wanted)[number], NewVerdict>(wanted, (w) => orderItemKey(w.id, w.order), control, async ({ id, order }, signal) => {
@@ -78,7 +79,7 @@ export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
         const seed = deriveSeed(options.seed, 'evaluate', item.position, item.promptHash, order);
         const judged = await judgeInOrder(llm, judge, { order, question: item.prompt, chosen: item.chosen, rejected: item.rejected, seed, signal });
         return { usage: judged.usage, rows: judged.samples.map((sample) => ({ itemId: id, order, ...sample })) };
-      });
+      }, { endpoint, model: evaluation.judgeModel });
       return {
         failures: batch.failures,
         fatal: batch.fatal,

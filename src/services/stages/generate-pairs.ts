@@ -39,7 +39,8 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
     async process(stage, keys, control) {
       const config = await deps.config(stage.experimentId!);
       const generation = generationOf(stage.params);
-      const llm = deps.endpoints(endpointRoles(config).generator);
+      const endpoint = endpointRoles(config).generator;
+      const llm = deps.endpoints(endpoint);
       const instructions = await experimentsRepo.getInstructions(db, keys.map(Number));
       const tags = { experiment: String(stage.experimentId), stage: 'GENERATE_PAIRS' };
       const common = {
@@ -53,7 +54,7 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
       const batch = await collectBatch<(typeof instructions)[number], NewPair>(instructions, (i) => String(i.id), control, async (instruction, signal) => {
         const { usage, row } = await constructPair(llm, config, { ...common, signal }, where, instruction);
         return { usage, rows: [row] };
-      });
+      }, { endpoint, model: config.generatorModel });
       return {
         failures: batch.failures,
         fatal: batch.fatal,

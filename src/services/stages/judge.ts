@@ -74,7 +74,8 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
         sampling: { n: config.samplesPerOrder, temperature: config.temperature, topP: config.topP, maxTokens: config.maxTokens },
         tags: { experiment: String(stage.experimentId), iteration: String(iteration.id), stage: 'JUDGE' },
       };
-      const llm = deps.endpoints(judgeEndpoint(config, iteration.judgeModel));
+      const endpoint = judgeEndpoint(config, iteration.judgeModel);
+      const llm = deps.endpoints(endpoint);
       const items = keys.map(parseOrderItemKey);
       const pairs = new Map((await pairsRepo.pairsForJudging(db, [...new Set(items.map((i) => i.id))])).map((p) => [p.id, p]));
       const batch = await collectBatch<(typeof items)[number], NewJudgment>(items, (i) => orderItemKey(i.id, i.order), control, async ({ id, order }, signal) => {
@@ -89,7 +90,7 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
           ? { promptTokens: judged.usage.promptTokens + extra.usage.promptTokens, completionTokens: judged.usage.completionTokens + extra.usage.completionTokens }
           : judged.usage;
         return { usage, rows };
-      });
+      }, { endpoint, model: iteration.judgeModel });
       return {
         failures: batch.failures,
         fatal: batch.fatal,

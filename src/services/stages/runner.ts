@@ -14,13 +14,16 @@
 import { transaction } from '../../db/database.js';
 import type { Database, Db } from '../../db/database.js';
 import { withDbRetry } from '../../db/retry.js';
+import * as stageUsageRepo from '../../db/stage-usage-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import type { StageControl } from '../../db/stages-repo.js';
 import type { StageKind, StageStatus } from '../../domain/vocabulary.js';
 import type { StageRow } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import type { JobContext, JobOutcome, Queue } from '../../queue/queue.js';
-import { budgetReached, pauseForBudget } from './budget.js';
+import { budgetStop, pauseForBudget } from './budget.js';
+import { Pricing } from './cost.js';
+import { EMPTY_PRICES } from '../../config/prices.js';
 import type { BatchOutcome, StageHandler } from './handler.js';
 import { StageWatch } from './watch.js';
 
@@ -35,6 +38,8 @@ export type StageRunnerOptions = {
   maxFailureShare: number;
   /** How often a worker re-reads the row of a stage whose batches it runs (cancel, pause), ms. Default 1000. */
   watchPollMs?: number;
+  /** The price table's costs, for money budgets. Default: no prices. */
+  pricing?: Pricing;
 };
 
 /**
@@ -61,6 +66,7 @@ export class StageRunner {
   private readonly commitTurns = new Map<number, { running: number; waiting: (() => void)[] }>();
   /** Preflight answers by "stageId:epoch" (see `preflight`). */
   private readonly preflights = new Map<string, Promise<string | undefined>>();
+  readonly pricing: Pricing;
 
   constructor(
     private readonly database: Database,
@@ -68,7 +74,8 @@ export class StageRunner {
     private readonly logger: Logger,
     private readonly options: StageRunnerOptions,
   ) {
-    this.watch = new StageWatch(database.db, logger, options.watchPollMs);
+    this.pricing = options.pricing ?? new Pricing(EMPTY_PRICES);
+    this.watch = new StageWatch(database.db, logger, (c) => budgetStop(database.db, this.pricing, c), options.watchPollMs);
   }
 
   /** The stage kinds this runner has handlers for. */
@@ -247,8 +254,9 @@ export class StageRunner {
             const newlyStored = await outcome.write(t);
             // Nothing new means this write was already made (a commit whose answer was lost): count its tokens once.
             const usage = newlyStored + newlyFailed > 0 ? outcome.usage : { promptTokens: 0, completionTokens: 0 };
-            const progress = await stagesRepo.addBatchProgress(t, stageId, epoch, { done: newlyStored + newlyFailed, failed: newlyFailed, ...usage });
+            const progress = await stagesRepo.addBatchProgress(t, stageId, epoch, { done: newlyStored + newlyFailed, failed: newlyFailed, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
             if (!progress) throw FENCED;
+            if (usage.billedTo) await stageUsageRepo.addUsage(t, stageId, { ...usage.billedTo, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
             const { row, control } = progress;
             const finished = await this.finishIfComplete(t, row);
             const paused = finished ? undefined : await this.pauseIfOverBudget(t, row, control);
@@ -297,13 +305,19 @@ export class StageRunner {
   }
 
   /**
-   * Pauses a running stage whose experiment's token budget is reached; returns the paused row.
+   * Pauses a running stage whose experiment's token or money budget is reached; returns the paused row.
    * `control` is the stage's budget and use when the caller read them with the row.
    */
   private async pauseIfOverBudget(db: Db, stage: StageRow, control?: StageControl): Promise<StageRow | undefined> {
     if (!isRunnable(stage) || stage.experimentId === null) return undefined;
     const c = control ?? (await stagesRepo.stageControl(db, stage.id));
-    return c && budgetReached(c) ? pauseForBudget(db, stage.id, c) : undefined;
+    const stop = c && (await budgetStop(db, this.pricing, c));
+    return stop ? pauseForBudget(db, stage.id, stop) : undefined;
+  }
+
+  /** Why a stage's experiment may spend no more (its token or money budget is reached), or undefined. */
+  budgetStop(control: StageControl): Promise<string | undefined> {
+    return budgetStop(this.database.db, this.pricing, control);
   }
 
   /** Finishes a stage whose items are all accounted for (used after planning and resuming). */
