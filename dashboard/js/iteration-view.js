@@ -15,7 +15,7 @@ const FEED_MAX = 200;
 const FEED_START = 30;
 
 const QUERY = `query ($id: ID!) { iteration(id: $id) { id index status error judgeModel trainedModel
-  experiment { id name } stages { ${STAGE_FIELDS} } stats { ${STATS} } } }`;
+  experiment { id name } stages { ${STAGE_FIELDS} } stats { ${STATS} } cost { amount value currency } unpricedModels } }`;
 
 const JUDGMENTS = `subscription ($id: ID!, $after: Int) { judgmentAdded(iterationId: $id, afterSeq: $after) {
   seq order sample verdict correct selected reasoning model pair { id } } }`;
@@ -54,7 +54,7 @@ export async function renderIteration(main, id, onExperiment) {
 
   const paint = (iteration) => {
     replace(els.status, badge(iteration.status), iteration.error ? h('span', { class: 'error' }, ` ${iteration.error}`) : null);
-    renderCards(els.cards, iteration.stats);
+    renderCards(els.cards, iteration.stats, iteration);
     renderStages(els.stages, [...stages.values()].sort((a, b) => Number(a.id) - Number(b.id)));
   };
   paint(it);
@@ -105,7 +105,7 @@ export async function renderIteration(main, id, onExperiment) {
   };
 }
 
-function renderCards(el, stats) {
+function renderCards(el, stats, cost) {
   const card = (label, value, title) => h('div', { class: 'card', title }, h('div', { class: 'value' }, value), h('div', { class: 'label' }, label));
   replace(
     el,
@@ -116,6 +116,7 @@ function renderCards(el, stats) {
     card('selected', fmt.count(stats.selected), 'kept for training'),
     card('A / B wins kept', `${fmt.count(stats.selectedAWins)} / ${fmt.count(stats.selectedBWins)}`),
     card('tokens in / out', `${fmt.compact(stats.promptTokens)} / ${fmt.compact(stats.completionTokens)}`),
+    card('cost', fmt.money(cost.cost), cost.cost ? cost.cost.amount : `no price for ${cost.unpricedModels.join(', ')}`),
   );
 }
 
