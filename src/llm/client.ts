@@ -110,7 +110,7 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
   // global FormData, which undici 7's fetch does not accept (it would refuse the upload).
   const admin = new OpenAI(common);
 
-  const limiter = new EndpointLimiter(config);
+  const limiter = new EndpointLimiter({ ...config, adaptive: config.adaptiveConcurrency ?? true });
   const usage = new UsageTracker();
   let closed = false;
   let closing: Promise<void> | undefined;
@@ -199,7 +199,7 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
 
     usage: () => usage.snapshot(),
 
-    stats: () => ({ inFlight: limiter.inFlight, queued: limiter.queued, pausedUntil: limiter.pausedUntilMs }),
+    stats: () => ({ inFlight: limiter.inFlight, queued: limiter.queued, pausedUntil: limiter.pausedUntilMs, concurrencyLimit: limiter.concurrencyLimit, rateLimited: limiter.rateLimited }),
 
     drain: () => {
       if (closed) return;

@@ -135,7 +135,10 @@ export async function runWithRetries<T>(ctx: RetryContext, o: RunOptions<T>): Pr
       if (!timedOut && !signal?.aborted && !ctx.isClosed()) {
         c = classifyError(err);
         // before release(): otherwise the slot we free lets a queued request through the 429
-        if (c.status === 429) pauseEndpoint(ctx, op, c, attempts);
+        if (c.status === 429) {
+          ctx.limiter.onRateLimited();
+          pauseEndpoint(ctx, op, c, attempts);
+        }
       }
     } finally {
       clearTimeout(timer);
@@ -144,6 +147,7 @@ export async function runWithRetries<T>(ctx: RetryContext, o: RunOptions<T>): Pr
       ctx.limiter.release();
     }
     if (!failed) {
+      ctx.limiter.onSuccess();
       if (o.actualCost) ctx.limiter.correctTokens(o.actualCost(value!) - o.cost);
       return { value: value!, attempts };
     }

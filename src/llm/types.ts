@@ -34,6 +34,11 @@ export type EndpointConfig = {
    * Optional until `createLlmClient` passes it on (the default applies).
    */
   maxTokensParam?: MaxTokensParam;
+  /**
+   * Adapt the requests in flight to the endpoint's 429s (AIMD, see limiter.ts), default true: a
+   * hard concurrency cap below `concurrency` is found instead of hammered. False keeps `concurrency`.
+   */
+  adaptiveConcurrency?: boolean;
   /** Full-jitter exponential backoff: base ms (default 500). */
   backoffBaseMs: number;
   /** Backoff cap in ms (default 30000). A larger `retry-after` from the server still wins. */
@@ -150,6 +155,10 @@ export type EndpointStats = {
   queued: number;
   /** Epoch ms until which a 429 holds back new requests (in the past or 0 when not paused). */
   pausedUntil: number;
+  /** Chat requests allowed in flight now: `concurrency`, or lower after 429s (the adaptive limit). */
+  concurrencyLimit: number;
+  /** Chat attempts answered 429 since the client was created: attempts wasted on the endpoint's limits. */
+  rateLimited: number;
 };
 
 /**
