@@ -11,6 +11,8 @@ import { inMemory, openDatabase } from './db/database.js';
 import type { Database } from './db/database.js';
 import { startEventBus } from './events/bus.js';
 import { startHttpServer } from './http/server.js';
+import { startMetricsServer } from './http/metrics.js';
+import { Metrics } from './metrics/metrics.js';
 import type { HttpServer } from './http/server.js';
 import { createEndpointClients } from './endpoints.js';
 import type { Logger } from './logger.js';
@@ -95,8 +97,17 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   };
   try {
     refuseSplitRoleOnPglite(config);
-    const infra = await startInfrastructure(config, logger, stops);
-    const runner = createStageRunner(config, logger, infra, overrides);
+    // Its gauges read the queue and the endpoints' limiters once those exist.
+    const started: { infra?: Infrastructure } = {};
+    const metrics = new Metrics({ queueDepth: async () => (started.infra ? started.infra.queue.depth() : {}), endpoints: () => started.infra?.llms.stats() ?? [] });
+    const infra = await startInfrastructure(config, logger, stops, metrics);
+    started.infra = infra;
+    if (config.metrics.port !== null) {
+      const server = await startMetricsServer(metrics, config.metrics.host, config.metrics.port, logger);
+      stops.push({ name: 'metrics server', stop: () => server.stop() });
+      logger.info({ url: server.url }, 'serving metrics');
+    }
+    const runner = createStageRunner(config, logger, infra, overrides, metrics);
     const { services, loop } = createServices(config, logger, infra, runner);
 
     let http: HttpServer | null = null;
@@ -108,6 +119,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         limits: config.api,
         tokens: config.auth.tokens,
         access: config.access,
+        metrics,
       });
       stops.push({ name: 'http server', stop: () => http!.stop() });
     }
@@ -123,7 +135,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   }
 }
 
-async function startInfrastructure(config: Config, logger: Logger, stops: Stops): Promise<Infrastructure> {
+async function startInfrastructure(config: Config, logger: Logger, stops: Stops, metrics: Metrics): Promise<Infrastructure> {
   // First: the data folder's lock decides whether this process may use the folder at all.
   const database = await openDatabase(config.database, { onStale: (message) => logger.warn(message) });
   stops.push({ name: 'database', stop: () => database.close() });
@@ -137,7 +149,7 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops)
   }
 
   // One client per named endpoint (STE_CONFIG; `default` is OPENAI_BASE_URL or the simulator).
-  const llms = createEndpointClients(config.endpoints, simulator?.url ?? null, logger);
+  const llms = createEndpointClients(config.endpoints, simulator?.url ?? null, logger, (name) => metrics.forEndpoint(name));
   stops.push({ name: 'llm clients', stop: () => llms.close() });
 
   const events = await startEventBus(database, logger);
@@ -146,7 +158,7 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops)
   const queue: Queue = await startQueue(
     database,
     config.database.kind === 'postgres' ? config.database.url : null,
-    { expireSeconds: config.worker.jobExpireSeconds },
+    { expireSeconds: config.worker.jobExpireSeconds, observer: metrics },
     logger,
   );
   // On stop: no new jobs, no new LLM requests; requests in flight get the shutdown timeout, then
@@ -156,7 +168,7 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops)
 }
 
 /** The stage runner with a handler for every stage kind, and TRAIN's backends. */
-function createStageRunner(config: Config, logger: Logger, infra: Infrastructure, overrides: AppOverrides): StageRunner {
+function createStageRunner(config: Config, logger: Logger, infra: Infrastructure, overrides: AppOverrides, metrics: Metrics): StageRunner {
   const { database, queue, endpoints } = infra;
   const configCache = new Map<number, ExperimentConfig>();
   const experimentConfig = async (experimentId: number): Promise<ExperimentConfig> => {
@@ -169,7 +181,7 @@ function createStageRunner(config: Config, logger: Logger, infra: Infrastructure
     return experiment.config as ExperimentConfig;
   };
 
-  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare, pricing: new Pricing(config.prices) });
+  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare, pricing: new Pricing(config.prices), observer: metrics });
   const handlerDeps = { db: database.db, endpoints, config: experimentConfig };
   const pollSeconds = overrides.trainPollSeconds ?? 5;
   runner.register(categorizeStageHandler(handlerDeps));

@@ -104,6 +104,13 @@ export type Config = {
   role: Role;
   host: string;
   port: number;
+  /**
+   * Prometheus metrics: GET /metrics on the API's port for admin tokens, and on METRICS_PORT (default
+   * none) without tokens, bound to METRICS_HOST (default 127.0.0.1).
+   */
+  metrics: { port: number | null; host: string };
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: traces are sent there over OTLP/HTTP when set (none: no tracing loaded). */
+  otlpEndpoint: string | null;
   production: boolean;
   logLevel: string;
   database: DatabaseConfig;
@@ -174,6 +181,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     role,
     host,
     port: int(env, 'PORT', 4000, 0, 65535),
+    metrics: { port: optional(env, 'METRICS_PORT') === undefined ? null : int(env, 'METRICS_PORT', 0, 0, 65535), host: optional(env, 'METRICS_HOST') ?? '127.0.0.1' },
+    otlpEndpoint: otlpEndpoint(env),
     production,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     database: databaseUrl
@@ -279,6 +288,13 @@ function serverFile(env: Env, llm: LlmConfig): Pick<Config, 'endpoints' | 'train
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+}
+
+function otlpEndpoint(env: Env): string | null {
+  const url = optional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (url === undefined) return null;
+  if (!/^https?:\/\/[^/]/.test(url)) throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT=${url} must be an http(s) URL (example: http://127.0.0.1:4318)`);
+  return url.replace(/\/+$/, '');
 }
 
 /** A folder for PGlite's files, or `memory://` for a database that lives only as long as the process. */

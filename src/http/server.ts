@@ -37,6 +37,7 @@ import { OriginPolicy } from './origin.js';
 import { RateLimiter } from './rate-limit.js';
 import type { ApiToken } from '../config/tokens.js';
 import { serveGraphqlWs } from './websocket.js';
+import { metricsHandler, type MetricsSource } from './metrics.js';
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../schema.graphql', import.meta.url));
 
@@ -50,6 +51,8 @@ export type HttpServerOptions = {
   tokens: readonly ApiToken[];
   /** Hosts and origins allowed in, besides the loopback names and the server's own origin (origin.ts). */
   access: AccessConfig;
+  /** Prometheus metrics: served at GET /metrics to admin tokens, and fed by the WebSocket server. */
+  metrics?: MetricsSource & { wsOpened(): void; wsClosed(): void; wsSlowConsumer(): void };
 };
 
 export type HttpServer = { url: string; port: number; stop(): Promise<void> };
@@ -107,6 +110,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
     maxSubscriptions: limits.maxSubscriptionsPerConnection,
     maxBufferedBytes: limits.maxBufferedBytes,
     slowConsumerMs: limits.slowConsumerMs,
+    ...(options.metrics && { observer: options.metrics }),
   });
 
   const apollo = new ApolloServer<Context & { principal: Principal }>({
@@ -153,6 +157,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
     const checks = await services.health();
     res.status(Object.values(checks).every(Boolean) ? 200 : 503).json(checks);
   });
+  if (options.metrics) app.get('/metrics', requireRole(auth, 'admin'), metricsHandler(options.metrics, logger));
   app.use('/exports', requireRole(auth, 'reader'));
   app.get('/exports/iterations/:id/:file', (req, res) => sendLines(res, logger, () => services.exports.open(parseId('iterationId', req.params.id), exportFormat(req.params.file))));
   app.get('/exports/evaluations/:id/:file', (req, res) =>

@@ -42,6 +42,8 @@ export type WebSocketOptions = OperationChecks &
     connectionInitTimeoutMs: number;
     /** WS_KEEPALIVE_MS; 0: no pings. */
     keepAliveMs: number;
+    /** Sees connections open and close, and slow consumers closed (metrics). */
+    observer?: { wsOpened(): void; wsClosed(): void; wsSlowConsumer(): void };
   };
 
 type Extra = { socket: WebSocket; request: IncomingMessage; principal: Principal | null };
@@ -77,6 +79,11 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     // ws closes the socket itself on protocol errors (1009 for a message over maxPayload, 1002, ...).
     socket.on('error', (error) => o.logger.debug({ err: error.message }, 'websocket protocol error'));
+    if (o.observer) {
+      const observer = o.observer;
+      observer.wsOpened();
+      socket.once('close', () => observer.wsClosed());
+    }
     keepAlive.watch(socket);
     let closed: ((code: number, reason: string) => Promise<void>) | null = null;
     // Stops the connection's operations once, on close or as soon as it is found too slow.
@@ -90,6 +97,7 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
     const slow = () => {
       if (socket.readyState !== WebSocket.OPEN) return;
       o.logger.info({ bufferedBytes: socket.bufferedAmount }, 'closing a slow websocket consumer');
+      o.observer?.wsSlowConsumer();
       socket.close(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
       cleanup(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
     };

@@ -125,6 +125,7 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
     scrub: makeScrubber(config.apiKey),
     live: new Set(),
     isClosed: () => closed,
+    observer: deps.observer,
   };
   const chatDeps: ChatDeps = { sdk, ctx, usage, timeoutMs: config.timeoutMs, maxTokensParam: config.maxTokensParam };
   // Files, fine-tuning and models get their own small queue: a job status poll must not wait

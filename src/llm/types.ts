@@ -62,8 +62,19 @@ export interface LlmLogger {
 
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/**
+ * Sees every HTTP attempt of the client (metrics, traces): `attempt` is called as one starts and
+ * returns the function called once with its outcome (`status`: the HTTP status, `timeout`,
+ * `network` or `aborted`); `retry` as a failed attempt is about to be sent again after `waitMs`.
+ */
+export interface LlmObserver {
+  attempt(o: { op: string; model: string | undefined; tags: Record<string, string> | undefined }): (outcome: { status: string; seconds: number }) => void;
+  retry(o: { rateLimited: boolean; waitMs: number }): void;
+}
+
 export type LlmClientDeps = {
   logger?: LlmLogger;
+  observer?: LlmObserver;
   /** Used for retry backoff; must reject when `signal` aborts. Default: an abortable setTimeout. */
   sleep?: SleepFn;
 };

@@ -22,7 +22,7 @@ import type { StageRow } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import type { JobContext, JobOutcome, Queue } from '../../queue/queue.js';
 import { budgetStop, pauseForBudget } from './budget.js';
-import { Pricing } from './cost.js';
+import { money, Pricing } from './cost.js';
 import { EMPTY_PRICES } from '../../config/prices.js';
 import type { BatchOutcome, StageHandler } from './handler.js';
 import { StageWatch } from './watch.js';
@@ -40,6 +40,13 @@ export type StageRunnerOptions = {
   watchPollMs?: number;
   /** The price table's costs, for money budgets. Default: no prices. */
   pricing?: Pricing;
+  /** Sees every committed batch (metrics). */
+  observer?: StageObserver;
+};
+
+/** What a committed batch added: items stored and failed, and its tokens with their cost (null: no price). */
+export type StageObserver = {
+  batchCommitted(o: { kind: string; done: number; failed: number; usage?: { endpoint: string; model: string; promptTokens: number; completionTokens: number; usd: number | null } }): void;
 };
 
 /**
@@ -260,7 +267,7 @@ export class StageRunner {
             const { row, control } = progress;
             const finished = await this.finishIfComplete(t, row);
             const paused = finished ? undefined : await this.pauseIfOverBudget(t, row, control);
-            return { row: finished ?? paused ?? row, finished, accounted: newlyStored + newlyFailed };
+            return { row: finished ?? paused ?? row, finished, accounted: newlyStored + newlyFailed, failed: newlyFailed, usage };
           }),
         ),
       );
@@ -270,8 +277,21 @@ export class StageRunner {
     }
     // (A job aborted for its lost lease was reported by the lease keeper already.)
     if (leaseLost && !ctx.signal.aborted) this.logger.warn({ stageId, jobId: ctx.id }, 'lost the lease of a running job before its commit; its results were dropped (another worker has it)');
+    if (committed && this.options.observer) this.observe(committed.row.kind, committed);
     if (committed?.finished) await this.notifyFinished(committed.finished);
     return committed;
+  }
+
+  private observe(kind: string, c: { accounted: number; failed: number; usage: BatchOutcome['usage'] }): void {
+    const billed = c.usage.billedTo;
+    const line = billed && { ...billed, promptTokens: c.usage.promptTokens, completionTokens: c.usage.completionTokens };
+    const atto = line ? this.pricing.cost([line]).atto : null;
+    this.options.observer!.batchCommitted({
+      kind,
+      done: c.accounted,
+      failed: c.failed,
+      ...(line && { usage: { endpoint: line.endpoint, model: line.model, promptTokens: line.promptTokens, completionTokens: line.completionTokens, usd: atto === null ? null : Number(money(atto).amount) } }),
+    });
   }
 
   /**
