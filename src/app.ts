@@ -13,6 +13,7 @@ import { startEventBus } from './events/bus.js';
 import { startHttpServer } from './http/server.js';
 import { startMetricsServer } from './http/metrics.js';
 import { Metrics } from './metrics/metrics.js';
+import { bothObservers, startTracing, type Tracing } from './tracing/tracing.js';
 import type { HttpServer } from './http/server.js';
 import { createEndpointClients } from './endpoints.js';
 import type { Logger } from './logger.js';
@@ -98,16 +99,19 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   try {
     refuseSplitRoleOnPglite(config);
     // Its gauges read the queue and the endpoints' limiters once those exist.
+    // First, so that it is stopped last (its spans flushed after everything that makes them).
+    const tracing = config.otlpEndpoint === null ? undefined : await startTracing(config.otlpEndpoint, `ste-${config.role}`);
+    if (tracing) stops.push({ name: 'tracing', stop: () => tracing.shutdown() });
     const started: { infra?: Infrastructure } = {};
     const metrics = new Metrics({ queueDepth: async () => (started.infra ? started.infra.queue.depth() : {}), endpoints: () => started.infra?.llms.stats() ?? [] });
-    const infra = await startInfrastructure(config, logger, stops, metrics);
+    const infra = await startInfrastructure(config, logger, stops, metrics, tracing);
     started.infra = infra;
     if (config.metrics.port !== null) {
       const server = await startMetricsServer(metrics, config.metrics.host, config.metrics.port, logger);
       stops.push({ name: 'metrics server', stop: () => server.stop() });
       logger.info({ url: server.url }, 'serving metrics');
     }
-    const runner = createStageRunner(config, logger, infra, overrides, metrics);
+    const runner = createStageRunner(config, logger, infra, overrides, metrics, tracing);
     const { services, loop } = createServices(config, logger, infra, runner);
 
     let http: HttpServer | null = null;
@@ -135,7 +139,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   }
 }
 
-async function startInfrastructure(config: Config, logger: Logger, stops: Stops, metrics: Metrics): Promise<Infrastructure> {
+async function startInfrastructure(config: Config, logger: Logger, stops: Stops, metrics: Metrics, tracing: Tracing | undefined): Promise<Infrastructure> {
   // First: the data folder's lock decides whether this process may use the folder at all.
   const database = await openDatabase(config.database, { onStale: (message) => logger.warn(message) });
   stops.push({ name: 'database', stop: () => database.close() });
@@ -149,7 +153,7 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops,
   }
 
   // One client per named endpoint (STE_CONFIG; `default` is OPENAI_BASE_URL or the simulator).
-  const llms = createEndpointClients(config.endpoints, simulator?.url ?? null, logger, (name) => metrics.forEndpoint(name));
+  const llms = createEndpointClients(config.endpoints, simulator?.url ?? null, logger, (name) => bothObservers(metrics.forEndpoint(name), tracing?.llmObserver(name)));
   stops.push({ name: 'llm clients', stop: () => llms.close() });
 
   const events = await startEventBus(database, logger);
@@ -168,7 +172,7 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops,
 }
 
 /** The stage runner with a handler for every stage kind, and TRAIN's backends. */
-function createStageRunner(config: Config, logger: Logger, infra: Infrastructure, overrides: AppOverrides, metrics: Metrics): StageRunner {
+function createStageRunner(config: Config, logger: Logger, infra: Infrastructure, overrides: AppOverrides, metrics: Metrics, tracing: Tracing | undefined): StageRunner {
   const { database, queue, endpoints } = infra;
   const configCache = new Map<number, ExperimentConfig>();
   const experimentConfig = async (experimentId: number): Promise<ExperimentConfig> => {
@@ -181,7 +185,7 @@ function createStageRunner(config: Config, logger: Logger, infra: Infrastructure
     return experiment.config as ExperimentConfig;
   };
 
-  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare, pricing: new Pricing(config.prices), observer: metrics });
+  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare, pricing: new Pricing(config.prices), observer: metrics, ...(tracing && { tracing }) });
   const handlerDeps = { db: database.db, endpoints, config: experimentConfig };
   const pollSeconds = overrides.trainPollSeconds ?? 5;
   runner.register(categorizeStageHandler(handlerDeps));

@@ -42,6 +42,8 @@ export type StageRunnerOptions = {
   pricing?: Pricing;
   /** Sees every committed batch (metrics). */
   observer?: StageObserver;
+  /** Runs each batch's work inside a span (traces, when configured). */
+  tracing?: { stageBatch<T>(info: { stageId: number; kind: string; experimentId: number | null; iterationId: number | null; items: number }, fn: () => Promise<T>): Promise<T> };
 };
 
 /** What a committed batch added: items stored and failed, and its tokens with their cost (null: no price). */
@@ -182,7 +184,11 @@ export class StageRunner {
     const signal = AbortSignal.any([ctx.signal, watch.signal]);
     let outcome: BatchOutcome;
     try {
-      outcome = await handler.process(stage, todo, { signal, active: () => !signal.aborted && !ctx.stopping.aborted });
+      const work = () => handler.process(stage, todo, { signal, active: () => !signal.aborted && !ctx.stopping.aborted });
+      const tracing = this.options.tracing;
+      outcome = await (tracing
+        ? tracing.stageBatch({ stageId: stage.id, kind: stage.kind, experimentId: stage.experimentId, iterationId: stage.iterationId, items: todo.length }, work)
+        : work());
     } finally {
       watch.leave();
     }
