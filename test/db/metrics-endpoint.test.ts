@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { parsePrometheusText, sampleValue, type Exposition } from '../helpers/prom-text.js';
@@ -50,6 +51,17 @@ describe.skipIf(NO_DATABASE)(`GET /metrics (${TEST_DB})`, () => {
     const reader = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${READER}` } });
     expect(reader.status).toBe(403);
     expect(await reader.json()).toEqual({ errors: [{ message: 'this needs the admin role; the token has reader', extensions: { code: 'FORBIDDEN' } }] });
+  });
+
+  it('gauges open WebSocket connections', async () => {
+    const open = async () => sampleValue(await scrape(), 'ste_websocket_connections');
+    const before = await open();
+    const socket = new WebSocket(app.url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers: { authorization: `Bearer ${ADMIN}` } });
+    await new Promise<void>((resolve, reject) => socket.once('open', () => resolve()).once('error', reject));
+    expect(await eventually(async () => ((await open()) === before + 1 ? true : undefined), 10_000)).toBe(true);
+    socket.close();
+    expect(await eventually(async () => ((await open()) === before ? true : undefined), 10_000)).toBe(true);
+    expect((await scrape()).types.get('ste_websocket_slow_consumer_closes_total')).toBe('counter');
   });
 
   it('counts items, responses, latencies, tokens and cost as a stage runs', async () => {

@@ -42,8 +42,10 @@ export function parsePrometheusText(text: string): Exposition {
     }
     const m = /^ (\S+)( -?\d+)?$/.exec(rest);
     if (!m) throw new Error(`${where}: no value`);
-    const value = m[1] === '+Inf' ? Infinity : m[1] === '-Inf' ? -Infinity : m[1] === 'NaN' ? NaN : Number(m[1]);
-    if (Number.isNaN(value) && m[1] !== 'NaN') throw new Error(`${where}: value ${m[1]} is not a number`);
+    // As Prometheus reads it (Go's ParseFloat): NaN and Inf in any case (prom-client writes `Nan`).
+    const word = m[1]!.toLowerCase();
+    const value = word === '+inf' || word === 'inf' ? Infinity : word === '-inf' ? -Infinity : word === 'nan' ? NaN : Number(m[1]);
+    if (Number.isNaN(value) && word !== 'nan') throw new Error(`${where}: value ${m[1]} is not a number`);
     const family = types.has(name) ? name : SUFFIXES.map((s) => (name.endsWith(s) ? name.slice(0, -s.length) : '')).find((f) => f && types.has(f));
     if (!family) throw new Error(`${where}: sample of ${name} before its TYPE`);
     samples.push({ name, labels, value });
