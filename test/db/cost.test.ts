@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
+import { addUsage } from '../../src/db/stage-usage-repo.js';
+import { addProgress } from '../../src/db/stages-repo.js';
 
 type Money = { amount: string; value: number; currency: string };
 type StageView = { id: string; kind: string; status: string; total: number; done: number; message: string | null; promptTokens: number; completionTokens: number; cost: Money | null; unpricedModels: string[] };
@@ -69,6 +71,20 @@ describe.skipIf(NO_DATABASE)(`cost in money (${TEST_DB})`, () => {
     expect(read.iterations).toEqual([{ cost: { amount: usd(costOf(judged, JUDGE)), currency: 'USD' } }]);
     expect(read.cost).toEqual({ amount: usd(costOf(generated, GENERATOR) + costOf(judged, JUDGE)), currency: 'USD' });
     expect(read.unpricedModels).toEqual([]);
+  });
+
+  it('gives usage recorded as BATCH the price table\'s batch discount', async () => {
+    const { generated } = await experimentWithPairs('batch priced');
+    // What batch mode records for lines ingested from a Batch API output file: the same tokens as
+    // a BATCH usage line (written here as the runner's commit writes it, stage counts included).
+    const batch = { promptTokens: 123_457, completionTokens: 9_876 };
+    await addProgress(app.database.db, Number(generated.id), { done: 0, failed: 0, ...batch });
+    await addUsage(app.database.db, Number(generated.id), { endpoint: 'default', model: 'sim-judge', execution: 'BATCH', ...batch });
+    const after = await stage(generated.id);
+    // sim-judge at 0.15 / 0.600001 per million, half off: exact to the last digit.
+    const batchPico = (BigInt(batch.promptTokens) * JUDGE.input + BigInt(batch.completionTokens) * JUDGE.output) / 2n;
+    expect(after.promptTokens).toBe(generated.promptTokens + batch.promptTokens);
+    expect(after.cost?.amount).toBe(usd(costOf(generated, GENERATOR) + batchPico));
   });
 
   it('pauses a stage when the money budget is reached, with the amounts in its message, and resumes it when the budget is removed', async () => {
