@@ -40,6 +40,7 @@ export function createEndpointClients(endpoints: readonly NamedEndpoint[], simul
           maxRetries: e.maxRetries,
           rateLimitMaxWaitMs: e.rateLimitMaxWaitMs,
           maxTokensParam: e.maxTokensParam,
+          adaptiveConcurrency: e.adaptiveConcurrency,
         },
         { logger, observer: observerOf?.(e.name) },
       ),

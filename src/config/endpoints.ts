@@ -84,7 +84,7 @@ type Env = Record<string, string | undefined>;
 type Defaults = Omit<NamedEndpoint, 'name' | 'baseURL' | 'apiKey' | 'loraAdapters'>;
 
 const NAME = /^[a-z][a-z0-9_-]{0,63}$/;
-const ENDPOINT_KEYS = new Set(['baseUrl', 'apiKeyEnv', 'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'rateLimitMaxWaitMs', 'maxTokensParam', 'loraAdapters']);
+const ENDPOINT_KEYS = new Set(['baseUrl', 'apiKeyEnv', 'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'rateLimitMaxWaitMs', 'maxTokensParam', 'adaptiveConcurrency', 'loraAdapters']);
 const TRAINER_KEYS = new Set(['type', 'command', 'hyperparameters', 'timeoutSeconds']);
 const WEBHOOK_KEYS = new Set(['type', 'url', 'secretEnv', 'serviceUrl', 'hyperparameters', 'timeoutSeconds', 'tokenSeconds']);
 
@@ -136,6 +136,7 @@ function endpointOf(name: string, value: unknown, defaults: Defaults, env: Env, 
   const maxTokensParam = o.maxTokensParam ?? defaults.maxTokensParam;
   if (!['auto', 'max_tokens', 'max_completion_tokens'].includes(maxTokensParam as string)) throw new Error(`${at}.maxTokensParam must be auto, max_tokens or max_completion_tokens`);
   if (o.loraAdapters !== undefined && typeof o.loraAdapters !== 'boolean') throw new Error(`${at}.loraAdapters must be true or false`);
+  if (o.adaptiveConcurrency !== undefined && typeof o.adaptiveConcurrency !== 'boolean') throw new Error(`${at}.adaptiveConcurrency must be true or false`);
   return {
     name,
     baseURL,
@@ -147,6 +148,7 @@ function endpointOf(name: string, value: unknown, defaults: Defaults, env: Env, 
     maxRetries: int(o.maxRetries, defaults.maxRetries, 0, 100, `${at}.maxRetries`),
     rateLimitMaxWaitMs: int(o.rateLimitMaxWaitMs, defaults.rateLimitMaxWaitMs, 0, 86_400_000, `${at}.rateLimitMaxWaitMs`),
     maxTokensParam: maxTokensParam as MaxTokensParam,
+    adaptiveConcurrency: typeof o.adaptiveConcurrency === 'boolean' ? o.adaptiveConcurrency : defaults.adaptiveConcurrency,
     loraAdapters: o.loraAdapters === true,
   };
 }

@@ -51,6 +51,8 @@ export type LlmConfig = {
   rateLimitMaxWaitMs: number;
   /** LLM_MAX_TOKENS_PARAM: how the completion limit is sent (auto, max_tokens, max_completion_tokens). Default auto. */
   maxTokensParam: MaxTokensParam;
+  /** LLM_ADAPTIVE_CONCURRENCY: lower the requests in flight below `concurrency` on 429s and probe back (AIMD). Default true. */
+  adaptiveConcurrency: boolean;
 };
 
 /** Limits of the GraphQL API, the same on HTTP and WebSocket. Every one is an environment variable. */
@@ -269,13 +271,14 @@ function llmConfig(env: Env): LlmConfig {
     maxRetries: int(env, 'LLM_MAX_RETRIES', 6, 0, 100),
     rateLimitMaxWaitMs: int(env, 'LLM_RATE_LIMIT_MAX_WAIT_MS', 600_000, 0, 86_400_000),
     maxTokensParam: oneOf(env, 'LLM_MAX_TOKENS_PARAM', ['auto', 'max_tokens', 'max_completion_tokens'], 'auto'),
+    adaptiveConcurrency: bool(env, 'LLM_ADAPTIVE_CONCURRENCY', true),
   };
 }
 
 /** STE_CONFIG's endpoints and trainers, with `default` made from OPENAI_BASE_URL and the LLM_* variables. */
 function serverFile(env: Env, llm: LlmConfig): Pick<Config, 'endpoints' | 'trainers' | 'prices'> {
-  const { baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam } = llm;
-  const defaultEndpoint: NamedEndpoint = { name: 'default', baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam, loraAdapters: false };
+  const { baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam, adaptiveConcurrency } = llm;
+  const defaultEndpoint: NamedEndpoint = { name: 'default', baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam, adaptiveConcurrency, loraAdapters: false };
   try {
     const file = parseServerFile(optional(env, 'STE_CONFIG'), defaultEndpoint, env);
     const pricesFile = optional(env, 'STE_PRICES');

@@ -3,7 +3,11 @@
  * flight finds a cap of 16 (the simulator answers 429 above it) instead of hammering it, and its
  * 429s stop growing once found. Counts only, no timings.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
 import { EndpointLimiter } from '../../src/llm/limiter.js';
 import { createLlmClient } from '../../src/llm/index.js';
 import { DEFAULT_JUDGE_TEMPLATE, judgePrompt } from '../../src/domain/prompts.js';
@@ -78,5 +82,15 @@ describe('adaptive concurrency', () => {
     for (let i = 0; i < 100; i++) l.onSuccess();
     expect(l.concurrencyLimit).toBe(8);
     expect(l.rateLimited).toBe(2);
+  });
+
+  it('is on by default, off with LLM_ADAPTIVE_CONCURRENCY=false or per endpoint in STE_CONFIG', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'ste-aimd-')), 'ste.json');
+    writeFileSync(file, JSON.stringify({ endpoints: { gpu: { baseUrl: 'http://10.0.0.5:8000/v1', adaptiveConcurrency: false }, api: { baseUrl: 'http://10.0.0.6:8000/v1' } } }));
+    const adaptive = (env: Record<string, string>) => Object.fromEntries(loadConfig(env, []).endpoints.map((e) => [e.name, e.adaptiveConcurrency]));
+    expect(adaptive({ STE_CONFIG: file })).toEqual({ default: true, gpu: false, api: true });
+    expect(adaptive({ STE_CONFIG: file, LLM_ADAPTIVE_CONCURRENCY: 'false' })).toEqual({ default: false, gpu: false, api: false });
+    writeFileSync(file, JSON.stringify({ endpoints: { gpu: { baseUrl: 'http://10.0.0.5:8000/v1', adaptiveConcurrency: 'no' } } }));
+    expect(() => loadConfig({ STE_CONFIG: file }, [])).toThrow(/endpoints\.gpu\.adaptiveConcurrency must be true or false$/);
   });
 });
