@@ -223,6 +223,21 @@ export type ConfiguredEndpoint = {
   unloadLoraAdapters: Scalars['Boolean']['output'];
 };
 
+/** A price of the server's price table: USD per million tokens of a model on a named endpoint. */
+export type ConfiguredPrice = {
+  __typename?: 'ConfiguredPrice';
+  /** Fraction taken off batch (Batch API) usage, 0 to 1. */
+  batchDiscount: Scalars['String']['output'];
+  /** The named endpoint. */
+  endpoint: Scalars['String']['output'];
+  /** USD per million prompt tokens (exact decimal). */
+  inputPerMillion: Scalars['String']['output'];
+  /** The model, or * for the endpoint's other models. */
+  model: Scalars['String']['output'];
+  /** USD per million completion tokens (exact decimal). */
+  outputPerMillion: Scalars['String']['output'];
+};
+
 /** A named trainer of the server's configuration (its command is never shown). */
 export type ConfiguredTrainer = {
   __typename?: 'ConfiguredTrainer';
@@ -585,6 +600,8 @@ export type Experiment = {
   bestIteration?: Maybe<ValidatedJudge>;
   /** Options fixed at creation. */
   config: ExperimentConfig;
+  /** What every stage of the experiment cost, priced with the server's price table; null when some usage has no price (see unpricedModels). */
+  cost?: Maybe<Money>;
   /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
   /** Identifier. */
@@ -605,6 +622,8 @@ export type Experiment = {
   seedEvaluations: Array<Evaluation>;
   /** Every stage of the experiment, newest first. */
   stages: Array<Stage>;
+  /** The endpoint/model pairs of its usage with no price in the table (empty when cost is known). */
+  unpricedModels: Array<Scalars['String']['output']>;
   /** Every judge of the loop with a finished validation, in loop order (the seed first). */
   validatedJudges: Array<ValidatedJudge>;
 };
@@ -655,6 +674,8 @@ export type ExperimentConfig = {
   keepCategories: Array<Scalars['String']['output']>;
   /** Maximum tokens of a judgment. Default 4096. */
   maxTokens: Scalars['Int']['output'];
+  /** Money budget in USD for the whole experiment, priced with the server's price table; null for none. */
+  moneyBudget?: Maybe<Scalars['Float']['output']>;
   /** How y_l is made: MODIFIED_INSTRUCTION (the paper) or WORSE_REWRITE (its weaker ablation). */
   pairConstruction: PairConstruction;
   /** Checks a parsed pair must pass; a pair that fails one is REJECTED with the measured value. */
@@ -707,6 +728,8 @@ export type ExperimentConfigInput = {
   keepCategories?: InputMaybe<Array<Scalars['String']['input']>>;
   /** 1 to 32768. Default 4096. */
   maxTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** Money budget in USD (at most 6 decimals); null for none. Stages pause when it is reached, or when a model they use has no price. */
+  moneyBudget?: InputMaybe<Scalars['Float']['input']>;
   /** Default MODIFIED_INSTRUCTION (the paper's construction). */
   pairConstruction?: InputMaybe<PairConstruction>;
   /** Default: see PairFilters. */
@@ -920,6 +943,8 @@ export type ItemVerdict = {
 /** Iteration t: judge M_t labels the pairs, selection keeps correct judgments, training produces M_{t+1}. */
 export type Iteration = {
   __typename?: 'Iteration';
+  /** What the iteration's stages cost; null when some usage has no price (see unpricedModels). */
+  cost?: Maybe<Money>;
   /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
   /** Why it failed or was cancelled. */
@@ -948,6 +973,8 @@ export type Iteration = {
   trainingJob?: Maybe<TrainingJob>;
   /** Every training stage's job so far, in stage order (one with a single training stage). */
   trainingJobs: Array<TrainingJob>;
+  /** The endpoint/model pairs of its usage with no price in the table. */
+  unpricedModels: Array<Scalars['String']['output']>;
 };
 
 
@@ -1124,6 +1151,17 @@ export type LoopState = {
   untilNoGain?: Maybe<Scalars['Int']['output']>;
 };
 
+/** An amount of money. `amount` is exact (decimal text, no rounding); `value` is the same as a float. */
+export type Money = {
+  __typename?: 'Money';
+  /** Exact decimal amount, e.g. "0.0375". */
+  amount: Scalars['String']['output'];
+  /** ISO 4217 code; always USD. */
+  currency: Scalars['String']['output'];
+  /** The amount as a float (may round). */
+  value: Scalars['Float']['output'];
+};
+
 /** Commands. Stage mutations return the Stage at once; the work runs in the background. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -1159,6 +1197,8 @@ export type Mutation = {
   runLoop: Experiment;
   /** Keeps one correct judgment per pair and order, then balances A/B wins. */
   selectJudgments: Stage;
+  /** Sets the experiment's money budget in USD (null: none), priced with the server's price table. Stages paused by it resume once it is no longer reached; a budget below what is spent pauses running stages. */
+  setMoneyBudget: Experiment;
   /** Sets the experiment's token budget (null: none). Stages paused by the budget resume once it is no longer reached; a budget below what is used pauses running stages. */
   setTokenBudget: Experiment;
   /** Creates the next iteration; its judge is the seed (t = 1) or the previous iteration's trained model. */
@@ -1284,6 +1324,13 @@ export type MutationRunLoopArgs = {
 /** Commands. Stage mutations return the Stage at once; the work runs in the background. */
 export type MutationSelectJudgmentsArgs = {
   iterationId: Scalars['ID']['input'];
+};
+
+
+/** Commands. Stage mutations return the Stage at once; the work runs in the background. */
+export type MutationSetMoneyBudgetArgs = {
+  experimentId: Scalars['ID']['input'];
+  moneyBudget?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -1635,6 +1682,8 @@ export type ServerConfiguration = {
   __typename?: 'ServerConfiguration';
   /** Named endpoints; `default` is OPENAI_BASE_URL or the simulator. */
   endpoints: Array<ConfiguredEndpoint>;
+  /** The price table (STE_CONFIG prices or STE_PRICES); empty: costs are unknown. */
+  prices: Array<ConfiguredPrice>;
   /** Named trainers of the COMMAND backend. */
   trainers: Array<ConfiguredTrainer>;
 };
@@ -1657,6 +1706,8 @@ export type Stage = {
   __typename?: 'Stage';
   /** Completion tokens used. */
   completionTokens: Scalars['Float']['output'];
+  /** What the stage cost: its tokens per endpoint, model and execution times the price table (batch usage with its discount); null when some usage has no price (see unpricedModels). */
+  cost?: Maybe<Money>;
   /** When it was created. */
   createdAt: Scalars['DateTime']['output'];
   /** Items finished (including failed ones). */
@@ -1695,6 +1746,8 @@ export type Stage = {
   status: StageStatus;
   /** Items to process. */
   total: Scalars['Int']['output'];
+  /** The endpoint/model pairs of its usage with no price in the table. */
+  unpricedModels: Array<Scalars['String']['output']>;
 };
 
 

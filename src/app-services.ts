@@ -8,11 +8,13 @@ import type { LiveService } from './services/read/live.js';
 import type { LoopService } from './services/loop/loop.js';
 import type { PipelineService } from './services/loop/pipeline.js';
 import type { QueryService } from './services/read/queries.js';
+import type { CostReads } from './services/read/costs.js';
 import type { TrainingReports } from './services/training/webhook-reports.js';
 
 export type ServerConfiguration = {
   endpoints: { name: string; baseUrl: string; concurrency: number; requestsPerMinute: number; tokensPerMinute: number; maxTokensParam: string; loraAdapters: boolean; unloadLoraAdapters: boolean }[];
   trainers: { name: string; type: string; hyperparameters: string[]; timeoutSeconds: number }[];
+  prices: { endpoint: string; model: string; inputPerMillion: string; outputPerMillion: string; batchDiscount: string }[];
 };
 import type { ConnectionReads } from './services/read/connections.js';
 
@@ -25,6 +27,8 @@ export type Services = {
   pipeline: PipelineService;
   loop: LoopService;
   queries: QueryService;
+  /** Cost in money of stages, iterations and experiments (the price table). */
+  costs: CostReads;
   /** Pages and totals of client connections (totalCount, Benchmark.items, evaluations). */
   connections: ConnectionReads;
   live: LiveService;

@@ -11,6 +11,9 @@ import { inMemory, openDatabase } from './db/database.js';
 import type { Database } from './db/database.js';
 import { startEventBus } from './events/bus.js';
 import { startHttpServer } from './http/server.js';
+import { startMetricsServer } from './http/metrics.js';
+import { Metrics } from './metrics/metrics.js';
+import { bothObservers, startTracing, type Tracing } from './tracing/tracing.js';
 import type { HttpServer } from './http/server.js';
 import { createEndpointClients } from './endpoints.js';
 import type { Logger } from './logger.js';
@@ -32,6 +35,8 @@ import type { ControlJob } from './services/loop/loop.js';
 import { generatePairsStageHandler } from './services/stages/generate-pairs.js';
 import { PipelineService } from './services/loop/pipeline.js';
 import { QueryService } from './services/read/queries.js';
+import { CostReads } from './services/read/costs.js';
+import { Pricing } from './services/stages/cost.js';
 import { ConnectionReads } from './services/read/connections.js';
 import { recoverStalledStages } from './services/stages/recovery.js';
 import { StageRunner } from './services/stages/runner.js';
@@ -95,8 +100,20 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   };
   try {
     refuseSplitRoleOnPglite(config);
-    const infra = await startInfrastructure(config, logger, stops);
-    const runner = createStageRunner(config, logger, infra, overrides);
+    // Its gauges read the queue and the endpoints' limiters once those exist.
+    // First, so that it is stopped last (its spans flushed after everything that makes them).
+    const tracing = config.otlpEndpoint === null ? undefined : await startTracing(config.otlpEndpoint, `ste-${config.role}`);
+    if (tracing) stops.push({ name: 'tracing', stop: () => tracing.shutdown() });
+    const started: { infra?: Infrastructure } = {};
+    const metrics = new Metrics({ queueDepth: async () => (started.infra ? started.infra.queue.depth() : {}), endpoints: () => started.infra?.llms.stats() ?? [] });
+    const infra = await startInfrastructure(config, logger, stops, metrics, tracing);
+    started.infra = infra;
+    if (config.metrics.port !== null) {
+      const server = await startMetricsServer(metrics, config.metrics.host, config.metrics.port, logger);
+      stops.push({ name: 'metrics server', stop: () => server.stop() });
+      logger.info({ url: server.url }, 'serving metrics');
+    }
+    const runner = createStageRunner(config, logger, infra, overrides, metrics, tracing);
     const { services, loop } = createServices(config, logger, infra, runner);
 
     let http: HttpServer | null = null;
@@ -109,6 +126,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         tokens: config.auth.tokens,
         access: config.access,
         configured: { endpoints: config.endpoints.length, trainers: config.trainers.length },
+        metrics,
       });
       stops.push({ name: 'http server', stop: () => http!.stop() });
     }
@@ -124,7 +142,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
   }
 }
 
-async function startInfrastructure(config: Config, logger: Logger, stops: Stops): Promise<Infrastructure> {
+async function startInfrastructure(config: Config, logger: Logger, stops: Stops, metrics: Metrics, tracing: Tracing | undefined): Promise<Infrastructure> {
   // First: the data folder's lock decides whether this process may use the folder at all.
   const database = await openDatabase(config.database, { onStale: (message) => logger.warn(message) });
   stops.push({ name: 'database', stop: () => database.close() });
@@ -138,7 +156,7 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops)
   }
 
   // One client per named endpoint (STE_CONFIG; `default` is OPENAI_BASE_URL or the simulator).
-  const llms = createEndpointClients(config.endpoints, simulator?.url ?? null, logger);
+  const llms = createEndpointClients(config.endpoints, simulator?.url ?? null, logger, (name) => bothObservers(metrics.forEndpoint(name), tracing?.llmObserver(name)));
   stops.push({ name: 'llm clients', stop: () => llms.close() });
 
   const events = await startEventBus(database, logger);
@@ -147,7 +165,7 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops)
   const queue: Queue = await startQueue(
     database,
     config.database.kind === 'postgres' ? config.database.url : null,
-    { expireSeconds: config.worker.jobExpireSeconds },
+    { expireSeconds: config.worker.jobExpireSeconds, observer: metrics },
     logger,
   );
   // On stop: no new jobs, no new LLM requests; requests in flight get the shutdown timeout, then
@@ -157,7 +175,7 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops)
 }
 
 /** The stage runner with a handler for every stage kind, and TRAIN's backends. */
-function createStageRunner(config: Config, logger: Logger, infra: Infrastructure, overrides: AppOverrides): StageRunner {
+function createStageRunner(config: Config, logger: Logger, infra: Infrastructure, overrides: AppOverrides, metrics: Metrics, tracing: Tracing | undefined): StageRunner {
   const { database, queue, endpoints } = infra;
   const configCache = new Map<number, ExperimentConfig>();
   const experimentConfig = async (experimentId: number): Promise<ExperimentConfig> => {
@@ -170,7 +188,7 @@ function createStageRunner(config: Config, logger: Logger, infra: Infrastructure
     return experiment.config as ExperimentConfig;
   };
 
-  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare, providerBatch: config.worker.providerBatch });
+  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare, providerBatch: config.worker.providerBatch, pricing: new Pricing(config.prices), observer: metrics, ...(tracing && { tracing }) });
   const handlerDeps = { db: database.db, endpoints, config: experimentConfig };
   // A stopped stage's Batch API batches stop billing too, whether or not a worker was polling them.
   runner.onFinished(async (stage) => {
@@ -249,6 +267,7 @@ function createServices(config: Config, logger: Logger, infra: Infrastructure, r
     pipeline,
     loop,
     queries: new QueryService(database),
+    costs: new CostReads(database, runner.pricing),
     connections: new ConnectionReads(database),
     live: new LiveService(database, events),
     exports,
@@ -276,6 +295,9 @@ function serverConfiguration(config: Config): Services['serverConfiguration'] {
       unloadLoraAdapters: e.loraAdapters && e.unloadLoraAdapters,
     })),
     trainers: config.trainers.map((t) => ({ name: t.name, type: t.type, hyperparameters: t.hyperparameters, timeoutSeconds: t.timeoutSeconds })),
+    prices: [...config.prices.values()].flatMap((byModel) =>
+      [...byModel.values()].map((p) => ({ endpoint: p.endpoint, model: p.model, inputPerMillion: p.inputPerMillion, outputPerMillion: p.outputPerMillion, batchDiscount: p.batchDiscount })),
+    ),
   };
 }
 

@@ -35,6 +35,8 @@ export const fmt = {
   share: (x) => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`),
   compact: (n) => (n < 1e3 ? String(Math.round(n)) : n < 1e6 ? `${(n / 1e3).toFixed(1)}k` : `${(n / 1e6).toFixed(1)}M`),
   time: (iso) => (iso ? new Date(iso).toLocaleString() : '–'),
+  /** A Money ({ amount, value, currency }) or, when null, "no price" (the models lacking one are in `unpriced`). */
+  money: (m) => (m ? `${m.value >= 0.01 || m.value === 0 ? m.value.toFixed(2) : m.value.toPrecision(2)} ${m.currency}` : 'no price'),
 };
 
 /** A progress bar: <div class="bar"><span style width></span></div> (width set through the CSSOM: CSP-safe). */

@@ -15,7 +15,8 @@ const QUERY = `query ($id: ID!) { experiment(id: $id) { id name createdAt instru
   config { judgeModel generatorModel samplesPerOrder seed temperature }
   loop { status targetIteration error }
   stages { ${STAGE_FIELDS} }
-  iterations { id index status judgeModel trainedModel error
+  cost { amount value currency } unpricedModels
+  iterations { id index status judgeModel trainedModel error cost { amount value currency }
     stats { judgments correct incorrect unparseable ties selected selectedAWins selectedBWins promptTokens completionTokens } } } }`;
 const ACTIVE = new Set(['QUEUED', 'RUNNING', 'PAUSED']);
 
@@ -98,7 +99,7 @@ function renderHead(el, e) {
     el,
     h('h1', {}, e.name, ' ', h('span', { class: 'muted' }, `#${e.id}`)),
     h('p', { class: 'muted' },
-      `${fmt.count(e.instructionCount)} instructions · judge ${c.judgeModel} · generator ${c.generatorModel} · ${c.samplesPerOrder} samples per order · temperature ${c.temperature} · seed ${c.seed}`),
+      `${fmt.count(e.instructionCount)} instructions · judge ${c.judgeModel} · generator ${c.generatorModel} · ${c.samplesPerOrder} samples per order · temperature ${c.temperature} · seed ${c.seed} · cost ${e.cost ? fmt.money(e.cost) : `unknown (no price for ${e.unpricedModels.join(', ')})`}`),
     e.loop
       ? h('p', {}, 'Loop ', badge(e.loop.status), ` to iteration ${e.loop.targetIteration}`, e.loop.error ? h('span', { class: 'error' }, ` ${e.loop.error}`) : null)
       : h('p', { class: 'muted' }, 'No loop started: ', h('code', {}, `ste loop ${e.id} --iterations 2`)),
@@ -107,7 +108,7 @@ function renderHead(el, e) {
 
 function renderIterations(el, iterations) {
   if (iterations.length === 0) return replace(el, h('div', { class: 'empty' }, 'No iteration yet.'));
-  const head = ['t', 'status', 'judge → trained', 'judgments', 'correct', 'unparseable', 'selected (A / B)', 'tokens in / out'];
+  const head = ['t', 'status', 'judge → trained', 'judgments', 'correct', 'unparseable', 'selected (A / B)', 'tokens in / out', 'cost'];
   replace(
     el,
     h('div', { class: 'scroll' }, h('table', { dataset: { iterations: '' } },
@@ -123,6 +124,7 @@ function renderIterations(el, iterations) {
           h('td', { class: 'num' }, fmt.pct(s.unparseable, s.judgments)),
           h('td', { class: 'num' }, `${fmt.count(s.selected)} (${fmt.count(s.selectedAWins)} / ${fmt.count(s.selectedBWins)})`),
           h('td', { class: 'num' }, `${fmt.compact(s.promptTokens)} / ${fmt.compact(s.completionTokens)}`),
+          h('td', { class: 'num' }, fmt.money(it.cost)),
         );
       })),
     )),

@@ -17,7 +17,7 @@ const FEED_MAX = 200;
 const FEED_START = 30;
 
 const QUERY = `query ($id: ID!) { iteration(id: $id) { id index status error judgeModel trainedModel
-  experiment { id name } stages { ${STAGE_FIELDS} } stats { ${STATS} } } }`;
+  experiment { id name } stages { ${STAGE_FIELDS} } stats { ${STATS} } cost { amount value currency } unpricedModels } }`;
 
 const JUDGMENTS = `subscription ($id: ID!, $after: Int) { judgmentAdded(iterationId: $id, afterSeq: $after) {
   seq order sample verdict correct selected reasoning model pair { id } } }`;
@@ -64,7 +64,7 @@ export async function renderIteration(main, id, onExperiment) {
     replace(els.status, badge(iteration.status), iteration.error ? h('span', { class: 'error' }, ` ${iteration.error}`) : null);
     replace(els.models, `judge ${iteration.judgeModel}`, iteration.trainedModel ? ` → trained ${iteration.trainedModel}` : '');
     training.update(iteration, [...stages.values()]);
-    renderCards(els.cards, iteration.stats);
+    renderCards(els.cards, iteration.stats, iteration);
     renderStages(els.stages, [...stages.values()].sort((a, b) => Number(a.id) - Number(b.id)));
   };
   paint(it);
@@ -125,7 +125,7 @@ export async function renderIteration(main, id, onExperiment) {
   };
 }
 
-function renderCards(el, stats) {
+function renderCards(el, stats, cost) {
   const card = (label, value, title) => h('div', { class: 'card', title }, h('div', { class: 'value' }, value), h('div', { class: 'label' }, label));
   replace(
     el,
@@ -136,6 +136,7 @@ function renderCards(el, stats) {
     card('selected', fmt.count(stats.selected), 'kept for training'),
     card('A / B wins kept', `${fmt.count(stats.selectedAWins)} / ${fmt.count(stats.selectedBWins)}`),
     card('tokens in / out', `${fmt.compact(stats.promptTokens)} / ${fmt.compact(stats.completionTokens)}`),
+    card('cost', fmt.money(cost.cost), cost.cost ? cost.cost.amount : `no price for ${cost.unpricedModels.join(', ')}`),
   );
 }
 

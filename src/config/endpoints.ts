@@ -14,9 +14,11 @@
  *     "trl-sft": { "type": "COMMAND", "hyperparameters": ["learning_rate", "num_train_epochs"], "timeoutSeconds": 86400,
  *                  "command": ["python3", "trainers/trl_sft.py", "--train", "{trainingFile}", "--output-dir", "{outputDir}",
  *                              "--base-model", "{baseModel}", "--iteration", "{iteration}", "--hyperparameters", "{hyperparameters}"] }
- *   }
+ *   },
+ *   "prices": { "gpu": { "llama-3-70b": { "inputPerMillion": 0.5, "outputPerMillion": 1.5, "batchDiscount": 0.5 } } }
  * }
  * ```
+ * `prices` (or the file STE_PRICES names instead) is the price table of prices.ts.
  * OPENAI_BASE_URL / OPENAI_API_KEY and the LLM_* variables stay the one-endpoint shortcut: they
  * make the endpoint named `default` (the built-in simulator when OPENAI_BASE_URL is unset), and
  * the LLM_* values are the defaults of every endpoint of the file.
@@ -24,6 +26,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LlmConfig, MaxTokensParam } from './index.js';
+import { EMPTY_PRICES, parsePrices, type PriceTable } from './prices.js';
 
 /**
  * One named OpenAI-compatible endpoint, with its own client, limiter and usage counters: the same
@@ -84,13 +87,14 @@ export type CommandTrainer = {
   timeoutSeconds: number;
 };
 
-export type ServerFile = { endpoints: NamedEndpoint[]; trainers: TrainerSpec[] };
+/** `prices`: the price table (prices.ts), empty when the file has none. */
+export type ServerFile = { endpoints: NamedEndpoint[]; trainers: TrainerSpec[]; prices: PriceTable };
 
 type Env = Record<string, string | undefined>;
 type Defaults = Omit<NamedEndpoint, 'name' | 'baseURL' | 'apiKey' | 'loraAdapters' | 'unloadLoraAdapters'>;
 
 const NAME = /^[a-z][a-z0-9_-]{0,63}$/;
-const ENDPOINT_KEYS = new Set(['baseUrl', 'apiKeyEnv', 'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'rateLimitMaxWaitMs', 'maxTokensParam', 'loraAdapters', 'unloadLoraAdapters', 'batchMaxLines', 'batchMaxBytes']);
+const ENDPOINT_KEYS = new Set(['baseUrl', 'apiKeyEnv', 'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'rateLimitMaxWaitMs', 'maxTokensParam', 'adaptiveConcurrency', 'loraAdapters', 'unloadLoraAdapters', 'batchMaxLines', 'batchMaxBytes']);
 const TRAINER_KEYS = new Set(['type', 'command', 'hyperparameters', 'timeoutSeconds']);
 const WEBHOOK_KEYS = new Set(['type', 'url', 'secretEnv', 'serviceUrl', 'hyperparameters', 'timeoutSeconds', 'tokenSeconds']);
 
@@ -99,7 +103,7 @@ const WEBHOOK_KEYS = new Set(['type', 'url', 'secretEnv', 'serviceUrl', 'hyperpa
  * Throws an Error with one line naming the file and the entry at fault.
  */
 export function parseServerFile(file: string | undefined, defaultEndpoint: NamedEndpoint, env: Env): ServerFile {
-  if (!file) return { endpoints: [defaultEndpoint], trainers: [] };
+  if (!file) return { endpoints: [defaultEndpoint], trainers: [], prices: EMPTY_PRICES };
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path.resolve(file), 'utf8'));
@@ -108,7 +112,7 @@ export function parseServerFile(file: string | undefined, defaultEndpoint: Named
   }
   const where = (entry: string) => `STE_CONFIG ${file}: ${entry}`;
   const top = record(raw, where('the file'));
-  unknownKeys(top, new Set(['endpoints', 'trainers']), where('the file'));
+  unknownKeys(top, new Set(['endpoints', 'trainers', 'prices']), where('the file'));
   const endpoints = Object.entries(record(top.endpoints ?? {}, where('endpoints'))).map(([name, value]) =>
     endpointOf(name, value, defaultEndpoint, env, where(`endpoints.${name}`)),
   );
@@ -119,7 +123,11 @@ export function parseServerFile(file: string | undefined, defaultEndpoint: Named
   const trainers = Object.entries(record(top.trainers ?? {}, where('trainers'))).map(([name, value]) =>
     (value as { type?: unknown } | null)?.type === 'WEBHOOK' ? webhookOf(name, value, env, where(`trainers.${name}`)) : trainerOf(name, value, where(`trainers.${name}`)),
   );
-  return { endpoints, trainers };
+  const prices = top.prices === undefined ? EMPTY_PRICES : parsePrices(top.prices, where('prices'));
+  for (const endpoint of prices.keys()) {
+    if (!endpoints.some((e) => e.name === endpoint)) throw new Error(where(`prices.${endpoint}: no endpoint of that name (known: ${endpoints.map((e) => e.name).join(', ')})`));
+  }
+  return { endpoints, trainers, prices };
 }
 
 function endpointOf(name: string, value: unknown, defaults: Defaults, env: Env, at: string): NamedEndpoint {
@@ -139,6 +147,7 @@ function endpointOf(name: string, value: unknown, defaults: Defaults, env: Env, 
   if (!['auto', 'max_tokens', 'max_completion_tokens'].includes(maxTokensParam as string)) throw new Error(`${at}.maxTokensParam must be auto, max_tokens or max_completion_tokens`);
   if (o.loraAdapters !== undefined && typeof o.loraAdapters !== 'boolean') throw new Error(`${at}.loraAdapters must be true or false`);
   if (o.unloadLoraAdapters !== undefined && typeof o.unloadLoraAdapters !== 'boolean') throw new Error(`${at}.unloadLoraAdapters must be true or false`);
+  if (o.adaptiveConcurrency !== undefined && typeof o.adaptiveConcurrency !== 'boolean') throw new Error(`${at}.adaptiveConcurrency must be true or false`);
   return {
     name,
     baseURL,
@@ -150,6 +159,7 @@ function endpointOf(name: string, value: unknown, defaults: Defaults, env: Env, 
     maxRetries: int(o.maxRetries, defaults.maxRetries, 0, 100, `${at}.maxRetries`),
     rateLimitMaxWaitMs: int(o.rateLimitMaxWaitMs, defaults.rateLimitMaxWaitMs, 0, 86_400_000, `${at}.rateLimitMaxWaitMs`),
     maxTokensParam: maxTokensParam as MaxTokensParam,
+    adaptiveConcurrency: typeof o.adaptiveConcurrency === 'boolean' ? o.adaptiveConcurrency : defaults.adaptiveConcurrency,
     loraAdapters: o.loraAdapters === true,
     unloadLoraAdapters: o.unloadLoraAdapters !== false,
     ...(o.batchMaxLines !== undefined && { batchMaxLines: int(o.batchMaxLines, 50_000, 1, 50_000, `${at}.batchMaxLines`) }),

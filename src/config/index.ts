@@ -8,6 +8,7 @@ import type { ApiToken } from './tokens.js';
 import { parseSimulatorOptions } from './simulator.js';
 import type { SimulatorOptions } from './simulator.js';
 import { parseServerFile } from './endpoints.js';
+import { readPriceFile, type PriceTable } from './prices.js';
 import type { NamedEndpoint, TrainerSpec } from './endpoints.js';
 
 export { COMMAND_PLACEHOLDERS } from './endpoints.js';
@@ -50,6 +51,8 @@ export type LlmConfig = {
   rateLimitMaxWaitMs: number;
   /** LLM_MAX_TOKENS_PARAM: how the completion limit is sent (auto, max_tokens, max_completion_tokens). Default auto. */
   maxTokensParam: MaxTokensParam;
+  /** LLM_ADAPTIVE_CONCURRENCY: lower the requests in flight below `concurrency` on 429s and probe back (AIMD). Default true. */
+  adaptiveConcurrency: boolean;
 };
 
 /** Limits of the GraphQL API, the same on HTTP and WebSocket. Every one is an environment variable. */
@@ -119,6 +122,13 @@ export type Config = {
   role: Role;
   host: string;
   port: number;
+  /**
+   * Prometheus metrics: GET /metrics on the API's port for admin tokens, and on METRICS_PORT (default
+   * none) without tokens, bound to METRICS_HOST (default 127.0.0.1).
+   */
+  metrics: { port: number | null; host: string };
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: traces are sent there over OTLP/HTTP when set (none: no tracing loaded). */
+  otlpEndpoint: string | null;
   production: boolean;
   logLevel: string;
   database: DatabaseConfig;
@@ -163,6 +173,8 @@ export type Config = {
    */
   endpoints: NamedEndpoint[];
   trainers: TrainerSpec[];
+  /** The price table: STE_CONFIG's `prices`, or the file STE_PRICES names (see prices.ts); empty: costs are unknown. */
+  prices: PriceTable;
   /** TRAINING_DIR: where COMMAND trainers get their training files and output folders. Default DATA_DIR/training. */
   trainingDir: string;
 };
@@ -189,6 +201,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     role,
     host,
     port: int(env, 'PORT', 4000, 0, 65535),
+    metrics: { port: optional(env, 'METRICS_PORT') === undefined ? null : int(env, 'METRICS_PORT', 0, 0, 65535), host: optional(env, 'METRICS_HOST') ?? '127.0.0.1' },
+    otlpEndpoint: otlpEndpoint(env),
     production,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     database: databaseUrl
@@ -289,18 +303,33 @@ function llmConfig(env: Env): LlmConfig {
     maxRetries: int(env, 'LLM_MAX_RETRIES', 6, 0, 100),
     rateLimitMaxWaitMs: int(env, 'LLM_RATE_LIMIT_MAX_WAIT_MS', 600_000, 0, 86_400_000),
     maxTokensParam: oneOf(env, 'LLM_MAX_TOKENS_PARAM', ['auto', 'max_tokens', 'max_completion_tokens'], 'auto'),
+    adaptiveConcurrency: bool(env, 'LLM_ADAPTIVE_CONCURRENCY', true),
   };
 }
 
 /** STE_CONFIG's endpoints and trainers, with `default` made from OPENAI_BASE_URL and the LLM_* variables. */
-function serverFile(env: Env, llm: LlmConfig): Pick<Config, 'endpoints' | 'trainers'> {
-  const { baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam } = llm;
-  const defaultEndpoint: NamedEndpoint = { name: 'default', baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam, loraAdapters: false, unloadLoraAdapters: false };
+function serverFile(env: Env, llm: LlmConfig): Pick<Config, 'endpoints' | 'trainers' | 'prices'> {
+  const { baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam, adaptiveConcurrency } = llm;
+  const defaultEndpoint: NamedEndpoint = { name: 'default', baseURL, apiKey, concurrency, requestsPerMinute, tokensPerMinute, timeoutMs, maxRetries, rateLimitMaxWaitMs, maxTokensParam, adaptiveConcurrency, loraAdapters: false, unloadLoraAdapters: false };
   try {
-    return parseServerFile(optional(env, 'STE_CONFIG'), defaultEndpoint, env);
+    const file = parseServerFile(optional(env, 'STE_CONFIG'), defaultEndpoint, env);
+    const pricesFile = optional(env, 'STE_PRICES');
+    if (pricesFile === undefined) return file;
+    if (file.prices.size > 0) throw new Error(`STE_PRICES=${pricesFile} and the prices of STE_CONFIG are both set: keep one of the two`);
+    const prices = readPriceFile(pricesFile);
+    const unknown = [...prices.keys()].filter((name) => !file.endpoints.some((e) => e.name === name));
+    if (unknown.length > 0) throw new Error(`STE_PRICES ${pricesFile}: prices.${unknown[0]}: no endpoint of that name (known: ${file.endpoints.map((e) => e.name).join(', ')})`);
+    return { ...file, prices };
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+}
+
+function otlpEndpoint(env: Env): string | null {
+  const url = optional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (url === undefined) return null;
+  if (!/^https?:\/\/[^/]/.test(url)) throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT=${url} must be an http(s) URL (example: http://127.0.0.1:4318)`);
+  return url.replace(/\/+$/, '');
 }
 
 /** A folder for PGlite's files, or `memory://` for a database that lives only as long as the process. */

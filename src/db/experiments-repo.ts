@@ -221,6 +221,16 @@ export async function setTokenBudget(db: Db, id: number, tokenBudget: number | n
   return row;
 }
 
+/** Sets `config.moneyBudget` (USD as exact decimal text, null: no budget); the rest of the config is left as created. */
+export async function setMoneyBudget(db: Db, id: number, moneyBudget: string | null): Promise<ExperimentRow | undefined> {
+  const [row] = await db
+    .update(experiments)
+    .set({ config: sql`jsonb_set(${experiments.config}, '{moneyBudget}', ${moneyBudget === null ? sql`'null'::jsonb` : sql`to_jsonb(${moneyBudget}::numeric)`})` })
+    .where(eq(experiments.id, id))
+    .returning();
+  return row;
+}
+
 // ---- loop state ----
 
 export async function setLoop(

@@ -217,6 +217,30 @@ export const stages = pgTable(
   ],
 );
 
+/**
+ * A stage's tokens per endpoint, model and execution (ONLINE calls or BATCH API lines): what its cost
+ * is computed from with the server's price table (src/services/stages/cost.ts). Added to in each
+ * batch's commit, with the stage's own token counts.
+ */
+export const stageUsage = pgTable(
+  'stage_usage',
+  {
+    stageId: ref('stage_id')
+      .notNull()
+      .references(() => stages.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    model: text('model').notNull(),
+    /** ONLINE | BATCH (the batch discount of the price table applies) */
+    execution: text('execution').notNull(),
+    promptTokens: bigint('prompt_tokens', { mode: 'number' }).notNull().default(0),
+    completionTokens: bigint('completion_tokens', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('stage_usage_key').on(t.stageId, t.endpoint, t.model, t.execution),
+    check('stage_usage_execution_check', sql`${t.execution} in ('ONLINE', 'BATCH')`),
+  ],
+);
+
 /** Items of a stage that failed after every retry: the error and attempt count, kept until resumed. */
 export const stageFailures = pgTable(
   'stage_failures',
@@ -429,6 +453,7 @@ export type PairRow = typeof pairs.$inferSelect;
 export type IterationRow = typeof iterations.$inferSelect;
 export type JudgmentRow = typeof judgments.$inferSelect;
 export type StageRow = typeof stages.$inferSelect;
+export type StageUsageRow = typeof stageUsage.$inferSelect;
 export type TrainingJobRow = typeof trainingJobs.$inferSelect;
 export type ProviderBatchRow = typeof providerBatches.$inferSelect;
 export type BenchmarkRow = typeof benchmarks.$inferSelect;

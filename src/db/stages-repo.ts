@@ -27,11 +27,15 @@ export async function insertStage(
  * leaves them bare there, and a bare experiment_id would bind to the subquery's own table.)
  */
 const budgetField = sql<string | number | null>`(select (e.config ->> 'tokenBudget')::float8 from experiments e where e.id = "stages".experiment_id)`;
+/** The experiment's `moneyBudget` (USD) as the decimal text stored, or null. */
+const moneyBudgetField = sql<string | null>`(select e.config ->> 'moneyBudget' from experiments e where e.id = "stages".experiment_id)`;
 const otherStagesTokensField = sql<string | number | null>`(select coalesce(sum(o.prompt_tokens + o.completion_tokens), 0) from stages o
   where o.experiment_id = "stages".experiment_id and o.id <> "stages".id)`;
 
-function controlOf(row: StageRow, budget: string | number | null, otherStagesTokens: string | number | null): StageControl {
+function controlOf(row: StageRow, budget: string | number | null, otherStagesTokens: string | number | null, moneyBudget: string | null): StageControl {
   return {
+    experimentId: row.experimentId,
+    moneyBudget: moneyBudget ?? null,
     status: row.status as StageStatus,
     epoch: row.epoch,
     tokenBudget: budget === null ? null : Number(budget),
@@ -47,10 +51,10 @@ export async function getStage(db: Db, id: number): Promise<StageRow | undefined
 /** getStage and stageControl in one query. */
 export async function getStageWithControl(db: Db, id: number): Promise<{ row: StageRow; control: StageControl } | undefined> {
   const [result] = await db
-    .select({ row: getTableColumns(stages), budget: budgetField, otherStagesTokens: otherStagesTokensField })
+    .select({ row: getTableColumns(stages), budget: budgetField, otherStagesTokens: otherStagesTokensField, moneyBudget: moneyBudgetField })
     .from(stages)
     .where(eq(stages.id, id));
-  return result && { row: result.row, control: controlOf(result.row, result.budget, result.otherStagesTokens) };
+  return result && { row: result.row, control: controlOf(result.row, result.budget, result.otherStagesTokens, result.moneyBudget) };
 }
 
 export async function getStages(db: Db, ids: readonly number[]): Promise<StageRow[]> {
@@ -146,9 +150,10 @@ export async function addBatchProgress(
       row: getTableColumns(stages),
       budget: budgetField,
       otherStagesTokens: otherStagesTokensField,
+      moneyBudget: moneyBudgetField,
       announced: notifyExpression('stage.updated', { stageId: sql`"stages".id`, experimentId: sql`"stages".experiment_id`, final: sql`false` }),
     });
-  return result && { row: result.row, control: controlOf(result.row, result.budget, result.otherStagesTokens) };
+  return result && { row: result.row, control: controlOf(result.row, result.budget, result.otherStagesTokens, result.moneyBudget) };
 }
 
 /** Sets a terminal (or paused) status once: returns the row only if this call changed it. */
@@ -229,13 +234,16 @@ export async function reopenStage(
   });
 }
 
-/** What decides whether a stage's work may go on: its status and epoch, and its experiment's token budget and use. */
-export type StageControl = { status: StageStatus; epoch: number; tokenBudget: number | null; tokensUsed: number };
+/**
+ * What decides whether a stage's work may go on: its status and epoch, its experiment's token
+ * budget and use, and its money budget (USD, decimal text; the spending is priced by the service).
+ */
+export type StageControl = { experimentId: number | null; status: StageStatus; epoch: number; tokenBudget: number | null; tokensUsed: number; moneyBudget: string | null };
 
 export async function stageControl(db: Db, id: number): Promise<StageControl | undefined> {
-  const rows = await queryRows<{ status: string; epoch: number; budget: string | number | null; used: string | number | null }>(
+  const rows = await queryRows<{ experiment_id: string | number | null; status: string; epoch: number; budget: string | number | null; used: string | number | null; money: string | null }>(
     db,
-    sql`select s.status, s.epoch, (e.config ->> 'tokenBudget')::float8 as budget,
+    sql`select s.experiment_id, s.status, s.epoch, (e.config ->> 'tokenBudget')::float8 as budget, e.config ->> 'moneyBudget' as money,
           (select coalesce(sum(o.prompt_tokens + o.completion_tokens), 0) from stages o where o.experiment_id = s.experiment_id) as used
         from stages s left join experiments e on e.id = s.experiment_id
         where s.id = ${id}`,
@@ -243,10 +251,12 @@ export async function stageControl(db: Db, id: number): Promise<StageControl | u
   const row = rows[0];
   if (!row) return undefined;
   return {
+    experimentId: row.experiment_id === null ? null : Number(row.experiment_id),
     status: row.status as StageStatus,
     epoch: Number(row.epoch),
     tokenBudget: row.budget === null ? null : Number(row.budget),
     tokensUsed: Number(row.used ?? 0),
+    moneyBudget: row.money ?? null,
   };
 }
 

@@ -38,6 +38,7 @@ import { RateLimiter } from './rate-limit.js';
 import type { ApiToken } from '../config/tokens.js';
 import { serveGraphqlWs } from './websocket.js';
 import { projectPath } from '../config/paths.js';
+import { metricsHandler, type MetricsSource } from './metrics.js';
 
 export const SCHEMA_PATH = projectPath('schema.graphql');
 
@@ -53,6 +54,8 @@ export type HttpServerOptions = {
   access: AccessConfig;
   /** How many named endpoints and trainers are configured: the lengths of ServerConfiguration's lists, for the cost limit. */
   configured?: { endpoints: number; trainers: number };
+  /** Prometheus metrics: served at GET /metrics to admin tokens, and fed by the WebSocket server. */
+  metrics?: MetricsSource & { wsOpened(): void; wsClosed(): void; wsSlowConsumer(): void };
 };
 
 export type HttpServer = { url: string; port: number; stop(): Promise<void> };
@@ -111,6 +114,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
     maxSubscriptionsPerToken: limits.maxSubscriptionsPerToken,
     maxBufferedBytes: limits.maxBufferedBytes,
     slowConsumerMs: limits.slowConsumerMs,
+    ...(options.metrics && { observer: options.metrics }),
   });
 
   const apollo = new ApolloServer<Context & { principal: Principal }>({
@@ -157,6 +161,7 @@ export async function startHttpServer(services: Services, logger: Logger, option
     const checks = await services.health();
     res.status(Object.values(checks).every(Boolean) ? 200 : 503).json(checks);
   });
+  if (options.metrics) app.get('/metrics', requireRole(auth, 'admin'), metricsHandler(options.metrics, logger));
   app.use('/exports', requireRole(auth, 'reader'));
   // Every export as JSON lines (`FORMAT.jsonl`) or as Parquet (`FORMAT.parquet`, the same rows).
   app.get('/exports/iterations/:id/:file', (req, res) => {

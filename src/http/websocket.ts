@@ -47,6 +47,8 @@ export type WebSocketOptions = OperationChecks &
     keepAliveMs: number;
     /** MAX_SUBSCRIPTIONS_PER_TOKEN: subscriptions running at once per token (per address without tokens), over all connections; 0: no cap. */
     maxSubscriptionsPerToken: number;
+    /** Sees connections open and close, and slow consumers closed (metrics). */
+    observer?: { wsOpened(): void; wsClosed(): void; wsSlowConsumer(): void };
   };
 
 /** `held`: this connection's running subscriptions (operation id -> rate key), each counted once against its key's cap. */
@@ -108,6 +110,11 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     // ws closes the socket itself on protocol errors (1009 for a message over maxPayload, 1002, ...).
     socket.on('error', (error) => o.logger.debug({ err: error.message }, 'websocket protocol error'));
+    if (o.observer) {
+      const observer = o.observer;
+      observer.wsOpened();
+      socket.once('close', () => observer.wsClosed());
+    }
     keepAlive.watch(socket);
     let closed: ((code: number, reason: string) => Promise<void>) | null = null;
     // Stops the connection's operations once, on close or as soon as it is found too slow.
@@ -121,6 +128,7 @@ export function serveGraphqlWs(wss: WebSocketServer, o: WebSocketOptions): { dis
     const slow = () => {
       if (socket.readyState !== WebSocket.OPEN) return;
       o.logger.info({ bufferedBytes: socket.bufferedAmount }, 'closing a slow websocket consumer');
+      o.observer?.wsSlowConsumer();
       socket.close(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
       cleanup(SLOW_CONSUMER.code, SLOW_CONSUMER.reason);
     };

@@ -91,6 +91,8 @@ async function request(d: ChatDeps, s: CallState, size: number, index: number, s
   try {
     const { value, attempts } = await runWithRetries(d.ctx, {
       op: OP,
+      model: req.model,
+      ...(req.tags && { tags: req.tags }),
       cost: s.promptEstimate + completionBudget,
       timeoutMs: d.timeoutMs,
       signal,

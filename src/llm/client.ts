@@ -113,7 +113,7 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
   // global FormData, which undici 7's fetch does not accept (it would refuse the upload).
   const admin = new OpenAI(common);
 
-  const limiter = new EndpointLimiter(config);
+  const limiter = new EndpointLimiter({ ...config, adaptive: config.adaptiveConcurrency ?? true });
   const usage = new UsageTracker();
   let closed = false;
   let closing: Promise<void> | undefined;
@@ -128,6 +128,7 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
     scrub: makeScrubber(config.apiKey),
     live: new Set(),
     isClosed: () => closed,
+    observer: deps.observer,
   };
   const chatDeps: ChatDeps = { sdk, ctx, usage, timeoutMs: config.timeoutMs, maxTokensParam: config.maxTokensParam };
   // Files, fine-tuning and models get their own small queue: a job status poll must not wait
@@ -224,7 +225,7 @@ export function createLlmClient(options: EndpointOptions, deps: LlmClientDeps = 
 
     usage: () => usage.snapshot(),
 
-    stats: () => ({ inFlight: limiter.inFlight, queued: limiter.queued, pausedUntil: limiter.pausedUntilMs }),
+    stats: () => ({ inFlight: limiter.inFlight, queued: limiter.queued, pausedUntil: limiter.pausedUntilMs, concurrencyLimit: limiter.concurrencyLimit, rateLimited: limiter.rateLimited }),
 
     drain: () => {
       if (closed) return;

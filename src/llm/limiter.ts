@@ -3,6 +3,13 @@
  * requests and tokens per minute, and a shared "paused until" instant set by 429 responses.
  * Waiters are woken by releases or by a single timer armed for the earliest moment the head of the
  * queue can go; nothing polls.
+ *
+ * The semaphore's size adapts (AIMD) so that an endpoint with a hard concurrency cap below the
+ * configured `concurrency` is found instead of hammered: each 429 lowers the limit to below the
+ * requests then in flight (at least by one), each success raises it by 1/limit (one per limit's
+ * worth of successes) up to `concurrency`. After a 429 the limit holds where it is for
+ * `PROBE_START` successes before probing above it again, and each later 429 doubles that wait,
+ * so against a fixed cap the 429s become rarer and rarer instead of steady.
  */
 
 import { onAbort } from './abort.js';
@@ -83,15 +90,30 @@ export class TokenBucket {
   }
 }
 
+/** Successes after a 429 before the limit may grow past where the 429 left it. */
+const PROBE_START = 128;
+const PROBE_MAX = 1 << 20;
+
 export type LimiterOptions = {
+  /** The most requests in flight; the adaptive limit stays at or below it. */
   concurrency: number;
+  /** Adapt the limit to 429s (default true); false keeps it at `concurrency`. */
+  adaptive?: boolean;
   requestsPerMinute: number;
   tokensPerMinute: number;
   now?: () => number;
 };
 
 export class EndpointLimiter {
-  private readonly concurrency: number;
+  private readonly maxConcurrency: number;
+  private readonly adaptive: boolean;
+  /** The adaptive limit (fractional: successes add 1/limit). Requests start while `active < floor(limit)`. */
+  private limit: number;
+  /** Where a 429 left the limit: it does not grow past this until `quiet` reaches `probeAfter`. */
+  private ceiling: number | undefined;
+  private quiet = 0;
+  private probeAfter = PROBE_START;
+  private rateLimitedCount = 0;
   private readonly now: () => number;
   private readonly rpm: TokenBucket | undefined;
   private readonly tpm: TokenBucket | undefined;
@@ -105,7 +127,9 @@ export class EndpointLimiter {
   private closedWith: unknown;
 
   constructor(opts: LimiterOptions) {
-    this.concurrency = opts.concurrency;
+    this.maxConcurrency = opts.concurrency;
+    this.adaptive = opts.adaptive ?? true;
+    this.limit = opts.concurrency;
     this.now = opts.now ?? (() => Date.now());
     const t = this.now();
     this.rpm = opts.requestsPerMinute > 0 ? new TokenBucket(opts.requestsPerMinute, t) : undefined;
@@ -114,6 +138,47 @@ export class EndpointLimiter {
 
   get inFlight(): number {
     return this.active;
+  }
+
+  /** Requests allowed in flight now (the adaptive limit). */
+  get concurrencyLimit(): number {
+    return Math.floor(this.limit);
+  }
+
+  /** 429 answers seen (attempts the endpoint refused for its rate or concurrency limit). */
+  get rateLimited(): number {
+    return this.rateLimitedCount;
+  }
+
+  private get concurrency(): number {
+    return Math.floor(this.limit);
+  }
+
+  /**
+   * A 429 arrived for a request still counted in flight: the limit drops below what was in flight
+   * (the endpoint took fewer), by at least one, and holds there for a while.
+   */
+  onRateLimited(): void {
+    this.rateLimitedCount++;
+    if (!this.adaptive) return;
+    // 429s of one burst come back with no success between them: only a 429 after successes (a
+    // probe above the cap that failed) makes the next probe wait longer.
+    if (this.quiet > 0 && this.ceiling === undefined) this.probeAfter = Math.min(PROBE_MAX, this.probeAfter * 2);
+    this.limit = Math.max(1, Math.min(this.limit - 1, this.active - 1));
+    this.ceiling = Math.floor(this.limit);
+    this.quiet = 0;
+  }
+
+  /** A request succeeded: the limit grows by 1/limit, up to `concurrency` (and the ceiling while it holds). */
+  onSuccess(): void {
+    if (!this.adaptive) return;
+    this.quiet++;
+    if (this.ceiling !== undefined && this.quiet >= this.probeAfter) this.ceiling = undefined;
+    const top = Math.min(this.maxConcurrency, this.ceiling ?? Infinity);
+    if (this.limit >= top) return;
+    const before = Math.floor(this.limit);
+    this.limit = Math.min(top, this.limit + 1 / Math.max(1, before));
+    if (Math.floor(this.limit) > before && this.queued > 0) this.pump();
   }
 
   get queued(): number {

@@ -1,7 +1,7 @@
 import { linkedController } from './abort.js';
 import { LlmError, classifyError, errorCodeOf, scrubErrorChain, shortFailure, type Classified } from './errors.js';
 import type { EndpointLimiter } from './limiter.js';
-import type { LlmLogger, SleepFn } from './types.js';
+import type { LlmLogger, LlmObserver, SleepFn } from './types.js';
 
 /** Full jitter: uniform in [0, min(cap, base * 2^(attempt-1))]. `attempt` is the 1-based failed attempt. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
@@ -42,6 +42,7 @@ export type RetryContext = {
    * its next attempt). 429s do not count against `maxRetries`. Default `DEFAULT_RATE_LIMIT_MAX_WAIT_MS`.
    */
   rateLimitMaxWaitMs?: number;
+  observer?: LlmObserver | undefined;
 };
 
 /** 10 minutes, the longest `retry-after` honoured (MAX_RETRY_AFTER_MS). */
@@ -50,6 +51,9 @@ export const DEFAULT_RATE_LIMIT_MAX_WAIT_MS = 600_000;
 export type RunOptions<T> = {
   /** Operation name for messages and logs, e.g. 'chat.completions'. */
   op: string;
+  /** For the observer: the model called and the call's usage tags. */
+  model?: string;
+  tags?: Record<string, string>;
   /** Tokens charged against tokens-per-minute before the attempt. */
   cost: number;
   timeoutMs: number;
@@ -123,6 +127,8 @@ export async function runWithRetries<T>(ctx: RetryContext, o: RunOptions<T>): Pr
       ac.abort(TIMED_OUT);
     }, o.timeoutMs);
     ctx.live.add(ac);
+    const observed = ctx.observer?.attempt({ op, model: o.model, tags: o.tags });
+    const started = performance.now();
     let value: T;
     let failure: unknown;
     let failed = false;
@@ -135,7 +141,10 @@ export async function runWithRetries<T>(ctx: RetryContext, o: RunOptions<T>): Pr
       if (!timedOut && !signal?.aborted && !ctx.isClosed()) {
         c = classifyError(err);
         // before release(): otherwise the slot we free lets a queued request through the 429
-        if (c.status === 429) pauseEndpoint(ctx, op, c, attempts);
+        if (c.status === 429) {
+          ctx.limiter.onRateLimited();
+          pauseEndpoint(ctx, op, c, attempts);
+        }
       }
     } finally {
       clearTimeout(timer);
@@ -143,7 +152,12 @@ export async function runWithRetries<T>(ctx: RetryContext, o: RunOptions<T>): Pr
       ctx.live.delete(ac);
       ctx.limiter.release();
     }
+    if (observed) {
+      const status = !failed ? '200' : timedOut ? 'timeout' : signal?.aborted || ctx.isClosed() ? 'aborted' : String((c ?? classifyError(failure)).status ?? 'network');
+      observed({ status, seconds: (performance.now() - started) / 1000 });
+    }
     if (!failed) {
+      ctx.limiter.onSuccess();
       if (o.actualCost) ctx.limiter.correctTokens(o.actualCost(value!) - o.cost);
       return { value: value!, attempts };
     }
@@ -181,6 +195,7 @@ export async function runWithRetries<T>(ctx: RetryContext, o: RunOptions<T>): Pr
     let delay = backoffDelay(attempts, ctx.backoffBaseMs, ctx.backoffMaxMs);
     if (c.retryAfterMs !== undefined) delay = Math.max(delay, c.retryAfterMs);
     ctx.logger?.debug({ op, attempt: attempts, reason: c.reason, delayMs: Math.round(delay) }, 'llm retry');
+    ctx.observer?.retry({ rateLimited, waitMs: delay });
 
     const { controller: sleepCtl, off: offSleep } = linkedController(signal);
     ctx.live.add(sleepCtl);

@@ -38,6 +38,11 @@ export type EndpointConfig = {
   batchMaxLines?: number;
   /** Most bytes of one batch's input file (default 200 MB, OpenAI's limit). */
   batchMaxBytes?: number;
+  /**
+   * Adapt the requests in flight to the endpoint's 429s (AIMD, see limiter.ts), default true: a
+   * hard concurrency cap below `concurrency` is found instead of hammered. False keeps `concurrency`.
+   */
+  adaptiveConcurrency?: boolean;
   /** Full-jitter exponential backoff: base ms (default 500). */
   backoffBaseMs: number;
   /** Backoff cap in ms (default 30000). A larger `retry-after` from the server still wins. */
@@ -61,8 +66,19 @@ export interface LlmLogger {
 
 export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/**
+ * Sees every HTTP attempt of the client (metrics, traces): `attempt` is called as one starts and
+ * returns the function called once with its outcome (`status`: the HTTP status, `timeout`,
+ * `network` or `aborted`); `retry` as a failed attempt is about to be sent again after `waitMs`.
+ */
+export interface LlmObserver {
+  attempt(o: { op: string; model: string | undefined; tags: Record<string, string> | undefined }): (outcome: { status: string; seconds: number }) => void;
+  retry(o: { rateLimited: boolean; waitMs: number }): void;
+}
+
 export type LlmClientDeps = {
   logger?: LlmLogger;
+  observer?: LlmObserver;
   /** Used for retry backoff; must reject when `signal` aborts. Default: an abortable setTimeout. */
   sleep?: SleepFn;
 };
@@ -158,6 +174,10 @@ export type EndpointStats = {
   queued: number;
   /** Epoch ms until which a 429 holds back new requests (in the past or 0 when not paused). */
   pausedUntil: number;
+  /** Chat requests allowed in flight now: `concurrency`, or lower after 429s (the adaptive limit). */
+  concurrencyLimit: number;
+  /** Chat attempts answered 429 since the client was created: attempts wasted on the endpoint's limits. */
+  rateLimited: number;
 };
 
 /**

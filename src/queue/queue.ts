@@ -37,6 +37,8 @@ export type Queue = {
   ping(): Promise<boolean>;
   /** Jobs of `name` not finished yet (waiting, retrying or running) whose data contains `match`. */
   unfinished(name: string, match: object): Promise<number>;
+  /** Jobs waiting to be taken, per queue name (metrics). */
+  depth(): Promise<Record<string, number>>;
 };
 
 export type QueueOptions = {
@@ -46,6 +48,8 @@ export type QueueOptions = {
   pollingSeconds?: number;
   /** Tries after the first for errors thrown by the handler itself (item failures are rows, not throws). Default 5. */
   retryLimit?: number;
+  /** Sees the leases reclaimed from workers that stopped renewing them (metrics). */
+  observer?: { leasesReclaimed(n: number): void };
 };
 
 export const QUEUE_NAMES = ['stage-batch', 'stage-control'] as const;
@@ -64,7 +68,7 @@ export async function startQueue(database: Database, connectionString: string | 
   for (const name of QUEUE_NAMES) await boss.createQueue(name, { name });
 
   const leaseSeconds = Math.max(1, Math.ceil(options.expireSeconds));
-  const workers = new Workers(boss, database, QUEUE_NAMES, { leaseSeconds, pollingMs: (options.pollingSeconds ?? 0.5) * 1_000, logger });
+  const workers = new Workers(boss, database, QUEUE_NAMES, { leaseSeconds, pollingMs: (options.pollingSeconds ?? 0.5) * 1_000, logger, ...(options.observer && { observer: options.observer }) });
   let working = false;
 
   return {
@@ -103,5 +107,9 @@ export async function startQueue(database: Database, connectionString: string | 
       }
     },
     unfinished: (name, match) => leases.unfinished(database, name, match),
+    depth: async () => {
+      const sizes = await Promise.all(QUEUE_NAMES.map((name) => boss.getQueueSize(name)));
+      return Object.fromEntries(QUEUE_NAMES.map((name, i) => [name, sizes[i]!]));
+    },
   };
 }

@@ -51,7 +51,7 @@ export class Workers {
     private readonly boss: PgBoss,
     private readonly database: Database,
     private readonly names: readonly string[],
-    private readonly options: { leaseSeconds: number; pollingMs: number; logger: Logger },
+    private readonly options: { leaseSeconds: number; pollingMs: number; logger: Logger; observer?: { leasesReclaimed(n: number): void } },
   ) {
     // Renewing three times per lease leaves two missed renewals of slack before a healthy job expires.
     this.timer = setInterval(() => void this.tick(), (options.leaseSeconds * 1_000) / 3);
@@ -205,6 +205,7 @@ export class Workers {
         await this.renew([...this.running.values()]);
         const reclaimed = await leases.reclaimExpired(this.database, this.names);
         if (reclaimed > 0) this.options.logger.warn({ reclaimed }, 'handed out again the jobs of workers that stopped renewing their leases');
+        if (reclaimed > 0) this.options.observer?.leasesReclaimed(reclaimed);
       } catch (error) {
         this.warn(error, 'renewing job leases failed (will retry)');
       } finally {

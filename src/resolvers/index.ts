@@ -63,6 +63,8 @@ const coreResolvers = {
     deleteExperiment: async (_: unknown, args: { id: string }, { services }: Context) => String(await services.experiments.delete(idArg('id', args.id))),
     setTokenBudget: (_: unknown, args: { experimentId: string; tokenBudget?: number | null }, { services }: Context) =>
       services.pipeline.setTokenBudget(idArg('experimentId', args.experimentId), args.tokenBudget ?? null),
+    setMoneyBudget: (_: unknown, args: { experimentId: string; moneyBudget?: number | null }, { services }: Context) =>
+      services.pipeline.setMoneyBudget(idArg('experimentId', args.experimentId), args.moneyBudget ?? null),
   },
 
   Subscription: subscriptionResolvers,
@@ -80,6 +82,8 @@ const coreResolvers = {
     pairs: async (e: ExperimentRow, args: { first?: number; after?: string; status?: 'READY' | 'REJECTED'; search?: string | null }, { services }: Context) =>
       connection(await services.queries.pairs(e.id, args), { totalCount: () => services.queries.countPairs(e.id, args.status, args.search) }),
     stages: (e: ExperimentRow, _: Args, { services }: Context) => services.queries.stages({ experimentId: e.id }),
+    cost: async (e: ExperimentRow, _: Args, { services }: Context) => (await services.costs.experiment(e.id)).cost,
+    unpricedModels: async (e: ExperimentRow, _: Args, { services }: Context) => (await services.costs.experiment(e.id)).unpricedModels,
     loop: (e: ExperimentRow) =>
       e.loopStatus
         ? {
@@ -107,6 +111,8 @@ const coreResolvers = {
     experiment: (i: IterationRow, _: Args, { loaders }: Context) => loaders.experiment.load(i.experimentId),
     stages: (i: IterationRow, _: Args, { services }: Context) => services.queries.stages({ iterationId: i.id }),
     stats: (i: IterationRow, _: Args, { services }: Context) => services.queries.iterationStats(i),
+    cost: async (i: IterationRow, _: Args, { services }: Context) => (await services.costs.iteration(i.id)).cost,
+    unpricedModels: async (i: IterationRow, _: Args, { services }: Context) => (await services.costs.iteration(i.id)).unpricedModels,
     judgments: async (i: IterationRow, args: { first?: number; after?: string; filter?: Args }, { services }: Context) =>
       connection(await services.queries.judgments(i.id, args), { totalCount: () => services.connections.judgmentCount(i, args.filter) }),
     trainingJob: async (i: IterationRow, _: Args, { loaders }: Context) => (await loaders.trainingJobs.load(i.id)).at(-1) ?? null,
@@ -141,6 +147,8 @@ const coreResolvers = {
   },
 
   Stage: {
+    cost: async (s: StageRow, _: Args, { services, loaders }: Context) => services.costs.stage(s, await loaders.stageUsage.load(s.id)).cost,
+    unpricedModels: async (s: StageRow, _: Args, { services, loaders }: Context) => services.costs.stage(s, await loaders.stageUsage.load(s.id)).unpricedModels,
     failures: (s: StageRow, _: Args, { services }: Context) => (s.failed > 0 ? services.queries.stageFailures(s.id) : []),
     providerBatches: (s: StageRow, _: Args, { services }: Context) => services.queries.providerBatches(s.id),
     log: async (s: StageRow, args: { last?: number | null; afterId?: string | null }, { services }: Context) => {

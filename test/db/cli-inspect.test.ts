@@ -103,11 +103,14 @@ describe.skipIf(NO_DATABASE)(`ste show and list commands (${TEST_DB})`, () => {
     expect(human.code).toBe(0);
     const lines = human.stdout.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^experiment ${experimentId} "shown" · created \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`));
+    // No price table here: the cost is unknown, and the line says for which models.
+    // (the trained judge's evaluation used default/ft:sim-judge:...).
+    expect(lines[1]).toMatch(/ · spent cost unknown \(no price for default\/ft:sim-judge:[^,]+, default\/sim-generator, default\/sim-judge\)$/);
     expect(lines[2]).toMatch(/^6 instructions · \d+ pairs ready, \d+ rejected$/);
     expect(lines[3]).toBe('loop SUCCEEDED to iteration 1');
     expect(lines[5]).toMatch(/^ID\s+INDEX\s+STATUS\s+JUDGE\s+TRAINED\s+JUDGMENTS\s+CORRECT\s+UNPARSEABLE\s+SELECTED\s+TOKENS IN \/ OUT$/);
     expect(lines[6]).toMatch(new RegExp(`^${iteration.id}\\s+1\\s+SUCCEEDED\\s+sim-judge\\s+${iteration.trainedModel!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+${iteration.stats.judgments}\\s`));
-    expect(human.stdout).toMatch(/^ {2}GENERATE_PAIRS +SUCCEEDED +\d+\/\d+ · .* \(stage \d+\)$/m);
+    expect(human.stdout).toMatch(/^ {2}GENERATE_PAIRS +SUCCEEDED +\d+\/\d+ · .* · cost unknown \(no price for default\/sim-generator\) · .*\(stage \d+\)$/m);
     expect(human.stdout).toContain(`seed judge: evaluation ${seedEvaluation} on natural60: `);
     const json = jsonOf<{ id: string; iterations: IterationJson[]; ready: { totalCount: number } }>(await runCli(['experiment', 'show', experimentId, '--json'], app.url));
     expect(json.iterations.map((it) => [it.id, it.index, it.stats.judgments])).toEqual([[iteration.id, 1, iteration.stats.judgments]]);
@@ -131,7 +134,7 @@ describe.skipIf(NO_DATABASE)(`ste show and list commands (${TEST_DB})`, () => {
     expect(lines[0]).toMatch(new RegExp(`^iteration 1 \\(id ${iteration.id}\\) SUCCEEDED · judge sim-judge → `));
     expect(lines[2]).toBe('stages:');
     expect(lines.slice(3, 6).map((l) => l.trim().split(/\s+/)[0])).toEqual(['JUDGE', 'SELECT', 'TRAIN']);
-    expect(lines[3]).toMatch(new RegExp(`^ {2}JUDGE +SUCCEEDED +${iteration.stats.judgments}/${iteration.stats.judgments} · [\\d.k]+ / [\\d.k]+ tokens · \\d+ s {2}\\(stage \\d+\\)$`));
+    expect(lines[3]).toMatch(new RegExp(`^ {2}JUDGE +SUCCEEDED +${iteration.stats.judgments}/${iteration.stats.judgments} · [\\d.k]+ / [\\d.k]+ tokens · cost unknown \\(no price for default/sim-judge\\) · \\d+ s {2}\\(stage \\d+\\)$`));
     expect(lines.at(-1)).toMatch(/^ {2}evaluation \d+ on natural60: \d+\.\d% \[/);
     const json = jsonOf<IterationJson & { stages: { kind: string }[] }>(await runCli(['iteration', 'show', iteration.id, '--json'], app.url));
     expect([json.stats.judgments, json.stages.map((s) => s.kind)]).toEqual([iteration.stats.judgments, ['JUDGE', 'SELECT', 'TRAIN']]);

@@ -33,6 +33,7 @@ describe(loadConfig.name, () => {
       maxRetries: 6,
       rateLimitMaxWaitMs: 600_000,
       maxTokensParam: 'auto',
+      adaptiveConcurrency: true,
     });
     expect(config.simulator).toEqual({});
     expect(config.models).toEqual({ generatorModel: null, judgeModel: null });

@@ -3,6 +3,8 @@
  * tolerance under injected 500s and hung requests, 429s beyond the simulator's concurrency (they
  * do not use up the retries; a request gives up after its rate-limit wait), the switch to
  * max_completion_tokens for models that refuse max_tokens, and the fine-tuning round trip.
+ * The 429-storm tests turn adaptive concurrency off: it would stop the storm they test
+ * (test/unit/adaptive-concurrency.test.ts covers it).
  */
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -94,7 +96,7 @@ describe('createLlmClient against the simulator', () => {
   });
 
   it('backs off on 429s beyond the simulator concurrency and still completes every call', async () => {
-    const { sim, llm } = await setup({ maxConcurrency: 2, latencyMs: 10, retryAfterMs: 30 }, { concurrency: 8, maxRetries: 60 });
+    const { sim, llm } = await setup({ maxConcurrency: 2, latencyMs: 10, retryAfterMs: 30 }, { concurrency: 8, maxRetries: 60, adaptiveConcurrency: false });
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => llm.chat(judge(i))));
     expect(results).toHaveLength(30);
     const stats = sim.stats();
@@ -127,7 +129,7 @@ describe('createLlmClient against the simulator', () => {
   });
 
   it('calls rate limited far more often than maxRetries still complete: 429s do not use up the retries', async () => {
-    const { sim, llm } = await setup({ maxConcurrency: 1, latencyMs: 15, retryAfterMs: 5 }, { concurrency: 6, maxRetries: 0 });
+    const { sim, llm } = await setup({ maxConcurrency: 1, latencyMs: 15, retryAfterMs: 5 }, { concurrency: 6, maxRetries: 0, adaptiveConcurrency: false });
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => llm.chat(judge(i))));
     expect(results.every((r) => r.choices.length === 1)).toBe(true);
     const stats = sim.stats();
@@ -139,7 +141,7 @@ describe('createLlmClient against the simulator', () => {
 
   it('waits out a 429 storm on one request beyond maxRetries, while 500s still use the retries up', async () => {
     const sim = await startSim({ maxConcurrency: 1, latencyMs: 300, retryAfterMs: 10 });
-    const llm = client(sim, { concurrency: 2, maxRetries: 1 });
+    const llm = client(sim, { concurrency: 2, maxRetries: 1, adaptiveConcurrency: false });
     const blocker = llm.chat(judge(0));
     await expect.poll(() => sim.stats().inFlight).toBe(1);
     const waited = await llm.chat(judge(1));
@@ -153,7 +155,7 @@ describe('createLlmClient against the simulator', () => {
 
   it('gives up on 429s after rateLimitMaxWaitMs of waiting, saying how many and how long', async () => {
     const sim = await startSim({ maxConcurrency: 1, latencyMs: 10_000, retryAfterMs: 20 });
-    const llm = client(sim, { concurrency: 2, maxRetries: 0, rateLimitMaxWaitMs: 150 });
+    const llm = client(sim, { concurrency: 2, maxRetries: 0, rateLimitMaxWaitMs: 150, adaptiveConcurrency: false });
     const chat = (req: ChatRequest) => llm.chat(req);
     const stop = new AbortController();
     const blocker = chat(judge(0, { signal: stop.signal })).catch((err: unknown) => err);

@@ -8,17 +8,18 @@ import type { CommandContext } from '../context.js';
 import { CliError, notFoundMessage } from '../errors.js';
 import { accuracyText, TREND_FIELDS } from '../evaluation-view.js';
 import type { TrendEvaluation } from '../evaluation-view.js';
-import type { Experiment, ExperimentConfig, LoopState, PairConnection, TrainingConfig } from '../../../generated/graphql-types.js';
+import type { Experiment, ExperimentConfig, LoopState, Money, PairConnection, TrainingConfig } from '../../../generated/graphql-types.js';
 import { minute } from '../paging.js';
 import { count } from '../progress.js';
 import { ITERATION_FIELDS, ITERATION_STATS } from '../watch-view.js';
 import type { IterationResult } from '../watch-view.js';
-import { iterationRows, STAGE_DETAIL, stageDetailLine } from './iteration.js';
+import { costText, iterationRows, STAGE_DETAIL, stageDetailLine } from './iteration.js';
 import type { IterationDetail } from './iteration.js';
 import type { Runner } from './runner.js';
 
-type ExperimentDetail = Pick<Experiment, 'id' | 'name' | 'createdAt' | 'instructionCount'> & {
-  config: Pick<ExperimentConfig, 'judgeModel' | 'generatorModel' | 'samplesPerOrder' | 'seed' | 'temperature' | 'tokenBudget'> & { training: Pick<TrainingConfig, 'backend' | 'method' | 'stages'> };
+type ExperimentDetail = Pick<Experiment, 'id' | 'name' | 'createdAt' | 'instructionCount' | 'unpricedModels'> & {
+  cost: Pick<Money, 'amount' | 'currency'> | null;
+  config: Pick<ExperimentConfig, 'judgeModel' | 'generatorModel' | 'samplesPerOrder' | 'seed' | 'temperature' | 'tokenBudget' | 'moneyBudget'> & { training: Pick<TrainingConfig, 'backend' | 'method' | 'stages'> };
   loop: Pick<LoopState, 'status' | 'targetIteration' | 'error'> | null;
   ready: Pick<PairConnection, 'totalCount'>;
   rejected: Pick<PairConnection, 'totalCount'>;
@@ -27,8 +28,8 @@ type ExperimentDetail = Pick<Experiment, 'id' | 'name' | 'createdAt' | 'instruct
   seedEvaluations: TrendEvaluation[];
 };
 
-const DETAIL = `id name createdAt instructionCount
-  config { judgeModel generatorModel samplesPerOrder seed temperature tokenBudget training { backend method stages } }
+const DETAIL = `id name createdAt instructionCount cost { amount currency } unpricedModels
+  config { judgeModel generatorModel samplesPerOrder seed temperature tokenBudget moneyBudget training { backend method stages } }
   loop { status targetIteration error }
   ready: pairs(first: 0, status: READY) { totalCount } rejected: pairs(first: 0, status: REJECTED) { totalCount }
   iterations { ${ITERATION_FIELDS} stats { ${ITERATION_STATS} } }
@@ -48,7 +49,9 @@ export function registerExperimentShow(experiment: Command, run: Runner): void {
       const lines = [
         `experiment ${e.id} "${e.name}" · created ${minute(e.createdAt)} UTC`,
         `judge ${c.judgeModel} · generator ${c.generatorModel} · N=${c.samplesPerOrder} · temperature ${c.temperature} · seed ${c.seed} · training ${c.training.backend} ${c.training.stages.join(' then ')}` +
-          (c.tokenBudget == null ? '' : ` · token budget ${count(c.tokenBudget)}`),
+          (c.tokenBudget == null ? '' : ` · token budget ${count(c.tokenBudget)}`) +
+          ` · spent ${costText(e.cost, e.unpricedModels)}` +
+          (c.moneyBudget == null ? '' : ` · money budget ${c.moneyBudget} USD`),
         `${count(e.instructionCount)} instructions · ${count(e.ready.totalCount)} pairs ready, ${count(e.rejected.totalCount)} rejected`,
         e.loop ? `loop ${e.loop.status} to iteration ${e.loop.targetIteration}${e.loop.error ? `: ${e.loop.error}` : ''}` : 'loop: not started',
       ];

@@ -9,7 +9,7 @@ import { CliError, notFoundMessage } from '../errors.js';
 import { TREND_FIELDS } from '../evaluation-view.js';
 import type { TrendEvaluation } from '../evaluation-view.js';
 import { accuracyText } from '../evaluation-view.js';
-import type { Experiment, Iteration, Stage } from '../../../generated/graphql-types.js';
+import type { Experiment, Iteration, Money, Stage } from '../../../generated/graphql-types.js';
 import { minute } from '../paging.js';
 import { compact, count, percent } from '../progress.js';
 import { ITERATION_FIELDS, ITERATION_STATS, iterationLine, STAGE_FIELDS, stageLine } from '../watch-view.js';
@@ -18,11 +18,11 @@ import type { Runner } from './runner.js';
 
 export type IterationDetail = IterationResult & Pick<Iteration, 'createdAt'> & {
   experiment: Pick<Experiment, 'id' | 'name'>;
-  stages: (StageView & Pick<Stage, 'startedAt' | 'finishedAt' | 'promptTokens' | 'completionTokens'>)[];
+  stages: (StageView & Pick<Stage, 'startedAt' | 'finishedAt' | 'promptTokens' | 'completionTokens' | 'unpricedModels'> & { cost?: Pick<Money, 'amount' | 'currency'> | null })[];
   evaluations: TrendEvaluation[];
 };
 
-export const STAGE_DETAIL = `${STAGE_FIELDS} startedAt finishedAt promptTokens completionTokens`;
+export const STAGE_DETAIL = `${STAGE_FIELDS} startedAt finishedAt promptTokens completionTokens cost { amount currency } unpricedModels`;
 const DETAIL = `${ITERATION_FIELDS} createdAt experiment { id name } stats { ${ITERATION_STATS} } stages { ${STAGE_DETAIL} } evaluations { ${TREND_FIELDS} }`;
 
 /** One row per iteration: the columns `iteration list` and `experiment show` print. */
@@ -49,7 +49,12 @@ export function iterationRows(iterations: IterationResult[]): string[] {
 export function stageDetailLine(stage: IterationDetail['stages'][number]): string {
   const seconds = stage.startedAt && stage.finishedAt ? ` · ${Math.round((Date.parse(stage.finishedAt) - Date.parse(stage.startedAt)) / 1000)} s` : '';
   const tokens = stage.promptTokens + stage.completionTokens > 0 ? ` · ${compact(stage.promptTokens)} / ${compact(stage.completionTokens)} tokens` : '';
-  return `${stageLine(stage, false)}${tokens}${seconds}  (stage ${stage.id})`;
+  return `${stageLine(stage, false)}${tokens}${tokens ? ` · ${costText(stage.cost, stage.unpricedModels)}` : ''}${seconds}  (stage ${stage.id})`;
+}
+
+/** "0.0123 USD" (exact), or "cost unknown (no price for default/judge-x)". */
+export function costText(cost: Pick<Money, 'amount' | 'currency'> | null | undefined, unpriced: readonly string[]): string {
+  return cost ? `${cost.amount} ${cost.currency}` : `cost unknown (no price for ${unpriced.join(', ')})`;
 }
 
 export function registerIteration(program: Command, run: Runner): void {

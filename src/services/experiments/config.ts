@@ -7,7 +7,7 @@ import { DEFAULT_JUDGE_TEMPLATE } from '../../domain/prompts.js';
 import { BATCH_RETRIES, EXECUTIONS } from '../../domain/vocabulary.js';
 import type { BatchRetry, Execution } from '../../domain/vocabulary.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
-import { integer, number, resolveJudgeTemplate } from './validate.js';
+import { integer, number, resolveJudgeTemplate, usdAmount } from './validate.js';
 import { resolvePairSettings } from './pair-config.js';
 import type { PairSettings, PairSettingsInput } from './pair-config.js';
 import { applyPreset, resolvePresetFields } from './preset.js';
@@ -81,6 +81,8 @@ export type ExperimentConfig = {
   };
   regeneratePairs: boolean;
   tokenBudget: number | null;
+  /** Budget in USD over every stage, priced with the server's price table; null or absent (older rows): none. */
+  moneyBudget?: number | null;
   /** The named endpoint of each role (absent in rows older than named endpoints: `default` for every role). */
   endpoints?: EndpointRoles;
   /** How GENERATE_PAIRS, JUDGE and EVALUATE call their endpoint: ONLINE or BATCH (the Batch API). Absent in older rows: ONLINE. */
@@ -154,6 +156,7 @@ export function resolveExperimentConfig(input: ExperimentConfigInput | null | un
     },
     regeneratePairs: i.regeneratePairs ?? false,
     tokenBudget: i.tokenBudget == null ? null : number('config.tokenBudget', i.tokenBudget, 1, Number.MAX_SAFE_INTEGER),
+    moneyBudget: i.moneyBudget == null ? null : usdAmount('config.moneyBudget', i.moneyBudget),
     endpoints: resolveEndpointRoles(i.endpoints, names),
     execution: oneOf('config.execution', i.execution ?? 'ONLINE', EXECUTIONS),
     batchRetry: oneOf('config.batchRetry', i.batchRetry ?? 'NEXT_BATCH', BATCH_RETRIES),

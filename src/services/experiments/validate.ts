@@ -5,6 +5,7 @@
 import { badInput } from '../../domain/errors.js';
 import { TemplateError, validateJudgeTemplate } from '../../domain/prompts.js';
 import type { JudgeTemplate } from '../../domain/prompts.js';
+import { scaledDecimal } from '../../config/prices.js';
 
 export function integer(field: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) throw badInput(field, `must be a whole number from ${min} to ${max}, got ${value}`);
@@ -15,6 +16,15 @@ export function number(field: string, value: number, min: number, max: number, e
   const low = exclusiveMin ? value <= min : value < min;
   if (!Number.isFinite(value) || low || value > max) {
     throw badInput(field, `must be a number ${exclusiveMin ? 'above' : 'from'} ${min} ${exclusiveMin ? 'and at most' : 'to'} ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** An amount of USD above 0 with at most 6 decimals (a money budget), up to a billion. */
+export function usdAmount(field: string, value: number): number {
+  const micro = scaledDecimal(value, 6);
+  if (typeof value !== 'number' || micro === undefined || micro <= 0n || value > 1_000_000_000) {
+    throw badInput(field, `must be an amount of USD above 0 and at most 1000000000 with at most 6 decimals (example: 25.5), or null for no budget; got ${value}`);
   }
   return value;
 }

@@ -16,7 +16,7 @@ import { canResumeStage, isActiveStage } from '../../domain/vocabulary.js';
 import type { Execution, StageKind } from '../../domain/vocabulary.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { trainingStagesOf } from '../experiments/config.js';
-import { budgetMessage, budgetReached } from '../stages/budget.js';
+import { usdAmount } from '../experiments/validate.js';
 import type { StageRunner } from '../stages/runner.js';
 import { trainedModelOutcome } from '../stages/train.js';
 
@@ -170,7 +170,8 @@ export class PipelineService {
     }
     if (stage.status === 'PAUSED') {
       const control = await stagesRepo.stageControl(this.db, stage.id);
-      if (control && budgetReached(control)) throw conflict(`stage ${stage.id} is ${budgetMessage(control)}`, 'stageId');
+      const stop = control && (await this.runner.budgetStop(control));
+      if (stop) throw conflict(`stage ${stage.id} is ${stop}`, 'stageId');
     }
     if (stage.iterationId) await experimentsRepo.updateIteration(this.db, stage.iterationId, { status: 'RUNNING', error: null });
     return this.runner.resume(stage);
@@ -187,12 +188,30 @@ export class PipelineService {
       throw badInput('tokenBudget', `must be a whole number of tokens from 1 to ${Number.MAX_SAFE_INTEGER}, or null for no budget; got ${tokenBudget}`);
     }
     const updated = await experimentsRepo.setTokenBudget(this.db, experiment.id, tokenBudget);
-    for (const stage of await stagesRepo.stagesWithStatus(this.db, experiment.id, 'PAUSED')) {
+    await this.resumeBudgetPaused(experiment.id);
+    return updated ?? experiment;
+  }
+
+  /**
+   * Sets (or with null removes) an experiment's money budget in USD (priced with the server's price
+   * table). Like setTokenBudget: stages it paused resume when it is no longer reached; a budget
+   * below what is spent pauses running stages within about a second.
+   */
+  async setMoneyBudget(experimentId: number, moneyBudget: number | null): Promise<ExperimentRow> {
+    const experiment = await this.experiment(experimentId);
+    const usd = moneyBudget === null ? null : String(usdAmount('moneyBudget', moneyBudget));
+    const updated = await experimentsRepo.setMoneyBudget(this.db, experiment.id, usd);
+    await this.resumeBudgetPaused(experiment.id);
+    return updated ?? experiment;
+  }
+
+  /** Resumes the experiment's PAUSED stages that no budget holds back any longer. */
+  private async resumeBudgetPaused(experimentId: number): Promise<void> {
+    for (const stage of await stagesRepo.stagesWithStatus(this.db, experimentId, 'PAUSED')) {
       const control = await stagesRepo.stageControl(this.db, stage.id);
-      if (!control || budgetReached(control)) continue;
+      if (!control || (await this.runner.budgetStop(control))) continue;
       await this.runner.resume(stage, { from: ['PAUSED'], keepFailures: true });
     }
-    return updated ?? experiment;
   }
 
   /**

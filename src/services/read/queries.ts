@@ -10,6 +10,8 @@ import type { JudgmentFilter } from '../../db/judgments/index.js';
 import * as pairsRepo from '../../db/pairs-repo.js';
 import type { PairStatus } from '../../db/pairs-repo.js';
 import * as batchesRepo from '../../db/provider-batches-repo.js';
+import * as stageUsageRepo from '../../db/stage-usage-repo.js';
+import type { UsageLine } from '../../db/stage-usage-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import * as stageLogsRepo from '../../db/stage-logs-repo.js';
 import * as trainingRepo from '../../db/training-repo.js';
@@ -86,6 +88,11 @@ export class QueryService {
       iterationsOf: grouped((ids) => experimentsRepo.listIterations(db, ids), (r: IterationRow) => r.experimentId),
       /** Each iteration's training jobs, one per training stage, in stage order. */
       trainingJobs: grouped((ids) => trainingRepo.getTrainingJobs(db, ids), (r: TrainingJobRow) => r.iterationId),
+      /** A stage's usage lines (tokens per endpoint, model and execution), for its cost. */
+      stageUsage: new DataLoader<number, UsageLine[]>(async (ids) => {
+        const lines = await stageUsageRepo.usageOfStages(db, ids);
+        return ids.map((id) => lines.get(id) ?? []);
+      }),
       ...evaluationLoaders(db),
     };
   }

@@ -25,6 +25,8 @@ export type ItemsRun<T, R> = {
   /** The endpoint's client, and its name (recorded with each provider batch). */
   llm: LlmClient;
   endpoint: string;
+  /** The model every call goes to: with the endpoint and the execution, where its tokens are billed. */
+  model: string;
   control: BatchControl;
   items: readonly T[];
   keyOf: (item: T) => string;
@@ -52,7 +54,8 @@ const LOST: Ended = { status: 'lost', output_file_id: undefined, error_file_id: 
 const aborted = () => new LlmError('the stage stopped polling its batch', { kind: 'aborted', attempts: 0 });
 
 export class BatchRun<T, R> {
-  private readonly collected = emptyCollected<R>();
+  /** Billed as BATCH (lines re-sent online with batchRetry ONLINE too: their tokens are not told apart). */
+  private readonly collected: Collected<R>;
   /** Requests of items waiting for an answer, by custom_id. */
   private readonly waiting = new Map<string, Waiting>();
   private readonly calls = new Map<string, number>();
@@ -63,7 +66,9 @@ export class BatchRun<T, R> {
   constructor(
     private readonly p: ItemsRun<T, R>,
     private readonly job: ProviderBatchJob,
-  ) {}
+  ) {
+    this.collected = emptyCollected<R>({ endpoint: p.endpoint, model: p.model, execution: 'BATCH' });
+  }
 
   async run(): Promise<BatchOutcome> {
     const { p } = this;

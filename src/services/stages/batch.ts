@@ -8,7 +8,7 @@
  * once and is returned as `fatal`: the runner then fails the whole stage with it.
  */
 import { isEndpointRefusal, LlmError } from '../../llm/index.js';
-import type { BatchControl, ItemFailure, Usage } from './handler.js';
+import type { BatchControl, BilledTo, ItemFailure, Usage } from './handler.js';
 
 /** What one item produced: rows to store, tokens spent, or a reason it is unusable (stored as a failure). */
 export type ItemResult<R> = { rows?: readonly R[]; usage: Usage; rejected?: string };
@@ -16,12 +16,13 @@ export type ItemResult<R> = { rows?: readonly R[]; usage: Usage; rejected?: stri
 /** `fatal`: the endpoint's permanent refusal that stopped the batch (the stage fails with it). */
 export type Collected<R> = { rows: R[]; failures: ItemFailure[]; usage: Usage; fatal?: string };
 
-export const emptyCollected = <R>(): Collected<R> => ({ rows: [], failures: [], usage: { promptTokens: 0, completionTokens: 0 } });
+/** An empty collection; `billedTo` says where its calls go (endpoint, model, ONLINE or BATCH), for their cost. */
+export const emptyCollected = <R>(billedTo?: BilledTo): Collected<R> => ({ rows: [], failures: [], usage: { promptTokens: 0, completionTokens: 0, ...(billedTo && { billedTo }) } });
 
 /**
  * `work` gets the signal to pass to its calls: the batch's, also fired by an endpoint's refusal.
  * Results are added to `collected` as items finish (a Batch API run takes them from there as its
- * output is ingested, execution.ts).
+ * output is ingested, batch-run.ts).
  */
 export async function collectBatch<T, R>(
   items: readonly T[],

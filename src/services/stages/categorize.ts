@@ -9,7 +9,7 @@ import { categorizePrompt, parseCategory } from '../../domain/prompts.js';
 import { deriveSeed } from '../../domain/rng.js';
 import type { ExperimentConfig } from '../experiments/config.js';
 import { presetFields } from '../experiments/preset.js';
-import { collectBatch } from './batch.js';
+import { collectBatch, emptyCollected } from './batch.js';
 import { checkEndpoint, endpointRoles } from './endpoints.js';
 import type { Endpoints } from './endpoints.js';
 import type { StageHandler } from './handler.js';
@@ -35,7 +35,8 @@ export function categorizeStageHandler(deps: CategorizeDeps): StageHandler {
     async process(stage, keys, control) {
       const config = await deps.config(stage.experimentId!);
       const fields = presetFields(config);
-      const llm = deps.endpoints(endpointRoles(config).generator);
+      const endpoint = endpointRoles(config).generator;
+      const llm = deps.endpoints(endpoint);
       const instructions = await experimentsRepo.getInstructions(db, keys.map(Number));
       const batch = await collectBatch(instructions, (i) => String(i.id), control, async (instruction, signal) => {
         const result = await llm.chat({
@@ -56,7 +57,7 @@ export function categorizeStageHandler(deps: CategorizeDeps): StageHandler {
         return category
           ? { usage: result.usage, rows: [{ id: instruction.id, category }] }
           : { usage: result.usage, rejected: `the answer names none of the categories: ${JSON.stringify(text.slice(0, 200))}` };
-      });
+      }, emptyCollected<{ id: number; category: string }>({ endpoint, model: config.generatorModel, execution: 'ONLINE' }));
       return { failures: batch.failures, usage: batch.usage, fatal: batch.fatal, write: (tx) => experimentsRepo.setCategories(tx, batch.rows) };
     },
   };

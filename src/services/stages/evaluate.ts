@@ -84,6 +84,7 @@ export function evaluateStageHandler(deps: EvaluateDeps): StageHandler {
         ...(await executionOf(stage, evaluation)),
         llm: deps.endpoints(endpoint),
         endpoint,
+        model: evaluation.judgeModel,
         control,
         items: wanted,
         keyOf: (w) => orderItemKey(w.id, w.order),

@@ -24,7 +24,7 @@ import type { BatchRetry, Execution } from '../../domain/vocabulary.js';
 import { LlmError } from '../../llm/index.js';
 import type { LlmClient } from '../../llm/index.js';
 import type { ExperimentConfig } from '../experiments/config.js';
-import { collectBatch, failureText } from './batch.js';
+import { collectBatch, emptyCollected, failureText } from './batch.js';
 import { BatchRun } from './batch-run.js';
 import type { ItemsRun } from './batch-run.js';
 import type { BatchOutcome } from './handler.js';
@@ -43,7 +43,8 @@ export function stageExecution(stage: StageRow, config: ExperimentConfig | undef
 /** Runs a job's items online or through the Batch API (see the module's comment). */
 export async function runItems<T, R>(run: ItemsRun<T, R>): Promise<BatchOutcome> {
   if (run.execution === 'ONLINE') {
-    const collected = await collectBatch(run.items, run.keyOf, run.control, (item, signal) => run.work(item, signal, run.llm));
+    const billedTo = { endpoint: run.endpoint, model: run.model, execution: 'ONLINE' as const };
+    const collected = await collectBatch(run.items, run.keyOf, run.control, (item, signal) => run.work(item, signal, run.llm), emptyCollected<R>(billedTo));
     return run.outcome(collected);
   }
   const job = run.control.batch;

@@ -60,6 +60,7 @@ export function generatePairsStageHandler(deps: PairsDeps): StageHandler {
         ...stageExecution(stage, config),
         llm: deps.endpoints(endpoint),
         endpoint,
+        model: config.generatorModel,
         control,
         items: instructions,
         keyOf: (i) => String(i.id),

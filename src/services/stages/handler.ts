@@ -9,7 +9,15 @@ import type { Db } from '../../db/database.js';
 import type { StageRow } from '../../db/schema.js';
 import type { Execution, StageKind } from '../../domain/vocabulary.js';
 
-export type Usage = { promptTokens: number; completionTokens: number };
+/**
+ * Tokens a batch spent. `billedTo` says where (the endpoint, model and execution: ONLINE calls or
+ * BATCH API lines, which get the price table's batch discount); the runner adds them to the stage's
+ * usage lines (stage_usage), which its cost is computed from. Without it the tokens count but have
+ * no price.
+ */
+export type Usage = { promptTokens: number; completionTokens: number; billedTo?: BilledTo };
+
+export type BilledTo = { endpoint: string; model: string; execution: 'ONLINE' | 'BATCH' };
 
 /** An item that failed after every retry (or whose answer was unusable), with the reason kept for the user. */
 export type ItemFailure = { itemKey: string; error: string; attempts: number };

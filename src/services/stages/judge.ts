@@ -87,6 +87,7 @@ export function judgeStageHandler(deps: JudgeDeps): StageHandler {
         ...stageExecution(stage, config),
         llm: deps.endpoints(endpoint),
         endpoint,
+        model: iteration.judgeModel,
         control,
         items,
         keyOf: (i) => orderItemKey(i.id, i.order),

@@ -14,6 +14,7 @@
 import { transaction } from '../../db/database.js';
 import type { Database, Db } from '../../db/database.js';
 import { withDbRetry } from '../../db/retry.js';
+import * as stageUsageRepo from '../../db/stage-usage-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import type { StageControl } from '../../db/stages-repo.js';
 import { TemplateError } from '../../domain/prompts.js';
@@ -21,7 +22,9 @@ import type { StageKind, StageStatus } from '../../domain/vocabulary.js';
 import type { StageRow } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import type { JobContext, JobOutcome, Queue } from '../../queue/queue.js';
-import { budgetReached, pauseForBudget } from './budget.js';
+import { budgetStop, pauseForBudget } from './budget.js';
+import { money, Pricing } from './cost.js';
+import { EMPTY_PRICES } from '../../config/prices.js';
 import { providerJobKey } from './execution.js';
 import type { BatchOutcome, ProviderBatchJob, StageHandler } from './handler.js';
 import { StageWatch } from './watch.js';
@@ -39,6 +42,17 @@ export type StageRunnerOptions = {
   watchPollMs?: number;
   /** Stages in execution BATCH (execution.ts): items per queue job, poll interval, sends of a line. */
   providerBatch?: { jobItems: number; pollMs: number; maxAttempts: number };
+  /** The price table's costs, for money budgets. Default: no prices. */
+  pricing?: Pricing;
+  /** Sees every committed batch (metrics). */
+  observer?: StageObserver;
+  /** Runs each batch's work inside a span (traces, when configured). */
+  tracing?: { stageBatch<T>(info: { stageId: number; kind: string; experimentId: number | null; iterationId: number | null; items: number }, fn: () => Promise<T>): Promise<T> };
+};
+
+/** What a committed batch added: items stored and failed, and its tokens with their cost (null: no price). */
+export type StageObserver = {
+  batchCommitted(o: { kind: string; done: number; failed: number; usage?: { endpoint: string; model: string; promptTokens: number; completionTokens: number; usd: number | null } }): void;
 };
 
 const DEFAULT_PROVIDER_BATCH = { jobItems: 50_000, pollMs: 30_000, maxAttempts: 3 };
@@ -67,6 +81,7 @@ export class StageRunner {
   private readonly commitTurns = new Map<number, { running: number; waiting: (() => void)[] }>();
   /** Preflight answers by "stageId:epoch" (see `preflight`). */
   private readonly preflights = new Map<string, Promise<string | undefined>>();
+  readonly pricing: Pricing;
 
   private get providerBatch() {
     return this.options.providerBatch ?? DEFAULT_PROVIDER_BATCH;
@@ -78,7 +93,8 @@ export class StageRunner {
     private readonly logger: Logger,
     private readonly options: StageRunnerOptions,
   ) {
-    this.watch = new StageWatch(database.db, logger, options.watchPollMs);
+    this.pricing = options.pricing ?? new Pricing(EMPTY_PRICES);
+    this.watch = new StageWatch(database.db, logger, (c) => budgetStop(database.db, this.pricing, c), options.watchPollMs);
   }
 
   /** The stage kinds this runner has handlers for. */
@@ -193,7 +209,11 @@ export class StageRunner {
       },
     };
     try {
-      outcome = await handler.process(stage, todo, { signal, active: () => !signal.aborted && !ctx.stopping.aborted, batch });
+      const work = () => handler.process(stage, todo, { signal, active: () => !signal.aborted && !ctx.stopping.aborted, batch });
+      const tracing = this.options.tracing;
+      outcome = await (tracing
+        ? tracing.stageBatch({ stageId: stage.id, kind: stage.kind, experimentId: stage.experimentId, iterationId: stage.iterationId, items: todo.length }, work)
+        : work());
     } catch (error) {
       // A stored template no version of this service can use (accepted by an older one): no retry
       // can get past it, so the stage fails now instead of after every retry of every batch.
@@ -279,12 +299,13 @@ export class StageRunner {
             const newlyStored = await outcome.write(t);
             // Nothing new means this write was already made (a commit whose answer was lost): count its tokens once.
             const usage = newlyStored + newlyFailed > 0 ? outcome.usage : { promptTokens: 0, completionTokens: 0 };
-            const progress = await stagesRepo.addBatchProgress(t, stageId, epoch, { done: newlyStored + newlyFailed, failed: newlyFailed, ...usage });
+            const progress = await stagesRepo.addBatchProgress(t, stageId, epoch, { done: newlyStored + newlyFailed, failed: newlyFailed, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
             if (!progress) throw FENCED;
+            if (usage.billedTo) await stageUsageRepo.addUsage(t, stageId, { ...usage.billedTo, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
             const { row, control } = progress;
             const finished = await this.finishIfComplete(t, row);
             const paused = finished ? undefined : await this.pauseIfOverBudget(t, row, control);
-            return { row: finished ?? paused ?? row, finished, accounted: newlyStored + newlyFailed };
+            return { row: finished ?? paused ?? row, finished, accounted: newlyStored + newlyFailed, failed: newlyFailed, usage };
           }),
         ),
       );
@@ -294,8 +315,21 @@ export class StageRunner {
     }
     // (A job aborted for its lost lease was reported by the lease keeper already.)
     if (leaseLost && !ctx.signal.aborted) this.logger.warn({ stageId, jobId: ctx.id }, 'lost the lease of a running job before its commit; its results were dropped (another worker has it)');
+    if (committed && this.options.observer) this.observe(committed.row.kind, committed);
     if (committed?.finished) await this.notifyFinished(committed.finished);
     return committed;
+  }
+
+  private observe(kind: string, c: { accounted: number; failed: number; usage: BatchOutcome['usage'] }): void {
+    const billed = c.usage.billedTo;
+    const line = billed && { ...billed, promptTokens: c.usage.promptTokens, completionTokens: c.usage.completionTokens };
+    const atto = line ? this.pricing.cost([line]).atto : null;
+    this.options.observer!.batchCommitted({
+      kind,
+      done: c.accounted,
+      failed: c.failed,
+      ...(line && { usage: { endpoint: line.endpoint, model: line.model, promptTokens: line.promptTokens, completionTokens: line.completionTokens, usd: atto === null ? null : Number(money(atto).amount) } }),
+    });
   }
 
   /**
@@ -329,13 +363,19 @@ export class StageRunner {
   }
 
   /**
-   * Pauses a running stage whose experiment's token budget is reached; returns the paused row.
+   * Pauses a running stage whose experiment's token or money budget is reached; returns the paused row.
    * `control` is the stage's budget and use when the caller read them with the row.
    */
   private async pauseIfOverBudget(db: Db, stage: StageRow, control?: StageControl): Promise<StageRow | undefined> {
     if (!isRunnable(stage) || stage.experimentId === null) return undefined;
     const c = control ?? (await stagesRepo.stageControl(db, stage.id));
-    return c && budgetReached(c) ? pauseForBudget(db, stage.id, c) : undefined;
+    const stop = c && (await budgetStop(db, this.pricing, c));
+    return stop ? pauseForBudget(db, stage.id, stop) : undefined;
+  }
+
+  /** Why a stage's experiment may spend no more (its token or money budget is reached), or undefined. */
+  budgetStop(control: StageControl): Promise<string | undefined> {
+    return budgetStop(this.database.db, this.pricing, control);
   }
 
   /** Finishes a stage whose items are all accounted for (used after planning and resuming). */

@@ -3,12 +3,13 @@
  * finished, or queued anew in a later epoch. While batches of a stage run here, its row is read
  * once per `pollMs` (one query per stage, however many batches), and the signal the batches pass
  * to the LLM client aborts: queued calls never start and calls in flight are dropped.
- * It also pauses the stage when its experiment's token budget is reached.
+ * It also pauses the stage when its experiment's token or money budget is reached.
  */
 import type { Db } from '../../db/database.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import type { Logger } from '../../logger.js';
-import { budgetReached, pauseForBudget } from './budget.js';
+import type { StageControl } from '../../db/stages-repo.js';
+import { pauseForBudget } from './budget.js';
 
 type Watched = { controller: AbortController; users: number; timer: NodeJS.Timeout; checking: boolean };
 
@@ -18,6 +19,8 @@ export class StageWatch {
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
+    /** Why the stage's experiment may spend no more (budget.ts), or undefined. */
+    private readonly budgetStop: (control: StageControl) => Promise<string | undefined>,
     private readonly pollMs = 1_000,
   ) {}
 
@@ -56,9 +59,12 @@ export class StageWatch {
       if (!control) reason = 'the stage was deleted';
       else if (control.epoch !== epoch) reason = 'the stage was queued anew';
       else if (control.status !== 'RUNNING' && control.status !== 'QUEUED') reason = `the stage is ${control.status}`;
-      else if (budgetReached(control)) {
-        await pauseForBudget(this.db, stageId, control);
-        reason = 'the token budget is reached';
+      else {
+        const stop = await this.budgetStop(control);
+        if (stop) {
+          await pauseForBudget(this.db, stageId, stop);
+          reason = 'the budget is reached';
+        }
       }
       if (reason) {
         clearInterval(watched.timer);
