@@ -168,7 +168,11 @@ function createStageRunner(config: Config, logger: Logger, infra: Infrastructure
     return experiment.config as ExperimentConfig;
   };
 
-  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare });
+  const runner = new StageRunner(database, queue, logger, {
+    batchSize: config.worker.batchSize,
+    maxFailureShare: config.worker.maxFailureShare,
+    defaultTokenBudget: config.worker.defaultTokenBudget,
+  });
   const handlerDeps = { db: database.db, endpoints, config: experimentConfig };
   const pollSeconds = overrides.trainPollSeconds ?? 5;
   runner.register(categorizeStageHandler(handlerDeps));

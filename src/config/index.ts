@@ -142,6 +142,12 @@ export type Config = {
     shutdownTimeoutMs: number;
     /** STAGE_MAX_FAILURE_SHARE: share of a stage's items that may fail after every retry before the stage ends FAILED rather than SUCCEEDED. Default 0.1. */
     maxFailureShare: number;
+    /**
+     * DEFAULT_TOKEN_BUDGET: the token budget of an experiment that sets no tokenBudget (over all its
+     * stages, runLoop's included) and of an evaluation outside any experiment (evaluateJudge with a
+     * bare model); past it their stages pause. Default 10,000,000; 0: no default budget.
+     */
+    defaultTokenBudget: number;
   };
   limits: {
     /** Longest instruction accepted by importInstructions, in characters. Default 20,000. */
@@ -201,6 +207,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       jobExpireSeconds: int(env, 'JOB_EXPIRE_SECONDS', 30, 2, 86_400),
       shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 0, 3_600_000),
       maxFailureShare: fraction(env, 'STAGE_MAX_FAILURE_SHARE', 0.1),
+      defaultTokenBudget: int(env, 'DEFAULT_TOKEN_BUDGET', 10_000_000, 0, Number.MAX_SAFE_INTEGER),
     },
     limits: {
       maxInstructionLength: int(env, 'MAX_INSTRUCTION_LENGTH', 20_000, 1, 10_000_000),

@@ -36,6 +36,8 @@ function controlOf(row: StageRow, budget: string | number | null, otherStagesTok
     epoch: row.epoch,
     tokenBudget: budget === null ? null : Number(budget),
     tokensUsed: row.experimentId === null ? 0 : Number(otherStagesTokens ?? 0) + row.promptTokens + row.completionTokens,
+    experimentId: row.experimentId,
+    stageTokens: row.promptTokens + row.completionTokens,
   };
 }
 
@@ -229,13 +231,17 @@ export async function reopenStage(
   });
 }
 
-/** What decides whether a stage's work may go on: its status and epoch, and its experiment's token budget and use. */
-export type StageControl = { status: StageStatus; epoch: number; tokenBudget: number | null; tokensUsed: number };
+/**
+ * What decides whether a stage's work may go on: its status and epoch, its experiment's token
+ * budget and use (all its stages), and the stage's own tokens (the use of a stage outside any
+ * experiment, a standalone evaluation).
+ */
+export type StageControl = { status: StageStatus; epoch: number; tokenBudget: number | null; tokensUsed: number; experimentId: number | null; stageTokens: number };
 
 export async function stageControl(db: Db, id: number): Promise<StageControl | undefined> {
-  const rows = await queryRows<{ status: string; epoch: number; budget: string | number | null; used: string | number | null }>(
+  const rows = await queryRows<{ status: string; epoch: number; budget: string | number | null; used: string | number | null; experiment_id: number | null; own: string | number }>(
     db,
-    sql`select s.status, s.epoch, (e.config ->> 'tokenBudget')::float8 as budget,
+    sql`select s.status, s.epoch, (e.config ->> 'tokenBudget')::float8 as budget, s.experiment_id, s.prompt_tokens + s.completion_tokens as own,
           (select coalesce(sum(o.prompt_tokens + o.completion_tokens), 0) from stages o where o.experiment_id = s.experiment_id) as used
         from stages s left join experiments e on e.id = s.experiment_id
         where s.id = ${id}`,
@@ -246,7 +252,9 @@ export async function stageControl(db: Db, id: number): Promise<StageControl | u
     status: row.status as StageStatus,
     epoch: Number(row.epoch),
     tokenBudget: row.budget === null ? null : Number(row.budget),
-    tokensUsed: Number(row.used ?? 0),
+    tokensUsed: row.experiment_id === null ? 0 : Number(row.used ?? 0),
+    experimentId: row.experiment_id === null ? null : Number(row.experiment_id),
+    stageTokens: Number(row.own),
   };
 }
 

@@ -155,7 +155,7 @@ export class PipelineService {
       throw conflict(`stage ${stage.id} is ${stage.status}: only FAILED, CANCELLED, PAUSED, or SUCCEEDED stages with failed items can be resumed`, 'stageId');
     }
     if (stage.status === 'PAUSED') {
-      const control = await stagesRepo.stageControl(this.db, stage.id);
+      const control = await this.runner.budgetControl(stage.id);
       if (control && budgetReached(control)) throw conflict(`stage ${stage.id} is ${budgetMessage(control)}`, 'stageId');
     }
     if (stage.iterationId) await experimentsRepo.updateIteration(this.db, stage.iterationId, { status: 'RUNNING', error: null });
@@ -174,7 +174,7 @@ export class PipelineService {
     }
     const updated = await experimentsRepo.setTokenBudget(this.db, experiment.id, tokenBudget);
     for (const stage of await stagesRepo.stagesWithStatus(this.db, experiment.id, 'PAUSED')) {
-      const control = await stagesRepo.stageControl(this.db, stage.id);
+      const control = await this.runner.budgetControl(stage.id);
       if (!control || budgetReached(control)) continue;
       await this.runner.resume(stage, { from: ['PAUSED'], keepFailures: true });
     }

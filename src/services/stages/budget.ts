@@ -3,20 +3,46 @@
  * stages). When the tokens used reach it, its running stages pause (PAUSED, with the reason in
  * `message`); raising or removing the budget (setTokenBudget) resumes them. Tokens are counted
  * as batches are written, so a budget can be overshot by the batches in flight when it is reached.
+ *
+ * Costly work never runs without a budget: an experiment that sets none (so also runLoop's
+ * stages) has the server's DEFAULT_TOKEN_BUDGET over all its stages, and a stage outside any
+ * experiment (evaluateJudge with a bare `model`) has it for itself (`withDefault`).
  */
 import type { Db } from '../../db/database.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import type { StageControl } from '../../db/stages-repo.js';
 import type { StageRow } from '../../db/schema.js';
 
-export const budgetReached = (c: Pick<StageControl, 'tokenBudget' | 'tokensUsed'>): boolean => c.tokenBudget !== null && c.tokensUsed >= c.tokenBudget;
+/** A stage's budget and use, with where the budget comes from. */
+export type BudgetControl = Pick<StageControl, 'tokenBudget' | 'tokensUsed'> & { source?: 'experiment' | 'default-experiment' | 'default-standalone' };
 
-export function budgetMessage(c: Pick<StageControl, 'tokenBudget' | 'tokensUsed'>): string {
+/**
+ * The budget that applies to a stage: its experiment's, else `defaultBudget` (0: none), over the
+ * experiment's stages or, outside any experiment, over the stage's own tokens.
+ */
+export function withDefault(c: StageControl, defaultBudget: number): StageControl & BudgetControl {
+  if (c.tokenBudget !== null) return { ...c, source: 'experiment' };
+  if (defaultBudget <= 0) return c;
+  return c.experimentId === null
+    ? { ...c, tokenBudget: defaultBudget, tokensUsed: c.stageTokens, source: 'default-standalone' }
+    : { ...c, tokenBudget: defaultBudget, source: 'default-experiment' };
+}
+
+export const budgetReached = (c: BudgetControl): boolean => c.tokenBudget !== null && c.tokensUsed >= c.tokenBudget;
+
+export function budgetMessage(c: BudgetControl): string {
   const n = (v: number) => Math.round(v).toLocaleString('en-US');
-  return `paused: the experiment's token budget of ${n(c.tokenBudget ?? 0)} is reached (${n(c.tokensUsed)} tokens used); raise it with setTokenBudget to resume`;
+  const used = `(${n(c.tokensUsed)} tokens used)`;
+  if (c.source === 'default-experiment') {
+    return `paused: the server's default token budget of ${n(c.tokenBudget ?? 0)} for an experiment without tokenBudget (DEFAULT_TOKEN_BUDGET) is reached ${used}; give the experiment a budget with setTokenBudget to resume`;
+  }
+  if (c.source === 'default-standalone') {
+    return `paused: the server's default token budget of ${n(c.tokenBudget ?? 0)} for an evaluation outside an experiment (DEFAULT_TOKEN_BUDGET) is reached ${used}; raise DEFAULT_TOKEN_BUDGET and resumeStage, or cancelStage`;
+  }
+  return `paused: the experiment's token budget of ${n(c.tokenBudget ?? 0)} is reached ${used}; raise it with setTokenBudget to resume`;
 }
 
 /** Pauses a stage that is QUEUED or RUNNING; returns the row if this call paused it. */
-export function pauseForBudget(db: Db, stageId: number, c: Pick<StageControl, 'tokenBudget' | 'tokensUsed'>): Promise<StageRow | undefined> {
+export function pauseForBudget(db: Db, stageId: number, c: BudgetControl): Promise<StageRow | undefined> {
   return stagesRepo.finishStage(db, stageId, 'PAUSED', { message: budgetMessage(c) }, ['QUEUED', 'RUNNING']);
 }

@@ -20,7 +20,8 @@ import type { StageKind, StageStatus } from '../../domain/vocabulary.js';
 import type { StageRow } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import type { JobContext, JobOutcome, Queue } from '../../queue/queue.js';
-import { budgetReached, pauseForBudget } from './budget.js';
+import { budgetReached, pauseForBudget, withDefault } from './budget.js';
+import type { BudgetControl } from './budget.js';
 import type { BatchOutcome, StageHandler } from './handler.js';
 import { StageWatch } from './watch.js';
 
@@ -35,6 +36,8 @@ export type StageRunnerOptions = {
   maxFailureShare: number;
   /** How often a worker re-reads the row of a stage whose batches it runs (cancel, pause), ms. Default 1000. */
   watchPollMs?: number;
+  /** DEFAULT_TOKEN_BUDGET: the budget of an experiment without tokenBudget, and of a stage outside any experiment (budget.ts); 0 or unset: none. */
+  defaultTokenBudget?: number;
 };
 
 /**
@@ -68,7 +71,7 @@ export class StageRunner {
     private readonly logger: Logger,
     private readonly options: StageRunnerOptions,
   ) {
-    this.watch = new StageWatch(database.db, logger, options.watchPollMs);
+    this.watch = new StageWatch(database.db, logger, options.watchPollMs, options.defaultTokenBudget ?? 0);
   }
 
   /** The stage kinds this runner has handlers for. */
@@ -301,9 +304,16 @@ export class StageRunner {
    * `control` is the stage's budget and use when the caller read them with the row.
    */
   private async pauseIfOverBudget(db: Db, stage: StageRow, control?: StageControl): Promise<StageRow | undefined> {
-    if (!isRunnable(stage) || stage.experimentId === null) return undefined;
-    const c = control ?? (await stagesRepo.stageControl(db, stage.id));
+    if (!isRunnable(stage)) return undefined;
+    const read = control ?? (await stagesRepo.stageControl(db, stage.id));
+    const c = read && withDefault(read, this.options.defaultTokenBudget ?? 0);
     return c && budgetReached(c) ? pauseForBudget(db, stage.id, c) : undefined;
+  }
+
+  /** A stage's control with the budget that applies to it (its experiment's or DEFAULT_TOKEN_BUDGET, see budget.ts). */
+  async budgetControl(stageId: number): Promise<(StageControl & BudgetControl) | undefined> {
+    const control = await stagesRepo.stageControl(this.database.db, stageId);
+    return control && withDefault(control, this.options.defaultTokenBudget ?? 0);
   }
 
   /** Finishes a stage whose items are all accounted for (used after planning and resuming). */

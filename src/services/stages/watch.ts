@@ -8,7 +8,7 @@
 import type { Db } from '../../db/database.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import type { Logger } from '../../logger.js';
-import { budgetReached, pauseForBudget } from './budget.js';
+import { budgetReached, pauseForBudget, withDefault } from './budget.js';
 
 type Watched = { controller: AbortController; users: number; timer: NodeJS.Timeout; checking: boolean };
 
@@ -19,6 +19,8 @@ export class StageWatch {
     private readonly db: Db,
     private readonly logger: Logger,
     private readonly pollMs = 1_000,
+    /** DEFAULT_TOKEN_BUDGET (budget.ts); 0: none. */
+    private readonly defaultTokenBudget = 0,
   ) {}
 
   /** A signal that aborts when the stage stops being runnable at `epoch`; call `leave()` when the batch is done. */
@@ -51,7 +53,8 @@ export class StageWatch {
     if (watched.checking || watched.controller.signal.aborted) return;
     watched.checking = true;
     try {
-      const control = await stagesRepo.stageControl(this.db, stageId);
+      const read = await stagesRepo.stageControl(this.db, stageId);
+      const control = read && withDefault(read, this.defaultTokenBudget);
       let reason: string | null = null;
       if (!control) reason = 'the stage was deleted';
       else if (control.epoch !== epoch) reason = 'the stage was queued anew';
