@@ -128,7 +128,7 @@ export default defineConfig(
   {
     // Node scripts: the build and start launchers, the `ste` shim.
     files: ['scripts/**/*.mjs', 'bin/**/*.js'],
-    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', Atomics: 'readonly', SharedArrayBuffer: 'readonly', Int32Array: 'readonly' } },
   },
 
   // ----- The dashboard (dashboard/): plain ES modules run by the browser -----------------------

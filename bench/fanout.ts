@@ -181,7 +181,7 @@ async function run(subscribers: number): Promise<Result> {
   const database = await freshDatabase(databaseServer, 'fanout');
   const sim = await startSimulatorProcess({ SIM_LOG_REQUESTS: '0' });
   // Every subscriber connects from this process's address.
-  const env = { DATABASE_URL: database.url, OPENAI_BASE_URL: sim.url, LLM_CONCURRENCY: String(CONCURRENCY), DATABASE_POOL_SIZE: '16', MUTATIONS_PER_MINUTE: '0', QUERIES_PER_MINUTE: '0', MAX_SUBSCRIPTIONS_PER_TOKEN: '0', WS_MAX_CONNECTIONS_PER_IP: '0' };
+  const env = { DATABASE_URL: database.url, OPENAI_BASE_URL: sim.url, LLM_CONCURRENCY: String(CONCURRENCY), DATABASE_POOL_SIZE: '16', MUTATIONS_PER_MINUTE: '0', QUERIES_PER_MINUTE: '0', DEFAULT_TOKEN_BUDGET: '0', MAX_SUBSCRIPTIONS_PER_TOKEN: '0', WS_MAX_CONNECTIONS_PER_IP: '0' };
   const service = await startService(env, values.worker ? 'api' : 'all');
   const worker = values.worker ? await startService(env, 'worker') : null;
   let serviceErrors = '';

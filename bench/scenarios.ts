@@ -89,6 +89,8 @@ export async function judgeStage(setup: ServiceSetup, endpoint: Endpoint, pairs:
     OPENAI_BASE_URL: sim.url,
     LLM_CONCURRENCY: String(setup.llmConcurrency),
     DATABASE_POOL_SIZE: '16',
+    // Benchmarks measure throughput: no default token budget may pause a big stage.
+    DEFAULT_TOKEN_BUDGET: '0',
     ...setup.env,
   };
   const service = await startService(env);

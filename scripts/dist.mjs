@@ -1,7 +1,7 @@
 // The compiled service in dist/ (tsconfig.build.json): whether it is there and up to date, and how
 // to build it. Used by `npm run build` / `prepare`, `npm start` (scripts/start.mjs) and bin/ste.js.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,10 +53,38 @@ export function build() {
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);
 }
 
+/** Held while a build runs, so that processes started together (api and worker) build once. */
+const LOCK = path.join(ROOT, '.dist-build.lock');
+/** A lock older than this was left by a build that died. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 /** Builds when dist/ is missing or older than a source file; says so on stderr. */
 export function ensureBuilt() {
-  const state = buildState();
-  if (state === 'fresh') return;
-  process.stderr.write(`dist/ is ${state}: building (tsc -p tsconfig.build.json)...\n`);
-  build();
+  for (;;) {
+    const state = buildState();
+    if (state === 'fresh') return;
+    let fd;
+    try {
+      fd = openSync(LOCK, 'wx');
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      // Another process is building: wait for it, then look again.
+      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { force: true });
+      sleep(500);
+      continue;
+    }
+    try {
+      if (buildState() === 'fresh') return;
+      process.stderr.write(`dist/ is ${state}: building (tsc -p tsconfig.build.json)...\n`);
+      build();
+      return;
+    } finally {
+      closeSync(fd);
+      rmSync(LOCK, { force: true });
+    }
+  }
 }

@@ -188,7 +188,7 @@ function createStageRunner(config: Config, logger: Logger, infra: Infrastructure
     return experiment.config as ExperimentConfig;
   };
 
-  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare, providerBatch: config.worker.providerBatch, pricing: new Pricing(config.prices), observer: metrics, ...(tracing && { tracing }) });
+  const runner = new StageRunner(database, queue, logger, { batchSize: config.worker.batchSize, maxFailureShare: config.worker.maxFailureShare, providerBatch: config.worker.providerBatch, defaultTokenBudget: config.worker.defaultTokenBudget, pricing: new Pricing(config.prices), observer: metrics, ...(tracing && { tracing }) });
   const handlerDeps = { db: database.db, endpoints, config: experimentConfig };
   // A stopped stage's Batch API batches stop billing too, whether or not a worker was polling them.
   runner.onFinished(async (stage) => {

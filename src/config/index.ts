@@ -154,6 +154,12 @@ export type Config = {
     maxFailureShare: number;
     /** Stages in execution BATCH: BATCH_JOB_ITEMS (items per queue job, default 50,000), BATCH_POLL_MS (default 30,000), BATCH_MAX_ATTEMPTS (sends of a line, default 3). */
     providerBatch: { jobItems: number; pollMs: number; maxAttempts: number };
+    /**
+     * DEFAULT_TOKEN_BUDGET: the token budget of an experiment that sets no tokenBudget (over all its
+     * stages, runLoop's included) and of an evaluation outside any experiment (evaluateJudge with a
+     * bare model); past it their stages pause. Default 10,000,000; 0: no default budget.
+     */
+    defaultTokenBudget: number;
   };
   limits: {
     /** Longest instruction accepted by importInstructions, in characters. Default 20,000. */
@@ -222,6 +228,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
         pollMs: int(env, 'BATCH_POLL_MS', 30_000, 10, 3_600_000),
         maxAttempts: int(env, 'BATCH_MAX_ATTEMPTS', 3, 1, 20),
       },
+      defaultTokenBudget: int(env, 'DEFAULT_TOKEN_BUDGET', 10_000_000, 0, Number.MAX_SAFE_INTEGER),
     },
     limits: {
       maxInstructionLength: int(env, 'MAX_INSTRUCTION_LENGTH', 20_000, 1, 10_000_000),

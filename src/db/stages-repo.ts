@@ -40,6 +40,7 @@ function controlOf(row: StageRow, budget: string | number | null, otherStagesTok
     epoch: row.epoch,
     tokenBudget: budget === null ? null : Number(budget),
     tokensUsed: row.experimentId === null ? 0 : Number(otherStagesTokens ?? 0) + row.promptTokens + row.completionTokens,
+    stageTokens: row.promptTokens + row.completionTokens,
   };
 }
 
@@ -236,14 +237,17 @@ export async function reopenStage(
 
 /**
  * What decides whether a stage's work may go on: its status and epoch, its experiment's token
- * budget and use, and its money budget (USD, decimal text; the spending is priced by the service).
+ * budget and use (all its stages), its money budget (USD, decimal text; the spending is priced by
+ * the service), and the stage's own tokens (the use of a stage outside any experiment, a
+ * standalone evaluation).
  */
-export type StageControl = { experimentId: number | null; status: StageStatus; epoch: number; tokenBudget: number | null; tokensUsed: number; moneyBudget: string | null };
+export type StageControl = { experimentId: number | null; status: StageStatus; epoch: number; tokenBudget: number | null; tokensUsed: number; moneyBudget: string | null; stageTokens: number };
 
 export async function stageControl(db: Db, id: number): Promise<StageControl | undefined> {
-  const rows = await queryRows<{ experiment_id: string | number | null; status: string; epoch: number; budget: string | number | null; used: string | number | null; money: string | null }>(
+  const rows = await queryRows<{ experiment_id: string | number | null; status: string; epoch: number; budget: string | number | null; used: string | number | null; money: string | null; own: string | number }>(
     db,
     sql`select s.experiment_id, s.status, s.epoch, (e.config ->> 'tokenBudget')::float8 as budget, e.config ->> 'moneyBudget' as money,
+          s.prompt_tokens + s.completion_tokens as own,
           (select coalesce(sum(o.prompt_tokens + o.completion_tokens), 0) from stages o where o.experiment_id = s.experiment_id) as used
         from stages s left join experiments e on e.id = s.experiment_id
         where s.id = ${id}`,
@@ -255,8 +259,9 @@ export async function stageControl(db: Db, id: number): Promise<StageControl | u
     status: row.status as StageStatus,
     epoch: Number(row.epoch),
     tokenBudget: row.budget === null ? null : Number(row.budget),
-    tokensUsed: Number(row.used ?? 0),
+    tokensUsed: row.experiment_id === null ? 0 : Number(row.used ?? 0),
     moneyBudget: row.money ?? null,
+    stageTokens: Number(row.own),
   };
 }
 

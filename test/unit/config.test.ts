@@ -44,6 +44,7 @@ describe(loadConfig.name, () => {
       shutdownTimeoutMs: 30_000,
       maxFailureShare: 0.1,
       providerBatch: { jobItems: 50_000, pollMs: 30_000, maxAttempts: 3 },
+      defaultTokenBudget: 10_000_000,
     });
     expect(config.limits).toEqual({ maxInstructionLength: 20_000 });
   });
@@ -95,6 +96,7 @@ describe(loadConfig.name, () => {
         JOB_EXPIRE_SECONDS: '60',
         SHUTDOWN_TIMEOUT_MS: '0',
         STAGE_MAX_FAILURE_SHARE: '0.25',
+        DEFAULT_TOKEN_BUDGET: '0',
         MAX_INSTRUCTION_LENGTH: '100',
         SIM_ERROR_RATE: '0.1',
         SIM_PORT: '4010',
@@ -121,7 +123,7 @@ describe(loadConfig.name, () => {
         maxTokensParam: 'max_completion_tokens',
       },
       models: { generatorModel: 'gen', judgeModel: 'judge' },
-      worker: { jobConcurrency: 4, batchSize: 8, jobExpireSeconds: 60, shutdownTimeoutMs: 0, maxFailureShare: 0.25 },
+      worker: { jobConcurrency: 4, batchSize: 8, jobExpireSeconds: 60, shutdownTimeoutMs: 0, maxFailureShare: 0.25, defaultTokenBudget: 0 },
       limits: { maxInstructionLength: 100 },
       simulator: { errorRate: 0.1, port: 4010 },
     });

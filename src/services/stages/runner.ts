@@ -48,6 +48,8 @@ export type StageRunnerOptions = {
   observer?: StageObserver;
   /** Runs each batch's work inside a span (traces, when configured). */
   tracing?: { stageBatch<T>(info: { stageId: number; kind: string; experimentId: number | null; iterationId: number | null; items: number }, fn: () => Promise<T>): Promise<T> };
+  /** DEFAULT_TOKEN_BUDGET: the budget of an experiment without tokenBudget, and of a stage outside any experiment (budget.ts); 0 or unset: none. */
+  defaultTokenBudget?: number;
 };
 
 /** What a committed batch added: items stored and failed, and its tokens with their cost (null: no price). */
@@ -94,7 +96,7 @@ export class StageRunner {
     private readonly options: StageRunnerOptions,
   ) {
     this.pricing = options.pricing ?? new Pricing(EMPTY_PRICES);
-    this.watch = new StageWatch(database.db, logger, (c) => budgetStop(database.db, this.pricing, c), options.watchPollMs);
+    this.watch = new StageWatch(database.db, logger, (c) => this.budgetStop(c), options.watchPollMs);
   }
 
   /** The stage kinds this runner has handlers for. */
@@ -367,15 +369,15 @@ export class StageRunner {
    * `control` is the stage's budget and use when the caller read them with the row.
    */
   private async pauseIfOverBudget(db: Db, stage: StageRow, control?: StageControl): Promise<StageRow | undefined> {
-    if (!isRunnable(stage) || stage.experimentId === null) return undefined;
+    if (!isRunnable(stage)) return undefined;
     const c = control ?? (await stagesRepo.stageControl(db, stage.id));
-    const stop = c && (await budgetStop(db, this.pricing, c));
+    const stop = c && (await this.budgetStop(c));
     return stop ? pauseForBudget(db, stage.id, stop) : undefined;
   }
 
-  /** Why a stage's experiment may spend no more (its token or money budget is reached), or undefined. */
+  /** Why a stage may spend no more (its token budget, the server's default one, or its experiment's money budget is reached), or undefined. */
   budgetStop(control: StageControl): Promise<string | undefined> {
-    return budgetStop(this.database.db, this.pricing, control);
+    return budgetStop(this.database.db, this.pricing, control, this.options.defaultTokenBudget ?? 0);
   }
 
   /** Finishes a stage whose items are all accounted for (used after planning and resuming). */

@@ -19,7 +19,7 @@ export class StageWatch {
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
-    /** Why the stage's experiment may spend no more (budget.ts), or undefined. */
+    /** Why the stage may spend no more (budget.ts: its token budget, the server's default one, its money budget), or undefined. */
     private readonly budgetStop: (control: StageControl) => Promise<string | undefined>,
     private readonly pollMs = 1_000,
   ) {}
