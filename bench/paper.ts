@@ -97,7 +97,8 @@ export async function paperScale(databaseServer: string, pairs: number, options:
   const concurrency = options.concurrency ?? 256;
   const database = await runDatabase({ databaseServer, llmConcurrency: concurrency, workers: 1 });
   const sim = await startSimulatorProcess({ SIM_LOG_REQUESTS: '0' });
-  const service = await startService({ ...database.env, OPENAI_BASE_URL: sim.url, LLM_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: '16' });
+  // No default token budget (600,000 judgments are far past it) and no read limit for the sampling queries.
+  const service = await startService({ ...database.env, OPENAI_BASE_URL: sim.url, LLM_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: '16', DEFAULT_TOKEN_BUDGET: '0', QUERIES_PER_MINUTE: '0' });
   const pid = service.process.pid!;
   try {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
