@@ -125,7 +125,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
         limits: config.api,
         tokens: config.auth.tokens,
         access: config.access,
-        configured: { endpoints: config.endpoints.length, trainers: config.trainers.length },
+        configured: { endpoints: config.endpoints.length, trainers: config.trainers.length, prices: [...config.prices.values()].reduce((n, byModel) => n + byModel.size, 0) },
         metrics,
       });
       stops.push({ name: 'http server', stop: () => http!.stop() });

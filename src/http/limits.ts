@@ -71,15 +71,20 @@ export const UNBOUNDED_LISTS: ReadonlySet<string> = new Set([
   'Experiment.iterations', 'Experiment.stages', 'Experiment.validatedJudges', 'Experiment.seedEvaluations',
   'Iteration.stages', 'Iteration.evaluations',
   'ImportInstructionsResult.duplicates', 'ImportBenchmarkResult.skipped',
-  'Benchmark.subsets', 'Benchmark.evaluations', 'Evaluation.subsets', 'EvaluationDiff.items', 'Query.benchmarks',
+  'Stage.providerBatches', 'Benchmark.subsets', 'Benchmark.evaluations', 'Evaluation.subsets', 'EvaluationDiff.items', 'Query.benchmarks',
 ]);
 
 /** Assumed length of a list in UNBOUNDED_LISTS. */
 export const DEFAULT_LIST_SIZE = 10;
 
-/** LIST_SIZES plus the lists the configuration bounds: the named endpoints and trainers. */
-export function listSizes(configured: { endpoints: number; trainers: number }): Record<string, ListSize> {
-  return { ...LIST_SIZES, 'ServerConfiguration.endpoints': Math.max(1, configured.endpoints), 'ServerConfiguration.trainers': Math.max(1, configured.trainers) };
+/** LIST_SIZES plus the lists the configuration bounds: the named endpoints, trainers and prices. */
+export function listSizes(configured: { endpoints: number; trainers: number; prices?: number }): Record<string, ListSize> {
+  return {
+    ...LIST_SIZES,
+    'ServerConfiguration.endpoints': Math.max(1, configured.endpoints),
+    'ServerConfiguration.trainers': Math.max(1, configured.trainers),
+    'ServerConfiguration.prices': Math.max(1, configured.prices ?? 0),
+  };
 }
 
 type Measure = { depth: number; aliases: number; directives: number; cost: number };

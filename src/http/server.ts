@@ -52,8 +52,8 @@ export type HttpServerOptions = {
   tokens: readonly ApiToken[];
   /** Hosts and origins allowed in, besides the loopback names and the server's own origin (origin.ts). */
   access: AccessConfig;
-  /** How many named endpoints and trainers are configured: the lengths of ServerConfiguration's lists, for the cost limit. */
-  configured?: { endpoints: number; trainers: number };
+  /** How many named endpoints, trainers and prices are configured: the lengths of ServerConfiguration's lists, for the cost limit. */
+  configured?: { endpoints: number; trainers: number; prices?: number };
   /** Prometheus metrics: served at GET /metrics to admin tokens, and fed by the WebSocket server. */
   metrics?: MetricsSource & { wsOpened(): void; wsClosed(): void; wsSlowConsumer(): void };
 };

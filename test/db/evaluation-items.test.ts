@@ -18,7 +18,7 @@ type Node = {
 type Connection<T> = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { cursor: string; node: T }[] };
 
 const ORDER = 'verdict score samples { sample verdict reasoning }';
-const ITEMS = `query ($id: ID!, $first: Int, $after: String, $filter: EvaluationItemFilter) { evaluation(id: $id) {
+const ITEMS = `query ($id: ID!, $first: Int = 10, $after: String, $filter: EvaluationItemFilter) { evaluation(id: $id) {
   items(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor }
     edges { cursor node { item { id subset prompt chosen } score right change chosenFirst { ${ORDER} } chosenSecond { ${ORDER} } } } } } }`;
 const DIFF = `query ($a: ID!, $b: ID!, $first: Int, $after: String, $changes: [ItemChange!], $subset: String) { evaluationDiff(a: $a, b: $b) {
@@ -72,8 +72,8 @@ describe.skipIf(NO_DATABASE)(`an evaluation's items, paged (${TEST_DB})`, () => 
       expect(n.item.subset).toBe(SUBSET);
       expect(n.change).toBeNull();
     }
-    const right = await allPages(sampled, { right: true }, 50);
-    const wrong = await allPages(sampled, { right: false, subset: SUBSET }, 50);
+    const right = await allPages(sampled, { right: true }, 20);
+    const wrong = await allPages(sampled, { right: false, subset: SUBSET }, 20);
     expect(right.totalCount + wrong.totalCount).toBe(SIZE);
     expect(right.totalCount).toBeGreaterThan(0);
     expect(right.nodes.every((n) => n.right)).toBe(true);

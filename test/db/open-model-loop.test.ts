@@ -23,7 +23,7 @@ type IterationView = { id: string; index: number; judgeModel: string; trainedMod
 type ExperimentView = { loop: { status: string; error: string | null } | null; iterations: IterationView[] };
 
 const EXPERIMENT = `query ($id: ID!) { experiment(id: $id) { loop { status error }
-  iterations { id index judgeModel trainedModel status stats { judgments } stages { id kind status error message log { stream line } } } } }`;
+  iterations { id index judgeModel trainedModel status stats { judgments } stages { id kind status error message log(last: 30) { stream line } } } } }`;
 
 /** True while the process runs: a zombie (ended, waiting for a parent that is gone to reap it) counts as ended. */
 function alive(pid: number): boolean {

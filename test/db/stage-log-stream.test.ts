@@ -70,10 +70,11 @@ describe.skipIf(NO_DATABASE)(`stageLogAppended: a trainer's log, live (${TEST_DB
     dataOf(await app.gql('mutation ($id: ID!) { runLoop(experimentId: $id, iterations: 1) { id } }', { id }));
     // The trainer waits at the gate once it has printed its first 50 lines.
     const { stage, stored } = await eventually(async () => {
-      const r = dataOf(await app.gql<{ experiment: { iterations: { stages: { id: string; kind: string; log: Line[] }[] }[] } }>(
-        'query ($id: ID!) { experiment(id: $id) { iterations { stages { id kind log(last: 1000) { id stream line } } } } }', { id },
-      ));
-      const train = r.experiment.iterations[0]?.stages.find((s) => s.kind === 'TRAIN');
+      const r = dataOf(await app.gql<{ experiment: { stages: { id: string; kind: string }[] } }>('query ($id: ID!) { experiment(id: $id) { stages { id kind } } }', { id }));
+      const stageId = r.experiment.stages.find((s) => s.kind === 'TRAIN')?.id;
+      const train = stageId === undefined
+        ? undefined
+        : { id: stageId, log: dataOf(await app.gql<{ stage: { log: Line[] } }>('query ($id: ID!) { stage(id: $id) { log(last: 1000) { id stream line } } }', { id: stageId })).stage.log };
       return train?.log.some((l) => l.line === 'line 50') ? { stage: train.id, stored: train.log } : undefined;
     }, 120_000, 200);
     expect(stored.map((l) => l.line)).toEqual(['sim-trainer chatty iteration 1 base undefined hyperparameters {}', ...Array.from({ length: 50 }, (_, i) => `line ${i + 1}`)]);

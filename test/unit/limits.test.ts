@@ -147,7 +147,7 @@ describe('operation limits (validation rules shared by HTTP and WebSocket)', () 
         found.push(`${type.name}.${field.name}`);
       }
     }
-    const classified = [...Object.keys(LIST_SIZES), 'ServerConfiguration.endpoints', 'ServerConfiguration.trainers', ...UNBOUNDED_LISTS];
+    const classified = [...Object.keys(LIST_SIZES), 'ServerConfiguration.endpoints', 'ServerConfiguration.trainers', 'ServerConfiguration.prices', ...UNBOUNDED_LISTS];
     expect(found.sort()).toEqual(classified.sort());
   });
 });

@@ -371,7 +371,8 @@ export class StageRunner {
   private async pauseIfOverBudget(db: Db, stage: StageRow, control?: StageControl): Promise<StageRow | undefined> {
     if (!isRunnable(stage)) return undefined;
     const c = control ?? (await stagesRepo.stageControl(db, stage.id));
-    const stop = c && (await this.budgetStop(c));
+    // On `db` (a commit's transaction): PGlite runs nothing else until that transaction ends.
+    const stop = c && (await budgetStop(db, this.pricing, c, this.options.defaultTokenBudget ?? 0));
     return stop ? pauseForBudget(db, stage.id, stop) : undefined;
   }
 
