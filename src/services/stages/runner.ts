@@ -23,13 +23,17 @@ import type { StageRow } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import type { JobContext, JobOutcome, Queue } from '../../queue/queue.js';
 import { budgetStop, pauseForBudget } from './budget.js';
-import { money, Pricing } from './cost.js';
+import { Pricing } from './cost.js';
 import { EMPTY_PRICES } from '../../config/prices.js';
 import { providerJobKey } from './execution.js';
 import type { BatchOutcome, ProviderBatchJob, StageHandler } from './handler.js';
+import { CommitTurns } from './commit-turns.js';
+import { batchObservation } from './observation.js';
+import type { StageObserver } from './observation.js';
 import { StageWatch } from './watch.js';
 
 export type { BatchOutcome, StageHandler } from './handler.js';
+export type { StageObserver } from './observation.js';
 
 /** A queue job: some items of a stage, queued in the stage's `epoch` (absent: 0). */
 export type BatchJob = { stageId: number; keys: string[]; epoch?: number };
@@ -52,19 +56,7 @@ export type StageRunnerOptions = {
   defaultTokenBudget?: number;
 };
 
-/** What a committed batch added: items stored and failed, and its tokens with their cost (null: no price). */
-export type StageObserver = {
-  batchCommitted(o: { kind: string; done: number; failed: number; usage?: { endpoint: string; model: string; promptTokens: number; completionTokens: number; usd: number | null } }): void;
-};
-
 const DEFAULT_PROVIDER_BATCH = { jobItems: 50_000, pollMs: 30_000, maxAttempts: 3 };
-
-/**
- * Commits of one stage this process runs at once: one holding the rows every batch updates, one
- * ready to take them the moment it commits. More would only wait in PostgreSQL, each holding a
- * pooled connection that the next batches need for their reads.
- */
-const COMMITS_PER_STAGE = 2;
 
 /** Thrown inside a batch's transaction to roll it back: the stage is gone or was queued anew. */
 const FENCED = new Error('the stage is gone or in a newer epoch');
@@ -80,7 +72,7 @@ export class StageRunner {
   private readonly handlers = new Map<StageKind, StageHandler>();
   private readonly finishedListeners: StageFinishedListener[] = [];
   private readonly watch: StageWatch;
-  private readonly commitTurns = new Map<number, { running: number; waiting: (() => void)[] }>();
+  private readonly commitTurns = new CommitTurns();
   /** Preflight answers by "stageId:epoch" (see `preflight`). */
   private readonly preflights = new Map<string, Promise<string | undefined>>();
   readonly pricing: Pricing;
@@ -286,7 +278,7 @@ export class StageRunner {
     let committed;
     let leaseLost = false;
     try {
-      committed = await this.commitTurn(stageId, () =>
+      committed = await this.commitTurns.run(stageId, () =>
         withDbRetry(() =>
           transaction(this.database.db, async (t) => {
             if (!(await ctx.holds(t))) {
@@ -317,40 +309,9 @@ export class StageRunner {
     }
     // (A job aborted for its lost lease was reported by the lease keeper already.)
     if (leaseLost && !ctx.signal.aborted) this.logger.warn({ stageId, jobId: ctx.id }, 'lost the lease of a running job before its commit; its results were dropped (another worker has it)');
-    if (committed && this.options.observer) this.observe(committed.row.kind, committed);
+    if (committed) this.options.observer?.batchCommitted(batchObservation(this.pricing, committed.row.kind, committed));
     if (committed?.finished) await this.notifyFinished(committed.finished);
     return committed;
-  }
-
-  private observe(kind: string, c: { accounted: number; failed: number; usage: BatchOutcome['usage'] }): void {
-    const billed = c.usage.billedTo;
-    const line = billed && { ...billed, promptTokens: c.usage.promptTokens, completionTokens: c.usage.completionTokens };
-    const atto = line ? this.pricing.cost([line]).atto : null;
-    this.options.observer!.batchCommitted({
-      kind,
-      done: c.accounted,
-      failed: c.failed,
-      ...(line && { usage: { endpoint: line.endpoint, model: line.model, promptTokens: line.promptTokens, completionTokens: line.completionTokens, usd: atto === null ? null : Number(money(atto).amount) } }),
-    });
-  }
-
-  /**
-   * Runs `fn` (a batch commit of the stage) once fewer than COMMITS_PER_STAGE of this process's
-   * commits of the stage are under way, first come first served. A stage's commits queue for the
-   * same rows anyway; queued here, a batch holds no pooled connection and wakes no backend.
-   */
-  private async commitTurn<T>(stageId: number, fn: () => Promise<T>): Promise<T> {
-    let turns = this.commitTurns.get(stageId);
-    if (!turns) this.commitTurns.set(stageId, (turns = { running: 0, waiting: [] }));
-    if (turns.running < COMMITS_PER_STAGE) turns.running += 1;
-    else await new Promise<void>((resolve) => turns.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = turns.waiting.shift();
-      if (next) next(); // the turn passes on
-      else if (--turns.running === 0) this.commitTurns.delete(stageId);
-    }
   }
 
   /** Items a handler left without result or failure although nothing stopped it (their input is gone) become failures, so the stage can end. */
