@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
+import { dataOf, stageReader, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 
 type StageView = { id: string; status: string; total: number; done: number; failed: number; message: string | null; promptTokens: number; completionTokens: number };
@@ -18,12 +18,7 @@ describe.skipIf(NO_DATABASE)(`token budgets (${TEST_DB})`, () => {
     await app?.stop();
   });
 
-  const stage = async (id: string) => dataOf(await app.gql<{ stage: StageView }>(`query ($id: ID!) { stage(id: $id) { ${STAGE} } }`, { id })).stage;
-  const waitFor = (id: string, status: string) =>
-    eventually(async () => {
-      const s = await stage(id);
-      return s.status === status ? s : undefined;
-    }, 60_000);
+  const { stage, waitFor } = stageReader<StageView>(() => app, STAGE);
 
   it('pauses a running stage when the budget is reached, and resumes it when the budget is raised', async () => {
     const { createExperiment } = dataOf(await app.gql<{ createExperiment: { id: string } }>(`mutation { createExperiment(name: "budget", config: { samplesPerOrder: 2 }) { id } }`));

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
+import { dataOf, stageReader, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { addUsage } from '../../src/db/stage-usage-repo.js';
 import { addProgress } from '../../src/db/stages-repo.js';
@@ -39,12 +39,7 @@ describe.skipIf(NO_DATABASE)(`cost in money (${TEST_DB})`, () => {
     await app?.stop();
   });
 
-  const stage = async (id: string) => dataOf(await app.gql<{ stage: StageView }>(`query ($id: ID!) { stage(id: $id) { ${STAGE} } }`, { id })).stage;
-  const waitFor = (id: string, status: string) =>
-    eventually(async () => {
-      const s = await stage(id);
-      return s.status === status ? s : undefined;
-    }, 60_000);
+  const { stage, waitFor } = stageReader<StageView>(() => app, STAGE);
   const experimentWithPairs = async (name: string, config = '{ samplesPerOrder: 2 }') => {
     const id = dataOf(await app.gql<{ createExperiment: { id: string } }>(`mutation { createExperiment(name: "${name}", config: ${config}) { id } }`)).createExperiment.id;
     dataOf(await app.gql(`mutation ($id: ID!, $content: String!) { importInstructions(experimentId: $id, content: $content) { accepted } }`, { id, content: INSTRUCTIONS }));

@@ -4,7 +4,7 @@
  * evaluation outside any experiment (evaluateJudge with a bare model), on its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
+import { dataOf, eventually, stageReader, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 
 type StageView = { id: string; status: string; total: number; done: number; message: string | null; promptTokens: number; completionTokens: number };
@@ -22,12 +22,7 @@ describe.skipIf(NO_DATABASE)(`the default token budget (${TEST_DB})`, () => {
     await app?.stop();
   });
 
-  const stage = async (id: string) => dataOf(await app.gql<{ stage: StageView }>(`query ($id: ID!) { stage(id: $id) { ${STAGE} } }`, { id })).stage;
-  const waitFor = (id: string, status: string) =>
-    eventually(async () => {
-      const s = await stage(id);
-      return s.status === status ? s : undefined;
-    }, 60_000);
+  const { stage, waitFor } = stageReader<StageView>(() => app, STAGE);
   const used = (s: StageView) => (s.promptTokens + s.completionTokens).toLocaleString('en-US');
 
   it("pauses runLoop's first stage in an experiment without tokenBudget, refuses resumeStage, and resumes once the experiment has a budget", async () => {

@@ -22,6 +22,16 @@ describe.skipIf(!SERVER_URL)('a worker killed while its stage polls a Batch API 
     await h?.stop();
   });
 
+  /** The experiment once its loop is no longer RUNNING, with its stages' counts. */
+  const loopEnded = (id: string) =>
+    eventually('the loop ends', async () => {
+      const data = await h.gql<{ experiment: { loop: { status: string; error: string | null }; stages: { kind: string; status: string; total: number; done: number; failed: number }[] } }>(
+        'query ($id: ID!) { experiment(id: $id) { loop { status error } stages { kind status total done failed } } }',
+        { id },
+      );
+      return data.experiment.loop.status === 'RUNNING' ? undefined : data.experiment;
+    }, 120_000, 250);
+
   it('resumes polling the same provider batch on another worker: no second batch, every judgment stored once', async () => {
     const worker1 = await h.startWorker();
     const id = (await h.gql<{ createExperiment: { id: string } }>(
@@ -42,13 +52,7 @@ describe.skipIf(!SERVER_URL)('a worker killed while its stage polls a Batch API 
     expect(h.sim.stats().batches.created).toBe(3);
 
     const worker2 = await h.startWorker();
-    const experiment = await eventually('the loop ends', async () => {
-      const data = await h.gql<{ experiment: { loop: { status: string; error: string | null }; stages: { kind: string; status: string; total: number; done: number; failed: number }[] } }>(
-        'query ($id: ID!) { experiment(id: $id) { loop { status error } stages { kind status total done failed } } }',
-        { id },
-      );
-      return data.experiment.loop.status === 'RUNNING' ? undefined : data.experiment;
-    }, 120_000, 250);
+    const experiment = await loopEnded(id);
     expect(experiment.loop).toEqual({ status: 'SUCCEEDED', error: null });
     const judge = experiment.stages.find((s) => s.kind === 'JUDGE')!;
     expect(judge).toMatchObject({ status: 'SUCCEEDED', failed: 0 });
@@ -89,13 +93,7 @@ describe.skipIf(!SERVER_URL)('a worker killed while its stage polls a Batch API 
     expect(await h.stopWorker(worker1, 'SIGTERM')).toBe(0);
 
     const worker2 = await h.startWorker();
-    const experiment = await eventually('the loop ends', async () => {
-      const data = await h.gql<{ experiment: { loop: { status: string; error: string | null }; stages: { kind: string; status: string; total: number; done: number; failed: number }[] } }>(
-        'query ($id: ID!) { experiment(id: $id) { loop { status error } stages { kind status total done failed } } }',
-        { id },
-      );
-      return data.experiment.loop.status === 'RUNNING' ? undefined : data.experiment;
-    }, 120_000, 250);
+    const experiment = await loopEnded(id);
     expect(experiment.loop).toEqual({ status: 'SUCCEEDED', error: null });
     expect(experiment.stages.find((s) => s.kind === 'JUDGE')).toMatchObject({ status: 'SUCCEEDED', failed: 0 });
     expect(h.sim.stats().batches.created - before).toBe(3);

@@ -76,6 +76,20 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   }
 }
 
+/**
+ * A stage read with the fields `fields` (`stage(id)`), and a wait until it reaches `status`
+ * (60 s at most). `app` is read at each call, so it may be started later (in beforeAll).
+ */
+export function stageReader<S extends { status: string }>(app: () => TestApp, fields: string) {
+  const stage = async (id: string) => dataOf(await app().gql<{ stage: S }>(`query ($id: ID!) { stage(id: $id) { ${fields} } }`, { id })).stage;
+  const waitFor = (id: string, status: string) =>
+    eventually(async () => {
+      const s = await stage(id);
+      return s.status === status ? s : undefined;
+    }, 60_000);
+  return { stage, waitFor };
+}
+
 /** Data of a GraphQL response, failing the test on any error. */
 export function dataOf<T>(response: { data?: T; errors?: unknown[] }): T {
   if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
