@@ -81,6 +81,9 @@ export async function insertJudgments(tx: Db, iterationId: number, rows: NewJudg
              coalesce(bool_or(correct) filter (where before), false) as correct_before
       from (select j.pair_id, j."order", j.correct, true as before from judgments j
             where j.iteration_id = ${iterationId} and j.pair_id in (select pair_id from ins)
+              -- the batch's pairs (a superset of those in ins) as a parameter: the planner then reads
+              -- them through the natural-key index; with only the CTE it may read the whole iteration
+              and j.pair_id = any(${sql.param([...new Set(col('pairId'))])}::bigint[])
             union all
             select pair_id, "order", correct, false from ins) a
       group by pair_id, "order"
