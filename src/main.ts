@@ -39,6 +39,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Every database call would fail from here on: end (releasing the data folder's lock in its exit
+  // hook) so that a supervisor restarts the service, instead of serving errors.
+  app.database.onLost((error) => {
+    logger.fatal({ err: error }, 'the embedded database stopped');
+    process.stderr.write(`self-taught-evaluator: the embedded database stopped (${error.message}); exiting\n`);
+    process.exit(1);
+  });
 
   // Announced only once the signal handlers are in place, so a supervisor that waits for this line can stop us cleanly.
   const where = app.url ? `GraphQL API at ${app.url} (WebSocket subscriptions on the same URL)` : 'worker started';

@@ -50,6 +50,11 @@ export type Database = {
    * PostgreSQL advisory lock on a connection of its own). PGlite lives in one process: `fn` runs as is.
    */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` if the database is gone for good while open: PGlite's thread stopped without
+   * `close()`, after which every call fails. (A PostgreSQL pool replaces dropped connections: never.)
+   */
+  onLost(listener: (error: Error) => void): void;
   close(): Promise<void>;
 };
 
@@ -123,6 +128,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         client.release();
       }
     },
+    onLost: () => {},
     close: async () => {
       await Promise.all([...listeners].map((l) => l.stop()));
       await pool.end();
@@ -190,6 +196,7 @@ async function openPglite(dataDir: string, lockOptions: LockOptions): Promise<Da
       }
     },
     withLock: (_key, fn) => fn(),
+    onLost: (listener) => client.onLost(listener),
     close: async () => {
       try {
         await client.close();

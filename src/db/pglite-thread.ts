@@ -59,11 +59,21 @@ export class PgliteThread {
   private readonly listeners = new Map<number, (payload: string) => void>();
   private nextId = 1;
   private stopped: Error | null = null;
+  private closing = false;
+  private readonly lostListeners: ((error: Error) => void)[] = [];
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (message: Answer | Notice) => this.receive(message));
-    worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`the embedded database's thread stopped (exit code ${code})`)));
+    worker.on('error', (error) => this.lose(error));
+    worker.on('exit', (code) => this.lose(new Error(`the embedded database's thread stopped (exit code ${code})`)));
+  }
+
+  /**
+   * Calls `listener` once if the thread stops without `close()` (an uncaught error in PGlite, the
+   * WebAssembly out of memory): from then on every call fails, so the owner should end the process.
+   */
+  onLost(listener: (error: Error) => void): void {
+    this.lostListeners.push(listener);
   }
 
   /** Starts the thread and opens the database in `dataDir`; rejects with PGlite's error if it cannot. */
@@ -164,6 +174,7 @@ export class PgliteThread {
   /** Closes the database (a checkpoint) and ends the thread. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.closing = true;
     try {
       await this.call({ op: 'close' });
     } finally {
@@ -199,6 +210,13 @@ export class PgliteThread {
     this.pending.delete(message.id);
     if (message.ok) pending.resolve(message.result);
     else pending.reject(new PgliteThreadError(message.error ?? {}));
+  }
+
+  /** The thread stopped: lost, unless `close()` stopped it. */
+  private lose(error: Error): void {
+    const lost = !this.closing && this.stopped === null;
+    this.fail(error);
+    if (lost) for (const listener of this.lostListeners) listener(error);
   }
 
   /** The thread is gone (closed, or it died): every waiting call fails with `error`. */

@@ -113,4 +113,21 @@ describe('PGlite on its own thread', () => {
     expect(thread.closed).toBe(true);
     await expect(thread.query('select 1')).rejects.toThrow('the embedded database is closed');
   });
+
+  it('tells its owner once when the thread stops without close(), and not on close()', async () => {
+    const lost: string[] = [];
+    const dying = await PgliteThread.open('memory://');
+    dying.onLost((error) => lost.push(error.message));
+    const waiting = dying.query('select pg_sleep(5)');
+    // What an uncaught error or an out-of-memory abort in the thread amounts to: the worker ends.
+    await (dying as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await expect(waiting).rejects.toThrow("the embedded database's thread stopped (exit code 1)");
+    expect(lost).toEqual(["the embedded database's thread stopped (exit code 1)"]);
+    await expect(dying.query('select 1')).rejects.toThrow("the embedded database's thread stopped (exit code 1)");
+
+    const closed = await PgliteThread.open('memory://');
+    closed.onLost((error) => lost.push(`closed: ${error.message}`));
+    await closed.close();
+    expect(lost).toHaveLength(1);
+  });
 });
