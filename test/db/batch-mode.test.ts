@@ -132,6 +132,17 @@ describe.skipIf(NO_DATABASE)(`execution BATCH through the simulator's Batch API 
     const judge = stageOf(run, 'JUDGE');
     expect(judge).toMatchObject({ status: 'SUCCEEDED', failed: 0 });
     expect(run.judgments.length).toBe(judge.total * 2);
+    // The tokens of the lines re-sent online are billed ONLINE (no batch discount), the rest BATCH,
+    // and together they are the stage's tokens.
+    const { rows } = await app.database.executeSql(
+      'select execution, prompt_tokens::float8 as prompt, completion_tokens::float8 as completion from stage_usage where stage_id = $1 order by execution',
+      [Number(judge.id)],
+    );
+    expect(rows.map((r) => r.execution)).toEqual(['BATCH', 'ONLINE']);
+    for (const row of rows) expect(Number(row.prompt)).toBeGreaterThan(0);
+    const tokens = dataOf(await app.gql<{ stage: { promptTokens: number; completionTokens: number } }>('query ($id: ID!) { stage(id: $id) { promptTokens completionTokens } }', { id: judge.id })).stage;
+    expect(rows.reduce((sum, r) => sum + Number(r.prompt), 0)).toBe(tokens.promptTokens);
+    expect(rows.reduce((sum, r) => sum + Number(r.completion), 0)).toBe(tokens.completionTokens);
   }, 180_000);
 
   it('cancels the provider batch with its stage, and a resumed stage submits its items anew', async () => {

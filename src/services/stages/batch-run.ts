@@ -54,8 +54,13 @@ const LOST: Ended = { status: 'lost', output_file_id: undefined, error_file_id: 
 const aborted = () => new LlmError('the stage stopped polling its batch', { kind: 'aborted', attempts: 0 });
 
 export class BatchRun<T, R> {
-  /** Billed as BATCH (lines re-sent online with batchRetry ONLINE too: their tokens are not told apart). */
+  /** Billed as BATCH, but for the tokens of lines re-sent online (batchRetry ONLINE), told apart in `onlineSpent`. */
   private readonly collected: Collected<R>;
+  /**
+   * Tokens of online calls not yet matched with a commit: an item's tokens reach `collected` when
+   * the item finishes, its online call's before, so each commit takes at most what it holds.
+   */
+  private readonly onlineSpent = { promptTokens: 0, completionTokens: 0 };
   /** Requests of items waiting for an answer, by custom_id. */
   private readonly waiting = new Map<string, Waiting>();
   private readonly calls = new Map<string, number>();
@@ -158,10 +163,17 @@ export class BatchRun<T, R> {
 
   private take(): Collected<R> {
     // `fatal` stays: the job's final outcome carries it to the runner.
-    const part = { rows: this.collected.rows.splice(0), failures: this.collected.failures.splice(0), usage: { ...this.collected.usage } };
+    const usage = { ...this.collected.usage };
+    const online = {
+      promptTokens: Math.min(this.onlineSpent.promptTokens, usage.promptTokens),
+      completionTokens: Math.min(this.onlineSpent.completionTokens, usage.completionTokens),
+    };
+    this.onlineSpent.promptTokens -= online.promptTokens;
+    this.onlineSpent.completionTokens -= online.completionTokens;
+    if (online.promptTokens + online.completionTokens > 0) usage.online = online;
     this.collected.usage.promptTokens = 0;
     this.collected.usage.completionTokens = 0;
-    return part;
+    return { rows: this.collected.rows.splice(0), failures: this.collected.failures.splice(0), usage };
   }
 
   /** Commits what finished items gave since the last commit; false when the stage no longer runs. */
@@ -177,7 +189,10 @@ export class BatchRun<T, R> {
         this.waiting.delete(w.customId);
         w.attempts += 1;
         try {
-          w.resolve(await this.p.llm.chat({ ...w.req, signal: this.p.control.signal }));
+          const result = await this.p.llm.chat({ ...w.req, signal: this.p.control.signal });
+          this.onlineSpent.promptTokens += result.usage.promptTokens;
+          this.onlineSpent.completionTokens += result.usage.completionTokens;
+          w.resolve(result);
         } catch (error) {
           w.reject(error);
         }

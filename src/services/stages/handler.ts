@@ -15,9 +15,30 @@ import type { Execution, StageKind } from '../../domain/vocabulary.js';
  * usage lines (stage_usage), which its cost is computed from. Without it the tokens count but have
  * no price.
  */
-export type Usage = { promptTokens: number; completionTokens: number; billedTo?: BilledTo };
+export type Usage = {
+  promptTokens: number;
+  completionTokens: number;
+  billedTo?: BilledTo;
+  /**
+   * Of these tokens, the ones spent by online calls in a BATCH run (batch lines re-sent online,
+   * `batchRetry: ONLINE`): billed ONLINE, without the batch discount.
+   */
+  online?: { promptTokens: number; completionTokens: number };
+};
 
 export type BilledTo = { endpoint: string; model: string; execution: 'ONLINE' | 'BATCH' };
+
+/** The usage lines `usage` adds (stage_usage): one per execution its tokens were spent in. */
+export function billedLines(usage: Usage): (BilledTo & { promptTokens: number; completionTokens: number })[] {
+  const to = usage.billedTo;
+  if (!to) return [];
+  const online = to.execution === 'BATCH' ? usage.online : undefined;
+  if (!online) return [{ ...to, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens }];
+  return [
+    { ...to, promptTokens: usage.promptTokens - online.promptTokens, completionTokens: usage.completionTokens - online.completionTokens },
+    { ...to, execution: 'ONLINE', promptTokens: online.promptTokens, completionTokens: online.completionTokens },
+  ];
+}
 
 /** An item that failed after every retry (or whose answer was unusable), with the reason kept for the user. */
 export type ItemFailure = { itemKey: string; error: string; attempts: number };

@@ -1,4 +1,5 @@
 /** What the metrics see of each committed batch (StageRunnerOptions.observer). */
+import { billedLines } from './handler.js';
 import type { BatchOutcome } from './handler.js';
 import { money } from './cost.js';
 import type { Pricing } from './cost.js';
@@ -18,12 +19,11 @@ export type BatchObservation = {
 /** A committed batch of a stage of `kind` as the observer sees it, its tokens priced with `pricing`. */
 export function batchObservation(pricing: Pricing, kind: string, c: { accounted: number; failed: number; usage: BatchOutcome['usage'] }): BatchObservation {
   const billed = c.usage.billedTo;
-  const line = billed && { ...billed, promptTokens: c.usage.promptTokens, completionTokens: c.usage.completionTokens };
-  const atto = line ? pricing.cost([line]).atto : null;
+  const atto = billed ? pricing.cost(billedLines(c.usage)).atto : null;
   return {
     kind,
     done: c.accounted,
     failed: c.failed,
-    ...(line && { usage: { endpoint: line.endpoint, model: line.model, promptTokens: line.promptTokens, completionTokens: line.completionTokens, usd: atto === null ? null : Number(money(atto).amount) } }),
+    ...(billed && { usage: { endpoint: billed.endpoint, model: billed.model, promptTokens: c.usage.promptTokens, completionTokens: c.usage.completionTokens, usd: atto === null ? null : Number(money(atto).amount) } }),
   };
 }

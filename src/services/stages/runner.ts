@@ -26,6 +26,7 @@ import { budgetStop, pauseForBudget } from './budget.js';
 import { Pricing } from './cost.js';
 import { EMPTY_PRICES } from '../../config/prices.js';
 import { providerJobKey } from './execution.js';
+import { billedLines } from './handler.js';
 import type { BatchOutcome, ProviderBatchJob, StageHandler } from './handler.js';
 import { CommitTurns } from './commit-turns.js';
 import { batchObservation } from './observation.js';
@@ -295,7 +296,7 @@ export class StageRunner {
             const usage = newlyStored + newlyFailed > 0 ? outcome.usage : { promptTokens: 0, completionTokens: 0 };
             const progress = await stagesRepo.addBatchProgress(t, stageId, epoch, { done: newlyStored + newlyFailed, failed: newlyFailed, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
             if (!progress) throw FENCED;
-            if (usage.billedTo) await stageUsageRepo.addUsage(t, stageId, { ...usage.billedTo, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
+            for (const line of billedLines(usage)) await stageUsageRepo.addUsage(t, stageId, line);
             const { row, control } = progress;
             const finished = await this.finishIfComplete(t, row);
             const paused = finished ? undefined : await this.pauseIfOverBudget(t, row, control);
