@@ -80,19 +80,20 @@ export async function reportTrainedModel(db: Db, iterationId: number, tokenHash:
   return rows.length === 1;
 }
 
-export type LoadedAdapter = { iterationId: number; index: number; model: string; endpoint: string };
+/** `jobId`: the training job (one training stage of the iteration) whose model the adapter is. */
+export type LoadedAdapter = { jobId: number; iterationId: number; index: number; model: string; endpoint: string };
 
 /** The adapters the service loaded for an experiment's iterations and has not unloaded, oldest iteration first. */
 export async function loadedAdapters(db: Db, experimentId: number): Promise<LoadedAdapter[]> {
   const rows = await db
-    .select({ iterationId: trainingJobs.iterationId, index: iterations.index, model: trainingJobs.fineTunedModel, endpoint: trainingJobs.adapterEndpoint })
+    .select({ jobId: trainingJobs.id, iterationId: trainingJobs.iterationId, index: iterations.index, model: trainingJobs.fineTunedModel, endpoint: trainingJobs.adapterEndpoint })
     .from(trainingJobs)
     .innerJoin(iterations, eq(iterations.id, trainingJobs.iterationId))
     .where(and(eq(iterations.experimentId, experimentId), isNotNull(trainingJobs.adapterEndpoint), isNotNull(trainingJobs.fineTunedModel), isNull(trainingJobs.adapterUnloadedAt)))
     .orderBy(asc(iterations.index));
-  return rows.map((r) => ({ iterationId: r.iterationId, index: r.index, model: r.model!, endpoint: r.endpoint! }));
+  return rows.map((r) => ({ jobId: r.jobId, iterationId: r.iterationId, index: r.index, model: r.model!, endpoint: r.endpoint! }));
 }
 
-export async function markAdapterUnloaded(db: Db, iterationId: number): Promise<void> {
-  await db.update(trainingJobs).set({ adapterUnloadedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(trainingJobs.iterationId, iterationId));
+export async function markAdapterUnloaded(db: Db, jobId: number): Promise<void> {
+  await db.update(trainingJobs).set({ adapterUnloadedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(trainingJobs.id, jobId));
 }

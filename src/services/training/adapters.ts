@@ -76,7 +76,7 @@ export class AdapterService {
           continue;
         }
       }
-      await trainingRepo.markAdapterUnloaded(db, adapter.iterationId);
+      await trainingRepo.markAdapterUnloaded(db, adapter.jobId);
       this.deps.logger.info({ experimentId, model: adapter.model, endpoint: adapter.endpoint }, 'unloaded an adapter no longer in use');
       unloaded.push(adapter.model);
     }

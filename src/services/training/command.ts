@@ -16,7 +16,8 @@
  *   (optionally "adapterPath", relative to {outputDir}); anything else fails the stage with the reason
  *   and the last stderr lines. With an adapter and a `trained` endpoint configured with
  *   `loraAdapters`, the adapter is loaded there under the model's name (vLLM's load_lora_adapter)
- *   before the iteration gets its trained model.
+ *   before the iteration gets its trained model; with two training stages only the last stage's
+ *   (the judge's), the SFT adapter being the DPO stage's base on disk.
  * - Cancel, shutdown, a lost lease or the configured timeout stop the trainer's whole process group.
  *   A worker that dies mid-training leaves the stage to the runner's lease reclaim: the next worker
  *   stops the trainer left running (its pid is on the training job) and runs the command again with
@@ -79,15 +80,20 @@ export function commandBackend(deps: CommandDeps): TrainingBackend {
       const outcome = await runTrainer(run, trainer, argv, dir, control.signal, examples, dpoConfig);
       const result = await readResult(files.outputDir, trainer, outcome);
       const endpoint = endpointRoles(run.config).trained;
-      if (result.adapterPath && deps.loraEndpoints.includes(endpoint)) {
+      // Only the last training stage's model judges: an earlier stage's adapter (SFT before DPO) is
+      // the next stage's base, read by the trainer from disk, and would only hold a slot on the server.
+      const judging = run.stageIndex === run.stageCount - 1;
+      const adapterPath = judging && deps.loraEndpoints.includes(endpoint) ? result.adapterPath : undefined;
+      const load = adapterPath !== undefined;
+      if (adapterPath !== undefined) {
         await run.report(`loading adapter ${result.model} on endpoint ${endpoint}`);
-        await deps.endpoints(endpoint).loadLoraAdapter(result.model, result.adapterPath);
+        await deps.endpoints(endpoint).loadLoraAdapter(result.model, adapterPath);
       }
       await trainingRepo.updateTrainingJob(run.db, run.job, {
         status: 'succeeded',
         fineTunedModel: result.model,
         // Marks an adapter this service loaded: unloaded again once no longer in use (adapters.ts).
-        adapterEndpoint: result.adapterPath && deps.loraEndpoints.includes(endpoint) ? endpoint : null,
+        adapterEndpoint: load ? endpoint : null,
       });
       return { model: result.model, examples };
     },
