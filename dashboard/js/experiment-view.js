@@ -7,6 +7,7 @@ import { gql } from './api.js';
 import { barChart, lineChart } from './charts.js';
 import { badge, fmt, h, replace } from './dom.js';
 import { renderEvaluations } from './evaluations-view.js';
+import { instructionsList, pairsList } from './experiment-lists.js';
 import { renderStages } from './iteration-view.js';
 import { live } from './ws.js';
 
@@ -34,10 +35,19 @@ export async function renderExperiment(main, id) {
     evaluations: h('div'),
     actions: h('div', { dataset: { actions: '' } }),
     controls: h('div', { dataset: { stageControls: '' } }),
+    instructions: h('div', { dataset: { instructionsList: '' } }),
+    pairs: h('div', { dataset: { pairsList: '' } }),
   };
   // Benchmark accuracy first: it is what the loop is for.
   els.stageCost = h('div');
-  replace(main, els.head, els.actions, els.stages, els.controls, els.evaluations, h('h2', {}, 'How the judge changes on its own training data'), els.charts, h('h2', {}, 'Iterations'), els.iterations, els.stageCost);
+  replace(main, els.head, els.actions, els.stages, els.controls, els.evaluations, h('h2', {}, 'How the judge changes on its own training data'), els.charts, h('h2', {}, 'Iterations'), els.iterations, els.stageCost,
+    h('h2', {}, 'Instructions'), els.instructions, h('h2', {}, 'Pairs'), els.pairs);
+  // Drawn once (a search typed is kept); read again after an action (an import adds instructions)
+  // and when a stage that adds pairs or categories ends, not on every progress update.
+  const lists = [instructionsList(els.instructions, id), pairsList(els.pairs, id)];
+  const reloadLists = () => {
+    for (const list of lists) void list.reload();
+  };
 
   let experiment = first;
   const stages = new Map(first.stages.map((s) => [s.id, s]));
@@ -80,16 +90,21 @@ export async function renderExperiment(main, id) {
   };
   const stop = live.subscribe(`subscription ($id: ID!) { stageUpdated(experimentId: $id) { ${STAGE_FIELDS} } }`, () => ({ id }), {
     next: ({ stageUpdated: s }) => {
+      const ended = ACTIVE.has(stages.get(s.id)?.status) && !ACTIVE.has(s.status);
+      if (ended && (s.kind === 'GENERATE_PAIRS' || s.kind === 'CATEGORIZE')) reloadLists();
       stages.set(s.id, s);
       paintStages();
       reload();
     },
   });
   window.addEventListener('ste:acted', reload);
+  window.addEventListener('ste:acted', reloadLists);
   return () => {
     clearTimeout(timer);
+    for (const list of lists) list.stop();
     stop();
     window.removeEventListener('ste:acted', reload);
+    window.removeEventListener('ste:acted', reloadLists);
   };
 }
 
