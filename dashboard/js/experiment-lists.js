@@ -6,20 +6,26 @@
 
 import { gql } from './api.js';
 import { badge, fmt, h, replace } from './dom.js';
+import { ExperimentInstructionsDocument, ExperimentPairsDocument } from './operations.generated.js';
+
+/** @import { PairStatus } from '../../generated/dashboard-operations.js' */
 
 const PAGE = 25;
 export const SEARCH_DELAY_MS = 300;
 
-const INSTRUCTIONS = `query ($id: ID!, $first: Int, $after: String, $search: String) { experiment(id: $id) {
-  instructions(first: $first, after: $after, search: $search) { totalCount pageInfo { hasNextPage endCursor }
-    edges { node { id text category excludedReason } } } } }`;
-const PAIRS = `query ($id: ID!, $first: Int, $after: String, $status: PairStatus, $search: String) { experiment(id: $id) {
-  pairs(first: $first, after: $after, status: $status, search: $search) { totalCount pageInfo { hasNextPage endCursor }
-    edges { node { id status error instruction { id text } } } } } }`;
 
 /**
  * A searchable, paged list mounted in `el`. `fetchPage(after, search, filters)` returns a connection;
- * `filters` are selects whose values go to fetchPage by name. Returns { reload }.
+ * `filters` are selects whose values go to fetchPage by name. Returns { reload, stop }.
+ * @template T
+ * @param {HTMLElement} el
+ * @param {{
+ *   name: string, placeholder: string, noun: { one: string, plural: string },
+ *   filters?: { name: string, label: string, select: HTMLSelectElement }[],
+ *   fetchPage: (after: string | null, search: string | null, filters: Record<string, string | null>) =>
+ *     Promise<{ totalCount?: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: { node: T }[] }>,
+ *   row: (node: T) => HTMLElement,
+ * }} options
  */
 function searchableList(el, { name, placeholder, noun, filters = [], fetchPage, row }) {
   const search = h('input', { type: 'search', name: 'search', placeholder, 'aria-label': `search ${noun.plural}`, maxlength: 200, dataset: { listSearch: name } });
@@ -78,7 +84,7 @@ export function instructionsList(el, experimentId) {
     name: 'instructions',
     placeholder: 'words of the instruction',
     noun: { one: 'instruction', plural: 'instructions' },
-    fetchPage: async (after, search) => (await gql(INSTRUCTIONS, { id: experimentId, first: PAGE, after, search })).experiment.instructions,
+    fetchPage: async (after, search) => (await gql(ExperimentInstructionsDocument, { id: experimentId, first: PAGE, after, search })).experiment.instructions,
     row: (i) => h('div', { class: 'row', dataset: { listRow: i.id } },
       h('span', { class: 'mono muted' }, `#${i.id}`),
       h('span', { class: 'muted' }, i.category ?? '–'),
@@ -89,14 +95,15 @@ export function instructionsList(el, experimentId) {
 
 /** The experiment's pairs, by status and words of their instruction x; each opens the pair page. */
 export function pairsList(el, experimentId) {
-  const status = h('select', { name: 'status', 'aria-label': 'pair status', dataset: { listFilter: 'status' } },
-    [['', 'any'], ['READY', 'ready'], ['REJECTED', 'rejected']].map(([value, text]) => h('option', { value }, text)));
+  const status = /** @type {HTMLSelectElement} */ (h('select', { name: 'status', 'aria-label': 'pair status', dataset: { listFilter: 'status' } },
+    [['', 'any'], ['READY', 'ready'], ['REJECTED', 'rejected']].map(([value, text]) => h('option', { value }, text))));
   return searchableList(el, {
     name: 'pairs',
     placeholder: 'words of the instruction x',
     noun: { one: 'pair', plural: 'pairs' },
     filters: [{ name: 'status', label: 'status', select: status }],
-    fetchPage: async (after, search, { status }) => (await gql(PAIRS, { id: experimentId, first: PAGE, after, status, search })).experiment.pairs,
+    fetchPage: async (after, search, { status }) =>
+      (await gql(ExperimentPairsDocument, { id: experimentId, first: PAGE, after, status: /** @type {PairStatus | null} */ (status), search })).experiment.pairs,
     row: (p) => h('div', { class: 'row', dataset: { listRow: p.id, status: p.status } },
       h('a', { href: `#/pairs/${p.id}`, dataset: { pairLink: p.id } }, `pair ${p.id}`),
       h('span', {}, badge(p.status)),
