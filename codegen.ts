@@ -7,6 +7,16 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 export const GENERATED_SCHEMA_TYPES = 'generated/graphql-types.ts';
 
+/**
+ * The dashboard's operations (dashboard/operations/*.graphql): their result and variables types
+ * (typescript-operations), and dashboard/js/operations.generated.js, each operation's text as a
+ * constant typed with them by JSDoc (scripts/codegen-dashboard-documents.cjs), which the views pass
+ * to gql() and subscribe(); tsconfig.dashboard.json checks the views against them.
+ */
+export const DASHBOARD_OPERATION_TYPES = 'generated/dashboard-operations.ts';
+export const DASHBOARD_DOCUMENTS = 'dashboard/js/operations.generated.js';
+const DASHBOARD_OPERATIONS = 'dashboard/operations/*.graphql';
+
 const config: CodegenConfig = {
   schema: 'schema.graphql',
   generates: {
@@ -18,6 +28,21 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         useTypeImports: true,
       },
+    },
+    [DASHBOARD_OPERATION_TYPES]: {
+      documents: DASHBOARD_OPERATIONS,
+      plugins: [{ add: { content: '// Generated from dashboard/operations/*.graphql by graphql-codegen (codegen.ts): do not edit, run `npm run codegen`.' } }, 'typescript-operations'],
+      config: {
+        scalars: { DateTime: { input: 'string', output: 'string' }, JSON: { input: 'unknown', output: 'unknown' } },
+        // typescript-operations 6 has no enumsAsTypes: its enums are string-literal unions by default, said here.
+        enumType: 'string-literal',
+        useTypeImports: true,
+      },
+    },
+    [DASHBOARD_DOCUMENTS]: {
+      documents: DASHBOARD_OPERATIONS,
+      plugins: ['scripts/codegen-dashboard-documents.cjs'],
+      config: { typesPath: '../../generated/dashboard-operations.js' },
     },
   },
 };

@@ -130,6 +130,12 @@ export default defineConfig(
     files: ['scripts/**/*.mjs', 'bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', URL: 'readonly', Atomics: 'readonly', SharedArrayBuffer: 'readonly', Int32Array: 'readonly' } },
   },
+  {
+    // CommonJS scripts: the graphql-codegen plugin that codegen's CommonJS build `require`s.
+    files: ['scripts/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 
   // ----- The dashboard (dashboard/): plain ES modules run by the browser -----------------------
   {

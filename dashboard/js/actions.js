@@ -5,6 +5,11 @@
 
 import { gql } from './api.js';
 import { badge, fmt, h, replace } from './dom.js';
+import {
+  BenchmarkNamesDocument, CancelStageDocument, EvaluateJudgeDocument, ImportInstructionsDocument, ResumeStageDocument, RunLoopDocument,
+} from './operations.generated.js';
+
+/** @import { ExperimentQuery, StageFieldsFragment } from '../../generated/dashboard-operations.js' */
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING', 'PAUSED']);
 
@@ -26,17 +31,18 @@ function actionForm(name, title, fields, label, act) {
   return form;
 }
 
-/** The action forms of an experiment, into `el` (drawn once: typing is not lost on updates). */
+/**
+ * The action forms of an experiment, into `el` (drawn once: typing is not lost on updates).
+ * @param {HTMLElement} el
+ * @param {ExperimentQuery['experiment']} experiment
+ */
 export async function renderActions(el, experiment) {
-  const { benchmarks } = await gql('{ benchmarks { id name } }');
+  const { benchmarks } = await gql(BenchmarkNamesDocument);
   const file = h('input', { type: 'file', name: 'file', accept: '.jsonl,.json,.txt', required: true, 'aria-label': 'instruction file' });
   const upload = actionForm('import', 'Import instructions', [file, ' '], 'Upload', async () => {
     const chosen = file.files?.[0];
     if (!chosen) throw new Error('Choose a file first.');
-    const r = (await gql(
-      'mutation ($id: ID!, $c: String!, $s: String) { importInstructions(experimentId: $id, content: $c, source: $s) { accepted instructionCount duplicates { line } rejected { line reason } } }',
-      { id: experiment.id, c: await chosen.text(), s: chosen.name },
-    )).importInstructions;
+    const r = (await gql(ImportInstructionsDocument, { experimentId: experiment.id, content: await chosen.text(), source: chosen.name })).importInstructions;
     if (r.rejected.length > 0) {
       return h('span', { class: 'error' }, `nothing stored: ${r.rejected.slice(0, 3).map((x) => `line ${x.line}: ${x.reason}`).join('; ')}${r.rejected.length > 3 ? ` and ${r.rejected.length - 3} more` : ''}`);
     }
@@ -47,10 +53,10 @@ export async function renderActions(el, experiment) {
   const evalOn = benchmarks.map((b) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: b.id, dataset: { evaluateOn: b.name } }), ` ${b.name}`));
   const loop = actionForm('run-loop', 'Run the loop', [h('label', {}, 'iterations ', iterations), benchmarks.length ? [' evaluate on', evalOn] : null, ' '], 'Run', async () => {
     const on = evalOn.map((l) => l.querySelector('input')).filter((i) => i.checked).map((i) => i.value);
-    const r = (await gql('mutation ($id: ID!, $n: Int!, $on: [ID!]) { runLoop(experimentId: $id, iterations: $n, evaluateOn: $on) { loop { status targetIteration } } }', {
-      id: experiment.id,
-      n: Number(iterations.value),
-      on: on.length ? on : null,
+    const r = (await gql(RunLoopDocument, {
+      experimentId: experiment.id,
+      iterations: Number(iterations.value),
+      evaluateOn: on.length ? on : null,
     })).runLoop;
     return `loop ${r.loop.status} to iteration ${r.loop.targetIteration}`;
   });
@@ -68,10 +74,10 @@ export async function renderActions(el, experiment) {
   const evaluate = benchmarks.length === 0
     ? h('p', { class: 'muted' }, 'Evaluate: import a benchmark first (', h('code', {}, 'ste import benchmark --bundled llmbar'), ').')
     : actionForm('evaluate', 'Evaluate', [judge, ' on ', benchmark, ' '], 'Evaluate', async () => {
-        const e = (await gql('mutation ($b: ID!, $e: ID, $i: ID) { evaluateJudge(benchmarkId: $b, experimentId: $e, iterationId: $i) { id status } }', {
-          b: benchmark.value,
-          e: judge.value === 'seed' ? experiment.id : null,
-          i: judge.value === 'seed' ? null : judge.value,
+        const e = (await gql(EvaluateJudgeDocument, {
+          benchmarkId: benchmark.value,
+          experimentId: judge.value === 'seed' ? experiment.id : null,
+          iterationId: judge.value === 'seed' ? null : judge.value,
         })).evaluateJudge;
         return `evaluation ${e.id} ${e.status.toLowerCase()}`;
       });
@@ -79,7 +85,11 @@ export async function renderActions(el, experiment) {
   return { refreshJudges: fillJudges };
 }
 
-/** Cancel for stages that run, resume for those that stopped: the newest few of the experiment. */
+/**
+ * Cancel for stages that run, resume for those that stopped: the newest few of the experiment.
+ * @param {HTMLElement} el
+ * @param {StageFieldsFragment[]} stages
+ */
 export function renderStageControls(el, stages) {
   const actionable = stages
     .filter((s) => ACTIVE.has(s.status) || s.status === 'FAILED' || s.status === 'CANCELLED' || (s.status === 'SUCCEEDED' && s.failed > 0))
@@ -88,12 +98,13 @@ export function renderStageControls(el, stages) {
   if (actionable.length === 0) return replace(el);
   const control = (s) => {
     const cancel = ACTIVE.has(s.status) && s.status !== 'PAUSED';
-    const mutation = cancel ? 'cancelStage' : 'resumeStage';
+    const action = cancel ? 'cancelStage' : 'resumeStage';
     const message = h('span', { class: 'muted' });
-    const button = h('button', { type: 'button', dataset: { stageAction: mutation, stageId: s.id }, onclick: async () => {
+    const button = h('button', { type: 'button', dataset: { stageAction: action, stageId: s.id }, onclick: async () => {
       button.disabled = true;
       try {
-        const r = (await gql(`mutation ($id: ID!) { ${mutation}(stageId: $id) { status } }`, { id: s.id }))[mutation];
+        // Two documents, not a mutation name picked at run time: each is checked against the schema.
+        const r = cancel ? (await gql(CancelStageDocument, { stageId: s.id })).cancelStage : (await gql(ResumeStageDocument, { stageId: s.id })).resumeStage;
         replace(message, r.status.toLowerCase());
       } catch (error) {
         replace(message, h('span', { class: 'error' }, error.message));

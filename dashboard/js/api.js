@@ -20,12 +20,21 @@ export function authFailed(message) {
   for (const listener of authListeners) listener(message);
 }
 
-/** Runs a query or mutation; throws Error(message) on GraphQL errors, AuthError on 401/UNAUTHENTICATED. */
-export async function gql(query, variables = {}) {
+/**
+ * Runs a query or mutation, one of the documents of operations.generated.js (never a string put
+ * together here: test/unit/dashboard-operations.test.ts checks); its result is typed by the document.
+ * Throws Error(message) on GraphQL errors, AuthError on 401/UNAUTHENTICATED.
+ * @template TResult, TVariables
+ * @param {import('./operations.generated.js').Document<TResult, TVariables>} query
+ * @param {TVariables} [variables]
+ * @returns {Promise<TResult>}
+ */
+export async function gql(query, variables) {
+  /** @type {Record<string, string>} */
   const headers = { 'content-type': 'application/json' };
   const t = token.get();
   if (t) headers.authorization = `Bearer ${t}`;
-  const response = await fetch(GRAPHQL_URL, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(GRAPHQL_URL, { method: 'POST', headers, body: JSON.stringify({ query, variables: variables ?? {} }) });
   let body;
   try {
     body = await response.json();

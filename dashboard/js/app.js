@@ -14,9 +14,12 @@ import { renderExperiment } from './experiment-view.js';
 import { renderHome } from './home-view.js';
 import { renderIteration } from './iteration-view.js';
 import { renderPair } from './pair-view.js';
+import { NavExperimentsDocument, ServiceInfoDocument } from './operations.generated.js';
 import { live } from './ws.js';
 
 const $ = (id) => document.getElementById(id);
+/** The token box (an input: `$` types elements as HTMLElement). */
+const tokenInput = () => /** @type {HTMLInputElement} */ ($('token-input'));
 let dispose = () => {};
 let currentExperimentId = null;
 
@@ -31,8 +34,8 @@ function setupToken() {
   $('token-button').addEventListener('click', () => showTokenForm(token.get() ? 'A token is stored in this browser.' : 'No token stored: this server may not need one.'));
   $('token-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    token.set($('token-input').value.trim());
-    $('token-input').value = '';
+    token.set(tokenInput().value.trim());
+    tokenInput().value = '';
     $('token-form').hidden = true;
     live.reconnect();
     void start();
@@ -46,7 +49,7 @@ function setupToken() {
 }
 
 async function loadServer() {
-  const { serviceInfo: info } = await gql('{ serviceInfo { database endpoint role version } }');
+  const { serviceInfo: info } = await gql(ServiceInfoDocument);
   $('server').textContent = `v${info.version} · ${info.database} · ${info.endpoint}`;
   if (info.endpoint === 'simulator') {
     $('banner').hidden = false;
@@ -55,7 +58,7 @@ async function loadServer() {
 }
 
 export async function loadExperiments() {
-  const data = await gql('{ experiments(first: 100) { edges { node { id name loop { status } iterations { id } } } } }');
+  const data = await gql(NavExperimentsDocument);
   const nodes = data.experiments.edges.map((e) => e.node);
   replace(
     $('experiments'),

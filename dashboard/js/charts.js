@@ -72,6 +72,8 @@ export function lineChart({ name, xLabels, series, yMax = 1, format = (v) => `${
 
 /**
  * Bars per x, side by side or stacked. series: [{ name, values: [number] }].
+ * @param {{ name: string, xLabels: string[], series: { name: string, values: number[] }[], stacked?: boolean, yMax?: number, format?: (v: number) => string }} options
+ *   `yMax`: the top of the axis (default: a round number above the tallest bar).
  */
 export function barChart({ name, xLabels, series, stacked = false, yMax, format = (v) => String(Math.round(v)) }) {
   const totals = xLabels.map((_, i) => (stacked ? series.reduce((sum, serie) => sum + (serie.values[i] ?? 0), 0) : Math.max(0, ...series.map((serie) => serie.values[i] ?? 0))));

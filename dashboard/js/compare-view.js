@@ -7,10 +7,10 @@ import { gql } from './api.js';
 import { lineChart } from './charts.js';
 import { wilson } from './experiment-view.js';
 import { fmt, h, replace } from './dom.js';
+import { CompareExperimentDocument } from './operations.generated.js';
 
-const ACC = 'value low high';
-const EXPERIMENT = `query ($id: ID!) { experiment(id: $id) { id name iterations { id index stats { judgments correct } } }
-  evaluations(filter: { experimentId: $id }, first: 200) { edges { node { id status iterationId createdAt benchmark { id name } overall { accuracy { ${ACC} } } } } } }`;
+/** @import { CompareExperimentQuery } from '../../generated/dashboard-operations.js' */
+
 export const MAX_COMPARED = 8;
 
 /** The compare page of these experiment ids (2 to MAX_COMPARED). */
@@ -24,7 +24,7 @@ export async function renderCompare(main, query) {
     replace(main, h('p', { class: 'error' }, `Compare takes 2 to ${MAX_COMPARED} experiment ids, as #/compare?ids=1,2: pick them in the experiments table.`));
     return () => {};
   }
-  const loaded = await Promise.all(ids.map((id) => gql(EXPERIMENT, { id })));
+  const loaded = await Promise.all(ids.map((id) => gql(CompareExperimentDocument, { id })));
   const missing = ids.filter((_, i) => !loaded[i].experiment);
   if (missing.length > 0) {
     replace(main, h('p', { class: 'error' }, `Experiment ${missing.join(', ')} not found.`));
@@ -54,13 +54,29 @@ export async function renderCompare(main, query) {
   return () => {};
 }
 
-/** The latest finished evaluation of judge k (0: the seed) of an experiment on a benchmark. */
+/**
+ * An experiment with its evaluations, as the page loads it.
+ * @typedef {CompareExperimentQuery['experiment'] & { evaluations: CompareExperimentQuery['evaluations']['edges'][number]['node'][] }} Compared
+ */
+
+/**
+ * The latest finished evaluation of judge k (0: the seed) of an experiment on a benchmark.
+ * @param {Compared} e
+ * @param {string} benchmarkId
+ * @param {number} k
+ */
 function judgeEvaluation(e, benchmarkId, k) {
   const iterationId = k === 0 ? null : e.iterations.find((it) => it.index === k)?.id;
   if (k > 0 && !iterationId) return null;
   return e.evaluations.find((ev) => ev.status === 'SUCCEEDED' && ev.benchmark.id === benchmarkId && (ev.iterationId ?? null) === (iterationId ?? null)) ?? null;
 }
 
+/**
+ * @param {Compared[]} experiments
+ * @param {string} benchmarkId
+ * @param {string} name
+ * @param {string[]} xLabels
+ */
 function benchmarkChart(experiments, benchmarkId, name, xLabels) {
   const values = experiments.map((e) => xLabels.map((_, k) => judgeEvaluation(e, benchmarkId, k)?.overall.accuracy ?? null));
   const chart = lineChart({
@@ -74,6 +90,7 @@ function benchmarkChart(experiments, benchmarkId, name, xLabels) {
   return chart;
 }
 
+/** @param {Compared[]} experiments */
 function pairsChart(experiments) {
   const labels = Array.from({ length: Math.max(1, ...experiments.map((e) => e.iterations.length)) }, (_, t) => `M${t + 1}`);
   const values = experiments.map((e) => labels.map((_, t) => {

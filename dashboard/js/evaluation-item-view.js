@@ -5,17 +5,16 @@
 
 import { gql } from './api.js';
 import { fmt, h, replace } from './dom.js';
+import { EvaluationItemDocument } from './operations.generated.js';
 
-const ORDER = 'verdict score samples { sample verdict reasoning }';
-const ITEM = `query ($id: ID!, $itemId: ID!, $against: ID) { evaluation(id: $id) { id judgeModel experimentId iterationId benchmark { id name }
-  items(first: 1, filter: { itemId: $itemId, against: $against }) { edges { node {
-    item { id position subset sourceId prompt chosen rejected } score right change chosenFirst { ${ORDER} } chosenSecond { ${ORDER} } } } } } }`;
+/** @import { EvaluationItemQuery, OrderVerdictFieldsFragment } from '../../generated/dashboard-operations.js' */
+
 const CHANGE_TEXT = { FIXED: 'fixed: wrong before, right after', BROKEN: 'broken: right before, wrong after', STILL_WRONG: 'still wrong', STILL_RIGHT: 'still right' };
 
 export async function renderEvaluationItem(main, evaluationId, itemId, againstId, onExperiment) {
   const [after, before] = await Promise.all([
-    gql(ITEM, { id: evaluationId, itemId, against: againstId }).then((d) => d.evaluation),
-    againstId ? gql(ITEM, { id: againstId, itemId, against: null }).then((d) => d.evaluation) : Promise.resolve(null),
+    gql(EvaluationItemDocument, { id: evaluationId, itemId, against: againstId }).then((d) => d.evaluation),
+    againstId ? gql(EvaluationItemDocument, { id: againstId, itemId, against: null }).then((d) => d.evaluation) : Promise.resolve(null),
   ]);
   if (!after) {
     replace(main, h('p', { class: 'error' }, `Evaluation ${evaluationId} not found.`));
@@ -55,7 +54,11 @@ export async function renderEvaluationItem(main, evaluationId, itemId, againstId
   return () => {};
 }
 
-/** One evaluation's verdicts on the item: both orders, each with every sample's reasoning. */
+/**
+ * One evaluation's verdicts on the item: both orders, each with every sample's reasoning.
+ * @param {string} label
+ * @param {EvaluationItemQuery['evaluation']} evaluation
+ */
 function judgedBy(label, evaluation) {
   const node = evaluation.items.edges[0]?.node;
   const head = h('h2', {}, `${label}: `, h('span', { class: 'mono' }, evaluation.judgeModel), h('span', { class: 'muted' }, ` · evaluation ${evaluation.id}`));
@@ -68,6 +71,11 @@ function judgedBy(label, evaluation) {
   );
 }
 
+/**
+ * @param {string} title
+ * @param {string} key
+ * @param {OrderVerdictFieldsFragment | null} verdicts
+ */
 function order(title, key, verdicts) {
   if (!verdicts) return h('div', { class: 'figure', dataset: { order: key } }, h('h3', {}, title), h('p', { class: 'muted' }, 'Not judged in this order.'));
   const outcome = verdicts.score === 1 ? h('span', { class: 'ok' }, 'correct') : verdicts.score === 0 ? h('span', { class: 'bad' }, 'wrong') : h('span', { class: 'warn' }, 'tie or unparseable');

@@ -5,22 +5,17 @@
 import { gql } from './api.js';
 import { lineChart } from './charts.js';
 import { fmt, h, replace } from './dom.js';
+import { EvaluationDiffDocument, EvaluationDiffPageDocument, EvaluationSubsetsDocument, ExperimentEvaluationsDocument } from './operations.generated.js';
 
-const ACC = 'value low high';
-const BRIEF = `id status partial judgeModel createdAt benchmark { id name } overall { accuracy { ${ACC} } chosenFirst { ${ACC} } chosenSecond { ${ACC} } agreementRate { ${ACC} } agreementItems }`;
-const LIST = `query ($id: ID!) { experiment(id: $id) { seedEvaluations { ${BRIEF} } iterations { index evaluations { ${BRIEF} } } } }`;
-const DIFF = `query ($a: ID!, $b: ID!) { evaluationDiff(a: $a, b: $b) { fixed broken stillWrong stillRight onlyInA onlyInB accuracyA accuracyB
-  accuracyChange { ${ACC} } } }`;
-const DIFF_PAGE = `query ($a: ID!, $b: ID!, $first: Int, $after: String, $changes: [ItemChange!], $subset: String) { evaluationDiff(a: $a, b: $b) {
-  itemPage(first: $first, after: $after, changes: $changes, subset: $subset) { totalCount pageInfo { hasNextPage endCursor }
-    edges { node { change item { id subset prompt } a { score chosenFirst chosenSecond } b { score chosenFirst chosenSecond } } } } } }`;
-/** Aliases per request: the server caps them (GRAPHQL_MAX_ALIASES, 15 by default). */
-const ALIASES_PER_REQUEST = 10;
+/** @import { EvaluationBriefFragment, EvaluationDiffPageQuery, EvaluationDiffQuery, EvaluationSubsetsQuery } from '../../generated/dashboard-operations.js' */
+
+/** Requests for per-subset accuracies in flight at once (one evaluation each). */
+const SUBSET_REQUESTS = 6;
 const DIFF_ROWS = 100;
 const ACTIVE = new Set(['QUEUED', 'RUNNING', 'PAUSED']);
 
 export async function renderEvaluations(el, experiment) {
-  const data = (await gql(LIST, { id: experiment.id })).experiment;
+  const data = (await gql(ExperimentEvaluationsDocument, { id: experiment.id })).experiment;
   // Points per benchmark: M1 is the seed judge, iteration t's evaluations score the M(t+1) it trained.
   const judges = [{ label: 'M1 (seed)', evaluations: data.seedEvaluations }, ...data.iterations.map((it) => ({ label: `M${it.index + 1}`, evaluations: it.evaluations }))];
   const benchmarks = new Map();
@@ -47,6 +42,16 @@ function empty(el, ...message) {
   replace(el, h('h2', {}, 'Benchmark accuracy'), h('div', { class: 'empty', dataset: { chart: 'benchmark-empty' } }, ...message));
 }
 
+/**
+ * A judge's latest finished evaluation on a benchmark: a point of its chart.
+ * @typedef {{ label: string, evaluation: EvaluationBriefFragment }} Point
+ */
+
+/**
+ * @param {string} name
+ * @param {Point[]} points
+ * @param {string[]} running
+ */
 async function benchmarkSection(name, points, running) {
   const subsets = await subsetsOf(points.map((p) => p.evaluation.id));
   const subsetNames = [...new Set(points.flatMap((p) => (subsets.get(p.evaluation.id) ?? []).map((s) => s.subset)))].sort();
@@ -82,7 +87,7 @@ async function benchmarkSection(name, points, running) {
  * Position bias per judge: accuracy with the better answer shown first and shown second (a gap is
  * a bias toward one position), and the agreement rate (the same answer wins in both orders).
  */
-function positionBiasChart(name, points) {
+function positionBiasChart(/** @type {string} */ name, /** @type {Point[]} */ points) {
   const toPoint = (a) => (a ? { y: a.value, lo: a.low, hi: a.high } : null);
   const chart = lineChart({
     name: 'position-bias',
@@ -112,9 +117,10 @@ function positionBiasChart(name, points) {
   return chart;
 }
 
-const RB_SCORES = 'overall partialMean label';
-const RB = `rewardBench { scoring mean { ${RB_SCORES} } majorityVote { scoring mean { ${RB_SCORES} } } }`;
-/** RewardBench headline per evaluation id, filled by subsetsOf. */
+/**
+ * RewardBench headline per evaluation id, filled by subsetsOf.
+ * @type {Map<string, EvaluationSubsetsQuery['evaluation']['rewardBench']>}
+ */
 const rewardBenchOf = new Map();
 const SCORING_TEXT = { ONE_VERDICT: 'one verdict', PER_SAMPLE: 'per sample', MAJORITY_VOTE: 'majority vote' };
 
@@ -122,7 +128,7 @@ const SCORING_TEXT = { ONE_VERDICT: 'one verdict', PER_SAMPLE: 'per sample', MAJ
  * "RewardBench of M3: overall 88.1% (per sample) · overall 88.7% (majority vote)", or
  * "partial (Chat Hard) 55.1%" when some section is missing: never called overall then.
  */
-function rewardBenchLine(point) {
+function rewardBenchLine(/** @type {Point} */ point) {
   const rb = rewardBenchOf.get(point.evaluation.id);
   if (!rb || rb.mean.label === 'none') return null;
   const part = (r) => `${r.mean.overall !== null ? 'overall' : r.mean.label} ${fmt.share(r.mean.overall ?? r.mean.partialMean)} (${SCORING_TEXT[r.scoring]})`;
@@ -130,15 +136,14 @@ function rewardBenchLine(point) {
   return h('p', { class: 'muted', dataset: { rewardbench: rb.mean.label } }, `RewardBench of ${point.label}: ${parts.join(' · ')}`);
 }
 
-/** Per-subset accuracies of evaluations, a few aliased evaluation(id) fields per request. */
+/** Per-subset accuracies of evaluations: one EvaluationSubsets request each, a few in parallel. */
 async function subsetsOf(ids) {
+  /** @type {Map<string, EvaluationSubsetsQuery['evaluation']['subsets']>} */
   const out = new Map();
-  for (let start = 0; start < ids.length; start += ALIASES_PER_REQUEST) {
-    const chunk = ids.slice(start, start + ALIASES_PER_REQUEST);
-    const vars = chunk.map((_, i) => `$e${i}: ID!`).join(', ');
-    const fields = chunk.map((_, i) => `e${i}: evaluation(id: $e${i}) { id subsets { subset accuracy { ${ACC} } } ${RB} }`).join(' ');
-    const data = await gql(`query (${vars}) { ${fields} }`, Object.fromEntries(chunk.map((id, i) => [`e${i}`, id])));
-    for (const value of Object.values(data)) {
+  for (let start = 0; start < ids.length; start += SUBSET_REQUESTS) {
+    const chunk = ids.slice(start, start + SUBSET_REQUESTS);
+    const found = await Promise.all(chunk.map(async (id) => (await gql(EvaluationSubsetsDocument, { id })).evaluation));
+    for (const value of found) {
       if (!value) continue;
       out.set(value.id, value.subsets);
       rewardBenchOf.set(value.id, value.rewardBench);
@@ -158,7 +163,7 @@ function renderDiffPicker(el, itemsEl, points, subsetNames) {
     if (a.value === b.value) return replace(out, h('p', { class: 'muted' }, 'Pick two different evaluations.'));
     replace(out, h('p', { class: 'muted' }, 'Comparing…'));
     try {
-      const view = diffView((await gql(DIFF, { a: a.value, b: b.value })).evaluationDiff, { a: a.value, b: b.value }, subsetNames);
+      const view = diffView((await gql(EvaluationDiffDocument, { a: a.value, b: b.value })).evaluationDiff, { a: a.value, b: b.value }, subsetNames);
       replace(out, view.summary);
       replace(itemsEl, view.items);
     } catch (error) {
@@ -171,6 +176,11 @@ function renderDiffPicker(el, itemsEl, points, subsetNames) {
   void show();
 }
 
+/**
+ * @param {EvaluationDiffQuery['evaluationDiff']} d
+ * @param {{ a: string, b: string }} pair
+ * @param {string[]} subsetNames
+ */
 function diffView(d, pair, subsetNames) {
   const change = d.accuracyChange;
   const pp = (v) => `${v >= 0 ? '+' : ''}${(100 * v).toFixed(1)}`;
@@ -189,7 +199,10 @@ function diffView(d, pair, subsetNames) {
   return { summary, items: diffItems(pair, subsetNames) };
 }
 
-/** Which changes the diff's item list shows: the items not right in both by default. */
+/**
+ * Which changes the diff's item list shows: the items not right in both by default.
+ * @type {[string, string, import('../../generated/dashboard-operations.js').ItemChange[] | null][]}
+ */
 const CHANGE_CHOICES = [
   ['NOT_RIGHT', 'not right in both', ['FIXED', 'BROKEN', 'STILL_WRONG']],
   ['FIXED', 'fixed', ['FIXED']],
@@ -213,7 +226,7 @@ function diffItems({ a, b }, subsetNames) {
   const load = async (after, shown) => {
     const mine = generation;
     const changes = CHANGE_CHOICES.find(([value]) => value === change.value)[2];
-    const page = (await gql(DIFF_PAGE, { a, b, first: DIFF_ROWS, after, changes, subset: subset.value || null })).evaluationDiff.itemPage;
+    const page = (await gql(EvaluationDiffPageDocument, { a, b, first: DIFF_ROWS, after, changes, subset: subset.value || null })).evaluationDiff.itemPage;
     if (mine !== generation) return;
     tbody.append(...page.edges.map((e) => diffRow(e.node, a, b)));
     const total = shown + page.edges.length;
@@ -241,6 +254,11 @@ function diffItems({ a, b }, subsetNames) {
   );
 }
 
+/**
+ * @param {EvaluationDiffPageQuery['evaluationDiff']['itemPage']['edges'][number]['node']} row
+ * @param {string} a
+ * @param {string} b
+ */
 function diffRow(row, a, b) {
   const href = itemHref(b, row.item.id, a);
   return h('tr', { class: 'clickable', dataset: { diffItem: row.item.id, change: row.change }, tabindex: 0, onclick: () => (location.hash = href), onkeydown: (e) => e.key === 'Enter' && (location.hash = href) },
@@ -262,7 +280,7 @@ function verdicts(outcome) {
 }
 
 /** The numbers behind the chart: accuracy [95% interval] per judge (rows) and subset (columns). */
-function accuracyTable(name, points, subsets, subsetNames) {
+function accuracyTable(/** @type {string} */ name, /** @type {Point[]} */ points, /** @type {Map<string, EvaluationSubsetsQuery['evaluation']['subsets']>} */ subsets, /** @type {string[]} */ subsetNames) {
   const cell = (a) => (a ? h('td', { class: 'num', title: `95% interval ${fmt.share(a.low)} to ${fmt.share(a.high)}` }, fmt.share(a.value), h('span', { class: 'muted interval' }, ` ${(100 * a.low).toFixed(1)}–${(100 * a.high).toFixed(1)}`)) : h('td', { class: 'num' }, '–'));
   const columns = subsetNames.length > 1 ? ['overall', ...subsetNames] : ['overall'];
   return h('div', { class: 'figure' },

@@ -7,21 +7,17 @@ import { gql } from './api.js';
 import { barChart, lineChart } from './charts.js';
 import { badge, fmt, h, replace } from './dom.js';
 import { renderEvaluations } from './evaluations-view.js';
+import { instructionsList, pairsList } from './experiment-lists.js';
 import { renderStages } from './iteration-view.js';
+import { ExperimentDocument, StageUpdatedDocument } from './operations.generated.js';
 import { live } from './ws.js';
 
-const STAGE_FIELDS = 'id kind status total done failed iterationId error startedAt finishedAt promptTokens completionTokens';
-const QUERY = `query ($id: ID!) { experiment(id: $id) { id name createdAt instructionCount
-  config { judgeModel generatorModel samplesPerOrder seed temperature }
-  loop { status targetIteration error }
-  stages { ${STAGE_FIELDS} }
-  cost { amount value currency } unpricedModels
-  iterations { id index status judgeModel trainedModel error cost { amount value currency }
-    stats { judgments correct incorrect unparseable ties selected selectedAWins selectedBWins promptTokens completionTokens } } } }`;
+/** @import { ExperimentQuery, StageFieldsFragment } from '../../generated/dashboard-operations.js' */
+
 const ACTIVE = new Set(['QUEUED', 'RUNNING', 'PAUSED']);
 
 export async function renderExperiment(main, id) {
-  const first = (await gql(QUERY, { id })).experiment;
+  const first = (await gql(ExperimentDocument, { id })).experiment;
   if (!first) {
     replace(main, h('p', { class: 'error' }, `Experiment ${id} not found.`));
     return () => {};
@@ -34,10 +30,19 @@ export async function renderExperiment(main, id) {
     evaluations: h('div'),
     actions: h('div', { dataset: { actions: '' } }),
     controls: h('div', { dataset: { stageControls: '' } }),
+    instructions: h('div', { dataset: { instructionsList: '' } }),
+    pairs: h('div', { dataset: { pairsList: '' } }),
   };
   // Benchmark accuracy first: it is what the loop is for.
   els.stageCost = h('div');
-  replace(main, els.head, els.actions, els.stages, els.controls, els.evaluations, h('h2', {}, 'How the judge changes on its own training data'), els.charts, h('h2', {}, 'Iterations'), els.iterations, els.stageCost);
+  replace(main, els.head, els.actions, els.stages, els.controls, els.evaluations, h('h2', {}, 'How the judge changes on its own training data'), els.charts, h('h2', {}, 'Iterations'), els.iterations, els.stageCost,
+    h('h2', {}, 'Instructions'), els.instructions, h('h2', {}, 'Pairs'), els.pairs);
+  // Drawn once (a search typed is kept); read again after an action (an import adds instructions)
+  // and when a stage that adds pairs or categories ends, not on every progress update.
+  const lists = [instructionsList(els.instructions, id), pairsList(els.pairs, id)];
+  const reloadLists = () => {
+    for (const list of lists) void list.reload();
+  };
 
   let experiment = first;
   const stages = new Map(first.stages.map((s) => [s.id, s]));
@@ -65,7 +70,7 @@ export async function renderExperiment(main, id) {
   const reload = () => {
     timer ??= setTimeout(async () => {
       timer = null;
-      const fresh = (await gql(QUERY, { id }).catch(() => null))?.experiment;
+      const fresh = (await gql(ExperimentDocument, { id }).catch(() => null))?.experiment;
       if (!fresh) return;
       experiment = fresh;
       actions.refreshJudges(fresh);
@@ -78,21 +83,30 @@ export async function renderExperiment(main, id) {
       }
     }, 1000);
   };
-  const stop = live.subscribe(`subscription ($id: ID!) { stageUpdated(experimentId: $id) { ${STAGE_FIELDS} } }`, () => ({ id }), {
+  const stop = live.subscribe(StageUpdatedDocument, () => ({ experimentId: id }), {
     next: ({ stageUpdated: s }) => {
+      const ended = ACTIVE.has(stages.get(s.id)?.status) && !ACTIVE.has(s.status);
+      if (ended && (s.kind === 'GENERATE_PAIRS' || s.kind === 'CATEGORIZE')) reloadLists();
       stages.set(s.id, s);
       paintStages();
       reload();
     },
   });
   window.addEventListener('ste:acted', reload);
+  window.addEventListener('ste:acted', reloadLists);
   return () => {
     clearTimeout(timer);
+    for (const list of lists) list.stop();
     stop();
     window.removeEventListener('ste:acted', reload);
+    window.removeEventListener('ste:acted', reloadLists);
   };
 }
 
+/**
+ * @param {HTMLElement} el
+ * @param {ExperimentQuery['experiment']} e
+ */
 function renderHead(el, e) {
   const c = e.config;
   replace(
@@ -106,6 +120,10 @@ function renderHead(el, e) {
   );
 }
 
+/**
+ * @param {HTMLElement} el
+ * @param {ExperimentQuery['experiment']['iterations']} iterations
+ */
 function renderIterations(el, iterations) {
   if (iterations.length === 0) return replace(el, h('div', { class: 'empty' }, 'No iteration yet.'));
   const head = ['t', 'status', 'judge → trained', 'judgments', 'correct', 'unparseable', 'selected (A / B)', 'tokens in / out', 'cost'];
@@ -141,6 +159,10 @@ export function wilson(successes, n, z = 1.96) {
   return { y: p, lo: Math.max(0, center - half), hi: Math.min(1, center + half) };
 }
 
+/**
+ * @param {HTMLElement} el
+ * @param {ExperimentQuery['experiment']['iterations']} iterations
+ */
 function renderCharts(el, iterations) {
   const done = iterations.filter((it) => it.stats.judgments > 0);
   if (done.length === 0) return replace(el, h('div', { class: 'empty' }, 'Charts appear once the first iteration has judgments.'));
@@ -176,7 +198,10 @@ function renderCharts(el, iterations) {
   );
 }
 
-/** Seconds a stage ran: from start to finish, or to now while it runs; null before it starts. */
+/**
+ * Seconds a stage ran: from start to finish, or to now while it runs; null before it starts.
+ * @param {{ startedAt: string | null, finishedAt: string | null }} stage
+ */
 export function stageSeconds(stage, now = Date.now()) {
   if (!stage.startedAt) return null;
   const end = stage.finishedAt ? Date.parse(stage.finishedAt) : now;
@@ -185,7 +210,12 @@ export function stageSeconds(stage, now = Date.now()) {
 
 const duration = (seconds) => (seconds === null ? '–' : seconds < 60 ? `${seconds.toFixed(1)} s` : seconds < 3600 ? `${(seconds / 60).toFixed(1)} min` : `${(seconds / 3600).toFixed(1)} h`);
 
-/** Time and tokens of every stage: two charts by stage kind (summed) and the table of stages. */
+/**
+ * Time and tokens of every stage: two charts by stage kind (summed) and the table of stages.
+ * @param {HTMLElement} el
+ * @param {StageFieldsFragment[]} stages
+ * @param {ExperimentQuery['experiment']['iterations']} iterations
+ */
 function renderStageCost(el, stages, iterations) {
   const started = stages.filter((s) => s.startedAt).sort((a, b) => Number(a.id) - Number(b.id));
   if (started.length === 0) return replace(el);

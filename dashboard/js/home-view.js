@@ -4,13 +4,10 @@
 import { gql } from './api.js';
 import { compareHref, MAX_COMPARED } from './compare-view.js';
 import { badge, fmt, h, replace } from './dom.js';
+import { CreateExperimentDocument, HomeDocument, HomeEvaluationsDocument } from './operations.generated.js';
 
-// Two requests, each within the server's cost limit: lists are priced at ten items each.
-const QUERY = `{ experiments(first: 100) { totalCount edges { node { id name createdAt instructionCount loop { status }
-  stages { promptTokens completionTokens } iterations { status } } } }
-  benchmarks { id name format size createdAt subsets { name size } } }`;
-/** The best accuracy shown is over the latest 200 evaluations. */
-const EVALUATIONS = '{ evaluations(first: 200) { edges { node { experimentId status benchmark { name } overall { accuracy { value } } } } } }';
+/** @import { HomeEvaluationsQuery, HomeQuery } from '../../generated/dashboard-operations.js' */
+
 
 /** Sortable columns: key -> how a row compares (numbers and dates descending first, names ascending). */
 const COLUMNS = [
@@ -25,10 +22,14 @@ let sort = { key: 'created', descending: true };
 /** Experiments ticked for the compare view (kept across sorting). */
 const picked = new Set();
 
-/** One row of the table from an experiment and the evaluations of its judges. */
+/**
+ * One row of the table from an experiment and the evaluations of its judges.
+ * @param {HomeQuery['experiments']['edges'][number]['node']} e
+ * @param {HomeEvaluationsQuery['evaluations']['edges'][number]['node'][]} evaluations
+ */
 function rowOf(e, evaluations) {
   const mine = evaluations.filter((x) => x.experimentId === e.id && x.status === 'SUCCEEDED' && x.overall.accuracy);
-  const best = mine.reduce((top, x) => (!top || x.overall.accuracy.value > top.value ? { value: x.overall.accuracy.value, benchmark: x.benchmark.name } : top), null);
+  const best = mine.reduce((top, x) => (!top || x.overall.accuracy.value > top.value ? { value: x.overall.accuracy.value, benchmark: x.benchmark.name } : top), /** @type {{ value: number, benchmark: string } | null} */ (null));
   return {
     id: e.id,
     name: e.name,
@@ -43,7 +44,7 @@ function rowOf(e, evaluations) {
 }
 
 export async function renderHome(main) {
-  const [data, evaluations] = await Promise.all([gql(QUERY), gql(EVALUATIONS)]);
+  const [data, evaluations] = await Promise.all([gql(HomeDocument), gql(HomeEvaluationsDocument)]);
   const finished = evaluations.evaluations.edges.map((edge) => edge.node);
   const rows = data.experiments.edges.map((edge) => rowOf(edge.node, finished));
   const table = h('div', { class: 'scroll' });
@@ -107,6 +108,7 @@ function experimentsTable(rows, repaint, onPick) {
   );
 }
 
+/** @param {HomeQuery['benchmarks']} benchmarks */
 function benchmarksTable(benchmarks) {
   if (benchmarks.length === 0) return h('div', { class: 'empty' }, 'No benchmarks yet: ', h('code', {}, 'ste import benchmark --bundled llmbar'), '.');
   return h('div', { class: 'scroll' }, h('table', { dataset: { benchmarks: '' } },
@@ -131,9 +133,9 @@ function createForm() {
     event.preventDefault();
     replace(message, 'Creating…');
     try {
-      const { createExperiment: e } = await gql('mutation ($name: String!, $n: Int) { createExperiment(name: $name, config: { samplesPerOrder: $n }) { id } }', {
+      const { createExperiment: e } = await gql(CreateExperimentDocument, {
         name: name.value.trim(),
-        n: Number(samples.value),
+        samplesPerOrder: Number(samples.value),
       });
       window.dispatchEvent(new CustomEvent('ste:changed'));
       location.hash = `#/experiments/${e.id}`;

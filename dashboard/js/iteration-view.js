@@ -8,22 +8,18 @@
 import { gql } from './api.js';
 import { badge, fmt, h, progressBar, replace } from './dom.js';
 import { judgmentsBrowser } from './judgments-browser.js';
+import { IterationDocument, IterationUpdatedDocument, JudgmentAddedDocument, StageUpdatedDocument } from './operations.generated.js';
 import { trainingPanel } from './training-view.js';
 import { live } from './ws.js';
 
-const STAGE_FIELDS = 'id kind status total done failed iterationId error';
-const STATS = 'judgments correct incorrect unparseable ties selected selectedAWins selectedBWins promptTokens completionTokens';
+/** @import { IterationStatsFragment, JudgmentAddedSubscription, MoneyFieldsFragment, StageFieldsFragment } from '../../generated/dashboard-operations.js' */
+
 const FEED_MAX = 200;
 const FEED_START = 30;
 
-const QUERY = `query ($id: ID!) { iteration(id: $id) { id index status error judgeModel trainedModel
-  experiment { id name } stages { ${STAGE_FIELDS} } stats { ${STATS} } cost { amount value currency } unpricedModels } }`;
-
-const JUDGMENTS = `subscription ($id: ID!, $after: Int) { judgmentAdded(iterationId: $id, afterSeq: $after) {
-  seq order sample verdict correct selected reasoning model pair { id } } }`;
 
 export async function renderIteration(main, id, onExperiment) {
-  const data = await gql(QUERY, { id });
+  const data = await gql(IterationDocument, { id });
   const it = data.iteration;
   if (!it) {
     replace(main, h('p', { class: 'error' }, `Iteration ${id} not found.`));
@@ -74,14 +70,14 @@ export async function renderIteration(main, id, onExperiment) {
   const refresh = () => {
     refreshTimer ??= setTimeout(async () => {
       refreshTimer = null;
-      const fresh = (await gql(QUERY, { id }).catch(() => null))?.iteration;
+      const fresh = (await gql(IterationDocument, { id }).catch(() => null))?.iteration;
       if (!fresh) return;
       for (const s of fresh.stages) stages.set(s.id, s);
       paint(fresh);
     }, 1000);
   };
 
-  const stopStages = live.subscribe(`subscription ($id: ID!) { stageUpdated(experimentId: $id) { ${STAGE_FIELDS} } }`, () => ({ id: it.experiment.id }), {
+  const stopStages = live.subscribe(StageUpdatedDocument, () => ({ experimentId: it.experiment.id }), {
     next: ({ stageUpdated: s }) => {
       if (s.iterationId !== it.id) return;
       stages.set(s.id, s);
@@ -92,7 +88,7 @@ export async function renderIteration(main, id, onExperiment) {
   });
 
   // AWAITING_MODEL and a registered model change the iteration without always changing a stage.
-  const stopIteration = live.subscribe('subscription ($id: ID!) { iterationUpdated(experimentId: $id) { id } }', () => ({ id: it.experiment.id }), {
+  const stopIteration = live.subscribe(IterationUpdatedDocument, () => ({ experimentId: it.experiment.id }), {
     next: ({ iterationUpdated: changed }) => {
       if (changed.id === it.id) refresh();
     },
@@ -100,7 +96,7 @@ export async function renderIteration(main, id, onExperiment) {
 
   let lastSeq = Math.max(0, it.stats.judgments - FEED_START);
   els.feedNote.textContent = it.stats.judgments > FEED_START ? '(live, latest first; every judgment is below, with filters)' : '(live, latest first)';
-  const stopJudgments = live.subscribe(JUDGMENTS, () => ({ id: it.id, after: lastSeq }), {
+  const stopJudgments = live.subscribe(JudgmentAddedDocument, () => ({ iterationId: it.id, afterSeq: lastSeq }), {
     next: ({ judgmentAdded: j }) => {
       if (j.seq <= lastSeq) return;
       lastSeq = j.seq;
@@ -125,6 +121,11 @@ export async function renderIteration(main, id, onExperiment) {
   };
 }
 
+/**
+ * @param {HTMLElement} el
+ * @param {IterationStatsFragment} stats
+ * @param {{ cost: MoneyFieldsFragment | null, unpricedModels: string[] }} cost
+ */
 function renderCards(el, stats, cost) {
   const card = (label, value, title) => h('div', { class: 'card', title }, h('div', { class: 'value' }, value), h('div', { class: 'label' }, label));
   replace(
@@ -140,7 +141,11 @@ function renderCards(el, stats, cost) {
   );
 }
 
-/** Stage rows (kind, status, bar, counts) into `el`; returns `el`. */
+/**
+ * Stage rows (kind, status, bar, counts) into `el`; returns `el`.
+ * @param {HTMLElement} el
+ * @param {StageFieldsFragment[]} stages
+ */
 export function renderStages(el, stages) {
   if (stages.length === 0) return replace(el, h('span', { class: 'muted' }, 'No stage yet.'));
   return replace(
@@ -154,6 +159,7 @@ export function renderStages(el, stages) {
   );
 }
 
+/** @param {JudgmentAddedSubscription['judgmentAdded']} j */
 function judgmentRow(j) {
   const outcome = j.verdict === 'UNPARSEABLE' ? h('span', { class: 'warn' }, 'unparseable') : j.correct ? h('span', { class: 'ok' }, '✓ correct') : h('span', { class: 'bad' }, '✗ incorrect');
   const row = h(

@@ -4,12 +4,12 @@
 
 import { gql } from './api.js';
 import { fmt, h, replace } from './dom.js';
+import { IterationJudgmentsDocument, StageUpdatedDocument } from './operations.generated.js';
 import { live } from './ws.js';
 
+/** @import { IterationJudgmentsQuery } from '../../generated/dashboard-operations.js' */
+
 const PAGE = 50;
-const QUERY = `query ($id: ID!, $filter: JudgmentFilter, $after: String) { iteration(id: $id) {
-  judgments(first: ${PAGE}, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor }
-    edges { node { seq order sample verdict correct selected reasoning pair { id } usage { promptTokens completionTokens } } } } } }`;
 
 const FILTERS = [
   { key: 'verdict', label: 'verdict', options: [['', 'any'], ['A', 'A'], ['B', 'B'], ['TIE', 'tie'], ['UNPARSEABLE', 'unparseable']] },
@@ -43,7 +43,7 @@ export function judgmentsBrowser(el, iterationId, experimentId) {
   };
   const load = async (after) => {
     const mine = generation;
-    const data = (await gql(QUERY, { id: iterationId, filter: filter(), after })).iteration.judgments;
+    const data = (await gql(IterationJudgmentsDocument, { id: iterationId, first: PAGE, filter: filter(), after })).iteration.judgments;
     if (mine !== generation) return; // the filter changed while this page was on its way
     total.textContent = `${fmt.count(data.totalCount)} match`;
     list.append(...data.edges.map((e) => row(e.node)));
@@ -69,13 +69,14 @@ export function judgmentsBrowser(el, iterationId, experimentId) {
   );
   void reload();
   // Read again when a stage of the iteration ends: its totals and pages are then final.
-  return live.subscribe('subscription ($id: ID!) { stageUpdated(experimentId: $id) { id status iterationId } }', () => ({ id: experimentId }), {
+  return live.subscribe(StageUpdatedDocument, () => ({ experimentId }), {
     next: ({ stageUpdated: s }) => {
       if (s.iterationId === iterationId && !['QUEUED', 'RUNNING', 'PAUSED'].includes(s.status)) void reload();
     },
   });
 }
 
+/** @param {IterationJudgmentsQuery['iteration']['judgments']['edges'][number]['node']} j */
 function row(j) {
   const outcome = j.verdict === 'UNPARSEABLE' ? h('span', { class: 'warn' }, 'unparseable') : j.correct ? h('span', { class: 'ok' }, '✓ correct') : h('span', { class: 'bad' }, '✗ incorrect');
   const el = h('div', { class: 'row', dataset: { browseSeq: j.seq, verdict: j.verdict, order: j.order }, tabindex: 0 },

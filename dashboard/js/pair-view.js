@@ -5,13 +5,11 @@
 
 import { gql } from './api.js';
 import { badge, fmt, h, replace } from './dom.js';
+import { PairDocument, PairJudgeTemplateDocument } from './operations.generated.js';
+
+/** @import { PairJudgeTemplateQuery, PairQuery } from '../../generated/dashboard-operations.js' */
 
 const PAGE = 200;
-const QUERY = `query ($id: ID!, $after: String) { pair(id: $id) { id status error modifiedInstruction chosen rejected
-  instruction { id text category }
-  judgments(first: ${PAGE}, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-    edges { node { id seq order sample verdict correct selected model reasoning finishReason usage { promptTokens completionTokens } iteration { id index } } } } } }`;
-const TEMPLATE = 'query ($id: ID!) { iteration(id: $id) { experiment { id name config { judgeTemplate { system user } } } } }';
 
 /** The judge's messages for a pair in one order: the same one-pass substitution as src/domain/prompts.ts. */
 export function judgeMessages(template, question, answerA, answerB) {
@@ -21,14 +19,14 @@ export function judgeMessages(template, question, answerA, answerB) {
 }
 
 export async function renderPair(main, id, onExperiment) {
-  const first = (await gql(QUERY, { id, after: null })).pair;
+  const first = (await gql(PairDocument, { id, first: PAGE, after: null })).pair;
   if (!first) {
     replace(main, h('p', { class: 'error' }, `Pair ${id} not found.`));
     return () => {};
   }
   const pair = first;
   const judgments = pair.judgments.edges.map((e) => e.node);
-  const experiment = judgments.length > 0 ? (await gql(TEMPLATE, { id: judgments[0].iteration.id })).iteration.experiment : null;
+  const experiment = judgments.length > 0 ? (await gql(PairJudgeTemplateDocument, { iterationId: judgments[0].iteration.id })).iteration.experiment : null;
   if (experiment) onExperiment(experiment.id);
 
   const text = (label, note, value, key) =>
@@ -40,7 +38,7 @@ export async function renderPair(main, id, onExperiment) {
   const paintMore = () =>
     replace(more, page.hasNextPage
       ? h('button', { type: 'button', dataset: { loadMore: 'pair' }, onclick: async () => {
-          const next = (await gql(QUERY, { id, after: page.endCursor })).pair.judgments;
+          const next = (await gql(PairDocument, { id, first: PAGE, after: page.endCursor })).pair.judgments;
           judgments.push(...next.edges.map((e) => e.node));
           page = next.pageInfo;
           paint();
@@ -69,6 +67,7 @@ export async function renderPair(main, id, onExperiment) {
   return () => {};
 }
 
+/** @param {PairQuery['pair']['judgments']['edges'][number]['node'][]} judgments */
 function judgmentsTable(judgments) {
   if (judgments.length === 0) return h('div', { class: 'empty' }, 'Not judged yet.');
   const head = ['iteration', 'order', 'sample', 'verdict', 'outcome', 'selected', 'tokens in / out', 'model'];
@@ -90,6 +89,10 @@ function judgmentsTable(judgments) {
   return h('table', { dataset: { pairJudgments: '' } }, h('thead', {}, h('tr', {}, head.map((t) => h('th', {}, t)))), h('tbody', {}, rows));
 }
 
+/**
+ * @param {PairJudgeTemplateQuery['iteration']['experiment']['config']['judgeTemplate']} template
+ * @param {PairQuery['pair']} pair
+ */
 function promptSection(template, pair) {
   const orders = [
     ['CHOSEN_FIRST', 'y_w first: A = y_w, B = y_l; the correct verdict is A', pair.chosen, pair.rejected],

@@ -6,12 +6,14 @@
 
 import { gql } from './api.js';
 import { badge, h, replace } from './dom.js';
+import { CancelStageDocument, RegisterJudgeModelDocument, StageLogAppendedDocument, StageLogDocument } from './operations.generated.js';
 import { live } from './ws.js';
+
+/** @import { IterationQuery, LogLineFragment, StageFieldsFragment } from '../../generated/dashboard-operations.js' */
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING', 'PAUSED']);
 const LOG_KEEP = 500;
 const LOG_START = 200;
-const LOG_FIELDS = 'id stream line';
 
 /** The panel, into `el`; `onActed` is called after an action succeeded. Returns { update(iteration, stages), stop() }. */
 export function trainingPanel(el, iterationId, onActed) {
@@ -29,6 +31,7 @@ export function trainingPanel(el, iterationId, onActed) {
   let logEnded = false; // the log's stream completed (the stage ended); a resumed stage is followed again
   let drawnFor = ''; // what the actions were drawn for: redrawn only when it changes (typing is not lost)
 
+  /** @param {LogLineFragment[]} lines */
   const appendLines = (lines) => {
     for (const l of lines) {
       lastId = l.id;
@@ -44,7 +47,7 @@ export function trainingPanel(el, iterationId, onActed) {
     lastId = null;
     replace(els.log);
     replace(els.logNote, '(loading)');
-    const stored = (await gql(`query ($id: ID!) { stage(id: $id) { log(last: ${LOG_START}) { ${LOG_FIELDS} } } }`, { id: stage.id }).catch(() => null))?.stage?.log ?? [];
+    const stored = (await gql(StageLogDocument, { id: stage.id, last: LOG_START }).catch(() => null))?.stage?.log ?? [];
     if (shownStage !== stage.id) return;
     appendLines(stored);
     subscribeLog(stage);
@@ -55,8 +58,8 @@ export function trainingPanel(el, iterationId, onActed) {
     logEnded = false;
     replace(els.logNote, '(live)');
     stopLog = live.subscribe(
-      `subscription ($id: ID!, $after: ID) { stageLogAppended(stageId: $id, afterId: $after) { ${LOG_FIELDS} } }`,
-      () => ({ id: stage.id, after: lastId ?? '0' }),
+      StageLogAppendedDocument,
+      () => ({ stageId: stage.id, afterId: lastId ?? '0' }),
       {
         next: ({ stageLogAppended: l }) => {
           if (lastId !== null && Number(l.id) <= Number(lastId)) return;
@@ -80,7 +83,7 @@ export function trainingPanel(el, iterationId, onActed) {
       event.preventDefault();
       replace(message, 'Working…');
       try {
-        const r = (await gql('mutation ($id: ID!, $m: String!) { registerJudgeModel(iterationId: $id, model: $m) { status trainedModel } }', { id: iteration.id, m: model.value.trim() })).registerJudgeModel;
+        const r = (await gql(RegisterJudgeModelDocument, { iterationId: iteration.id, model: model.value.trim() })).registerJudgeModel;
         replace(message, `registered ${r.trainedModel}: iteration ${r.status.toLowerCase()}`);
         onActed();
       } catch (error) {
@@ -96,7 +99,7 @@ export function trainingPanel(el, iterationId, onActed) {
       button.disabled = true;
       replace(message, 'Working…');
       try {
-        const r = (await gql('mutation ($id: ID!) { cancelStage(stageId: $id) { status } }', { id: stage.id })).cancelStage;
+        const r = (await gql(CancelStageDocument, { stageId: stage.id })).cancelStage;
         replace(message, `training ${r.status.toLowerCase()}`);
         onActed();
       } catch (error) {
@@ -107,6 +110,10 @@ export function trainingPanel(el, iterationId, onActed) {
     return h('div', { class: 'action' }, button);
   };
 
+  /**
+   * @param {IterationQuery['iteration']} iteration
+   * @param {StageFieldsFragment[]} stages
+   */
   const update = (iteration, stages) => {
     const train = stages.filter((s) => s.kind === 'TRAIN').sort((a, b) => Number(b.id) - Number(a.id))[0];
     if (!train) {

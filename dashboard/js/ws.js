@@ -26,7 +26,15 @@ export class LiveSocket {
     listener(this.status);
   }
 
-  /** Starts a subscription; returns the function that stops it. */
+  /**
+   * Starts a subscription, one of the documents of operations.generated.js; `variables` is asked
+   * again on every (re)subscribe. Returns the function that stops it.
+   * @template TResult, TVariables
+   * @param {import('./operations.generated.js').Document<TResult, TVariables>} query
+   * @param {() => TVariables} variables
+   * @param {{ next: (data: TResult) => void, error?: (message: string) => void, complete?: () => void }} handlers
+   * @returns {() => void}
+   */
   subscribe(query, variables, handlers) {
     const id = String(this.nextId++);
     this.subs.set(id, { query, variables, ...handlers });

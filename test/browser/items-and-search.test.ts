@@ -233,6 +233,90 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the evaluation diff, its item pag
     await expect.poll(() => page.locator('main p.error').textContent()).toBe('Experiment 999 not found.');
   });
 
+  it("finds the experiment's instructions and pairs by words, pages them, and says when nothing matches", async () => {
+    type PairNode = { id: string; status: string; instruction: { text: string } };
+    const allPairs = (await gql<{ experiment: { pairs: { totalCount: number; edges: { node: PairNode }[] } } }>(
+      'query ($id: ID!) { experiment(id: $id) { pairs(first: 500) { totalCount edges { node { id status instruction { text } } } } } }',
+      { id: experimentId },
+    )).experiment.pairs;
+    const searches: unknown[] = [];
+    page.on('request', (request) => {
+      const body = request.postDataJSON() as { variables?: { search?: unknown } } | null;
+      if (body?.variables?.search) searches.push(body.variables.search);
+    });
+    await page.goto(`${root}#/experiments/${experimentId}`);
+    const instructions = page.locator('[data-list="instructions"] [data-list-row]');
+    const instructionTotal = page.locator('[data-list-total="instructions"]');
+    await expect.poll(() => instructionTotal.textContent(), { timeout: 15_000 }).toBe('8 instructions');
+    expect(await instructions.count()).toBe(8);
+
+    // "describe" is in three of the eight imported instructions (vicuna questions 26, 27 and 28); typed
+    // key by key, it is searched once, when typing pauses.
+    const describe = [
+      'As a sports commentator, describe the winning play in the final seconds of a championship game.',
+      'Pretend to be a world-famous chef. How would you describe your signature dish to a panel of judges?',
+      'You are a mountain climber reaching the summit of Mount Everest. Describe your emotions and the view from the top.',
+    ];
+    await page.locator('input[data-list-search="instructions"]').pressSequentially('describe');
+    await expect.poll(() => instructionTotal.textContent()).toBe('3 match');
+    expect(await instructions.locator('.text').allTextContents()).toEqual(describe);
+    expect(searches).toEqual(['describe']);
+    expect(await page.locator('[data-load-more="instructions"]').count()).toBe(0);
+
+    // Pairs of those instructions, then only the READY ones; each row links to its pair page.
+    const pairs = page.locator('[data-list="pairs"] [data-list-row]');
+    const pairTotal = page.locator('[data-list-total="pairs"]');
+    await expect.poll(() => pairTotal.textContent()).toBe(`${allPairs.totalCount} pairs`);
+    expect(allPairs.totalCount).toBeGreaterThanOrEqual(8);
+    const describePairs = allPairs.edges.map((e) => e.node).filter((p) => describe.includes(p.instruction.text));
+    expect(describePairs.length).toBeGreaterThanOrEqual(3);
+    await page.locator('input[data-list-search="pairs"]').fill('describe');
+    await expect.poll(() => pairTotal.textContent()).toBe(`${describePairs.length} match`);
+    expect(await pairs.evaluateAll((els) => els.map((e) => e.getAttribute('data-list-row')))).toEqual(describePairs.map((p) => p.id));
+    expect(await pairs.locator('.text').allTextContents()).toEqual(describePairs.map((p) => p.instruction.text));
+    await page.locator('select[data-list-filter="status"]').selectOption('READY');
+    const ready = describePairs.filter((p) => p.status === 'READY');
+    await expect.poll(() => pairTotal.textContent()).toBe(`${ready.length} match`);
+    expect(await pairs.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')))).toEqual(ready.map(() => 'READY'));
+    await page.evaluate('document.querySelector("[data-instructions-list]").previousElementSibling.scrollIntoView({ block: "start" })');
+    await page.screenshot({ path: 'test-artifacts/dashboard-lists.png' });
+    await page.locator(`[data-list="pairs"] a[data-pair-link="${ready[0]!.id}"]`).click();
+    await expect.poll(() => page.locator('[data-text="x"] pre').textContent()).toBe(ready[0]!.instruction.text);
+    expect(page.url()).toBe(`${root}#/pairs/${ready[0]!.id}`);
+
+    // A word in no instruction shows the empty state; stop words alone, the server's refusal.
+    await page.goto(`${root}#/experiments/${experimentId}`);
+    await expect.poll(() => pairTotal.textContent(), { timeout: 15_000 }).toBe(`${allPairs.totalCount} pairs`);
+    await page.locator('input[data-list-search="pairs"]').fill('xylophone');
+    await expect.poll(() => pairTotal.textContent()).toBe('0 match');
+    expect(await pairs.count()).toBe(0);
+    expect(await page.locator('[data-list-empty="pairs"]').textContent()).toBe('No pair matches.');
+    await page.locator('input[data-list-search="instructions"]').fill('xylophone');
+    await expect.poll(() => page.locator('[data-list-empty="instructions"]').textContent()).toBe('No instruction matches.');
+    expect(await instructions.count()).toBe(0);
+    await page.locator('input[data-list-search="instructions"]').fill('the of');
+    await expect.poll(() => page.locator('[data-list-error="instructions"]').textContent()).toBe('search: "the of" has no searchable word (only stop words such as "the" or punctuation)');
+    expect(await instructions.count()).toBe(0);
+
+    // 30 instructions: 25 on the first page, the other 5 after "Load more", in import order.
+    const thirty = (await readFile('data/instructions/vicuna-bench-questions.jsonl', 'utf8')).split('\n').slice(40, 70).join('\n');
+    const other = (await gql<{ createExperiment: { id: string } }>('mutation { createExperiment(name: "lists") { id } }')).createExperiment.id;
+    await gql('mutation ($id: ID!, $content: String!) { importInstructions(experimentId: $id, content: $content) { accepted } }', { id: other, content: thirty });
+    const ids = (await gql<{ experiment: { instructions: { edges: { node: { id: string } }[] } } }>(
+      'query ($id: ID!) { experiment(id: $id) { instructions(first: 100) { edges { node { id } } } } }', { id: other },
+    )).experiment.instructions.edges.map((e) => e.node.id);
+    expect(ids).toHaveLength(30);
+    await page.goto(`${root}#/experiments/${other}`);
+    await expect.poll(() => instructionTotal.textContent(), { timeout: 15_000 }).toBe('30 instructions');
+    expect(await instructions.count()).toBe(25);
+    expect(await page.locator('[data-load-more="instructions"]').textContent()).toBe('Load more (25 of 30 shown)');
+    await page.locator('[data-load-more="instructions"]').click();
+    await expect.poll(() => instructions.count()).toBe(30);
+    expect(await instructions.evaluateAll((els) => els.map((e) => e.getAttribute('data-list-row')))).toEqual(ids);
+    expect(await page.locator('[data-load-more="instructions"]').count()).toBe(0);
+    expect(await page.locator('[data-list-empty="pairs"]').textContent()).toBe('No pairs yet.');
+  });
+
   it('reads the item, experiment and compare pages at 375 px without horizontal scrolling', async () => {
     const phone = await browser.context.newPage();
     phone.on('pageerror', (error) => errors.push(error.message));
@@ -241,11 +325,11 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('the evaluation diff, its item pag
     const others = (await gql<{ experiments: { edges: { node: { id: string } }[] } }>('{ experiments(first: 10) { edges { node { id } } } }')).experiments.edges.map((e) => e.node.id);
     for (const [hash, ready] of [
       [`#/evaluations/${trainedEvaluation}/items/${item}?against=${seedEvaluation}`, '[data-judged-by="after"]'],
-      [`#/experiments/${experimentId}`, '[data-stage-table]'],
+      [`#/experiments/${experimentId}`, '[data-stage-table], [data-list="pairs"] [data-list-row]'],
       [`#/compare?ids=${others.join(',')}`, '[data-compare-table="compare-benchmark"]'],
     ] as const) {
       await phone.goto(`${root}${hash}`);
-      await phone.locator(ready).first().waitFor();
+      for (const selector of ready.split(', ')) await phone.locator(selector).first().waitFor();
       const widths = await phone.evaluate<number[]>('[document.documentElement.scrollWidth, document.documentElement.clientWidth]');
       expect({ hash, widths }).toEqual({ hash, widths: [375, 375] });
     }
