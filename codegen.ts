@@ -6,6 +6,8 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 export const GENERATED_SCHEMA_TYPES = 'generated/graphql-types.ts';
+/** The CLI's operations (src/cli/operations/*.graphql), each a typed document: see src/cli/client.ts. */
+export const GENERATED_CLI_OPERATIONS = 'generated/cli-operations.ts';
 
 /**
  * The dashboard's operations (dashboard/operations/*.graphql): their result and variables types
@@ -43,6 +45,35 @@ const config: CodegenConfig = {
       documents: DASHBOARD_OPERATIONS,
       plugins: ['scripts/codegen-dashboard-documents.cjs'],
       config: { typesPath: '../../generated/dashboard-operations.js' },
+    },
+    // The CLI's operations, validated against schema.graphql (an operation selecting a removed
+    // field fails `npm run codegen`), each exported as `XxxDocument` with its result and variable types.
+    [GENERATED_CLI_OPERATIONS]: {
+      documents: 'src/cli/operations/*.graphql',
+      plugins: [
+        {
+          add: {
+            content: [
+              '// Generated from src/cli/operations/*.graphql by graphql-codegen (codegen.ts): do not edit, run `npm run codegen`.',
+              '/* eslint-disable @typescript-eslint/no-explicit-any -- typed-document-node\'s TypedDocumentString class */',
+            ],
+          },
+        },
+        'typescript-operations',
+        'typed-document-node',
+      ],
+      config: {
+        // The same scalars as the schema types.
+        scalars: { DateTime: { input: 'string', output: 'string' }, JSON: { input: 'unknown', output: 'unknown' } },
+        // Enums and input types come from the schema types file, not a second copy of them.
+        importSchemaTypesFrom: GENERATED_SCHEMA_TYPES,
+        importExtension: '.js',
+        namespacedImportName: 'Types',
+        useTypeImports: true,
+        skipTypename: true,
+        // Each `XxxDocument` is a TypedDocumentString: the query text with its fragments, no parse at run time.
+        documentMode: 'string',
+      },
     },
   },
 };

@@ -2,10 +2,16 @@
  * The CLI's only way to the service: GraphQL over HTTP (fetch), subscriptions over graphql-ws
  * (the `ws` package, as Node 20 has no global WebSocket) and plain GETs for the exports. Every
  * failure becomes a `CliError` whose message is one line an operator can act on.
+ *
+ * Operations are only the typed documents of generated/cli-operations.ts (written by `npm run
+ * codegen` from src/cli/operations/*.graphql and checked against schema.graphql there): `request`
+ * and `subscribe` take no plain string, so no command can send a query built at run time, and
+ * the result and variable types are the ones codegen derived from the schema.
  */
 import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { TypedDocumentString } from '../../generated/cli-operations.js';
 import type { CliConfig } from './config.js';
 import { siblingUrl } from './config.js';
 import { CliError, cliWording } from './errors.js';
@@ -56,13 +62,13 @@ export class ApiClient {
   constructor(readonly config: CliConfig) {}
 
   /** Runs a query or mutation; GraphQL errors, HTTP errors and network errors all throw a CliError. */
-  async request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  async request<T, V>(document: TypedDocumentString<T, V>, variables: V): Promise<T> {
     let response: Response;
     try {
       response = await fetch(this.config.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...this.authHeader() },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query: document.toString(), variables }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
@@ -132,7 +138,7 @@ export class ApiClient {
   }
 
   /** Starts a subscription over graphql-ws; returns the function that ends it. */
-  subscribe<T>(query: string, variables: Record<string, unknown>, sink: SubscriptionSink<T>): () => void {
+  subscribe<T, V>(document: TypedDocumentString<T, V>, variables: V, sink: SubscriptionSink<T>): () => void {
     let ended = false;
     const end = (fn: () => void) => {
       if (ended) return;
@@ -140,7 +146,7 @@ export class ApiClient {
       fn();
     };
     return this.ws().subscribe<T>(
-      { query, variables },
+      { query: document.toString(), variables: variables as Record<string, unknown> },
       {
         next: (result) => {
           if (result.errors?.length) {

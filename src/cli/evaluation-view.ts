@@ -1,66 +1,29 @@
 /**
- * How `ste eval` and `ste loop --eval` show evaluations: GraphQL selections and pure formatting.
+ * How `ste eval` and `ste loop --eval` show evaluations: pure formatting of the fragments of
+ * src/cli/operations/evaluations.graphql.
  */
+import type { EvaluationResultFragment, IntervalFragment, MetricsFragment, RewardBenchSectionsFragment, TrendEvaluationFragment } from '../../generated/cli-operations.js';
 import { table } from './context.js';
 import { count } from './progress.js';
 
-export type Accuracy = { value: number; low: number; high: number };
-export type Metrics = {
-  subset: string;
-  items: number;
-  accuracy: Accuracy | null;
-  chosenFirst: Accuracy | null;
-  chosenSecond: Accuracy | null;
-  positionConsistent: Accuracy | null;
-  unparseableRate: number | null;
-};
-export type RewardBenchScores = {
-  chat: number | null;
-  chatHard: number | null;
-  safety: number | null;
-  reasoning: number | null;
-  overall: number | null;
-  partialMean: number | null;
-  label: string;
-};
-type RewardBenchReport = { scoring: string; mean: RewardBenchScores; majorityVote: { scoring: string; mean: RewardBenchScores } | null };
-export type EvaluationResult = {
-  id: string;
-  judgeModel: string;
-  status: string;
-  partial: boolean;
-  error: string | null;
-  benchmark: { id: string; name: string; size: number };
-  options: { order: string; samples: number; seed: number };
-  stage: { status: string; done: number; total: number; failed: number } | null;
-  overall: Metrics;
-  subsets: Metrics[];
-  rewardBench: RewardBenchReport;
-};
-
-const ACC = 'value low high';
-const METRICS = `subset items accuracy { ${ACC} } chosenFirst { ${ACC} } chosenSecond { ${ACC} } positionConsistent { ${ACC} } unparseableRate`;
-const SECTIONS = 'chat chatHard safety reasoning overall partialMean label';
-/** Selection matching `EvaluationResult`. */
-export const EVALUATION_FIELDS = `id judgeModel status partial error benchmark { id name size } options { order samples seed }
-  stage { status done total failed } overall { ${METRICS} } subsets { ${METRICS} }
-  rewardBench { scoring mean { ${SECTIONS} } majorityVote { scoring mean { ${SECTIONS} } } }`;
+/** The sections of one RewardBench score, as `rewardBenchLines` reads them. */
+export type RewardBenchScores = RewardBenchSectionsFragment;
 
 /** Evaluations that will not change any more. */
 export const EVALUATION_DONE = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 /** "63.2% [59.1–67.0]" */
-export function accuracyText(a: Accuracy | null | undefined, interval = true): string {
+export function accuracyText(a: IntervalFragment | null | undefined, interval = true): string {
   if (!a) return '-';
   const pct = (v: number) => (100 * v).toFixed(1);
   return interval ? `${pct(a.value)}% [${pct(a.low)}–${pct(a.high)}]` : `${pct(a.value)}%`;
 }
 
 /** A heading, a table of overall and per-subset metrics, and the RewardBench sections present. */
-export function evaluationLines(e: EvaluationResult): string[] {
+export function evaluationLines(e: EvaluationResultFragment): string[] {
   const head = `evaluation ${e.id}: ${e.judgeModel} on ${e.benchmark.name} (${count(e.benchmark.size)} items, order ${e.options.order}, ` +
     `${e.options.samples} sample${e.options.samples === 1 ? '' : 's'}, seed ${e.options.seed}) ${e.status}${e.partial ? ' (partial)' : ''}${e.error ? `: ${e.error}` : ''}`;
-  const row = (m: Metrics) => [
+  const row = (m: MetricsFragment) => [
     m.subset,
     count(m.items),
     accuracyText(m.accuracy),
@@ -81,7 +44,7 @@ const SCORING_TEXT: Record<string, string> = { ONE_VERDICT: 'one verdict', PER_S
  * when all four sections are present and "partial (Chat Hard)" otherwise: "RewardBench (per sample):
  * Chat Hard 55.1% · partial (Chat Hard) 55.1%". Nothing when no RewardBench subset was judged.
  */
-export function rewardBenchLines(report: RewardBenchReport): string[] {
+export function rewardBenchLines(report: EvaluationResultFragment['rewardBench']): string[] {
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   return [report, ...(report.majorityVote ? [report.majorityVote] : [])].flatMap(({ scoring, mean: rb }) => {
     const titles = { chat: 'Chat', chatHard: 'Chat Hard', safety: 'Safety', reasoning: 'Reasoning' } as const;
@@ -92,8 +55,8 @@ export function rewardBenchLines(report: RewardBenchReport): string[] {
   });
 }
 
-export type TrendEvaluation = { id: string; status: string; benchmark: { id: string; name: string }; overall: { accuracy: Accuracy | null } };
-export const TREND_FIELDS = `id status benchmark { id name } overall { accuracy { ${ACC} } }`;
+/** A point of a trend; any status text, as the lines print it. */
+export type TrendEvaluation = Omit<TrendEvaluationFragment, 'status'> & { status: string };
 
 /**
  * One line per benchmark: the seed judge M1's accuracy, then each trained judge's (iteration t

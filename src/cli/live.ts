@@ -3,13 +3,15 @@
  * with the variables of the first call; resuming a judgment stream needs the cursor of the last
  * judgment seen, so the CLI resubscribes itself, recomputing the variables each time.
  */
+import { JudgmentAddedDocument } from '../../generated/cli-operations.js';
+import type { JudgmentAddedSubscription, TypedDocumentString } from '../../generated/cli-operations.js';
 import type { ApiClient } from './client.js';
 import { SubscriptionError } from './client.js';
 
-export type FollowOptions<T> = {
-  query: string;
+export type FollowOptions<T, V> = {
+  document: TypedDocumentString<T, V>;
   /** Variables of each (re)subscription: read at the time it is made. */
-  variables: () => Record<string, unknown>;
+  variables: () => V;
   onData(data: T): void;
   /** A transient failure: the subscription is made again after `delayMs`. */
   onRetry?(attempt: number, delayMs: number, error: SubscriptionError): void;
@@ -28,7 +30,7 @@ export function retryDelay(attempt: number, random: () => number = Math.random):
 }
 
 /** Subscribes, and subscribes again after every transient failure or unexpected end, until stopped. */
-export function follow<T>(api: ApiClient, options: FollowOptions<T>): Follow {
+export function follow<T, V>(api: ApiClient, options: FollowOptions<T, V>): Follow {
   let stopped = false;
   let attempt = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -43,7 +45,7 @@ export function follow<T>(api: ApiClient, options: FollowOptions<T>): Follow {
   };
   function start(): void {
     if (stopped) return;
-    unsubscribe = api.subscribe<T>(options.query, options.variables(), {
+    unsubscribe = api.subscribe(options.document, options.variables(), {
       next: (data) => {
         attempt = 0;
         options.onData(data);
@@ -77,26 +79,8 @@ export function follow<T>(api: ApiClient, options: FollowOptions<T>): Follow {
   };
 }
 
-/**
- * The fields the CLI reads from each judgment. Not the reasoning: `ste watch` may replay a whole
- * iteration (hundreds of thousands of judgments) to count it exactly, and the text would dwarf
- * everything else; the dashboard shows it.
- */
-export type JudgmentEvent = {
-  seq: number;
-  order: 'CHOSEN_FIRST' | 'CHOSEN_SECOND';
-  sample: number;
-  verdict: 'A' | 'B' | 'TIE' | 'UNPARSEABLE';
-  correct: boolean;
-  pair: { id: string };
-  usage: { promptTokens: number; completionTokens: number };
-};
-
-const JUDGMENTS = `subscription ($iterationId: ID!, $afterSeq: Int) {
-  judgmentAdded(iterationId: $iterationId, afterSeq: $afterSeq) {
-    seq order sample verdict correct pair { id } usage { promptTokens completionTokens }
-  }
-}`;
+/** A judgment as `ste watch` counts it (the JudgmentAdded subscription: no reasoning, see there). */
+export type JudgmentEvent = JudgmentAddedSubscription['judgmentAdded'];
 
 /**
  * Every judgment of an iteration after `afterSeq`, exactly once and in seq order, across dropped
@@ -107,11 +91,11 @@ export function followJudgments(
   api: ApiClient,
   iterationId: string,
   afterSeq: number,
-  handlers: Pick<FollowOptions<unknown>, 'onRetry' | 'onFatal'> & { onJudgment(judgment: JudgmentEvent): void },
+  handlers: Pick<FollowOptions<unknown, unknown>, 'onRetry' | 'onFatal'> & { onJudgment(judgment: JudgmentEvent): void },
 ): Follow & { lastSeq(): number } {
   let lastSeq = afterSeq;
-  const inner = follow<{ judgmentAdded: JudgmentEvent }>(api, {
-    query: JUDGMENTS,
+  const inner = follow(api, {
+    document: JudgmentAddedDocument,
     variables: () => ({ iterationId, afterSeq: lastSeq }),
     onData: ({ judgmentAdded: judgment }) => {
       if (judgment.seq <= lastSeq) return;

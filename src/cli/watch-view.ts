@@ -2,23 +2,12 @@
  * What `ste watch` and `ste loop` show, as pure functions of their state: the tally of the
  * judgments received, and the lines of the board. Kept apart from the I/O so it can be tested.
  */
+import type { IterationFieldsFragment, IterationSummaryFragment, StageFieldsFragment } from '../../generated/cli-operations.js';
 import type { JudgmentEvent } from './live.js';
 import { bar, compact, count, percent } from './progress.js';
 
-export type StageView = {
-  id: string;
-  kind: string;
-  status: string;
-  total: number;
-  done: number;
-  failed: number;
-  iterationId: string | null;
-  evaluationId?: string | null;
-  error: string | null;
-};
-
-/** GraphQL selection matching `StageView`. */
-export const STAGE_FIELDS = 'id kind status total done failed iterationId evaluationId error';
+/** A stage as the board shows it (which evaluation it belongs to is not shown). */
+export type BoardStage = Omit<StageFieldsFragment, 'evaluationId'>;
 
 export type Tally = {
   judgments: number;
@@ -43,30 +32,14 @@ export function addJudgment(tally: Tally, judgment: JudgmentEvent): void {
   tally.lastSeq = judgment.seq;
 }
 
-export type IterationView = { id: string; index: number; judgeModel: string; status: string };
-
-export const ITERATION_FIELDS = 'id index status error judgeModel trainedModel';
-export const ITERATION_STATS = 'judgments correct incorrect unparseable ties selected selectedAWins selectedBWins promptTokens completionTokens';
-export type IterationStats = {
-  judgments: number;
-  correct: number;
-  incorrect: number;
-  unparseable: number;
-  ties: number;
-  selected: number;
-  selectedAWins: number;
-  selectedBWins: number;
-  promptTokens: number;
-  completionTokens: number;
-};
-/** An iteration as the server counts it (`ITERATION_FIELDS` and `stats { ITERATION_STATS }`). */
-export type IterationResult = IterationView & { error: string | null; trainedModel: string | null; stats: IterationStats };
+/** The iteration a board follows. */
+export type IterationView = Pick<IterationFieldsFragment, 'id' | 'index' | 'judgeModel' | 'status'>;
 
 export type WatchState = {
   /** First line: what is watched. */
   title: string;
   iteration: IterationView | null;
-  stages: StageView[];
+  stages: BoardStage[];
   tally: Tally;
   /** The latest judgments, oldest first. */
   tail: JudgmentEvent[];
@@ -76,12 +49,12 @@ export type WatchState = {
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING', 'PAUSED']);
 
-export function isActive(stage: StageView): boolean {
+export function isActive(stage: Pick<StageFieldsFragment, 'status'>): boolean {
   return ACTIVE.has(stage.status);
 }
 
 /** "  JUDGE           RUNNING    [████░░░░] 24/80  1 failed" */
-export function stageLine(stage: StageView, withBar = true): string {
+export function stageLine(stage: BoardStage, withBar = true): string {
   const progress = stage.total > 0 || stage.done > 0 ? `${count(stage.done)}/${count(stage.total)}` : '';
   const failed = stage.failed > 0 ? `  ${count(stage.failed)} failed` : '';
   const error = stage.error ? `  ${stage.error}` : '';
@@ -127,7 +100,7 @@ export function renderBoard(state: WatchState): string[] {
 }
 
 /** "iteration 1 (id 1) SUCCEEDED · judge sim-judge → sim-judge-ft-1 · 160 judgments, 118 correct (73.8%), 2 unparseable · selected 40 (A 20 / B 20)" */
-export function iterationLine(it: IterationResult): string {
+export function iterationLine(it: IterationSummaryFragment): string {
   const s = it.stats;
   return [
     `iteration ${it.index} (id ${it.id}) ${it.status}${it.error ? ` (${it.error})` : ''}`,

@@ -3,14 +3,16 @@
  * `stageUpdated`, every judgment from `judgmentAdded` (resumed after drops, see live.ts), and a
  * light status poll that decides when it is over. Only the public GraphQL API is used.
  */
+import { IterationStatsDocument, StageUpdatedDocument } from '../../generated/cli-operations.js';
+import type { IterationCountsFragment, StageFieldsFragment } from '../../generated/cli-operations.js';
 import type { ApiClient } from './client.js';
 import { NetworkError } from './client.js';
 import { CliError } from './errors.js';
 import { follow, followJudgments } from './live.js';
 import type { Follow, JudgmentEvent } from './live.js';
 import type { Board } from './progress.js';
-import { addJudgment, emptyTally, isActive, ITERATION_STATS, renderBoard, STAGE_FIELDS, stageLine } from './watch-view.js';
-import type { IterationStats, IterationView, StageView, Tally, WatchState } from './watch-view.js';
+import { addJudgment, emptyTally, isActive, renderBoard, stageLine } from './watch-view.js';
+import type { IterationView, Tally, WatchState } from './watch-view.js';
 
 export type WatchOptions = {
   board: Board;
@@ -29,10 +31,8 @@ export const ITERATION_DONE = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED', 'AWAI
 /** After the work ends, how long the judgment stream may take to deliver the last judgments. */
 const CATCH_UP_MS = 60_000;
 
-const STAGES = `subscription ($experimentId: ID!) { stageUpdated(experimentId: $experimentId) { ${STAGE_FIELDS} } }`;
-
 export class Watcher {
-  readonly stages = new Map<string, StageView>();
+  readonly stages = new Map<string, StageFieldsFragment>();
   readonly iterationIndex = new Map<string, number>();
   tally: Tally = emptyTally();
   reconnects = 0;
@@ -52,12 +52,12 @@ export class Watcher {
     private readonly experimentId: string,
     private readonly options: WatchOptions,
     /** Which stages are shown and logged. */
-    private readonly relevant: (stage: StageView) => boolean,
+    private readonly relevant: (stage: StageFieldsFragment) => boolean,
   ) {}
 
   start(): void {
-    this.stageFollow = follow<{ stageUpdated: StageView }>(this.api, {
-      query: STAGES,
+    this.stageFollow = follow(this.api, {
+      document: StageUpdatedDocument,
       variables: () => ({ experimentId: this.experimentId }),
       onData: ({ stageUpdated }) => this.applyStage(stageUpdated),
       onRetry: (attempt, _delay, error) => this.retrying(attempt, `${error.message}; resubscribing to stage updates`),
@@ -101,7 +101,7 @@ export class Watcher {
    * Records a stage's state. A poll's answer may be older than an update the subscription
    * already delivered: `fromPoll` states that would move a stage backwards are ignored.
    */
-  applyStage(stage: StageView, fromPoll = false): void {
+  applyStage(stage: StageFieldsFragment, fromPoll = false): void {
     const known = this.stages.get(stage.id);
     if (fromPoll && known && (rank(stage.status) < rank(known.status) || stage.done < known.done)) return;
     this.stages.set(stage.id, stage);
@@ -136,11 +136,8 @@ export class Watcher {
     return false;
   }
 
-  async iterationStats(iterationId: string): Promise<IterationStats> {
-    const data = await this.api.request<{ iteration: { stats: IterationStats } | null }>(
-      `query ($id: ID!) { iteration(id: $id) { stats { ${ITERATION_STATS} } } }`,
-      { id: iterationId },
-    );
+  async iterationStats(iterationId: string): Promise<IterationCountsFragment> {
+    const data = await this.api.request(IterationStatsDocument, { id: iterationId });
     if (!data.iteration) throw new CliError(`iteration ${iterationId} no longer exists`);
     return data.iteration.stats;
   }

@@ -6,6 +6,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
+import { ImportBenchmarkDocument, ImportBundledBenchmarkDocument } from '../../../generated/cli-operations.js';
+import type { BenchmarkImportedFragment } from '../../../generated/cli-operations.js';
+import type { BenchmarkFormat, BenchmarkMappingInput } from '../../../generated/graphql-types.js';
 import { GraphqlRequestError } from '../client.js';
 import type { CommandContext } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
@@ -17,13 +20,6 @@ const MAX_BYTES = 16 * 1024 * 1024;
 const MAX_SHOWN = 20;
 
 type Flags = { name?: string; format?: string; subset?: string; mapping?: Record<string, string>; bundled?: string; skipBadRows?: boolean };
-type Result = {
-  benchmark: { id: string; name: string; size: number; subsets: { name: string; size: number }[] };
-  created: boolean;
-  skipped: { file: string | null; position: number; reason: string }[];
-  excludedInstructions: number;
-};
-const RESULT = 'benchmark { id name size subsets { name size } } created skipped { file position reason } excludedInstructions';
 
 export function registerImportBenchmark(importCommand: Command, run: Runner): void {
   importCommand
@@ -63,13 +59,13 @@ function mapping(raw: string): Record<string, string> {
   return out;
 }
 
-async function importBundled(ctx: CommandContext, file: string | undefined, name: string): Promise<Result> {
+async function importBundled(ctx: CommandContext, file: string | undefined, name: string): Promise<BenchmarkImportedFragment> {
   if (file) throw new UsageError('give either a file or --bundled, not both');
-  const data = await ctx.api.request<{ importBundledBenchmark: Result }>(`mutation ($name: String!) { importBundledBenchmark(name: $name) { ${RESULT} } }`, { name });
+  const data = await ctx.api.request(ImportBundledBenchmarkDocument, { name });
   return data.importBundledBenchmark;
 }
 
-async function importFile(ctx: CommandContext, file: string | undefined, flags: Flags): Promise<Result> {
+async function importFile(ctx: CommandContext, file: string | undefined, flags: Flags): Promise<BenchmarkImportedFragment> {
   if (!file) throw new UsageError('name the benchmark file, or use --bundled llmbar|llmeval2');
   if (!flags.name || !flags.format) throw new UsageError('a benchmark file needs --name and --format (rewardbench, llmbar, pairwise, helpsteer2 or mtbench_human)');
   if (flags.format === 'pairwise' && !flags.mapping) throw new UsageError('--format pairwise needs --mapping prompt=...,chosen=...,rejected=...');
@@ -86,19 +82,17 @@ async function importFile(ctx: CommandContext, file: string | undefined, flags: 
   const parquet = bytes.length >= 8 && bytes.subarray(0, 4).toString('latin1') === 'PAR1';
   const content = parquet ? bytes.toString('base64') : bytes.toString('utf8');
   try {
-    const data = await ctx.api.request<{ importBenchmark: Result }>(
-      `mutation ($name: String!, $content: String!, $format: BenchmarkFormat!, $subset: String, $mapping: BenchmarkMappingInput, $encoding: ContentEncoding, $skip: Boolean) {
-        importBenchmark(name: $name, content: $content, format: $format, subset: $subset, mapping: $mapping, encoding: $encoding, skipBadRows: $skip) { ${RESULT} } }`,
-      {
-        name: flags.name,
-        content,
-        format: flags.format.toUpperCase(),
-        subset: flags.subset ?? null,
-        mapping: flags.mapping ?? null,
-        encoding: parquet ? 'BASE64' : 'TEXT',
-        skip: flags.skipBadRows ?? false,
-      },
-    );
+    const data = await ctx.api.request(ImportBenchmarkDocument, {
+      name: flags.name,
+      content,
+      // commander checked the choices: the flag in upper case is a BenchmarkFormat.
+      format: flags.format.toUpperCase() as BenchmarkFormat,
+      subset: flags.subset ?? null,
+      // A mapping without prompt, chosen or rejected is refused by the server, in its words.
+      mapping: (flags.mapping ?? null) as BenchmarkMappingInput | null,
+      encoding: parquet ? 'BASE64' : 'TEXT',
+      skip: flags.skipBadRows ?? false,
+    });
     return data.importBenchmark;
   } catch (error) {
     const extensions = error instanceof GraphqlRequestError ? error.errors[0]?.extensions : undefined;

@@ -3,33 +3,20 @@
  * runs one), read through Query.evaluations, Query.evaluation and Query.evaluationDiff.
  */
 import type { Command } from 'commander';
+import { EvaluationDiffDocument, EvaluationListDocument, EvaluationShowDocument } from '../../../generated/cli-operations.js';
+import type { EvaluationListQuery } from '../../../generated/cli-operations.js';
 import type { CommandContext } from '../context.js';
 import { table } from '../context.js';
 import { CliError, notFoundMessage } from '../errors.js';
-import { accuracyText, EVALUATION_FIELDS, evaluationLines } from '../evaluation-view.js';
-import type { EvaluationResult } from '../evaluation-view.js';
-import type { Accuracy, Benchmark, Evaluation, EvaluationDiff, EvaluationMetrics } from '../../../generated/graphql-types.js';
+import { accuracyText, evaluationLines } from '../evaluation-view.js';
 import { wholeNumber } from '../options.js';
 import { minute, readPages } from '../paging.js';
-import type { Connection } from '../paging.js';
 import { count } from '../progress.js';
 import { resolveBenchmark } from './evaluate.js';
 import type { Runner } from './runner.js';
 
 type ListFlags = { benchmark?: string; experiment?: string; iteration?: string; model?: string; limit: number };
-type Listed = Pick<Evaluation, 'id' | 'judgeModel' | 'status' | 'experimentId' | 'iterationId' | 'createdAt'> & {
-  benchmark: Pick<Benchmark, 'id' | 'name'>;
-  overall: Pick<EvaluationMetrics, 'items'> & { accuracy?: Accuracy | null };
-};
-type Diff = Pick<EvaluationDiff, 'fixed' | 'broken' | 'stillWrong' | 'stillRight' | 'onlyInA' | 'onlyInB' | 'accuracyA' | 'accuracyB'> & {
-  a: Pick<Evaluation, 'id' | 'judgeModel'> & { benchmark: Pick<Benchmark, 'name'> };
-  b: Pick<Evaluation, 'id' | 'judgeModel'>;
-  accuracyChange?: Accuracy | null;
-};
-
-const LISTED = 'id judgeModel status experimentId iterationId createdAt benchmark { id name } overall { items accuracy { value low high } }';
-const DIFF = `a { id judgeModel benchmark { name } } b { id judgeModel } fixed broken stillWrong stillRight onlyInA onlyInB
-  accuracyA accuracyB accuracyChange { value low high }`;
+type Listed = EvaluationListQuery['evaluations']['edges'][number]['node'];
 
 const pct = (v: number | null | undefined) => (v == null ? '-' : `${(100 * v).toFixed(1)}%`);
 const points = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)}`;
@@ -50,13 +37,7 @@ export function registerEvalInspect(evalCommand: Command, run: Runner): void {
         iterationId: flags.iteration ?? null,
         judgeModel: flags.model ?? null,
       };
-      const { nodes, totalCount } = await readPages<Listed, { evaluations: Connection<Listed> }>(
-        ctx,
-        `query ($filter: EvaluationFilter, $after: String) { evaluations(filter: $filter, first: 50, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${LISTED} } } } }`,
-        { filter },
-        (data) => data.evaluations,
-        flags.limit,
-      );
+      const { nodes, totalCount } = await readPages(ctx, EvaluationListDocument, { filter }, (data) => data.evaluations, flags.limit);
       const of = (e: Listed) => (e.iterationId ? `iteration ${e.iterationId}` : e.experimentId ? `experiment ${e.experimentId} seed` : '-');
       const rows = nodes.map((e) => [e.id, e.benchmark.name, e.judgeModel, of(e), e.status, count(e.overall.items), accuracyText(e.overall.accuracy), minute(e.createdAt)]);
       const human = rows.length === 0
@@ -70,7 +51,7 @@ export function registerEvalInspect(evalCommand: Command, run: Runner): void {
     .description('one evaluation: accuracy overall and per subset with 95% intervals, by order')
     .argument('<evaluation>', 'evaluation id')
     .action(run(async (ctx: CommandContext, evaluationId: string) => {
-      const data = await ctx.api.request<{ evaluation: EvaluationResult | null }>(`query ($id: ID!) { evaluation(id: $id) { ${EVALUATION_FIELDS} } }`, { id: evaluationId });
+      const data = await ctx.api.request(EvaluationShowDocument, { id: evaluationId });
       if (!data.evaluation) throw new CliError(notFoundMessage('evaluation', evaluationId));
       ctx.result(evaluationLines(data.evaluation), data.evaluation);
     }));
@@ -81,7 +62,7 @@ export function registerEvalInspect(evalCommand: Command, run: Runner): void {
     .argument('<a>', 'the earlier evaluation id')
     .argument('<b>', 'the later evaluation id')
     .action(run(async (ctx: CommandContext, a: string, b: string) => {
-      const { evaluationDiff: d } = await ctx.api.request<{ evaluationDiff: Diff }>(`query ($a: ID!, $b: ID!) { evaluationDiff(a: $a, b: $b) { ${DIFF} } }`, { a, b });
+      const { evaluationDiff: d } = await ctx.api.request(EvaluationDiffDocument, { a, b });
       const change = d.accuracyChange ? `change ${points(d.accuracyChange.value)} points [${points(d.accuracyChange.low)}, ${points(d.accuracyChange.high)}]` : 'no item in both';
       ctx.result(
         [

@@ -6,14 +6,16 @@
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { BenchmarkNamesDocument, EvaluateJudgeDocument, EvaluationProgressDocument, EvaluationShowDocument, EvaluationUpdatedDocument } from '../../../generated/cli-operations.js';
+import type { EvaluationProgressFragment, EvaluationResultFragment } from '../../../generated/cli-operations.js';
+import type { EvaluationOrder } from '../../../generated/graphql-types.js';
 import { NetworkError } from '../client.js';
 import type { CommandContext } from '../context.js';
 import { CliError, notFoundMessage, UsageError } from '../errors.js';
 import { follow } from '../live.js';
 import { list, wholeNumber } from '../options.js';
 import { bar, count } from '../progress.js';
-import { accuracyText, EVALUATION_DONE, EVALUATION_FIELDS, evaluationLines } from '../evaluation-view.js';
-import type { EvaluationResult } from '../evaluation-view.js';
+import { accuracyText, EVALUATION_DONE, evaluationLines } from '../evaluation-view.js';
 import type { Runner } from './runner.js';
 
 type Flags = { iteration?: string; experiment?: string; model?: string; order?: string; samples?: number; seed?: number; subsets?: string[]; pollMs: number };
@@ -40,12 +42,9 @@ export function registerEval(program: Command, run: Runner): Command {
       const judges = [flags.iteration, flags.experiment, flags.model].filter((j) => j !== undefined);
       if (judges.length !== 1) throw new UsageError('name exactly one judge: --iteration ID, --experiment ID (its seed judge) or --model NAME');
       const benchmarkId = await resolveBenchmark(ctx, benchmark);
-      const options = { order: flags.order, samples: flags.samples, seed: flags.seed, subsets: flags.subsets };
-      const started = await ctx.api.request<{ evaluateJudge: { id: string } }>(
-        `mutation ($b: ID!, $i: ID, $e: ID, $m: String, $o: EvaluateOptionsInput) {
-          evaluateJudge(benchmarkId: $b, iterationId: $i, experimentId: $e, model: $m, options: $o) { id } }`,
-        { b: benchmarkId, i: flags.iteration ?? null, e: flags.experiment ?? null, m: flags.model ?? null, o: options },
-      );
+      // commander checked --order's choices: they are EvaluationOrder values.
+      const options = { order: flags.order as EvaluationOrder | undefined, samples: flags.samples, seed: flags.seed, subsets: flags.subsets };
+      const started = await ctx.api.request(EvaluateJudgeDocument, { b: benchmarkId, i: flags.iteration ?? null, e: flags.experiment ?? null, m: flags.model ?? null, o: options });
       const evaluation = await followEvaluation(ctx, started.evaluateJudge.id, flags.pollMs);
       ctx.result(evaluationLines(evaluation), evaluation);
       if (evaluation.status !== 'SUCCEEDED') throw new CliError(`evaluation ${evaluation.id} ${evaluation.status}${evaluation.error ? `: ${evaluation.error}` : ''}`);
@@ -55,26 +54,24 @@ export function registerEval(program: Command, run: Runner): Command {
 
 /** A benchmark's id from its name or id; fails with the names there are. */
 export async function resolveBenchmark(ctx: CommandContext, ref: string): Promise<string> {
-  const { benchmarks } = await ctx.api.request<{ benchmarks: { id: string; name: string }[] }>('{ benchmarks { id name } }');
+  const { benchmarks } = await ctx.api.request(BenchmarkNamesDocument, {});
   const found = benchmarks.find((b) => b.name === ref) ?? benchmarks.find((b) => b.id === ref);
   if (found) return found.id;
   const known = benchmarks.length > 0 ? `known: ${benchmarks.map((b) => b.name).join(', ')}` : 'there is none yet';
   throw new CliError(`${notFoundMessage('benchmark', ref)} (${known}): add one with ste import benchmark`);
 }
 
-type Progress = { status: string; partial: boolean; stage: { done: number; total: number } | null; overall: { accuracy: { value: number; low: number; high: number } | null } };
 /** How long the server may stay unreachable while an evaluation is followed. */
 const LOST_AFTER_MS = 60_000;
-const PROGRESS = 'status partial stage { done total } overall { accuracy { value low high } }';
 
 /** Progress on stderr until the evaluation ends; returns its final results. */
-export async function followEvaluation(ctx: CommandContext, evaluationId: string, pollMs: number): Promise<EvaluationResult> {
+export async function followEvaluation(ctx: CommandContext, evaluationId: string, pollMs: number): Promise<EvaluationResultFragment> {
   const board = ctx.board();
   let finished = false;
   let wake: () => void = () => {};
   let fatal: CliError | null = null;
   let lostSince: number | null = null;
-  const show = (p: Progress) => {
+  const show = (p: EvaluationProgressFragment) => {
     const done = p.stage?.done ?? 0;
     const total = p.stage?.total ?? 0;
     board.update([`evaluation ${evaluationId} ${p.status} ${bar(done, total)} ${count(done)}/${count(total)} · accuracy so far ${accuracyText(p.overall.accuracy)}`]);
@@ -84,8 +81,8 @@ export async function followEvaluation(ctx: CommandContext, evaluationId: string
       wake();
     }
   };
-  const live = follow<{ evaluationUpdated: Progress }>(ctx.api, {
-    query: `subscription ($id: ID!) { evaluationUpdated(evaluationId: $id) { ${PROGRESS} } }`,
+  const live = follow(ctx.api, {
+    document: EvaluationUpdatedDocument,
     variables: () => ({ id: evaluationId }),
     onData: ({ evaluationUpdated }) => show(evaluationUpdated),
     onFatal: (error) => {
@@ -107,7 +104,9 @@ export async function followEvaluation(ctx: CommandContext, evaluationId: string
       if (finished) break;
       // The stream ends after the final state; the poll covers a state missed while reconnecting.
       try {
-        show((await ctx.api.request<{ evaluation: Progress }>(`query ($id: ID!) { evaluation(id: $id) { ${PROGRESS} } }`, { id: evaluationId })).evaluation);
+        const progress = (await ctx.api.request(EvaluationProgressDocument, { id: evaluationId })).evaluation;
+        if (!progress) throw new CliError(`evaluation ${evaluationId} no longer exists`);
+        show(progress);
         lostSince = null;
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
@@ -119,6 +118,7 @@ export async function followEvaluation(ctx: CommandContext, evaluationId: string
     live.stop();
     board.close();
   }
-  const data = await ctx.api.request<{ evaluation: EvaluationResult }>(`query ($id: ID!) { evaluation(id: $id) { ${EVALUATION_FIELDS} } }`, { id: evaluationId });
-  return data.evaluation;
+  const final = (await ctx.api.request(EvaluationShowDocument, { id: evaluationId })).evaluation;
+  if (!final) throw new CliError(`evaluation ${evaluationId} no longer exists`);
+  return final;
 }

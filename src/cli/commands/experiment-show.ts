@@ -4,37 +4,14 @@
  * experiment-wide stages.
  */
 import type { Command } from 'commander';
+import { ExperimentShowDocument } from '../../../generated/cli-operations.js';
 import type { CommandContext } from '../context.js';
 import { CliError, notFoundMessage } from '../errors.js';
-import { accuracyText, TREND_FIELDS } from '../evaluation-view.js';
-import type { TrendEvaluation } from '../evaluation-view.js';
-import type { Experiment, ExperimentConfig, LoopState, Money, PairConnection, TrainingConfig } from '../../../generated/graphql-types.js';
+import { accuracyText } from '../evaluation-view.js';
 import { minute } from '../paging.js';
 import { count } from '../progress.js';
-import { ITERATION_FIELDS, ITERATION_STATS } from '../watch-view.js';
-import type { IterationResult } from '../watch-view.js';
-import { costText, iterationRows, STAGE_DETAIL, stageDetailLine } from './iteration.js';
-import type { IterationDetail } from './iteration.js';
+import { costText, iterationRows, stageDetailLine } from './iteration.js';
 import type { Runner } from './runner.js';
-
-type ExperimentDetail = Pick<Experiment, 'id' | 'name' | 'createdAt' | 'instructionCount' | 'unpricedModels'> & {
-  cost: Pick<Money, 'amount' | 'currency'> | null;
-  config: Pick<ExperimentConfig, 'judgeModel' | 'generatorModel' | 'samplesPerOrder' | 'seed' | 'temperature' | 'tokenBudget' | 'moneyBudget'> & { training: Pick<TrainingConfig, 'backend' | 'method' | 'stages'> };
-  loop: Pick<LoopState, 'status' | 'targetIteration' | 'error'> | null;
-  ready: Pick<PairConnection, 'totalCount'>;
-  rejected: Pick<PairConnection, 'totalCount'>;
-  iterations: IterationResult[];
-  stages: IterationDetail['stages'];
-  seedEvaluations: TrendEvaluation[];
-};
-
-const DETAIL = `id name createdAt instructionCount cost { amount currency } unpricedModels
-  config { judgeModel generatorModel samplesPerOrder seed temperature tokenBudget moneyBudget training { backend method stages } }
-  loop { status targetIteration error }
-  ready: pairs(first: 0, status: READY) { totalCount } rejected: pairs(first: 0, status: REJECTED) { totalCount }
-  iterations { ${ITERATION_FIELDS} stats { ${ITERATION_STATS} } }
-  stages { ${STAGE_DETAIL} }
-  seedEvaluations { ${TREND_FIELDS} }`;
 
 export function registerExperimentShow(experiment: Command, run: Runner): void {
   experiment
@@ -42,7 +19,7 @@ export function registerExperimentShow(experiment: Command, run: Runner): void {
     .description('one experiment: configuration, pairs, loop, iterations (ids and indices) with their counts, stages')
     .argument('<experiment>', 'experiment id')
     .action(run(async (ctx: CommandContext, experimentId: string) => {
-      const data = await ctx.api.request<{ experiment: ExperimentDetail | null }>(`query ($id: ID!) { experiment(id: $id) { ${DETAIL} } }`, { id: experimentId });
+      const data = await ctx.api.request(ExperimentShowDocument, { id: experimentId });
       const e = data.experiment;
       if (!e) throw new CliError(notFoundMessage('experiment', experimentId));
       const c = e.config;

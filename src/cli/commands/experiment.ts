@@ -3,9 +3,13 @@
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { CreateExperimentDocument, ExperimentListDocument } from '../../../generated/cli-operations.js';
+import type { ExperimentSummaryFragment } from '../../../generated/cli-operations.js';
+import type { ExperimentConfigInput } from '../../../generated/graphql-types.js';
 import type { CommandContext } from '../context.js';
 import { table } from '../context.js';
 import { decimal, jsonObject, list, wholeNumber } from '../options.js';
+import { readPages } from '../paging.js';
 import { registerExperimentShow } from './experiment-show.js';
 import type { Runner } from './runner.js';
 
@@ -24,20 +28,6 @@ type CreateFlags = {
   tokenBudget?: number;
   config?: Record<string, unknown>;
 };
-
-type ExperimentSummary = {
-  id: string;
-  name: string;
-  instructionCount: number;
-  createdAt: string;
-  loop: { status: string; targetIteration: number; error: string | null } | null;
-  config: { judgeModel: string; generatorModel: string; samplesPerOrder: number; seed: number };
-  iterations: { id: string; index: number; status: string; judgeModel: string; trainedModel: string | null }[];
-};
-
-const SUMMARY_FIELDS = `id name instructionCount createdAt loop { status targetIteration error }
-  config { judgeModel generatorModel samplesPerOrder seed }
-  iterations { id index status judgeModel trainedModel }`;
 
 export function registerExperimentCommands(program: Command, run: Runner): void {
   const experiment = program.command('experiment').description('create, list and show experiments');
@@ -61,10 +51,8 @@ export function registerExperimentCommands(program: Command, run: Runner): void 
     .option('--config <json>', 'any other ExperimentConfigInput fields as JSON; the flags above win', jsonObject)
     .action(run(async (ctx: CommandContext, name: string, flags: CreateFlags) => {
       const config = configInput(flags);
-      const data = await ctx.api.request<{ createExperiment: ExperimentSummary }>(
-        `mutation ($name: String!, $config: ExperimentConfigInput) { createExperiment(name: $name, config: $config) { ${SUMMARY_FIELDS} } }`,
-        { name, config },
-      );
+      // The server validates the fields of --config, and names a wrong one.
+      const data = await ctx.api.request(CreateExperimentDocument, { name, config: config as ExperimentConfigInput });
       const e = data.createExperiment;
       ctx.result(
         [
@@ -102,23 +90,8 @@ export function registerExperimentCommands(program: Command, run: Runner): void 
   registerExperimentShow(experiment, run);
 }
 
-const PAGE = 25;
-
-async function listExperiments(ctx: CommandContext, limit: number): Promise<ExperimentSummary[]> {
-  type Page = { experiments: { edges: { node: ExperimentSummary }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
-  const out: ExperimentSummary[] = [];
-  let after: string | null = null;
-  while (out.length < limit) {
-    // A literal page size: the server prices a variable `first` at its largest page.
-    const page: Page = await ctx.api.request<Page>(
-      `query ($after: String) { experiments(first: ${PAGE}, after: $after) { edges { node { ${SUMMARY_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
-      { after },
-    );
-    out.push(...page.experiments.edges.map((e) => e.node).slice(0, limit - out.length));
-    if (!page.experiments.pageInfo.hasNextPage) break;
-    after = page.experiments.pageInfo.endCursor;
-  }
-  return out;
+async function listExperiments(ctx: CommandContext, limit: number): Promise<ExperimentSummaryFragment[]> {
+  return (await readPages(ctx, ExperimentListDocument, {}, (data) => data.experiments, limit)).nodes;
 }
 
 /** ExperimentConfigInput from the flags, over the fields of --config. */

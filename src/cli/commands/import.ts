@@ -9,6 +9,9 @@ import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
+import { ExperimentNameDocument, ImportBundledInstructionsDocument, ImportInstructionsDocument } from '../../../generated/cli-operations.js';
+import type { InstructionImportFragment } from '../../../generated/cli-operations.js';
+import type { InstructionFormat } from '../../../generated/graphql-types.js';
 import type { CommandContext } from '../context.js';
 import { CliError, notFoundMessage, UsageError } from '../errors.js';
 import { InvalidUtf8Error, readLines } from '../lines.js';
@@ -20,14 +23,6 @@ import type { Runner } from './runner.js';
 /** Largest batch sent in one call; the server accepts 16 MB, and JSON escaping may grow the text. */
 const MAX_BATCH_BYTES = 8 * 1024 * 1024;
 const MAX_SHOWN_REJECTIONS = 20;
-
-type ImportResult = {
-  accepted: number;
-  duplicates: { line: number; duplicateOfLine: number | null }[];
-  rejected: { line: number; reason: string }[];
-  excluded: number;
-  instructionCount: number;
-};
 
 type Flags = { experiment: string; batchLines: number; format: string; source?: string; bundled?: string };
 
@@ -48,10 +43,7 @@ export function registerImportInstructions(importCommand: Command, run: Runner):
       if (flags.bundled && file) throw new UsageError('give either a file or --bundled, not both');
       if (!flags.bundled && !file) throw new UsageError(`name the instructions file, or use --bundled ${BUNDLED_INSTRUCTIONS.join('|')}`);
       const size = file ? await fileSize(file) : 0;
-      const experiment = await ctx.api.request<{ experiment: { id: string; name: string } | null }>(
-        'query ($id: ID!) { experiment(id: $id) { id name } }',
-        { id: flags.experiment },
-      );
+      const experiment = await ctx.api.request(ExperimentNameDocument, { id: flags.experiment });
       if (!experiment.experiment) throw new CliError(notFoundMessage('experiment', flags.experiment));
       if (flags.bundled) return importBundled(ctx, flags.experiment, flags.bundled);
       if (!file) return;
@@ -68,11 +60,7 @@ export function registerImportInstructions(importCommand: Command, run: Runner):
 }
 
 async function importBundled(ctx: CommandContext, experimentId: string, name: string): Promise<void> {
-  const data = await ctx.api.request<{ importBundledInstructions: ImportResult }>(
-    `mutation ($id: ID!, $name: String!) { importBundledInstructions(experimentId: $id, name: $name) {
-      accepted excluded instructionCount duplicates { line duplicateOfLine } rejected { line reason } } }`,
-    { id: experimentId, name },
-  );
+  const data = await ctx.api.request(ImportBundledInstructionsDocument, { id: experimentId, name });
   const r = data.importBundledInstructions;
   const dupes = r.duplicates.length;
   ctx.result(
@@ -88,7 +76,7 @@ class Importer {
   private excluded = 0;
   private instructionCount = 0;
   private calls = 0;
-  private readonly duplicates: ImportResult['duplicates'] = [];
+  private readonly duplicates: InstructionImportFragment['duplicates'] = [];
   private readonly board;
 
   constructor(
@@ -164,18 +152,19 @@ class Importer {
     ]);
   }
 
-  private async call(content: string): Promise<ImportResult> {
+  private async call(content: string): Promise<InstructionImportFragment> {
     this.calls += 1;
-    const data = await this.ctx.api.request<{ importInstructions: ImportResult }>(
-      `mutation ($id: ID!, $content: String!, $format: InstructionFormat, $source: String) {
-        importInstructions(experimentId: $id, content: $content, format: $format, source: $source) {
-          accepted excluded instructionCount duplicates { line duplicateOfLine } rejected { line reason } } }`,
-      { id: this.flags.experiment, content, format: this.flags.format.toUpperCase(), source: this.flags.source ?? path.basename(this.file) },
-    );
+    const data = await this.ctx.api.request(ImportInstructionsDocument, {
+      id: this.flags.experiment,
+      content,
+      // commander checked --format's choices: in upper case they are InstructionFormat values.
+      format: this.flags.format.toUpperCase() as InstructionFormat,
+      source: this.flags.source ?? path.basename(this.file),
+    });
     return data.importInstructions;
   }
 
-  private record(result: ImportResult, offset: number): void {
+  private record(result: InstructionImportFragment, offset: number): void {
     this.accepted += result.accepted;
     this.excluded += result.excluded;
     this.instructionCount = result.instructionCount;

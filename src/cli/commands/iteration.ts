@@ -3,30 +3,20 @@
  * `ste export` take, with each iteration's status, models and counts.
  */
 import type { Command } from 'commander';
+import { IterationListDocument, IterationShowDocument } from '../../../generated/cli-operations.js';
+import type { IterationSummaryFragment, StageDetailFragment } from '../../../generated/cli-operations.js';
 import type { CommandContext } from '../context.js';
 import { table } from '../context.js';
 import { CliError, notFoundMessage } from '../errors.js';
-import { TREND_FIELDS } from '../evaluation-view.js';
-import type { TrendEvaluation } from '../evaluation-view.js';
 import { accuracyText } from '../evaluation-view.js';
-import type { Experiment, Iteration, Money, Stage } from '../../../generated/graphql-types.js';
+import type { Money } from '../../../generated/graphql-types.js';
 import { minute } from '../paging.js';
 import { compact, count, percent } from '../progress.js';
-import { ITERATION_FIELDS, ITERATION_STATS, iterationLine, STAGE_FIELDS, stageLine } from '../watch-view.js';
-import type { IterationResult, StageView } from '../watch-view.js';
+import { iterationLine, stageLine } from '../watch-view.js';
 import type { Runner } from './runner.js';
 
-export type IterationDetail = IterationResult & Pick<Iteration, 'createdAt'> & {
-  experiment: Pick<Experiment, 'id' | 'name'>;
-  stages: (StageView & Pick<Stage, 'startedAt' | 'finishedAt' | 'promptTokens' | 'completionTokens' | 'unpricedModels'> & { cost?: Pick<Money, 'amount' | 'currency'> | null })[];
-  evaluations: TrendEvaluation[];
-};
-
-export const STAGE_DETAIL = `${STAGE_FIELDS} startedAt finishedAt promptTokens completionTokens cost { amount currency } unpricedModels`;
-const DETAIL = `${ITERATION_FIELDS} createdAt experiment { id name } stats { ${ITERATION_STATS} } stages { ${STAGE_DETAIL} } evaluations { ${TREND_FIELDS} }`;
-
 /** One row per iteration: the columns `iteration list` and `experiment show` print. */
-export function iterationRows(iterations: IterationResult[]): string[] {
+export function iterationRows(iterations: IterationSummaryFragment[]): string[] {
   const rows = iterations.map((it) => {
     const s = it.stats;
     return [
@@ -46,7 +36,7 @@ export function iterationRows(iterations: IterationResult[]): string[] {
 }
 
 /** "  JUDGE  SUCCEEDED  160/160  · 12.3k / 4.5k tokens · 41 s" */
-export function stageDetailLine(stage: IterationDetail['stages'][number]): string {
+export function stageDetailLine(stage: StageDetailFragment): string {
   const seconds = stage.startedAt && stage.finishedAt ? ` · ${Math.round((Date.parse(stage.finishedAt) - Date.parse(stage.startedAt)) / 1000)} s` : '';
   const tokens = stage.promptTokens + stage.completionTokens > 0 ? ` · ${compact(stage.promptTokens)} / ${compact(stage.completionTokens)} tokens` : '';
   return `${stageLine(stage, false)}${tokens}${tokens ? ` · ${costText(stage.cost, stage.unpricedModels)}` : ''}${seconds}  (stage ${stage.id})`;
@@ -65,10 +55,7 @@ export function registerIteration(program: Command, run: Runner): void {
     .description("an experiment's iterations: ids, indices, status, models and counts")
     .argument('<experiment>', 'experiment id')
     .action(run(async (ctx: CommandContext, experimentId: string) => {
-      const data = await ctx.api.request<{ experiment: { iterations: IterationResult[] } | null }>(
-        `query ($id: ID!) { experiment(id: $id) { iterations { ${ITERATION_FIELDS} stats { ${ITERATION_STATS} } } } }`,
-        { id: experimentId },
-      );
+      const data = await ctx.api.request(IterationListDocument, { experimentId });
       if (!data.experiment) throw new CliError(notFoundMessage('experiment', experimentId));
       const { iterations } = data.experiment;
       ctx.result(iterations.length === 0 ? `experiment ${experimentId} has no iteration yet: ste loop ${experimentId} --iterations 1` : iterationRows(iterations), iterations);
@@ -79,7 +66,7 @@ export function registerIteration(program: Command, run: Runner): void {
     .description('one iteration: models, counts, stages with durations and tokens, evaluations of its trained judge')
     .argument('<iteration>', 'iteration id')
     .action(run(async (ctx: CommandContext, iterationId: string) => {
-      const data = await ctx.api.request<{ iteration: IterationDetail | null }>(`query ($id: ID!) { iteration(id: $id) { ${DETAIL} } }`, { id: iterationId });
+      const data = await ctx.api.request(IterationShowDocument, { id: iterationId });
       const it = data.iteration;
       if (!it) throw new CliError(notFoundMessage('iteration', iterationId));
       const lines = [

@@ -7,21 +7,21 @@
  * when it failed or was cancelled.
  */
 import type { Command } from 'commander';
+import { IterationResultDocument, LoopBestDocument, LoopProgressDocument, LoopTrendDocument, RunLoopDocument } from '../../../generated/cli-operations.js';
+import type { IterationSummaryFragment, LoopBestQuery, LoopProgressQuery, RunLoopMutation } from '../../../generated/cli-operations.js';
 import type { CommandContext } from '../context.js';
 import { CliError } from '../errors.js';
-import { TREND_FIELDS, trendLines } from '../evaluation-view.js';
-import type { TrendEvaluation } from '../evaluation-view.js';
+import { trendLines } from '../evaluation-view.js';
 import { list, wholeNumber } from '../options.js';
-import { isActive, ITERATION_FIELDS, ITERATION_STATS, iterationLine, STAGE_FIELDS } from '../watch-view.js';
-import type { IterationResult, IterationView, StageView } from '../watch-view.js';
+import { isActive, iterationLine } from '../watch-view.js';
 import { Watcher } from '../watcher.js';
 import { resolveBenchmark } from './evaluate.js';
 import type { Runner } from './runner.js';
 
 type Flags = { iterations: number; tail: number; pollMs: number; eval?: string[]; untilNoGain?: number };
-type LoopState = { status: string; targetIteration: number; error: string | null; stopReason?: string | null };
-type BestJudge = { iteration: { index: number } | null; judgeModel: string; accuracy: number | null; positionConsistency: number | null };
-type ExperimentView = { id: string; name: string; loop: LoopState | null; stages: StageView[]; iterations: (IterationView & { error: string | null })[] };
+type LoopState = NonNullable<RunLoopMutation['runLoop']['loop']>;
+type BestJudge = NonNullable<LoopBestQuery['experiment']>['bestIteration'];
+type ExperimentView = NonNullable<LoopProgressQuery['experiment']>;
 
 export function registerLoop(program: Command, run: Runner): void {
   program
@@ -51,14 +51,12 @@ export function registerLoop(program: Command, run: Runner): void {
 }
 
 async function bestJudge(ctx: CommandContext, experimentId: string) {
-  const data = await ctx.api.request<{ experiment: { loop: { stopReason: string | null } | null; bestIteration: BestJudge | null } }>(
-    'query ($id: ID!) { experiment(id: $id) { loop { stopReason } bestIteration { iteration { index } judgeModel accuracy positionConsistency } } }',
-    { id: experimentId },
-  );
-  return { stopReason: data.experiment.loop?.stopReason ?? null, judge: data.experiment.bestIteration };
+  const { experiment } = await ctx.api.request(LoopBestDocument, { id: experimentId });
+  if (!experiment) throw new CliError(`experiment ${experimentId} no longer exists`);
+  return { stopReason: experiment.loop?.stopReason ?? null, judge: experiment.bestIteration };
 }
 
-function bestLines(best: { stopReason: string | null; judge: BestJudge | null }): string[] {
+function bestLines(best: { stopReason: string | null; judge: BestJudge }): string[] {
   const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
   const lines = best.stopReason ? [best.stopReason] : [];
   if (best.judge) {
@@ -69,20 +67,15 @@ function bestLines(best: { stopReason: string | null; judge: BestJudge | null })
 }
 
 async function evaluationTrend(ctx: CommandContext, experimentId: string) {
-  type Trend = { seedEvaluations: TrendEvaluation[]; iterations: { index: number; evaluations: TrendEvaluation[] }[] };
-  const data = await ctx.api.request<{ experiment: Trend }>(
-    `query ($id: ID!) { experiment(id: $id) { seedEvaluations { ${TREND_FIELDS} } iterations { index evaluations { ${TREND_FIELDS} } } } }`,
-    { id: experimentId },
-  );
-  return data.experiment;
+  const { experiment } = await ctx.api.request(LoopTrendDocument, { id: experimentId });
+  if (!experiment) throw new CliError(`experiment ${experimentId} no longer exists`);
+  return experiment;
 }
 
 async function runAndFollow(ctx: CommandContext, experimentId: string, flags: Flags, evaluateOn: string[] | undefined) {
-  const started = await ctx.api.request<{ runLoop: { id: string; name: string; loop: LoopState } }>(
-    'mutation ($id: ID!, $n: Int!, $on: [ID!], $k: Int) { runLoop(experimentId: $id, iterations: $n, evaluateOn: $on, untilNoGain: $k) { id name loop { status targetIteration error } } }',
-    { id: experimentId, n: flags.iterations, on: evaluateOn ?? null, k: flags.untilNoGain ?? null },
-  );
+  const started = await ctx.api.request(RunLoopDocument, { id: experimentId, n: flags.iterations, on: evaluateOn ?? null, k: flags.untilNoGain ?? null });
   const { loop: startLoop, name } = started.runLoop;
+  if (!startLoop) throw new CliError(`experiment ${experimentId}: runLoop answered without a loop`);
   // Iterations up to this index were finished before: the loop makes the ones after it.
   const finishedBefore = startLoop.targetIteration - flags.iterations;
   const seenActive = new Set<string>();
@@ -96,12 +89,10 @@ async function runAndFollow(ctx: CommandContext, experimentId: string, flags: Fl
   const title = (loop: LoopState) => `experiment ${experimentId} "${name}" · loop ${loop.status} to iteration ${loop.targetIteration}`;
   watcher.title = title(startLoop);
   watcher.start();
-  const query = `query ($id: ID!) { experiment(id: $id) { id name loop { status targetIteration error }
-    stages { ${STAGE_FIELDS} } iterations { ${ITERATION_FIELDS} } } }`;
   let experiment: ExperimentView | null = null;
   try {
     await watcher.run(async () => {
-      experiment = (await ctx.api.request<{ experiment: ExperimentView | null }>(query, { id: experimentId })).experiment;
+      experiment = (await ctx.api.request(LoopProgressDocument, { id: experimentId })).experiment;
       if (!experiment?.loop) throw new CliError(`experiment ${experimentId} no longer exists`);
       const current = experiment.iterations.filter((it) => it.index > finishedBefore).at(-1);
       const next = current && current.id !== watcher.iteration?.id;
@@ -131,10 +122,8 @@ async function runAndFollow(ctx: CommandContext, experimentId: string, flags: Fl
   return { experiment: final!, iterations, logged };
 }
 
-async function finalIteration(ctx: CommandContext, id: string): Promise<IterationResult> {
-  const data = await ctx.api.request<{ iteration: IterationResult }>(
-    `query ($id: ID!) { iteration(id: $id) { ${ITERATION_FIELDS} stats { ${ITERATION_STATS} } } }`,
-    { id },
-  );
-  return data.iteration;
+async function finalIteration(ctx: CommandContext, id: string): Promise<IterationSummaryFragment> {
+  const { iteration } = await ctx.api.request(IterationResultDocument, { id });
+  if (!iteration) throw new CliError(`iteration ${id} no longer exists`);
+  return iteration;
 }

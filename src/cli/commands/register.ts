@@ -4,10 +4,9 @@
  * goes on with that judge.
  */
 import type { Command } from 'commander';
+import { RegisterJudgeModelDocument } from '../../../generated/cli-operations.js';
 import type { CommandContext } from '../context.js';
 import type { Runner } from './runner.js';
-
-type Registered = { id: string; index: number; status: string; trainedModel: string | null };
 
 export function registerRegister(program: Command, run: Runner): void {
   program
@@ -16,10 +15,7 @@ export function registerRegister(program: Command, run: Runner): void {
     .argument('<iteration>', 'iteration id')
     .argument('<model>', 'the served model name of the judge the external trainer produced')
     .action(run(async (ctx: CommandContext, iterationId: string, model: string) => {
-      const data = await ctx.api.request<{ registerJudgeModel: Registered }>(
-        'mutation ($id: ID!, $model: String!) { registerJudgeModel(iterationId: $id, model: $model) { id index status trainedModel } }',
-        { id: iterationId, model },
-      );
+      const data = await ctx.api.request(RegisterJudgeModelDocument, { id: iterationId, model });
       const it = data.registerJudgeModel;
       ctx.result(`iteration ${it.index} (id ${it.id}) ${it.status}: trained model ${it.trainedModel ?? '(none)'}`, it);
     }));

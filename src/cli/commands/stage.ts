@@ -5,17 +5,14 @@
  * COMMAND trainer, its whole process group is stopped).
  */
 import type { Command } from 'commander';
+import { CancelStageDocument, StageLogAppendedDocument, StageLogDocument, StageStateDocument } from '../../../generated/cli-operations.js';
+import type { LogLineFragment, StageOutcomeFragment } from '../../../generated/cli-operations.js';
 import type { SubscriptionError } from '../client.js';
 import type { CommandContext } from '../context.js';
 import { CliError, notFoundMessage } from '../errors.js';
 import { follow } from '../live.js';
 import { wholeNumber } from '../options.js';
 import type { Runner } from './runner.js';
-
-type LogLine = { id: string; stream: string; line: string };
-type StageView = { id: string; kind: string; status: string; error: string | null };
-
-const LINE_FIELDS = 'id stream line';
 
 export function registerStage(program: Command, run: Runner): void {
   const stage = program.command('stage').description("a stage's trainer log, or cancel a stage");
@@ -26,22 +23,19 @@ export function registerStage(program: Command, run: Runner): void {
     .option('--last <n>', 'lines already stored to print first, 0 to 1000', wholeNumber(0, 1000), 100)
     .option('--follow', 'then print each new line as it is stored, until the stage ends')
     .action(run(async (ctx: CommandContext, stageId: string, flags: { last: number; follow?: boolean }) => {
-      const data = await ctx.api.request<{ stage: (StageView & { log: LogLine[] }) | null }>(
-        `query ($id: ID!, $last: Int) { stage(id: $id) { id kind status error log(last: $last) { ${LINE_FIELDS} } } }`,
-        { id: stageId, last: flags.last },
-      );
+      const data = await ctx.api.request(StageLogDocument, { id: stageId, last: flags.last });
       if (!data.stage) throw new CliError(notFoundMessage('stage', stageId));
-      const lines: LogLine[] = [...data.stage.log];
-      const print = (l: LogLine) => {
+      const lines: LogLineFragment[] = [...data.stage.log];
+      const print = (l: LogLineFragment) => {
         if (!ctx.json) process.stdout.write(`${l.line}\n`);
       };
       lines.forEach(print);
-      let ended: StageView = data.stage;
+      let ended: StageOutcomeFragment = data.stage;
       if (flags.follow) {
         let lastId: string | null = lines.at(-1)?.id ?? null;
         await new Promise<void>((resolve, reject) => {
-          const live = follow<{ stageLogAppended: LogLine }>(ctx.api, {
-            query: `subscription ($id: ID!, $after: ID) { stageLogAppended(stageId: $id, afterId: $after) { ${LINE_FIELDS} } }`,
+          const live = follow(ctx.api, {
+            document: StageLogAppendedDocument,
             variables: () => ({ id: stageId, after: lastId ?? '0' }),
             onData: ({ stageLogAppended: l }) => {
               if (lastId !== null && Number(l.id) <= Number(lastId)) return;
@@ -58,7 +52,9 @@ export function registerStage(program: Command, run: Runner): void {
             resolve();
           }, { once: true });
         });
-        ended = (await ctx.api.request<{ stage: StageView }>('query ($id: ID!) { stage(id: $id) { id kind status error } }', { id: stageId })).stage;
+        const state = (await ctx.api.request(StageStateDocument, { id: stageId })).stage;
+        if (!state) throw new CliError(notFoundMessage('stage', stageId));
+        ended = state;
         if (!ctx.json) process.stderr.write(`stage ${ended.id} (${ended.kind}) ${ended.status}${ended.error ? `: ${ended.error}` : ''}\n`);
       }
       if (ctx.json) ctx.result('', { stage: { id: ended.id, kind: ended.kind, status: ended.status, error: ended.error }, lines });
@@ -69,7 +65,7 @@ export function registerStage(program: Command, run: Runner): void {
     .description('cancel a running stage (a COMMAND trainer is stopped with its whole process group); resumeStage runs it again')
     .argument('<stage>', 'stage id')
     .action(run(async (ctx: CommandContext, stageId: string) => {
-      const data = await ctx.api.request<{ cancelStage: StageView }>('mutation ($id: ID!) { cancelStage(stageId: $id) { id kind status error } }', { id: stageId });
+      const data = await ctx.api.request(CancelStageDocument, { id: stageId });
       const s = data.cancelStage;
       ctx.result(`stage ${s.id} (${s.kind}) ${s.status}`, s);
     }));

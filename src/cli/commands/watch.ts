@@ -4,12 +4,12 @@
  * cancelled.
  */
 import type { Command } from 'commander';
+import { IterationResultDocument, IterationWatchDocument } from '../../../generated/cli-operations.js';
 import type { CommandContext } from '../context.js';
 import { CliError, notFoundMessage } from '../errors.js';
 import { wholeNumber } from '../options.js';
 import { ITERATION_DONE, Watcher } from '../watcher.js';
-import { ITERATION_FIELDS, ITERATION_STATS, iterationLine, STAGE_FIELDS, tallyLine } from '../watch-view.js';
-import type { IterationResult, IterationView, StageView } from '../watch-view.js';
+import { iterationLine, tallyLine } from '../watch-view.js';
 import type { Runner } from './runner.js';
 
 type Flags = { tail: number; pollMs: number };
@@ -31,11 +31,8 @@ export function registerWatch(program: Command, run: Runner): void {
     }));
 }
 
-type Found = IterationView & { error: string | null; trainedModel: string | null; experiment: { id: string; name: string }; stages: StageView[] };
-
 export async function watchIteration(ctx: CommandContext, iterationId: string, flags: Flags) {
-  const query = `query ($id: ID!) { iteration(id: $id) { ${ITERATION_FIELDS} experiment { id name } stages { ${STAGE_FIELDS} } } }`;
-  const first = (await ctx.api.request<{ iteration: Found | null }>(query, { id: iterationId })).iteration;
+  const first = (await ctx.api.request(IterationWatchDocument, { id: iterationId })).iteration;
   if (!first) throw new CliError(notFoundMessage('iteration', iterationId));
   const watcher = new Watcher(ctx.api, first.experiment.id, { board: ctx.board(), tail: flags.tail, pollMs: flags.pollMs, signal: ctx.signal }, (s) => s.iterationId === first.id);
   watcher.title = `experiment ${first.experiment.id} "${first.experiment.name}"`;
@@ -44,7 +41,7 @@ export async function watchIteration(ctx: CommandContext, iterationId: string, f
   try {
     for (const stage of first.stages) watcher.applyStage(stage, true);
     await watcher.run(async () => {
-      const found = (await ctx.api.request<{ iteration: Found | null }>(query, { id: iterationId })).iteration;
+      const found = (await ctx.api.request(IterationWatchDocument, { id: iterationId })).iteration;
       if (!found) throw new CliError(`iteration ${iterationId} no longer exists`);
       watcher.iteration = { id: found.id, index: found.index, judgeModel: found.judgeModel, status: found.status };
       for (const stage of found.stages) watcher.applyStage(stage, true);
@@ -53,9 +50,7 @@ export async function watchIteration(ctx: CommandContext, iterationId: string, f
   } finally {
     watcher.stop();
   }
-  const final = await ctx.api.request<{ iteration: IterationResult }>(
-    `query ($id: ID!) { iteration(id: $id) { ${ITERATION_FIELDS} stats { ${ITERATION_STATS} } } }`,
-    { id: iterationId },
-  );
-  return { iteration: final.iteration, received: watcher.tally, reconnects: watcher.reconnects };
+  const final = (await ctx.api.request(IterationResultDocument, { id: iterationId })).iteration;
+  if (!final) throw new CliError(`iteration ${iterationId} no longer exists`);
+  return { iteration: final, received: watcher.tally, reconnects: watcher.reconnects };
 }
