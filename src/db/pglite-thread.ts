@@ -6,7 +6,7 @@
  * them; a transaction holds the database as it does in-process (other calls wait for its end).
  */
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../config/paths.js';
 
 type Row = Record<string, unknown> | unknown[];
 type Field = { name: string; dataTypeID: number };
@@ -35,7 +35,11 @@ type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 type Answer = { id: number; ok: boolean; result?: unknown; error?: Record<string, unknown> };
 type Notice = { op: 'notify'; listenId: number; payload: string } | { op: 'ready' };
 
-const THREAD_SCRIPT = fileURLToPath(new URL('./pglite-thread.mjs', import.meta.url));
+/**
+ * The thread's script, plain JavaScript that the build does not compile: read from src/ whether this
+ * module runs from src/ (tsx) or from the compiled dist/ (`npm start`), as pglite-init.mjs is.
+ */
+const THREAD_SCRIPT = projectPath('src', 'db', 'pglite-thread.mjs');
 
 /**
  * The young generation of the thread's heap, MB: PGlite's JavaScript makes short-lived buffers

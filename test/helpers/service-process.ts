@@ -38,8 +38,10 @@ export function tempDir(prefix = 'ste-data-'): string {
   return dir;
 }
 
-export function spawnService(env: Record<string, string>, args: string[] = []): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+/** `compiled`: run what `npm start` runs, the compiled dist/src/main.js (scripts/start.mjs builds it when stale). */
+export function spawnService(env: Record<string, string>, args: string[] = [], options: { compiled?: boolean } = {}): ServiceProcess {
+  const entry = options.compiled ? ['scripts/start.mjs', 'main'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...entry, ...args], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...BASE_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,8 +60,8 @@ export function spawnService(env: Record<string, string>, args: string[] = []): 
 }
 
 /** Starts the service and waits for its "GraphQL API at" line; fails with its output if it exits first. */
-export async function startService(env: Record<string, string>, args: string[] = []): Promise<StartedService> {
-  const service = spawnService(env, args);
+export async function startService(env: Record<string, string>, args: string[] = [], options: { compiled?: boolean } = {}): Promise<StartedService> {
+  const service = spawnService(env, args, options);
   const url = await Promise.race([
     new Promise<string>((resolve) => {
       const check = () => {
