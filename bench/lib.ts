@@ -76,8 +76,9 @@ export function startScriptNodeFlags(): string[] {
   return words.slice(1).filter((word) => word.startsWith('--'));
 }
 
-export async function startService(env: Record<string, string>, role = 'all'): Promise<Child> {
-  return startChild('src/main.ts', { PORT: String(await freePort()), ...env }, /GraphQL API at (\S+)|(worker started)/, ['--role', role], startScriptNodeFlags());
+/** Starts the service with `npm start`'s node flags, or with `nodeFlags` when given. */
+export async function startService(env: Record<string, string>, role = 'all', nodeFlags?: string[]): Promise<Child> {
+  return startChild('src/main.ts', { PORT: String(await freePort()), ...env }, /GraphQL API at (\S+)|(worker started)/, ['--role', role], nodeFlags ?? startScriptNodeFlags());
 }
 
 /** A fresh database on the server of `serverUrl`; `drop()` removes it. */
