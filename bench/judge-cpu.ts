@@ -3,17 +3,19 @@
  * judge stage (samplesPerOrder 15, `n`=15 per request, simulator at 175 ms + up to 50 ms jitter,
  * 256 at once, PostgreSQL) at a smaller size, reporting CPU seconds per 1,000 stored judgments for
  * each process: the service, the PostgreSQL backends of the run's own database (found through
- * pg_stat_activity, so other users of the server do not count) and the simulator. CPU time is
+ * pg_stat_activity, so other users of the server do not count; autovacuum workers on it apart) and
+ * the simulator. CPU time is
  * robust to other load on the machine where wall time is not; the wall-time figures are printed
  * for reference only.
  *
  * `--log-statements` logs every statement of the run's database with its duration (server log).
+ * `--explain-slow MS` logs the plans of statements slower than MS ms (auto_explain, server log).
  * `--keep` keeps the run's database (to study its queries) and prints its URL.
  * `--node-flags` replaces the service's node flags (default: those of `npm start`).
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { graphql, median, percentile, processStats, startService, startSimulatorProcess, waitForStage } from './lib.js';
+import { graphql, median, peakRss, percentile, processStats, startService, startSimulatorProcess, waitForStage } from './lib.js';
 import { prepare, runDatabase, simOptions, simRequests } from './scenarios.js';
 
 const { values } = parseArgs({
@@ -24,31 +26,38 @@ const { values } = parseArgs({
     env: { type: 'string', default: '' },
     'log-statements': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    'explain-slow': { type: 'string' },
   },
 });
 const databaseServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const FIRST_PAGE = 'query ($id: ID!) { iteration(id: $id) { judgments(first: 50) { edges { node { seq verdict correct reasoning } } } } }';
 
-/** CPU ms of the backends connected to `database`, by pid; sampled often, so backends that end are counted up to their last sample. */
+/**
+ * CPU ms of the processes connected to `database` (the service's backends, and autovacuum workers
+ * while they work on it), by pid; sampled often, so processes that end are counted up to their
+ * last sample.
+ */
 function backendSampler(client: pg.Client, database: string) {
-  const first = new Map<number, number>();
   const last = new Map<number, number>();
+  const autovacuum = new Set<number>();
   const sample = async () => {
-    const { rows } = await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
-    for (const { pid } of rows) {
+    const { rows } = await client.query<{ pid: number; backend_type: string }>('select pid, backend_type from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database]);
+    for (const { pid, backend_type: type } of rows) {
       try {
-        const ms = processStats(pid).cpuMs;
-        if (!first.has(pid)) first.set(pid, ms);
-        last.set(pid, ms);
+        last.set(pid, processStats(pid).cpuMs);
+        if (type === 'autovacuum worker') autovacuum.add(pid);
       } catch {
         // ended between the query and the read
       }
     }
   };
+  /** Processes present at the start count from then, later ones from zero. */
+  const used = (before: Map<number, number>, keep: (pid: number) => boolean) =>
+    [...last].filter(([pid]) => keep(pid)).reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0);
   return {
     sample,
-    /** Backends present at the start count from then, later ones from zero. */
-    usedMs: (before: Map<number, number>) => [...last].reduce((sum, [pid, ms]) => sum + ms - (before.get(pid) ?? 0), 0),
+    backendsMs: (before: Map<number, number>) => used(before, (pid) => !autovacuum.has(pid)),
+    autovacuumMs: (before: Map<number, number>) => used(before, (pid) => autovacuum.has(pid)),
     snapshot: () => new Map(last),
   };
 }
@@ -62,6 +71,13 @@ async function run(pairs: number) {
   await admin.connect();
   // Every statement of the service with its duration in the server's log (set before the service connects).
   if (values['log-statements']) await admin.query(`alter database ${dbName} set log_min_duration_statement = 0`);
+  // The plans of statements slower than this many ms, with their actual rows (auto_explain, server log).
+  if (values['explain-slow'] !== undefined) {
+    await admin.query(`alter database ${dbName} set session_preload_libraries = 'auto_explain'`);
+    await admin.query(`alter database ${dbName} set auto_explain.log_min_duration = ${Number(values['explain-slow'])}`);
+    await admin.query(`alter database ${dbName} set auto_explain.log_analyze = on`);
+    await admin.query(`alter database ${dbName} set auto_explain.log_buffers = on`);
+  }
   const sim = await startSimulatorProcess({ SIM_LOG_REQUESTS: '0' });
   const nodeFlags = values['node-flags'] === undefined ? undefined : values['node-flags'].split(/\s+/).filter(Boolean);
   const service = await startService(
@@ -100,7 +116,8 @@ async function run(pairs: number) {
     sampling = false;
     const serviceMs = processStats(pid).cpuMs - serviceBefore;
     const simMs = processStats(sim.process.pid!).cpuMs - simBefore;
-    const postgresMs = backends.usedMs(backendsBefore);
+    const postgresMs = backends.backendsMs(backendsBefore);
+    const autovacuumMs = backends.autovacuumMs(backendsBefore);
     await pages;
     const requests = (await simRequests(sim)) - requestsBefore;
     const { iteration } = await gql<{ iteration: { stats: { judgments: number } } }>('query ($id: ID!) { iteration(id: $id) { stats { judgments } } }', { id: iterationId });
@@ -113,7 +130,8 @@ async function run(pairs: number) {
       failed: stage.failed,
       wallMs: Math.round(wallMs),
       efficiency: Number(((requests * 200) / 256 / wallMs).toFixed(3)),
-      cpuSecondsPer1000: { service: serviceMs / 1000 / k, postgresBackends: postgresMs / 1000 / k, simulator: simMs / 1000 / k },
+      cpuSecondsPer1000: { service: serviceMs / 1000 / k, postgresBackends: postgresMs / 1000 / k, autovacuum: autovacuumMs / 1000 / k, simulator: simMs / 1000 / k },
+      servicePeakRssMB: Math.round(peakRss(pid) / 2 ** 20),
       firstPageMs: { p50: percentile(pageTimes, 50), p95: percentile(pageTimes, 95), samples: pageTimes.length },
     };
   } finally {
@@ -139,6 +157,7 @@ process.stdout.write(
     cpuSecondsPer1000Median: {
       service: med((r) => r.cpuSecondsPer1000.service),
       postgresBackends: med((r) => r.cpuSecondsPer1000.postgresBackends),
+      autovacuum: med((r) => r.cpuSecondsPer1000.autovacuum),
       simulator: med((r) => r.cpuSecondsPer1000.simulator),
     },
   })}\n`,
