@@ -4,7 +4,7 @@
 //
 // With the embedded PGlite (no DATABASE_URL): 2 MB semi-spaces instead of V8's default of up to
 // 16 MB, about 40 MB less for the main thread and tsx's loader thread, which the PGlite memory
-// targets need. With PostgreSQL, 8 MB: 2 MB semi-spaces cost that service about 15% more CPU in a
+// targets need. With PostgreSQL, 8 MB: 2 MB semi-spaces cost that service about 20% more CPU in a
 // judge stage (scavenges), 8 MB about as little as V8's default, with a lower peak RSS than the
 // default (bench/judge-cpu.ts, 59,280 judgments at the paper scenario's settings: CPU per 1,000
 // judgments relative to the simulator's 3.85 at 2 MB, 3.07 at 8 MB, 3.27 at the default; peak RSS
