@@ -8,8 +8,8 @@
 // judge stage (scavenges), 8 MB about as little as V8's default, with a lower peak RSS than the
 // default (bench/judge-cpu.ts, 59,280 judgments at the paper scenario's settings: CPU per 1,000
 // judgments relative to the simulator's 3.85 at 2 MB, 3.07 at 8 MB, 3.27 at the default; peak RSS
-// 272-318, 324-328 and 341-368 MB). At 592,500 judgments one pair of runs showed no difference in
-// CPU (0.061 CPU-s per 1,000 either way), peak RSS 330 MB at 2 MB and 360 MB at 8 MB.
+// 272-318, 324-328 and 341-368 MB). At 592,500 judgments the gain is smaller (two pairs of runs:
+// 5-10% of the service's CPU), for a peak RSS of 360-369 MB against 329-330 MB at 2 MB.
 import { pathToFileURL } from 'node:url';
 
 /** The flags for an environment; DATABASE_URL is read as src/config reads it (blank is unset). */
