@@ -44,6 +44,7 @@ export async function insertJudgments(tx: Db, iterationId: number, rows: NewJudg
   if (!lock) throw new Error(`iteration ${iterationId} does not exist`);
   const from = lock.lastSeq;
   const col = <K extends keyof NewJudgment>(key: K) => rows.map((r) => r[key]);
+  const pairIds = sql.param([...new Set(col('pairId'))]);
   // With the lock held nobody else inserts for this iteration, so NOT EXISTS sees every stored key
   // and the seqs are gap-free. (The other parts of the statement do not see the rows it inserts:
   // they read them from `ins`.)
@@ -61,7 +62,9 @@ export async function insertJudgments(tx: Db, iterationId: number, rows: NewJudg
                   ${sql.param(col('promptTokens'))}::int[], ${sql.param(col('completionTokens'))}::int[])
            with ordinality as v(pair_id, ord, sample, reasoning, verdict, correct, finish_reason, model, prompt_tokens, completion_tokens, i)
       where not exists (select 1 from judgments j where j.iteration_id = ${iterationId} and j.pair_id = v.pair_id
-                        and j."order" = v.ord and j.sample = v.sample)
+                        and j."order" = v.ord and j.sample = v.sample
+                        -- as in items below: without it the planner may hash the whole iteration's keys
+                        and j.pair_id = any(${pairIds}::bigint[]))
       on conflict do nothing
       returning pair_id, "order", seq, verdict, correct, prompt_tokens, completion_tokens
     ), fresh as (
@@ -83,7 +86,7 @@ export async function insertJudgments(tx: Db, iterationId: number, rows: NewJudg
             where j.iteration_id = ${iterationId} and j.pair_id in (select pair_id from ins)
               -- the batch's pairs (a superset of those in ins) as a parameter: the planner then reads
               -- them through the natural-key index; with only the CTE it may read the whole iteration
-              and j.pair_id = any(${sql.param([...new Set(col('pairId'))])}::bigint[])
+              and j.pair_id = any(${pairIds}::bigint[])
             union all
             select pair_id, "order", correct, false from ins) a
       group by pair_id, "order"
