@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
  * skipped with a notice when it is not set, as .ci/run always sets it); and the durability
  * tests (test/durability), PostgreSQL only but for the PGlite crash test; and the dashboard in a real browser (test/browser).
  */
+/** Migrated databases every test database of a run is copied from (the file says why). */
+const TEMPLATES = './test/helpers/template-databases.ts';
+
 export default defineConfig({
   // graphql ships CommonJS (`main`) and ESM (`module`) builds. Node, and so Apollo, graphql-ws and
   // graphql-tools, load the CommonJS one; without this alias vite would hand src/ the ESM one, and
@@ -17,18 +20,18 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { extends: true, test: { name: 'pglite', include: ['test/db/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
-      { extends: true, test: { name: 'postgres', include: ['test/db/**/*.test.ts'], env: { TEST_DB: 'postgres' } } },
+      { extends: true, test: { name: 'pglite', include: ['test/db/**/*.test.ts'], env: { TEST_DB: 'pglite' }, globalSetup: [TEMPLATES] } },
+      { extends: true, test: { name: 'postgres', include: ['test/db/**/*.test.ts'], env: { TEST_DB: 'postgres' }, globalSetup: [TEMPLATES] } },
       // Worker processes killed, stopped and restarted, endpoint faults, a PostgreSQL restart: these
       // need separate processes sharing a server, so PostgreSQL only (skipped without DATABASE_URL);
       // pglite-crash.test.ts kills the embedded default and needs no server.
       // One file at a time: they measure what workers do, not how they share two cores with each other.
       {
         extends: true,
-        test: { name: 'durability', include: ['test/durability/**/*.test.ts'], fileParallelism: false, testTimeout: 240_000, hookTimeout: 120_000 },
+        test: { name: 'durability', include: ['test/durability/**/*.test.ts'], fileParallelism: false, testTimeout: 240_000, hookTimeout: 120_000, globalSetup: [TEMPLATES] },
       },
       // The dashboard in a real headless chromium (playwright-core), against PGlite.
-      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: { TEST_DB: 'pglite' } } },
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: { TEST_DB: 'pglite' }, globalSetup: [TEMPLATES] } },
     ],
   },
 });
