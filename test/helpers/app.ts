@@ -22,14 +22,15 @@ export type TestDatabase = { config: Config['database']; url: string | null; dro
 /**
  * A fresh database for one test file, with every migration applied and no rows: a copy of the
  * run's migrated database (template-databases.ts), or an empty one in a project without it.
+ * `empty`: a database no migration has touched, for tests of the migrations themselves.
  */
-export async function freshDatabase(): Promise<TestDatabase> {
+export async function freshDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   if (TEST_DB === 'pglite') {
-    const dump = inject('pgliteDump');
+    const dump = options.empty ? '' : inject('pgliteDump');
     return { config: { kind: 'pglite', dataDir: 'memory://', ...(dump ? { loadDataDir: dump } : {}) }, url: null, drop: async () => {} };
   }
   const name = `ste_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const template = inject('postgresTemplate');
+  const template = options.empty ? '' : inject('postgresTemplate');
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
   await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
