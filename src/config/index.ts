@@ -31,7 +31,16 @@ export type Role = 'all' | 'api' | 'worker';
 
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string; poolSize: number }
-  | { kind: 'pglite'; dataDir: string };
+  | {
+      kind: 'pglite';
+      dataDir: string;
+      /**
+       * With `memory://` only: a data dir dumped by PGlite's `dumpDataDir` (an uncompressed tar) that
+       * the new database starts from instead of an empty one. Not read from the environment: the
+       * tests start each in-memory database from a dump of a migrated one instead of initdb.
+       */
+      loadDataDir?: string;
+    };
 
 export type LlmConfig = {
   /** null: no endpoint configured, the built-in simulator is started. */

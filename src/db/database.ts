@@ -76,7 +76,7 @@ const MIGRATION_LOCK_KEY = 7_215_530_418;
  * (`data-dir-lock.ts`; DataDirLockedError when another process holds it) and released by `close()`.
  */
 export async function openDatabase(config: DatabaseConfig, lockOptions: LockOptions = {}): Promise<Database> {
-  return config.kind === 'postgres' ? openPostgres(config.url, config.poolSize) : openPglite(config.dataDir, lockOptions);
+  return config.kind === 'postgres' ? openPostgres(config.url, config.poolSize) : openPglite(config.dataDir, lockOptions, config.loadDataDir);
 }
 
 /** True for a PGlite data dir that lives in memory (nothing on disk, nothing to lock). */
@@ -155,12 +155,13 @@ async function migratePostgres(url: string): Promise<void> {
   }
 }
 
-async function openPglite(dataDir: string, lockOptions: LockOptions): Promise<Database> {
+async function openPglite(dataDir: string, lockOptions: LockOptions, loadDataDir?: string): Promise<Database> {
+  if (loadDataDir && !inMemory(dataDir)) throw new DatabaseUnavailableError(`a data dir dump is loaded into memory:// only, not into ${dataDir}`);
   const lock = inMemory(dataDir) ? null : lockFolder(dataDir, lockOptions);
   let client: PgliteThread;
   try {
     if (lock && !existsSync(path.join(dataDir, 'PG_VERSION'))) await createInChild(dataDir);
-    client = await PgliteThread.open(dataDir, pgliteStartParams());
+    client = await PgliteThread.open(dataDir, pgliteStartParams(), loadDataDir);
   } catch (cause) {
     lock?.release();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${dataDir}: ${errorText(cause)}`, { cause });

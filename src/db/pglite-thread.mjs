@@ -3,16 +3,21 @@
 // call and receives one answer per message, in order; NOTIFY payloads come as messages of their own.
 //
 // Plain JavaScript, so the thread starts without the TypeScript loader the service may run under.
+import { Blob } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
-/** @type {{ dataDir: string; startParams?: string[]; wasmFlags: string[] }} */
-const { dataDir, startParams, wasmFlags } = workerData;
+/** @type {{ dataDir: string; startParams?: string[]; loadDataDir?: string; wasmFlags: string[] }} */
+const { dataDir, startParams, loadDataDir, wasmFlags } = workerData;
 // V8's WebAssembly flags are read when a module is compiled: set before PGlite compiles its own
 // (pglite-thread.ts says which and why).
 for (const flag of wasmFlags) v8.setFlagsFromString(flag);
-const client = await PGlite.create(dataDir, startParams ? { startParams } : {});
+const client = await PGlite.create(dataDir, {
+  ...(startParams ? { startParams } : {}),
+  ...(loadDataDir ? { loadDataDir: new Blob([readFileSync(loadDataDir)]) } : {}),
+});
 
 /** Open transactions by id: PGlite's transaction object and how to end it. */
 const transactions = new Map();

@@ -80,11 +80,14 @@ export class PgliteThread {
     this.lostListeners.push(listener);
   }
 
-  /** Starts the thread and opens the database in `dataDir`; rejects with PGlite's error if it cannot. */
-  static async open(dataDir: string, startParams?: string[]): Promise<PgliteThread> {
+  /**
+   * Starts the thread and opens the database in `dataDir`; rejects with PGlite's error if it cannot.
+   * `loadDataDir`: the path of a `dumpDataDir` tar the database starts from (PGlite's `loadDataDir`).
+   */
+  static async open(dataDir: string, startParams?: string[], loadDataDir?: string): Promise<PgliteThread> {
     // No execArgv: the thread is plain JavaScript and needs no TypeScript loader.
     const worker = new Worker(THREAD_SCRIPT, {
-      workerData: { dataDir, startParams, wasmFlags: PGLITE_WASM_FLAGS },
+      workerData: { dataDir, startParams, loadDataDir, wasmFlags: PGLITE_WASM_FLAGS },
       execArgv: [],
       resourceLimits: { maxYoungGenerationSizeMb: PGLITE_THREAD_YOUNG_GENERATION_MB },
     });

@@ -157,7 +157,8 @@ describe.skipIf(NO_DATABASE)(`iteration counters (${TEST_DB})`, () => {
 describe.skipIf(NO_DATABASE)(`the counters migration (${TEST_DB})`, () => {
   it('backfills the counters of existing iterations from their judgments', async () => {
     const oldFolder = mkdtempSync(path.join(tmpdir(), 'ste-migrations-'));
-    const database = await freshDatabase();
+    // Empty: not a copy of the run's migrated database, which has the counters already.
+    const database = await freshDatabase({ empty: true });
     let close = async () => {};
     try {
       mkdirMeta(oldFolder);

@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -64,7 +65,9 @@ export async function startHarness(options: { serverUrl?: string; sim?: Partial<
   const name = `ste_d_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  // On DATABASE_URL's server, a copy of the run's migrated database (test/helpers/template-databases.ts).
+  const template = serverUrl === SERVER_URL ? inject('postgresTemplate') : '';
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;

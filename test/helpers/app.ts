@@ -4,6 +4,7 @@
  * PostgreSQL server of DATABASE_URL (TEST_DB=postgres). Everything is stopped by `stop()`.
  */
 import pg from 'pg';
+import { inject } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { App, AppOverrides } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
@@ -18,13 +19,21 @@ export const NO_DATABASE = TEST_DB === 'postgres' && !SERVER_URL;
 
 export type TestDatabase = { config: Config['database']; url: string | null; drop(): Promise<void> };
 
-/** A fresh, empty database for one test file. */
-export async function freshDatabase(): Promise<TestDatabase> {
-  if (TEST_DB === 'pglite') return { config: { kind: 'pglite', dataDir: 'memory://' }, url: null, drop: async () => {} };
+/**
+ * A fresh database for one test file, with every migration applied and no rows: a copy of the
+ * run's migrated database (template-databases.ts), or an empty one in a project without it.
+ * `empty`: a database no migration has touched, for tests of the migrations themselves.
+ */
+export async function freshDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
+  if (TEST_DB === 'pglite') {
+    const dump = options.empty ? '' : inject('pgliteDump');
+    return { config: { kind: 'pglite', dataDir: 'memory://', ...(dump ? { loadDataDir: dump } : {}) }, url: null, drop: async () => {} };
+  }
   const name = `ste_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const template = options.empty ? '' : inject('postgresTemplate');
   const admin = new pg.Client({ connectionString: SERVER_URL });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
   const url = new URL(SERVER_URL!);
   url.pathname = `/${name}`;

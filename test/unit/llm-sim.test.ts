@@ -76,7 +76,10 @@ describe('createLlmClient against the simulator', () => {
   });
 
   it('returns every result under a 30% error rate and some hung requests', async () => {
-    const { sim, llm } = await setup({ errorRate: 0.3, timeoutRate: 0.05, latencyMs: 2, seed: 11 }, { timeoutMs: 300, concurrency: 16 });
+    // The client's timeout is what tells a hung request from an answered one: it must be far above
+    // the time a 2 ms answer takes on a busy machine (300 ms was not: the client gave up on answers
+    // and the call ran out of retries), and a hung request costs no more than this wait.
+    const { sim, llm } = await setup({ errorRate: 0.3, timeoutRate: 0.05, latencyMs: 2, seed: 11 }, { timeoutMs: 2_000, concurrency: 16 });
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => llm.chat(judge(i, { n: 2, tags: { stage: 'JUDGE' } }))));
     expect(results.every((r) => r.choices.length === 2)).toBe(true);
     const stats = sim.stats();

@@ -1,11 +1,16 @@
 /**
  * The embedded database on its own thread (src/db/pglite-thread.ts) behind the database wrapper:
  * interactive transactions, NOTIFY delivered on commit only, SQLSTATE codes on errors, drizzle's
- * row shapes, and a clear error once the database is closed.
+ * row shapes, a clear error once the database is closed, and an in-memory database started from a
+ * dump (`loadDataDir`, how the tests start theirs).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, transaction } from '../../src/db/database.js';
+import { DatabaseUnavailableError, openDatabase, transaction } from '../../src/db/database.js';
 import type { Database } from '../../src/db/database.js';
 import { isTransientDbError } from '../../src/db/retry.js';
 import { experiments } from '../../src/db/schema.js';
@@ -129,5 +134,37 @@ describe('PGlite on its own thread', () => {
     closed.onLost((error) => lost.push(`closed: ${error.message}`));
     await closed.close();
     expect(lost).toHaveLength(1);
+  });
+});
+
+describe('an in-memory database started from a dump', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ste-dump-test-'));
+  const dump = path.join(dir, 'dump.tar');
+  beforeAll(async () => {
+    const source = await PGlite.create('memory://');
+    await source.exec("create table kept (id int primary key, note text not null); insert into kept values (7, 'from the dump')");
+    writeFileSync(dump, Buffer.from(await (await source.dumpDataDir('none')).arrayBuffer()));
+    await source.close();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('holds the rows of the dump, migrated on open as any other, and leaves the dump as it was', async () => {
+    const first = await openDatabase({ kind: 'pglite', dataDir: 'memory://', loadDataDir: dump });
+    expect((await first.executeSql('select id, note from kept', [])).rows).toEqual([{ id: 7, note: 'from the dump' }]);
+    expect((await first.executeSql('select count(*)::int as n from experiments', [])).rows).toEqual([{ n: 0 }]);
+    await first.executeSql("insert into kept values (8, 'only in the first')");
+    await first.close();
+    const second = await openDatabase({ kind: 'pglite', dataDir: 'memory://', loadDataDir: dump });
+    expect((await second.executeSql('select id from kept order by id', [])).rows).toEqual([{ id: 7 }]);
+    await second.close();
+  });
+
+  it('refuses a dump for a data folder, and fails to open with a dump that does not exist', async () => {
+    await expect(openDatabase({ kind: 'pglite', dataDir: path.join(dir, 'data'), loadDataDir: dump })).rejects.toThrow(
+      new DatabaseUnavailableError(`a data dir dump is loaded into memory:// only, not into ${path.join(dir, 'data')}`),
+    );
+    await expect(openDatabase({ kind: 'pglite', dataDir: 'memory://', loadDataDir: path.join(dir, 'missing.tar') })).rejects.toThrow(
+      /^cannot open the embedded database in memory:\/\/: ENOENT/,
+    );
   });
 });
