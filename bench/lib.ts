@@ -67,7 +67,7 @@ export async function startSimulatorProcess(env: Record<string, string>): Promis
 
 /**
  * The node flags `npm start` gives the service in this environment (package.json: `node $(node
- * scripts/service-node-flags.mjs) scripts/start.mjs main`; they depend on the database), so the
+ * scripts/service-node-flags.mjs) scripts/start.mjs main`), so the
  * benchmark measures the service as users start it.
  */
 export function startScriptNodeFlags(env: Record<string, string>): string[] {
