@@ -3,7 +3,7 @@
  * CPU time and memory are its own), a fresh PostgreSQL database per run, GraphQL calls, and
  * process statistics from /proc.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -66,18 +66,19 @@ export async function startSimulatorProcess(env: Record<string, string>): Promis
 }
 
 /**
- * The node flags `npm start` gives the service in this environment (package.json: `node $(node
- * scripts/service-node-flags.mjs) scripts/start.mjs main`), so the
+ * The node flags `npm start` gives the service (package.json: `node <flags> scripts/start.mjs main`), so the
  * benchmark measures the service as users start it.
  */
-export function startScriptNodeFlags(env: Record<string, string>): string[] {
-  const out = execFileSync(process.execPath, ['scripts/service-node-flags.mjs'], { cwd: ROOT, env, encoding: 'utf8' });
-  return out.split(/\s+/).filter(Boolean);
+export function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { scripts: { start: string } };
+  // `node <flags> scripts/start.mjs main`: the flags between the runtime and the script
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(1).filter((word) => word.startsWith('--'));
 }
 
 /** Starts the service with `npm start`'s node flags, or with `nodeFlags` when given. */
 export async function startService(env: Record<string, string>, role = 'all', nodeFlags?: string[]): Promise<Child> {
-  return startChild('src/main.ts', { PORT: String(await freePort()), ...env }, /GraphQL API at (\S+)|(worker started)/, ['--role', role], nodeFlags ?? startScriptNodeFlags(env));
+  return startChild('src/main.ts', { PORT: String(await freePort()), ...env }, /GraphQL API at (\S+)|(worker started)/, ['--role', role], nodeFlags ?? startScriptNodeFlags());
 }
 
 /** A fresh database on the server of `serverUrl`; `drop()` removes it. */
