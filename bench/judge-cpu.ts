@@ -16,6 +16,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { graphql, median, peakRss, percentile, processStats, startService, startSimulatorProcess, waitForStage } from './lib.js';
+import { FIRST_PAGE, sampleQuery } from './paper.js';
 import { prepare, runDatabase, simOptions, simRequests } from './scenarios.js';
 
 const { values } = parseArgs({
@@ -30,7 +31,6 @@ const { values } = parseArgs({
   },
 });
 const databaseServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const FIRST_PAGE = 'query ($id: ID!) { iteration(id: $id) { judgments(first: 50) { edges { node { seq verdict correct reasoning } } } } }';
 
 /**
  * CPU ms of the processes connected to `database` (the service's backends, and autovacuum workers
@@ -99,26 +99,16 @@ async function run(pairs: number) {
     const timer = setInterval(() => void backends.sample().catch(() => {}), 250);
     const start = performance.now();
     const { judgePairs } = await gql<{ judgePairs: { id: string } }>('mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: iterationId });
-    const pageTimes: number[] = [];
-    let sampling = true;
-    const pages = (async () => {
-      while (sampling) {
-        const t = performance.now();
-        await gql(FIRST_PAGE, { id: iterationId });
-        pageTimes.push(performance.now() - t);
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-      }
-    })();
+    const pages = sampleQuery(gql, FIRST_PAGE, { id: iterationId }, 1_000);
     const stage = await waitForStage(gql, judgePairs.id, 100);
     const wallMs = performance.now() - start;
     clearInterval(timer);
     await backends.sample();
-    sampling = false;
     const serviceMs = processStats(pid).cpuMs - serviceBefore;
     const simMs = processStats(sim.process.pid!).cpuMs - simBefore;
     const postgresMs = backends.backendsMs(backendsBefore);
     const autovacuumMs = backends.autovacuumMs(backendsBefore);
-    await pages;
+    const pageTimes = await pages.stop();
     const requests = (await simRequests(sim)) - requestsBefore;
     const { iteration } = await gql<{ iteration: { stats: { judgments: number } } }>('query ($id: ID!) { iteration(id: $id) { stats { judgments } } }', { id: iterationId });
     const k = iteration.stats.judgments / 1000;

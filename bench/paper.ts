@@ -43,11 +43,11 @@ export type PaperRun = {
   bytesPerJudgment: number;
 };
 
-const FIRST_PAGE = 'query ($id: ID!) { iteration(id: $id) { judgments(first: 50) { edges { node { seq verdict correct reasoning } } } } }';
+export const FIRST_PAGE = 'query ($id: ID!) { iteration(id: $id) { judgments(first: 50) { edges { node { seq verdict correct reasoning } } } } }';
 const STATS = 'query ($id: ID!) { iteration(id: $id) { stats { judgments correct incorrect unparseable selected promptTokens completionTokens } } }';
 
 /** Times `query` every `everyMs` until `stop()` resolves; returns the durations. */
-function sampleQuery(gql: Gql, query: string, variables: Record<string, unknown>, everyMs: number): { stop(): Promise<number[]> } {
+export function sampleQuery(gql: Gql, query: string, variables: Record<string, unknown>, everyMs: number): { stop(): Promise<number[]> } {
   const durations: number[] = [];
   let running = true;
   const loop = (async () => {
