@@ -12,6 +12,9 @@
  * `--explain-slow MS` logs the plans of statements slower than MS ms (auto_explain, server log).
  * `--keep` keeps the run's database (to study its queries) and prints its URL.
  * `--node-flags` replaces the service's node flags (default: those of `npm start`).
+ * `--timeline` samples the simulator's requests in flight every 100 ms and reports where the stage's
+ * time went against the endpoint's cap: the ramp-up (to 90% of the cap), the mean in flight in
+ * between, and the tail (from the last moment at 90% of the cap to the stage's end).
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     'log-statements': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'explain-slow': { type: 'string' },
+    timeline: { type: 'boolean', default: false },
   },
 });
 const databaseServer = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -59,6 +63,35 @@ function backendSampler(client: pg.Client, database: string) {
     backendsMs: (before: Map<number, number>) => used(before, (pid) => !autovacuum.has(pid)),
     autovacuumMs: (before: Map<number, number>) => used(before, (pid) => autovacuum.has(pid)),
     snapshot: () => new Map(last),
+  };
+}
+
+/** The simulator's requests in flight, sampled every 100 ms (see `--timeline`). */
+function inFlightSampler(sim: { url: string }, cap: number) {
+  const samples: { ms: number; inFlight: number }[] = [];
+  const start = performance.now();
+  const timer = setInterval(() => {
+    void fetch(sim.url.replace(/\/v1$/, '/sim/stats'))
+      .then((r) => r.json() as Promise<{ inFlight: number }>)
+      .then(({ inFlight }) => samples.push({ ms: performance.now() - start, inFlight }))
+      .catch(() => {});
+  }, 100);
+  return {
+    stop(wallMs: number) {
+      clearInterval(timer);
+      const high = cap * 0.9;
+      const first = samples.find((s) => s.inFlight >= high);
+      const last = samples.findLast((s) => s.inFlight >= high);
+      const middle = samples.filter((s) => first && last && s.ms >= first.ms && s.ms <= last.ms);
+      const mean = (xs: typeof samples) => (xs.length === 0 ? 0 : Math.round(xs.reduce((a, s) => a + s.inFlight, 0) / xs.length));
+      return {
+        rampUpMs: first ? Math.round(first.ms) : null,
+        tailMs: last ? Math.round(wallMs - last.ms) : null,
+        meanInFlight: mean(samples),
+        meanInFlightBetween: mean(middle),
+        belowCapBetween: middle.filter((s) => s.inFlight < high).length / Math.max(1, middle.length),
+      };
+    },
   };
 }
 
@@ -97,12 +130,14 @@ async function run(pairs: number) {
     const serviceBefore = processStats(pid).cpuMs;
     const simBefore = processStats(sim.process.pid!).cpuMs;
     const timer = setInterval(() => void backends.sample().catch(() => {}), 250);
+    const timeline = values.timeline ? inFlightSampler(sim, 256) : undefined;
     const start = performance.now();
     const { judgePairs } = await gql<{ judgePairs: { id: string } }>('mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: iterationId });
     const pages = sampleQuery(gql, FIRST_PAGE, { id: iterationId }, 1_000);
     const stage = await waitForStage(gql, judgePairs.id, 100);
     const wallMs = performance.now() - start;
     clearInterval(timer);
+    const inFlight = timeline?.stop(wallMs);
     await backends.sample();
     const serviceMs = processStats(pid).cpuMs - serviceBefore;
     const simMs = processStats(sim.process.pid!).cpuMs - simBefore;
@@ -123,6 +158,7 @@ async function run(pairs: number) {
       cpuSecondsPer1000: { service: serviceMs / 1000 / k, postgresBackends: postgresMs / 1000 / k, autovacuum: autovacuumMs / 1000 / k, simulator: simMs / 1000 / k },
       servicePeakRssMB: Math.round(peakRss(pid) / 2 ** 20),
       firstPageMs: { p50: percentile(pageTimes, 50), p95: percentile(pageTimes, 95), samples: pageTimes.length },
+      ...(inFlight ? { inFlight } : {}),
     };
   } finally {
     await admin.end();

@@ -15,14 +15,15 @@ export type Child = { process: ChildProcess; url: string; stop(): Promise<void> 
 const ROOT = new URL('../', import.meta.url);
 
 /**
- * Starts `src/<entry>` with tsx and resolves with the URL it announces on stdout. With
+ * Starts `src/<entry>` as users start it (compiled: `node scripts/start.mjs <entry>`, which builds
+ * dist/ first when it is stale) and resolves with the URL it announces on stdout. With
  * BENCH_CPU_PROF_DIR set, every child writes a V8 CPU profile there when it exits (open it in
  * Chrome DevTools, or summarise it with bench/profile-summary.ts); --cpu-prof is not allowed in
  * NODE_OPTIONS, so it is passed here.
  */
 async function startChild(entry: string, env: Record<string, string>, announce: RegExp, args: string[] = [], nodeFlags: string[] = []): Promise<Child> {
   const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, ...nodeFlags, '--import', 'tsx', entry, ...args], {
+  const child = spawn(process.execPath, [...profile, ...nodeFlags, 'scripts/start.mjs', entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,7 +63,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startSimulatorProcess(env: Record<string, string>): Promise<Child> {
-  return startChild('src/sim/main.ts', { SIM_PORT: String(await freePort()), ...env }, /API at (\S+)/);
+  return startChild('sim/main', { SIM_PORT: String(await freePort()), ...env }, /API at (\S+)/);
 }
 
 /**
@@ -78,7 +79,7 @@ export function startScriptNodeFlags(): string[] {
 
 /** Starts the service with `npm start`'s node flags, or with `nodeFlags` when given. */
 export async function startService(env: Record<string, string>, role = 'all', nodeFlags?: string[]): Promise<Child> {
-  return startChild('src/main.ts', { PORT: String(await freePort()), ...env }, /GraphQL API at (\S+)|(worker started)/, ['--role', role], nodeFlags ?? startScriptNodeFlags());
+  return startChild('main', { PORT: String(await freePort()), ...env }, /GraphQL API at (\S+)|(worker started)/, ['--role', role], nodeFlags ?? startScriptNodeFlags());
 }
 
 /** A fresh database on the server of `serverUrl`; `drop()` removes it. */
