@@ -14,7 +14,9 @@
  * `--node-flags` replaces the service's node flags (default: those of `npm start`).
  * `--timeline` samples the simulator's requests in flight every 100 ms and reports where the stage's
  * time went against the endpoint's cap: the ramp-up (to 90% of the cap), the mean in flight in
- * between, and the tail (from the last moment at 90% of the cap to the stage's end).
+ * between, and the tail (from the last moment at 90% of the cap to the stage's end); and, from the
+ * service's /metrics, the batches' commits: how many, their mean wait for the stage's turn and
+ * their mean transaction time.
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -66,6 +68,13 @@ function backendSampler(client: pg.Client, database: string) {
   };
 }
 
+/** Sum and count of a histogram's JUDGE series in the service's /metrics. */
+async function judgeHistogram(serviceUrl: string, name: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(new URL('/metrics', serviceUrl))).text();
+  const value = (suffix: string) => Number(new RegExp(`^${name}_${suffix}\\{kind="JUDGE"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { sum: value('sum'), count: value('count') };
+}
+
 /** The simulator's requests in flight, sampled every 100 ms (see `--timeline`). */
 function inFlightSampler(sim: { url: string }, cap: number) {
   const samples: { ms: number; inFlight: number }[] = [];
@@ -93,6 +102,14 @@ function inFlightSampler(sim: { url: string }, cap: number) {
       };
     },
   };
+}
+
+/** The judge stage's batch commits (see `--timeline`): count, mean wait for the turn, mean transaction, ms. */
+async function commitFigures(serviceUrl: string) {
+  const wait = await judgeHistogram(serviceUrl, 'ste_stage_batch_commit_wait_seconds');
+  const transaction = await judgeHistogram(serviceUrl, 'ste_stage_batch_commit_seconds');
+  const mean = (h: { sum: number; count: number }) => (h.count === 0 ? 0 : Number(((h.sum / h.count) * 1000).toFixed(1)));
+  return { count: transaction.count, meanWaitMs: mean(wait), meanTransactionMs: mean(transaction), transactionSeconds: Number(transaction.sum.toFixed(1)) };
 }
 
 async function run(pairs: number) {
@@ -138,6 +155,7 @@ async function run(pairs: number) {
     const wallMs = performance.now() - start;
     clearInterval(timer);
     const inFlight = timeline?.stop(wallMs);
+    const commits = values.timeline ? await commitFigures(service.url) : undefined;
     await backends.sample();
     const serviceMs = processStats(pid).cpuMs - serviceBefore;
     const simMs = processStats(sim.process.pid!).cpuMs - simBefore;
@@ -158,7 +176,7 @@ async function run(pairs: number) {
       cpuSecondsPer1000: { service: serviceMs / 1000 / k, postgresBackends: postgresMs / 1000 / k, autovacuum: autovacuumMs / 1000 / k, simulator: simMs / 1000 / k },
       servicePeakRssMB: Math.round(peakRss(pid) / 2 ** 20),
       firstPageMs: { p50: percentile(pageTimes, 50), p95: percentile(pageTimes, 95), samples: pageTimes.length },
-      ...(inFlight ? { inFlight } : {}),
+      ...(inFlight ? { inFlight, commits } : {}),
     };
   } finally {
     await admin.end();

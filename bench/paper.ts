@@ -90,7 +90,13 @@ async function timeExport(serviceUrl: string, pid: number, iterationId: string, 
   }
 }
 
-export async function paperScale(databaseServer: string, pairs: number, options: { samples?: number; latencyMs?: number; jitterMs?: number; concurrency?: number } = {}): Promise<PaperRun> {
+/**
+ * One paper-scale iteration. `split`: the API (`--role api`) and the worker (`--role worker`) in
+ * processes of their own, as "Running at scale" in the README advises, instead of one `--role all`
+ * process; the service's CPU is then both processes', its peak RSS during the stage the larger of
+ * the two, and the exports' RSS the API's (it streams them).
+ */
+export async function paperScale(databaseServer: string, pairs: number, options: { samples?: number; latencyMs?: number; jitterMs?: number; concurrency?: number; split?: boolean } = {}): Promise<PaperRun> {
   const samples = options.samples ?? 15;
   const latencyMs = options.latencyMs ?? 175;
   const jitterMs = options.jitterMs ?? 50;
@@ -98,22 +104,27 @@ export async function paperScale(databaseServer: string, pairs: number, options:
   const database = await runDatabase({ databaseServer, llmConcurrency: concurrency, workers: 1 });
   const sim = await startSimulatorProcess({ SIM_LOG_REQUESTS: '0' });
   // No default token budget (600,000 judgments are far past it) and no read limit for the sampling queries.
-  const service = await startService({ ...database.env, OPENAI_BASE_URL: sim.url, LLM_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: '16', DEFAULT_TOKEN_BUDGET: '0', QUERIES_PER_MINUTE: '0' });
+  const env = { ...database.env, OPENAI_BASE_URL: sim.url, LLM_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: '16', DEFAULT_TOKEN_BUDGET: '0', QUERIES_PER_MINUTE: '0' };
+  const service = await startService(env, options.split ? 'api' : 'all');
+  const worker = options.split ? await startService(env, 'worker') : undefined;
   const pid = service.process.pid!;
+  const pids = [pid, ...(worker ? [worker.process.pid!] : [])];
+  const cpuOf = () => pids.reduce((sum, p) => sum + processStats(p).cpuMs, 0);
+  const rssOf = () => Math.max(...pids.map((p) => processStats(p).rssBytes));
   try {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const idleRssBytes = processStats(pid).rssBytes;
+    const idleRssBytes = rssOf();
     const gql = graphql(service.url);
     const iterationId = await prepare(gql, pairs, samples);
     await simOptions(sim, { latencyMs, jitterMs, maxConcurrency: concurrency, maxN: 1e9 });
     const requestsBefore = await simRequests(sim);
-    const cpuBefore = processStats(pid).cpuMs;
+    const cpuBefore = cpuOf();
     const simBefore = processStats(sim.process.pid!).cpuMs;
     const postgresBefore = postgresProcesses();
     const machineBefore = machineBusyMs();
-    let peak = processStats(pid).rssBytes;
+    let peak = rssOf();
     const sampler = setInterval(() => {
-      peak = Math.max(peak, processStats(pid).rssBytes);
+      peak = Math.max(peak, rssOf());
     }, 100);
     const start = performance.now();
     const { judgePairs } = await gql<{ judgePairs: { id: string } }>('mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: iterationId });
@@ -123,10 +134,10 @@ export async function paperScale(databaseServer: string, pairs: number, options:
     const judgeWallMs = performance.now() - start;
     clearInterval(sampler);
     const [pageTimes, statsTimes] = await Promise.all([firstPage.stop(), stats.stop()]);
-    const serviceCpuMs = processStats(pid).cpuMs - cpuBefore;
+    const serviceCpuMs = cpuOf() - cpuBefore;
     const cpuMs = { simulator: processStats(sim.process.pid!).cpuMs - simBefore, postgres: postgresCpuMs(postgresBefore), machine: machineBusyMs() - machineBefore };
     const requests = (await simRequests(sim)) - requestsBefore;
-    peak = Math.max(peak, peakRss(pid));
+    peak = Math.max(peak, ...pids.map((p) => peakRss(p)));
 
     const selectStart = performance.now();
     const { selectJudgments } = await gql<{ selectJudgments: { id: string } }>('mutation ($id: ID!) { selectJudgments(iterationId: $id) { id } }', { id: iterationId });
@@ -171,6 +182,7 @@ export async function paperScale(databaseServer: string, pairs: number, options:
       bytesPerJudgment: judgmentsTableBytes / iteration.stats.judgments,
     };
   } finally {
+    await worker?.stop();
     await service.stop();
     await sim.stop();
     await database.drop();

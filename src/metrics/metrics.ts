@@ -13,6 +13,7 @@ export type MetricsSources = {
 };
 
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const COMMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 export class Metrics {
   readonly registry = new Registry();
@@ -23,6 +24,8 @@ export class Metrics {
   private readonly rateLimitWait = new Counter({ name: 'ste_llm_rate_limit_wait_seconds_total', help: 'Seconds requests waited after 429s before trying again.', labelNames: ['endpoint'], registers: [this.registry] });
   private readonly tokens = new Counter({ name: 'ste_tokens_total', help: 'Tokens written with stage results, by endpoint, model and type (prompt / completion).', labelNames: ['endpoint', 'model', 'type'], registers: [this.registry] });
   private readonly cost = new Counter({ name: 'ste_cost_usd_total', help: 'Cost of the tokens written with stage results, in USD (priced usage only).', labelNames: ['endpoint', 'model'], registers: [this.registry] });
+  private readonly commitWait = new Histogram({ name: 'ste_stage_batch_commit_wait_seconds', help: 'Time a batch waited for its turn to commit (the commits of a stage take turns on the rows every batch updates), by stage kind.', labelNames: ['kind'], buckets: COMMIT_BUCKETS, registers: [this.registry] });
+  private readonly commitTransaction = new Histogram({ name: 'ste_stage_batch_commit_seconds', help: "Time of a batch's commit transaction (its results and the stage's counts, retries included), by stage kind.", labelNames: ['kind'], buckets: COMMIT_BUCKETS, registers: [this.registry] });
   private readonly leaseReclaims = new Counter({ name: 'ste_queue_lease_reclaims_total', help: 'Jobs handed out again because their worker stopped renewing its lease.', registers: [this.registry] });
   private readonly wsConnections = new Gauge({ name: 'ste_websocket_connections', help: 'Open GraphQL WebSocket connections.', registers: [this.registry] });
   private readonly wsSlowCloses = new Counter({ name: 'ste_websocket_slow_consumer_closes_total', help: 'WebSocket connections closed as slow consumers (4290).', registers: [this.registry] });
@@ -79,7 +82,15 @@ export class Metrics {
 
   // ---- stages (StageObserver) ----
 
-  batchCommitted(o: { kind: string; done: number; failed: number; usage?: { endpoint: string; model: string; promptTokens: number; completionTokens: number; usd: number | null } }): void {
+  batchCommitted(o: {
+    kind: string;
+    done: number;
+    failed: number;
+    commit: { waitSeconds: number; transactionSeconds: number };
+    usage?: { endpoint: string; model: string; promptTokens: number; completionTokens: number; usd: number | null };
+  }): void {
+    this.commitWait.observe({ kind: o.kind }, o.commit.waitSeconds);
+    this.commitTransaction.observe({ kind: o.kind }, o.commit.transactionSeconds);
     if (o.done - o.failed > 0) this.stageItems.inc({ kind: o.kind, outcome: 'done' }, o.done - o.failed);
     if (o.failed > 0) this.stageItems.inc({ kind: o.kind, outcome: 'failed' }, o.failed);
     const u = o.usage;

@@ -14,13 +14,16 @@ describe.skipIf(NO_DATABASE || TEST_DB !== 'postgres')('the benchmark harness', 
     const dir = mkdtempSync(path.join(tmpdir(), 'ste-bench-'));
     try {
       const out = path.join(dir, 'results.json');
-      await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--skip-promptfoo', '--only', 'efficiency,peers,overhead,memory,queries,pglite,paper', '--paper-pairs', '20', '--out', out], { env: process.env, timeout: 240_000 });
+      await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--skip-promptfoo', '--only', 'efficiency,peers,overhead,memory,queries,pglite,paper,paper-split', '--paper-pairs', '20', '--out', out], { env: process.env, timeout: 240_000 });
       const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: { figure: string; measured: string }[] };
       const figures = results.rows.map((r) => r.figure).join('\n');
       for (const word of ['efficiency', 'plain openai script', 'Judgments stored per second', 'Two worker processes', 'Peak RSS', 'p95', 'PGlite']) expect(figures).toContain(word);
       // the paper-scale scenario at 20 pairs: 20 x 2 orders x 15 samples, every one stored
       expect(figures).toContain('Paper scale: judge stage efficiency, 600 judgments (20 pairs x 2 orders x 15, n=15, 40 requests');
       for (const file of ['openai-sft.jsonl', 'trl-dpo.jsonl']) expect(figures).toContain(`Paper scale: export ${file} (streamed)`);
+      // the same with the API and the worker in processes of their own
+      expect(figures).toContain('Paper scale, API and worker in two processes: judge stage efficiency, 600 judgments (20 pairs x 2 orders x 15, n=15, 40 requests');
+      expect(figures).toContain('Paper scale, API and worker in two processes: API during the stage, first page of 50 judgments and iteration stats, p95');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

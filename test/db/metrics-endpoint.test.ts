@@ -92,6 +92,12 @@ describe.skipIf(NO_DATABASE)(`GET /metrics (${TEST_DB})`, () => {
     expect(moved('ste_llm_request_duration_seconds_bucket', { endpoint: 'default', model: 'sim-judge', le: '+Inf' })).toBe(judgeAttempts);
     expect(moved('ste_llm_responses_total', { endpoint: 'default', status: '200' })).toBeGreaterThanOrEqual(judge.total + pairs.total);
     expect(moved('ste_llm_retries_total', { endpoint: 'default', reason: 'rate_limited' })).toBe(0);
+    // Every batch's commit is timed: its wait for the stage's turn and its transaction. The judge
+    // stage's items fit one queue job (WORKER_BATCH_SIZE 32), so one commit.
+    expect(judge.total).toBeLessThanOrEqual(32);
+    expect(moved('ste_stage_batch_commit_seconds_count', { kind: 'JUDGE' })).toBe(1);
+    expect(moved('ste_stage_batch_commit_wait_seconds_count', { kind: 'JUDGE' })).toBe(1);
+    expect(moved('ste_stage_batch_commit_seconds_sum', { kind: 'JUDGE' })).toBeGreaterThan(0);
     expect(sampleValue(after, 'ste_queue_depth', { queue: 'stage-batch' })).toBe(0);
     expect(sampleValue(after, 'ste_llm_in_flight', { endpoint: 'default' })).toBe(0);
   });

@@ -15,7 +15,8 @@ describe('metrics text', () => {
     judge.attempt({ model: 'm "quoted"\\n' })({ status: '200', seconds: 0.2 });
     judge.attempt({ model: 'm "quoted"\\n' })({ status: '429', seconds: 0.01 });
     judge.retry({ rateLimited: true, waitMs: 1500 });
-    metrics.batchCommitted({ kind: 'JUDGE', done: 10, failed: 2, usage: { endpoint: 'gpu', model: 'm', promptTokens: 1000, completionTokens: 50, usd: 0.0011 } });
+    metrics.batchCommitted({ kind: 'JUDGE', done: 10, failed: 2, commit: { waitSeconds: 0.004, transactionSeconds: 0.02 }, usage: { endpoint: 'gpu', model: 'm', promptTokens: 1000, completionTokens: 50, usd: 0.0011 } });
+    metrics.batchCommitted({ kind: 'JUDGE', done: 0, failed: 0, commit: { waitSeconds: 0.3, transactionSeconds: 0.002 } });
     metrics.leasesReclaimed(3);
     metrics.wsOpened();
     metrics.wsSlowConsumer();
@@ -30,6 +31,12 @@ describe('metrics text', () => {
     expect(sampleValue(e, 'ste_tokens_total', { model: 'm', type: 'prompt' })).toBe(1000);
     expect(sampleValue(e, 'ste_cost_usd_total', { model: 'm' })).toBe(0.0011);
     expect(sampleValue(e, 'ste_queue_lease_reclaims_total')).toBe(3);
+    // commits: the first waited 4 ms for its turn and took 20 ms, the second 300 ms and 2 ms
+    expect(sampleValue(e, 'ste_stage_batch_commit_wait_seconds_count', { kind: 'JUDGE' })).toBe(2);
+    expect(sampleValue(e, 'ste_stage_batch_commit_wait_seconds_bucket', { kind: 'JUDGE', le: '0.005' })).toBe(1);
+    expect(sampleValue(e, 'ste_stage_batch_commit_wait_seconds_sum', { kind: 'JUDGE' })).toBeCloseTo(0.304, 9);
+    expect(sampleValue(e, 'ste_stage_batch_commit_seconds_bucket', { kind: 'JUDGE', le: '0.0025' })).toBe(1);
+    expect(sampleValue(e, 'ste_stage_batch_commit_seconds_bucket', { kind: 'JUDGE', le: '0.025' })).toBe(2);
     expect(sampleValue(e, 'ste_queue_depth', { queue: 'stage-batch' })).toBe(7);
     expect([sampleValue(e, 'ste_llm_in_flight'), sampleValue(e, 'ste_llm_queued'), sampleValue(e, 'ste_llm_concurrency_limit')]).toEqual([3, 2, 16]);
     expect([sampleValue(e, 'ste_websocket_connections'), sampleValue(e, 'ste_websocket_slow_consumer_closes_total')]).toEqual([1, 1]);

@@ -278,10 +278,13 @@ export class StageRunner {
   private async commit(stageId: number, epoch: number, ctx: Pick<JobContext, 'holds' | 'id' | 'signal'>, outcome: BatchOutcome): Promise<{ row: StageRow; accounted: number } | undefined> {
     let committed;
     let leaseLost = false;
+    const asked = performance.now();
+    let turn: number | undefined;
     try {
       committed = await this.commitTurns.run(stageId, () =>
         withDbRetry(() =>
           transaction(this.database.db, async (t) => {
+            turn ??= performance.now();
             if (!(await ctx.holds(t))) {
               leaseLost = true;
               return undefined;
@@ -310,7 +313,10 @@ export class StageRunner {
     }
     // (A job aborted for its lost lease was reported by the lease keeper already.)
     if (leaseLost && !ctx.signal.aborted) this.logger.warn({ stageId, jobId: ctx.id }, 'lost the lease of a running job before its commit; its results were dropped (another worker has it)');
-    if (committed) this.options.observer?.batchCommitted(batchObservation(this.pricing, committed.row.kind, committed));
+    if (committed) {
+      const commit = { waitSeconds: ((turn ?? asked) - asked) / 1000, transactionSeconds: (performance.now() - (turn ?? asked)) / 1000 };
+      this.options.observer?.batchCommitted(batchObservation(this.pricing, committed.row.kind, { ...committed, commit }));
+    }
     if (committed?.finished) await this.notifyFinished(committed.finished);
     return committed;
   }
