@@ -26,6 +26,7 @@ export class Metrics {
   private readonly cost = new Counter({ name: 'ste_cost_usd_total', help: 'Cost of the tokens written with stage results, in USD (priced usage only).', labelNames: ['endpoint', 'model'], registers: [this.registry] });
   private readonly commitWait = new Histogram({ name: 'ste_stage_batch_commit_wait_seconds', help: 'Time a batch waited for its turn to commit (the commits of a stage take turns on the rows every batch updates), by stage kind.', labelNames: ['kind'], buckets: COMMIT_BUCKETS, registers: [this.registry] });
   private readonly commitTransaction = new Histogram({ name: 'ste_stage_batch_commit_seconds', help: "Time of a batch's commit transaction (its results and the stage's counts, retries included), by stage kind.", labelNames: ['kind'], buckets: COMMIT_BUCKETS, registers: [this.registry] });
+  private readonly commitGroups = new Histogram({ name: 'ste_stage_commit_batches', help: 'Batches one commit transaction wrote (batches ready while the commits of their stage were busy are written together), by stage kind.', labelNames: ['kind'], buckets: [1, 2, 4, 8, 16], registers: [this.registry] });
   private readonly leaseReclaims = new Counter({ name: 'ste_queue_lease_reclaims_total', help: 'Jobs handed out again because their worker stopped renewing its lease.', registers: [this.registry] });
   private readonly wsConnections = new Gauge({ name: 'ste_websocket_connections', help: 'Open GraphQL WebSocket connections.', registers: [this.registry] });
   private readonly wsSlowCloses = new Counter({ name: 'ste_websocket_slow_consumer_closes_total', help: 'WebSocket connections closed as slow consumers (4290).', registers: [this.registry] });
@@ -98,6 +99,10 @@ export class Metrics {
     if (u.promptTokens > 0) this.tokens.inc({ endpoint: u.endpoint, model: u.model, type: 'prompt' }, u.promptTokens);
     if (u.completionTokens > 0) this.tokens.inc({ endpoint: u.endpoint, model: u.model, type: 'completion' }, u.completionTokens);
     if (u.usd !== null && u.usd > 0) this.cost.inc({ endpoint: u.endpoint, model: u.model }, u.usd);
+  }
+
+  commitGrouped(o: { kind: string; batches: number }): void {
+    this.commitGroups.observe({ kind: o.kind }, o.batches);
   }
 
   // ---- queue (QueueObserver) ----

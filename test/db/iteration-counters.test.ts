@@ -13,7 +13,7 @@ import type { Db } from '../../src/db/database.js';
 import { MIGRATIONS_FOLDER } from '../../src/db/database.js';
 import * as experimentsRepo from '../../src/db/experiments-repo.js';
 import * as judgmentsRepo from '../../src/db/judgments/index.js';
-import { iterations } from '../../src/db/schema.js';
+import { iterations, judgments as judgmentsTable } from '../../src/db/schema.js';
 import type { NewJudgment } from '../../src/db/judgments/index.js';
 import { createRng } from '../../src/sim/rng.js';
 import { dataOf, eventually, freshDatabase, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
@@ -142,6 +142,24 @@ describe.skipIf(NO_DATABASE)(`iteration counters (${TEST_DB})`, () => {
       await expectExact(db, again);
     }
     expect((await expectExact(db, again)).judgments).toBeGreaterThan(10);
+
+    // Batches committed together (CommitGroups): several inserts in one transaction, each seeing
+    // the rows of the ones before it, keep the counters exact and the seqs gap-free, in order.
+    const grouped = (await experimentsRepo.insertIteration(db, { experimentId: Number(experimentId), index: 52, judgeModel: 'sim-judge', pairGeneration: 0 }))!.id;
+    const inserted = await db.transaction(async (tx) => [
+      await judgmentsRepo.insertJudgments(tx as unknown as Db, grouped, [judgment(p, 'CHOSEN_FIRST', 0, 'B'), judgment(q, 'CHOSEN_FIRST', 0, 'A')]),
+      // p's first order again (a stored key: skipped) and its next sample, correct this time
+      await judgmentsRepo.insertJudgments(tx as unknown as Db, grouped, [judgment(p, 'CHOSEN_FIRST', 0, 'A'), judgment(p, 'CHOSEN_FIRST', 1, 'A'), judgment(p, 'CHOSEN_SECOND', 0, 'A')]),
+      await judgmentsRepo.insertJudgments(tx as unknown as Db, grouped, [judgment(q, 'CHOSEN_SECOND', 0, 'B')]),
+    ]);
+    expect(inserted.map((rows) => rows.length)).toEqual([2, 2, 1]);
+    expect(await expectExact(db, grouped)).toMatchObject({ judgments: 5, correct: 3, incorrect: 2, pairOrdersWithoutCorrect: 1, pairsWithoutCorrect: 0 });
+    const seqs = await db.select({ seq: judgmentsTable.seq, sample: judgmentsTable.sample, pairId: judgmentsTable.pairId }).from(judgmentsTable).where(eq(judgmentsTable.iterationId, grouped)).orderBy(judgmentsTable.seq);
+    expect(seqs.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(seqs.slice(2, 4).map((r) => [r.pairId, r.sample])).toEqual([
+      [p, 1],
+      [p, 0],
+    ]);
 
     // Counters lost (as after a bulk load around insertJudgments) are rebuilt from the rows.
     await db.update(iterations).set({ judgmentsCount: 0, pairsWithoutCorrectCount: 0, judgmentPromptTokens: 0 }).where(eq(iterations.id, again));

@@ -98,6 +98,7 @@ describe.skipIf(NO_DATABASE)(`GET /metrics (${TEST_DB})`, () => {
     expect(moved('ste_stage_batch_commit_seconds_count', { kind: 'JUDGE' })).toBe(1);
     expect(moved('ste_stage_batch_commit_wait_seconds_count', { kind: 'JUDGE' })).toBe(1);
     expect(moved('ste_stage_batch_commit_seconds_sum', { kind: 'JUDGE' })).toBeGreaterThan(0);
+    expect([moved('ste_stage_commit_batches_count', { kind: 'JUDGE' }), moved('ste_stage_commit_batches_sum', { kind: 'JUDGE' })]).toEqual([1, 1]);
     expect(sampleValue(after, 'ste_queue_depth', { queue: 'stage-batch' })).toBe(0);
     expect(sampleValue(after, 'ste_llm_in_flight', { endpoint: 'default' })).toBe(0);
   });

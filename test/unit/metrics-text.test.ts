@@ -17,6 +17,8 @@ describe('metrics text', () => {
     judge.retry({ rateLimited: true, waitMs: 1500 });
     metrics.batchCommitted({ kind: 'JUDGE', done: 10, failed: 2, commit: { waitSeconds: 0.004, transactionSeconds: 0.02 }, usage: { endpoint: 'gpu', model: 'm', promptTokens: 1000, completionTokens: 50, usd: 0.0011 } });
     metrics.batchCommitted({ kind: 'JUDGE', done: 0, failed: 0, commit: { waitSeconds: 0.3, transactionSeconds: 0.002 } });
+    metrics.commitGrouped({ kind: 'JUDGE', batches: 3 });
+    metrics.commitGrouped({ kind: 'JUDGE', batches: 1 });
     metrics.leasesReclaimed(3);
     metrics.wsOpened();
     metrics.wsSlowConsumer();
@@ -37,6 +39,9 @@ describe('metrics text', () => {
     expect(sampleValue(e, 'ste_stage_batch_commit_wait_seconds_sum', { kind: 'JUDGE' })).toBeCloseTo(0.304, 9);
     expect(sampleValue(e, 'ste_stage_batch_commit_seconds_bucket', { kind: 'JUDGE', le: '0.0025' })).toBe(1);
     expect(sampleValue(e, 'ste_stage_batch_commit_seconds_bucket', { kind: 'JUDGE', le: '0.025' })).toBe(2);
+    // two transactions: one of 3 batches, one of 1
+    expect([1, 2, 4].map((le) => sampleValue(e, 'ste_stage_commit_batches_bucket', { kind: 'JUDGE', le: String(le) }))).toEqual([1, 1, 2]);
+    expect(sampleValue(e, 'ste_stage_commit_batches_sum', { kind: 'JUDGE' })).toBe(4);
     expect(sampleValue(e, 'ste_queue_depth', { queue: 'stage-batch' })).toBe(7);
     expect([sampleValue(e, 'ste_llm_in_flight'), sampleValue(e, 'ste_llm_queued'), sampleValue(e, 'ste_llm_concurrency_limit')]).toEqual([3, 2, 16]);
     expect([sampleValue(e, 'ste_websocket_connections'), sampleValue(e, 'ste_websocket_slow_consumer_closes_total')]).toEqual([1, 1]);

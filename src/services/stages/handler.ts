@@ -40,6 +40,18 @@ export function billedLines(usage: Usage): (BilledTo & { promptTokens: number; c
   ];
 }
 
+/** Usage lines of several batches, one per endpoint, model and execution. */
+export function mergeLines(lines: ReturnType<typeof billedLines>): ReturnType<typeof billedLines> {
+  const merged = new Map<string, ReturnType<typeof billedLines>[number]>();
+  for (const line of lines) {
+    const key = JSON.stringify([line.endpoint, line.model, line.execution]);
+    const seen = merged.get(key);
+    if (seen) merged.set(key, { ...seen, promptTokens: seen.promptTokens + line.promptTokens, completionTokens: seen.completionTokens + line.completionTokens });
+    else merged.set(key, line);
+  }
+  return [...merged.values()];
+}
+
 /** An item that failed after every retry (or whose answer was unusable), with the reason kept for the user. */
 export type ItemFailure = { itemKey: string; error: string; attempts: number };
 

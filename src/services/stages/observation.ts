@@ -7,6 +7,8 @@ import type { Pricing } from './cost.js';
 /** What a committed batch added: items stored and failed, and its tokens with their cost (null: no price). */
 export type StageObserver = {
   batchCommitted(o: BatchObservation): void;
+  /** A commit transaction wrote this many batches of a stage of `kind` (CommitGroups). */
+  commitGrouped(o: { kind: string; batches: number }): void;
 };
 
 export type BatchObservation = {

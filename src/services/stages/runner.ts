@@ -22,13 +22,14 @@ import type { StageKind, StageStatus } from '../../domain/vocabulary.js';
 import type { StageRow } from '../../db/schema.js';
 import type { Logger } from '../../logger.js';
 import type { JobContext, JobOutcome, Queue } from '../../queue/queue.js';
-import { budgetStop, pauseForBudget } from './budget.js';
+import { budgetStop } from './budget.js';
 import { Pricing } from './cost.js';
 import { EMPTY_PRICES } from '../../config/prices.js';
 import { providerJobKey } from './execution.js';
-import { billedLines } from './handler.js';
+import { billedLines, mergeLines } from './handler.js';
 import type { BatchOutcome, ProviderBatchJob, StageHandler } from './handler.js';
-import { CommitTurns } from './commit-turns.js';
+import { CommitGroups } from './commit-groups.js';
+import { finishIfComplete, pauseIfOverBudget } from './finish.js';
 import { batchObservation } from './observation.js';
 import type { StageObserver } from './observation.js';
 import { StageWatch } from './watch.js';
@@ -67,13 +68,22 @@ const OUTSIDE_JOB: Pick<JobContext, 'holds' | 'id' | 'signal'> = { holds: async 
 
 const isRunnable = (stage: StageRow) => stage.status === 'RUNNING' || stage.status === 'QUEUED';
 
+const NO_USAGE: BatchOutcome['usage'] = { promptTokens: 0, completionTokens: 0 };
+
+/** A batch waiting for its commit (CommitGroups): its job's context, its outcome, when it asked. */
+type CommitEntry = { epoch: number; ctx: Pick<JobContext, 'holds' | 'id' | 'signal'>; outcome: BatchOutcome; asked: number };
+/** What a batch's commit wrote: undefined when fenced or its lease was lost. */
+type Committed = { row: StageRow; accounted: number };
+type EntryResult = { committed?: Committed; leaseLost: boolean };
+
+
 export type StageFinishedListener = (stage: StageRow) => Promise<void>;
 
 export class StageRunner {
   private readonly handlers = new Map<StageKind, StageHandler>();
   private readonly finishedListeners: StageFinishedListener[] = [];
   private readonly watch: StageWatch;
-  private readonly commitTurns = new CommitTurns();
+  private readonly commitGroups = new CommitGroups<CommitEntry, EntryResult>((stageId, entries) => this.commitGroup(stageId, entries));
   /** Preflight answers by "stageId:epoch" (see `preflight`). */
   private readonly preflights = new Map<string, Promise<string | undefined>>();
   readonly pricing: Pricing;
@@ -173,7 +183,7 @@ export class StageRunner {
     const stage = found?.row;
     // A job of an older epoch was superseded when the stage's work was queued anew.
     if (!stage || !isRunnable(stage) || stage.epoch !== epoch) return;
-    if (await this.pauseIfOverBudget(db, stage, found.control)) return;
+    if (await pauseIfOverBudget(db, stage, this.budgets, found.control)) return;
     if (stage.status === 'QUEUED') await stagesRepo.markRunning(db, stage.id);
     const handler = this.handler(stage.kind);
     const stored = await handler.storedKeys(stage, job.keys);
@@ -269,56 +279,68 @@ export class StageRunner {
     return committed?.accounted ?? 0;
   }
 
+  /** Writes a batch's outcome (`commitGroup` writes it, alone or with others of its stage). */
+  private async commit(stageId: number, epoch: number, ctx: CommitEntry['ctx'], outcome: BatchOutcome): Promise<Committed | undefined> {
+    const result = await this.commitGroups.run(stageId, { epoch, ctx, outcome, asked: performance.now() });
+    // (A job aborted for its lost lease was reported by the lease keeper already.)
+    if (result.leaseLost && !ctx.signal.aborted) this.logger.warn({ stageId, jobId: ctx.id }, 'lost the lease of a running job before its commit; its results were dropped (another worker has it)');
+    return result.committed;
+  }
+
   /**
-   * Writes a batch's outcome and the stage's counts in one transaction, only while this worker
-   * holds the job and the stage is in the batch's epoch: a stale worker's write is a no-op.
+   * Writes the outcomes of batches of one stage and epoch (CommitGroups: one, or several that waited
+   * for their turn) and the stage's counts in one transaction: each batch only while its worker holds
+   * its job, all only while the stage is in that epoch, so a stale worker's write is a no-op.
    * Finishes the stage when every item is accounted for, or pauses it when the budget is reached.
-   * Retried through short database outages (the write is idempotent).
+   * Retried through short database outages (the writes are idempotent).
    */
-  private async commit(stageId: number, epoch: number, ctx: Pick<JobContext, 'holds' | 'id' | 'signal'>, outcome: BatchOutcome): Promise<{ row: StageRow; accounted: number } | undefined> {
-    let committed;
-    let leaseLost = false;
-    const asked = performance.now();
+  private async commitGroup(stageId: number, entries: CommitEntry[]): Promise<EntryResult[]> {
     let turn: number | undefined;
+    let done;
     try {
-      committed = await this.commitTurns.run(stageId, () =>
-        withDbRetry(() =>
-          transaction(this.database.db, async (t) => {
-            turn ??= performance.now();
-            if (!(await ctx.holds(t))) {
-              leaseLost = true;
-              return undefined;
-            }
-            // The rows every batch of a stage updates (the stage's; for judgments, the iteration's)
-            // are locked as late as possible, so that batches queue for them only for the end of
-            // their transaction: the stage row by the progress update, which also checks the epoch
-            // fence (a batch of an older epoch rolls back what it wrote).
-            const newlyFailed = await stagesRepo.insertFailures(t, stageId, outcome.failures);
-            const newlyStored = await outcome.write(t);
-            // Nothing new means this write was already made (a commit whose answer was lost): count its tokens once.
-            const usage = newlyStored + newlyFailed > 0 ? outcome.usage : { promptTokens: 0, completionTokens: 0 };
-            const progress = await stagesRepo.addBatchProgress(t, stageId, epoch, { done: newlyStored + newlyFailed, failed: newlyFailed, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens });
-            if (!progress) throw FENCED;
-            for (const line of billedLines(usage)) await stageUsageRepo.addUsage(t, stageId, line);
-            const { row, control } = progress;
-            const finished = await this.finishIfComplete(t, row);
-            const paused = finished ? undefined : await this.pauseIfOverBudget(t, row, control);
-            return { row: finished ?? paused ?? row, finished, accounted: newlyStored + newlyFailed, failed: newlyFailed, usage };
-          }),
-        ),
+      done = await withDbRetry(() =>
+        transaction(this.database.db, async (t) => {
+          turn ??= performance.now();
+          // Each batch's lease, and its failures, before the rows every batch of a stage updates are
+          // locked: those are locked as late as possible, so that batches queue for them only for the
+          // end of their transaction (the iteration's by the judgment insert, the stage row by the
+          // progress update, which also checks the epoch fence and rolls back what was written).
+          const parts: ({ outcome: BatchOutcome; failed: number; stored: number } | undefined)[] = [];
+          for (const { ctx, outcome } of entries) parts.push((await ctx.holds(t)) ? { outcome, failed: await stagesRepo.insertFailures(t, stageId, outcome.failures), stored: 0 } : undefined);
+          for (const part of parts) if (part) part.stored = await part.outcome.write(t);
+          // Nothing new means this write was already made (a commit whose answer was lost): count its tokens once.
+          const written = parts.map((p) => p && { accounted: p.stored + p.failed, failed: p.failed, usage: p.stored + p.failed > 0 ? p.outcome.usage : NO_USAGE });
+          const live = written.filter((w) => w !== undefined);
+          if (live.length === 0) return { written }; // every lease was lost
+          const sum = (pick: (w: (typeof live)[number]) => number) => live.reduce((n, w) => n + pick(w), 0);
+          const progress = await stagesRepo.addBatchProgress(t, stageId, entries[0]!.epoch, {
+            done: sum((w) => w.accounted),
+            failed: sum((w) => w.failed),
+            promptTokens: sum((w) => w.usage.promptTokens),
+            completionTokens: sum((w) => w.usage.completionTokens),
+          });
+          if (!progress) throw FENCED;
+          for (const line of mergeLines(live.flatMap((w) => billedLines(w.usage)))) await stageUsageRepo.addUsage(t, stageId, line);
+          const { row, control } = progress;
+          const finished = await this.finishIfComplete(t, row);
+          const paused = finished ? undefined : await pauseIfOverBudget(t, row, this.budgets, control);
+          return { written, row: finished ?? paused ?? row, finished };
+        }),
       );
     } catch (error) {
-      if (error === FENCED) return undefined;
+      if (error === FENCED) return entries.map(() => ({ leaseLost: false }));
       throw error;
     }
-    // (A job aborted for its lost lease was reported by the lease keeper already.)
-    if (leaseLost && !ctx.signal.aborted) this.logger.warn({ stageId, jobId: ctx.id }, 'lost the lease of a running job before its commit; its results were dropped (another worker has it)');
-    if (committed) {
-      const commit = { waitSeconds: ((turn ?? asked) - asked) / 1000, transactionSeconds: (performance.now() - (turn ?? asked)) / 1000 };
-      this.options.observer?.batchCommitted(batchObservation(this.pricing, committed.row.kind, { ...committed, commit }));
-    }
-    if (committed?.finished) await this.notifyFinished(committed.finished);
-    return committed;
+    const transactionSeconds = (performance.now() - turn!) / 1000;
+    const results = entries.map((entry, i): EntryResult => {
+      const w = done.written[i];
+      if (!w || !done.row) return { leaseLost: !w };
+      this.options.observer?.batchCommitted(batchObservation(this.pricing, done.row.kind, { ...w, commit: { waitSeconds: (turn! - entry.asked) / 1000, transactionSeconds } }));
+      return { leaseLost: false, committed: { row: done.row, accounted: w.accounted } };
+    });
+    if (done.row) this.options.observer?.commitGrouped({ kind: done.row.kind, batches: results.filter((r) => r.committed).length });
+    if (done.finished) await this.notifyFinished(done.finished);
+    return results;
   }
 
   /** Items a handler left without result or failure although nothing stopped it (their input is gone) become failures, so the stage can end. */
@@ -332,21 +354,13 @@ export class StageRunner {
     await this.commit(stage.id, epoch, ctx, { write: async () => 0, failures, usage: { promptTokens: 0, completionTokens: 0 } });
   }
 
-  /**
-   * Pauses a running stage whose experiment's token or money budget is reached; returns the paused row.
-   * `control` is the stage's budget and use when the caller read them with the row.
-   */
-  private async pauseIfOverBudget(db: Db, stage: StageRow, control?: StageControl): Promise<StageRow | undefined> {
-    if (!isRunnable(stage)) return undefined;
-    const c = control ?? (await stagesRepo.stageControl(db, stage.id));
-    // On `db` (a commit's transaction): PGlite runs nothing else until that transaction ends.
-    const stop = c && (await budgetStop(db, this.pricing, c, this.options.defaultTokenBudget ?? 0));
-    return stop ? pauseForBudget(db, stage.id, stop) : undefined;
-  }
-
   /** Why a stage may spend no more (its token budget, the server's default one, or its experiment's money budget is reached), or undefined. */
   budgetStop(control: StageControl): Promise<string | undefined> {
     return budgetStop(this.database.db, this.pricing, control, this.options.defaultTokenBudget ?? 0);
+  }
+
+  private get budgets() {
+    return { pricing: this.pricing, defaultTokenBudget: this.options.defaultTokenBudget ?? 0 };
   }
 
   /** Finishes a stage whose items are all accounted for (used after planning and resuming). */
@@ -358,23 +372,8 @@ export class StageRunner {
     if (finished) await this.notifyFinished(finished);
   }
 
-  private async finishIfComplete(tx: Db, row: StageRow): Promise<StageRow | undefined> {
-    if (row.done < row.total || (row.status !== 'RUNNING' && row.status !== 'QUEUED')) return undefined;
-    const stats = (await this.handler(row.kind).finalize?.(tx, row)) ?? (row.stats as object);
-    const tooManyFailures = row.total > 0 && row.failed / row.total > this.options.maxFailureShare;
-    const common = row.failed > 0 ? await stagesRepo.mostCommonFailure(tx, row.id) : null;
-    const cause = common ? `; most common failure (${common.count} of ${row.failed}): ${common.error.slice(0, 500)}` : '';
-    // A one-item stage (SELECT, TRAIN) that failed says why, in its own words.
-    const oneItem = row.total === 1 && common !== null;
-    return stagesRepo.finishStage(tx, row.id, tooManyFailures ? 'FAILED' : 'SUCCEEDED', {
-      stats,
-      error: tooManyFailures
-        ? oneItem
-          ? common.error
-          : `${row.failed} of ${row.total} items failed after every retry (more than ${Math.round(this.options.maxFailureShare * 100)}%); resumeStage retries them${cause}`
-        : null,
-      ...(common && !tooManyFailures ? { message: `${row.failed} of ${row.total} items failed${cause}` } : {}),
-    });
+  private finishIfComplete(tx: Db, row: StageRow): Promise<StageRow | undefined> {
+    return finishIfComplete(tx, row, this.handler(row.kind), this.options.maxFailureShare);
   }
 
   async fail(stageId: number, error: string): Promise<void> {
