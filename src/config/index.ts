@@ -143,7 +143,7 @@ export type Config = {
   /** Models used when an experiment names none (GENERATOR_MODEL, JUDGE_MODEL); the simulator's when no endpoint is set. */
   models: { generatorModel: string | null; judgeModel: string | null };
   worker: {
-    /** Queue jobs (item batches) one worker process runs at once. Default 16, or 4 x the busiest endpoint's concurrency / batchSize when more. */
+    /** Queue jobs (item batches) one worker process runs at once. Default 16. */
     jobConcurrency: number;
     /** Items per queue job. Default 32. */
     batchSize: number;
@@ -222,7 +222,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     simulator: simulatorOptions(env),
     models: { generatorModel: optional(env, 'GENERATOR_MODEL') ?? null, judgeModel: optional(env, 'JUDGE_MODEL') ?? null },
     worker: {
-      jobConcurrency: int(env, 'WORKER_JOB_CONCURRENCY', defaultJobConcurrency(env, server.endpoints), 1, 1000),
+      jobConcurrency: int(env, 'WORKER_JOB_CONCURRENCY', 16, 1, 1000),
       batchSize: int(env, 'WORKER_BATCH_SIZE', 32, 1, 10_000),
       jobExpireSeconds: int(env, 'JOB_EXPIRE_SECONDS', 30, 2, 86_400),
       shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 0, 3_600_000),
@@ -299,17 +299,6 @@ function allowedOrigins(env: Env): string[] {
   });
 }
 
-
-/**
- * WORKER_JOB_CONCURRENCY's default: 16 jobs, or enough for four times the busiest endpoint's
- * concurrency in items (LLM_CONCURRENCY 256, batches of 32: 32 jobs), so that while some jobs wait
- * for their commit or their next fetch, the others still have items queued for every free slot.
- */
-function defaultJobConcurrency(env: Env, endpoints: readonly { concurrency: number }[]): number {
-  const batchSize = int(env, 'WORKER_BATCH_SIZE', 32, 1, 10_000);
-  const busiest = Math.max(...endpoints.map((e) => e.concurrency));
-  return Math.min(1000, Math.max(16, Math.ceil((4 * busiest) / batchSize)));
-}
 
 function llmConfig(env: Env): LlmConfig {
   return {

@@ -49,16 +49,6 @@ describe(loadConfig.name, () => {
     expect(config.limits).toEqual({ maxInstructionLength: 20_000 });
   });
 
-  it('sizes WORKER_JOB_CONCURRENCY to four times the busiest endpoint in items unless it is set', () => {
-    const jobs = (env: Record<string, string>) => loadConfig(env, []).worker.jobConcurrency;
-    expect(jobs({})).toBe(16); // 64 at once, batches of 32: 8, at least 16
-    expect(jobs({ LLM_CONCURRENCY: '256' })).toBe(32);
-    expect(jobs({ LLM_CONCURRENCY: '256', WORKER_BATCH_SIZE: '10' })).toBe(103);
-    expect(jobs({ LLM_CONCURRENCY: '10000', WORKER_BATCH_SIZE: '1' })).toBe(1000);
-    expect(jobs({ LLM_CONCURRENCY: '256', WORKER_JOB_CONCURRENCY: '4' })).toBe(4);
-    expect(configError({ WORKER_JOB_CONCURRENCY: '0' }).message).toMatch(/^WORKER_JOB_CONCURRENCY/);
-  });
-
   it('treats empty and blank variables as unset', () => {
     const config = loadConfig({ DATABASE_URL: '', PORT: '  ', HOST: '', LOG_LEVEL: '' }, []);
     expect(config.database.kind).toBe('pglite');
