@@ -17,7 +17,7 @@ export type BatchObservation = {
   failed: number;
   /**
    * Seconds the batch's commit waited for its turn (a stage's commits take turns on the rows every
-   * batch updates: see CommitTurns) and then spent in its transaction (retries included).
+   * batch updates: see CommitGroups) and then spent in its transaction (retries included).
    */
   commit: { waitSeconds: number; transactionSeconds: number };
   usage?: { endpoint: string; model: string; promptTokens: number; completionTokens: number; usd: number | null };

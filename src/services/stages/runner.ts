@@ -76,7 +76,6 @@ type CommitEntry = { epoch: number; ctx: Pick<JobContext, 'holds' | 'id' | 'sign
 type Committed = { row: StageRow; accounted: number };
 type EntryResult = { committed?: Committed; leaseLost: boolean };
 
-
 export type StageFinishedListener = (stage: StageRow) => Promise<void>;
 
 export class StageRunner {
