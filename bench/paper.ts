@@ -13,7 +13,7 @@
  * endpoint, not this machine, is the bound.
  */
 import pg from 'pg';
-import type { Gql } from './lib.js';
+import type { Child, Gql } from './lib.js';
 import { graphql, machineBusyMs, peakRss, percentile, postgresCpuMs, postgresProcesses, processStats, startService, startSimulatorProcess, waitForStage } from './lib.js';
 import { judgeStage, prepare, runDatabase, simOptions, simRequests } from './scenarios.js';
 import type { StageRun } from './scenarios.js';
@@ -102,16 +102,21 @@ export async function paperScale(databaseServer: string, pairs: number, options:
   const jitterMs = options.jitterMs ?? 50;
   const concurrency = options.concurrency ?? 256;
   const database = await runDatabase({ databaseServer, llmConcurrency: concurrency, workers: 1 });
-  const sim = await startSimulatorProcess({ SIM_LOG_REQUESTS: '0' });
-  // No default token budget (600,000 judgments are far past it) and no read limit for the sampling queries.
-  const env = { ...database.env, OPENAI_BASE_URL: sim.url, LLM_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: '16', DEFAULT_TOKEN_BUDGET: '0', QUERIES_PER_MINUTE: '0' };
-  const service = await startService(env, options.split ? 'api' : 'all');
-  const worker = options.split ? await startService(env, 'worker') : undefined;
-  const pid = service.process.pid!;
-  const pids = [pid, ...(worker ? [worker.process.pid!] : [])];
-  const cpuOf = () => pids.reduce((sum, p) => sum + processStats(p).cpuMs, 0);
-  const rssOf = () => Math.max(...pids.map((p) => processStats(p).rssBytes));
+  // Whatever was started is stopped at the end, also when a later child fails to start.
+  const children: Child[] = [];
   try {
+    const sim = await startSimulatorProcess({ SIM_LOG_REQUESTS: '0' });
+    children.push(sim);
+    // No default token budget (600,000 judgments are far past it) and no read limit for the sampling queries.
+    const env = { ...database.env, OPENAI_BASE_URL: sim.url, LLM_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: '16', DEFAULT_TOKEN_BUDGET: '0', QUERIES_PER_MINUTE: '0' };
+    const service = await startService(env, options.split ? 'api' : 'all');
+    children.push(service);
+    const worker = options.split ? await startService(env, 'worker') : undefined;
+    if (worker) children.push(worker);
+    const pid = service.process.pid!;
+    const pids = [pid, ...(worker ? [worker.process.pid!] : [])];
+    const cpuOf = () => pids.reduce((sum, p) => sum + processStats(p).cpuMs, 0);
+    const rssOf = () => Math.max(...pids.map((p) => processStats(p).rssBytes));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const idleRssBytes = rssOf();
     const gql = graphql(service.url);
@@ -182,9 +187,7 @@ export async function paperScale(databaseServer: string, pairs: number, options:
       bytesPerJudgment: judgmentsTableBytes / iteration.stats.judgments,
     };
   } finally {
-    await worker?.stop();
-    await service.stop();
-    await sim.stop();
+    for (const child of children.reverse()) await child.stop();
     await database.drop();
   }
 }

@@ -84,7 +84,6 @@ export function commandBackend(deps: CommandDeps): TrainingBackend {
       // the next stage's base, read by the trainer from disk, and would only hold a slot on the server.
       const judging = run.stageIndex === run.stageCount - 1;
       const adapterPath = judging && deps.loraEndpoints.includes(endpoint) ? result.adapterPath : undefined;
-      const load = adapterPath !== undefined;
       if (adapterPath !== undefined) {
         await run.report(`loading adapter ${result.model} on endpoint ${endpoint}`);
         await deps.endpoints(endpoint).loadLoraAdapter(result.model, adapterPath);
@@ -93,7 +92,7 @@ export function commandBackend(deps: CommandDeps): TrainingBackend {
         status: 'succeeded',
         fineTunedModel: result.model,
         // Marks an adapter this service loaded: unloaded again once no longer in use (adapters.ts).
-        adapterEndpoint: load ? endpoint : null,
+        adapterEndpoint: adapterPath !== undefined ? endpoint : null,
       });
       return { model: result.model, examples };
     },
