@@ -94,9 +94,14 @@ async function timeExport(serviceUrl: string, pid: number, iterationId: string, 
  * One paper-scale iteration. `split`: the API (`--role api`) and the worker (`--role worker`) in
  * processes of their own, as "Running at scale" in the README advises, instead of one `--role all`
  * process; the service's CPU is then both processes', its peak RSS during the stage the larger of
- * the two, and the exports' RSS the API's (it streams them).
+ * the two, and the exports' RSS the API's (it streams them). `oneThread`: one `--role all` process
+ * with WORKER_THREAD=off (the worker on the API's event loop, as before the worker thread).
  */
-export async function paperScale(databaseServer: string, pairs: number, options: { samples?: number; latencyMs?: number; jitterMs?: number; concurrency?: number; split?: boolean } = {}): Promise<PaperRun> {
+export async function paperScale(
+  databaseServer: string,
+  pairs: number,
+  options: { samples?: number; latencyMs?: number; jitterMs?: number; concurrency?: number; split?: boolean; oneThread?: boolean } = {},
+): Promise<PaperRun> {
   const samples = options.samples ?? 15;
   const latencyMs = options.latencyMs ?? 175;
   const jitterMs = options.jitterMs ?? 50;
@@ -108,7 +113,7 @@ export async function paperScale(databaseServer: string, pairs: number, options:
     const sim = await startSimulatorProcess({ SIM_LOG_REQUESTS: '0' });
     children.push(sim);
     // No default token budget (600,000 judgments are far past it) and no read limit for the sampling queries.
-    const env = { ...database.env, OPENAI_BASE_URL: sim.url, LLM_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: '16', DEFAULT_TOKEN_BUDGET: '0', QUERIES_PER_MINUTE: '0' };
+    const env = { ...database.env, OPENAI_BASE_URL: sim.url, LLM_CONCURRENCY: String(concurrency), DATABASE_POOL_SIZE: '16', DEFAULT_TOKEN_BUDGET: '0', QUERIES_PER_MINUTE: '0', ...(options.oneThread && { WORKER_THREAD: 'off' }) };
     const service = await startService(env, options.split ? 'api' : 'all');
     children.push(service);
     const worker = options.split ? await startService(env, 'worker') : undefined;

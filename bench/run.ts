@@ -10,9 +10,10 @@
  *   --peer-pairs N       pairs of the peer comparison: N x 2 orders x 4 samples completions (default 2000)
  *   --skip-promptfoo     peer comparison without promptfoo (the test suite's smoke run)
  *   --only a,b           scenarios: efficiency, peers, overhead, memory, queries, pglite (the
- *                        default set), and paper, paper-split, scaleout (run only when named: they
- *                        take minutes; paper-split runs the paper scenario with the API and the
- *                        worker in two processes)
+ *                        default set), and paper, paper-split, paper-one-thread, scaleout (run
+ *                        only when named: they take minutes; paper-split runs the paper scenario
+ *                        with the API and the worker in two processes, paper-one-thread in one
+ *                        process with WORKER_THREAD=off)
  *   --paper-pairs N      pairs of the paper-scale scenario (default 20000: 600,000 judgments)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -228,17 +229,17 @@ async function queries(): Promise<void> {
  * One iteration at the paper's size on PostgreSQL (see bench/paper.ts). Long (generation of the
  * pairs, then about 600,000 judgments): `--runs` applies, the README says how many were run.
  */
-async function paper(split: boolean): Promise<void> {
-  const name = split ? 'paper-split' : 'paper';
+async function paper(topology: 'thread' | 'split' | 'one-thread'): Promise<void> {
+  const name = { thread: 'paper', split: 'paper-split', 'one-thread': 'paper-one-thread' }[topology];
   const all: PaperRun[] = [];
   for (let i = 0; i < runs; i += 1) {
-    const run = await paperScale(databaseServer, size.paperPairs, { split });
+    const run = await paperScale(databaseServer, size.paperPairs, { split: topology === 'split', oneThread: topology === 'one-thread' });
     process.stderr.write(`${name} run ${i + 1}/${runs}: ${JSON.stringify(run)}\n`);
     all.push(run);
   }
   results[name] = { runs: all };
-  // Rows of the split topology say so; the service's figures are then its two processes'.
-  const scale = split ? 'Paper scale, API and worker in two processes' : 'Paper scale';
+  // Rows of the other topologies say so; the service's figures are then its two processes' when split.
+  const scale = { thread: 'Paper scale', split: 'Paper scale, API and worker in two processes', 'one-thread': 'Paper scale, one process, worker on the API thread' }[topology];
   const first = all[0]!;
   const med = (pick: (r: PaperRun) => number) => median(all.map(pick));
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -302,8 +303,9 @@ if (only.has('overhead')) await overhead();
 if (only.has('memory')) await memory();
 if (only.has('queries')) await queries();
 if (only.has('pglite')) await pglite();
-if (only.has('paper')) await paper(false);
-if (only.has('paper-split')) await paper(true);
+if (only.has('paper')) await paper('thread');
+if (only.has('paper-split')) await paper('split');
+if (only.has('paper-one-thread')) await paper('one-thread');
 if (only.has('scaleout')) await scaleout();
 
 const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;

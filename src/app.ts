@@ -10,10 +10,12 @@ import { ConfigError, publicEndpoint } from './config/index.js';
 import { inMemory, openDatabase } from './db/database.js';
 import type { Database } from './db/database.js';
 import { startEventBus } from './events/bus.js';
-import { startHttpServer } from './http/server.js';
 import { startMetricsServer } from './http/metrics.js';
 import { Metrics } from './metrics/metrics.js';
+import type { MetricsSnapshot } from './metrics/metrics.js';
 import { bothObservers, startTracing, type Tracing } from './tracing/tracing.js';
+// The HTTP server (Apollo, express, graphql, ws) is imported when an API is started, so that a
+// worker (a --role worker process, the worker thread of --role all) does not load and hold it.
 import type { HttpServer } from './http/server.js';
 import { createEndpointClients } from './endpoints.js';
 import type { Logger } from './logger.js';
@@ -61,6 +63,7 @@ export type App = {
   database: Database;
   services: Services;
   simulator: Simulator | null;
+  metrics: Metrics;
   stop(): Promise<void>;
 };
 
@@ -72,7 +75,16 @@ export type AppOverrides = {
   trainPollSeconds?: number;
   /** Seconds without progress after which a stage with items left but no queued work is queued anew. Default max(60, 2 x JOB_EXPIRE_SECONDS). */
   recoverAfterSeconds?: number;
+  /** Set by src/worker-thread.ts when `--role all` runs its worker in a thread: which side this app is. */
+  thread?: ThreadSide;
 };
+
+/**
+ * `api`: the main thread's app, with the API and no queue workers; it uses the worker thread's
+ * simulator (if any) and serves the worker's metrics with its own. `worker`: the thread's app, a
+ * `--role worker` whose metrics leave the process-wide ones (and METRICS_PORT) to the API's.
+ */
+export type ThreadSide = { side: 'api'; simulatorUrl: string | null; workerMetrics: () => Promise<MetricsSnapshot> } | { side: 'worker' };
 
 type Stops = { name: string; stop: () => Promise<void> }[];
 
@@ -80,6 +92,8 @@ type Stops = { name: string; stop: () => Promise<void> }[];
 type Infrastructure = {
   database: Database;
   simulator: Simulator | null;
+  /** The simulator's URL: this app's or, in the API thread, the worker thread's; null when every endpoint is a real one. */
+  simulatorUrl: string | null;
   llms: ReturnType<typeof createEndpointClients>;
   endpoints: (name: string) => ReturnType<ReturnType<typeof createEndpointClients>['get']>;
   events: Awaited<ReturnType<typeof startEventBus>>;
@@ -105,10 +119,18 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     const tracing = config.otlpEndpoint === null ? undefined : await startTracing(config.otlpEndpoint, `ste-${config.role}`);
     if (tracing) stops.push({ name: 'tracing', stop: () => tracing.shutdown() });
     const started: { infra?: Infrastructure } = {};
-    const metrics = new Metrics({ queueDepth: async () => (started.infra ? started.infra.queue.depth() : {}), endpoints: () => started.infra?.llms.stats() ?? [] });
-    const infra = await startInfrastructure(config, logger, stops, metrics, tracing);
+    // With the worker in a thread, each gauge is read on one side: the queue and the process on
+    // the API's, the endpoints' limiters on the worker's (the one sending the stages' requests).
+    const inThread = overrides.thread?.side === 'worker';
+    const metrics = new Metrics({
+      ...(!inThread && { queueDepth: async () => (started.infra ? started.infra.queue.depth() : {}) }),
+      ...(overrides.thread?.side !== 'api' && { endpoints: () => started.infra?.llms.stats() ?? [] }),
+      processMetrics: !inThread,
+    });
+    if (overrides.thread?.side === 'api') metrics.addPeer(overrides.thread.workerMetrics);
+    const infra = await startInfrastructure(config, logger, stops, metrics, tracing, overrides.thread);
     started.infra = infra;
-    if (config.metrics.port !== null) {
+    if (config.metrics.port !== null && !inThread) {
       const server = await startMetricsServer(metrics, config.metrics.host, config.metrics.port, logger);
       stops.push({ name: 'metrics server', stop: () => server.stop() });
       logger.info({ url: server.url }, 'serving metrics');
@@ -118,6 +140,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
 
     let http: HttpServer | null = null;
     if (config.role !== 'worker') {
+      const { startHttpServer } = await import('./http/server.js');
       http = await startHttpServer(services, logger, {
         host: config.host,
         port: config.port,
@@ -133,22 +156,24 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
 
     // Workers start only once the API is bound: a stage job that misbehaves after a restart can
     // never keep /healthz and the API from answering.
-    if (config.role !== 'api') await startWorkers(config, logger, infra, runner, loop, overrides, stops);
+    if (config.role !== 'api' && overrides.thread?.side !== 'api') await startWorkers(config, logger, infra, runner, loop, overrides, stops);
 
-    return { url: http?.url ?? null, database: infra.database, services, simulator: infra.simulator, stop: stopAll };
+    return { url: http?.url ?? null, database: infra.database, services, simulator: infra.simulator, metrics, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
 }
 
-async function startInfrastructure(config: Config, logger: Logger, stops: Stops, metrics: Metrics, tracing: Tracing | undefined): Promise<Infrastructure> {
+async function startInfrastructure(config: Config, logger: Logger, stops: Stops, metrics: Metrics, tracing: Tracing | undefined, thread: ThreadSide | undefined): Promise<Infrastructure> {
   // First: the data folder's lock decides whether this process may use the folder at all.
   const database = await openDatabase(config.database, { onStale: (message) => logger.warn(message) });
   stops.push({ name: 'database', stop: () => database.close() });
 
   let simulator: Simulator | null = null;
-  if (config.endpoints.some((e) => e.baseURL === null)) {
+  // The API thread's app uses the worker thread's simulator: one simulator, whose models both see.
+  const sharedSimulator = thread?.side === 'api' ? thread.simulatorUrl : null;
+  if (config.endpoints.some((e) => e.baseURL === null) && sharedSimulator === null) {
     const started = await startSimulator({ ...config.simulator, stateDir: simulatorStateDir(config) });
     simulator = started;
     stops.push({ name: 'simulator', stop: () => started.close() });
@@ -156,7 +181,8 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops,
   }
 
   // One client per named endpoint (STE_CONFIG; `default` is OPENAI_BASE_URL or the simulator).
-  const llms = createEndpointClients(config.endpoints, simulator?.url ?? null, logger, (name) => bothObservers(metrics.forEndpoint(name), tracing?.llmObserver(name)));
+  const simulatorUrl = simulator?.url ?? sharedSimulator;
+  const llms = createEndpointClients(config.endpoints, simulatorUrl, logger, (name) => bothObservers(metrics.forEndpoint(name), tracing?.llmObserver(name)));
   stops.push({ name: 'llm clients', stop: () => llms.close() });
 
   const events = await startEventBus(database, logger);
@@ -171,7 +197,7 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops,
   // On stop: no new jobs, no new LLM requests; requests in flight get the shutdown timeout, then
   // unfinished jobs go back to the queue for another worker.
   stops.push({ name: 'queue', stop: () => queue.stop(config.worker.shutdownTimeoutMs, () => llms.drain()) });
-  return { database, simulator, llms, endpoints: (name: string) => llms.get(name), events, queue };
+  return { database, simulator, simulatorUrl, llms, endpoints: (name: string) => llms.get(name), events, queue };
 }
 
 /** The stage runner with a handler for every stage kind, and TRAIN's backends. */
@@ -223,7 +249,7 @@ function createStageRunner(config: Config, logger: Logger, infra: Infrastructure
 
 /** Everything the GraphQL and HTTP layers may call, and the listeners that keep iterations and loops in step with stages. */
 function createServices(config: Config, logger: Logger, infra: Infrastructure, runner: StageRunner): { services: Services; loop: LoopService } {
-  const { database, queue, events, simulator } = infra;
+  const { database, queue, events, simulatorUrl } = infra;
   const pipeline = new PipelineService(database, runner);
   const benchmarks = new BenchmarkService(database);
   const evaluations = new EvaluationService(database, runner, benchmarks);
@@ -242,7 +268,7 @@ function createServices(config: Config, logger: Logger, infra: Infrastructure, r
   runner.onFinished((stage) => adapters.onStageFinished(stage));
   runner.onFinished((stage) => loop.onStageFinished(stage));
 
-  const defaultModel = (name: string | null, simName: string) => name ?? (simulator ? simName : null);
+  const defaultModel = (name: string | null, simName: string) => name ?? (simulatorUrl !== null ? simName : null);
   const exports = new ExportService(database);
   const services: Services = {
     serverConfiguration: serverConfiguration(config),

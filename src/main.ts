@@ -1,14 +1,18 @@
 /**
  * `npm start [-- --role api|worker|all]`: starts the service. Bad configuration, an unreachable
  * database, a data folder held by another process or a port in use end the process with one
- * clear line and exit code 1.
+ * clear line and exit code 1. `--role all` on PostgreSQL runs its worker in a thread of its own
+ * (worker-thread.ts; WORKER_THREAD).
  */
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config/index.js';
-import { DataDirLockedError } from './db/data-dir-lock.js';
-import { DatabaseUnavailableError } from './db/database.js';
-import { ListenError } from './http/server.js';
+import type { App } from './app.js';
+import { loadConfig } from './config/index.js';
+import type { Config } from './config/index.js';
 import { createLogger } from './logger.js';
+import type { Logger } from './logger.js';
+import { startFailureLine } from './start-errors.js';
+import { startWorkerThread, WorkerThreadStartError } from './worker-thread.js';
+import type { WorkerThread } from './worker-thread.js';
 
 async function main(): Promise<void> {
   let config;
@@ -18,9 +22,10 @@ async function main(): Promise<void> {
     fail(error);
   }
   const logger = createLogger(config.logLevel);
-  let app;
+  let app: App;
+  let worker: WorkerThread | null = null;
   try {
-    app = await createApp(config, logger);
+    ({ app, worker } = await start(config, logger));
   } catch (error) {
     fail(error);
   }
@@ -29,7 +34,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    app.stop().then(
+    Promise.all([app.stop(), worker?.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -49,15 +54,30 @@ async function main(): Promise<void> {
 
   // Announced only once the signal handlers are in place, so a supervisor that waits for this line can stop us cleanly.
   const where = app.url ? `GraphQL API at ${app.url} (WebSocket subscriptions on the same URL)` : 'worker started';
-  logger.info({ role: config.role, database: app.database.kind, url: app.url }, where);
-  process.stdout.write(`self-taught-evaluator: ${where}; database: ${app.database.kind}; endpoint: ${app.services.info.endpoint}\n`);
+  const thread = worker ? '; worker: in a thread of its own' : '';
+  logger.info({ role: config.role, database: app.database.kind, url: app.url, workerThread: worker !== null }, where);
+  process.stdout.write(`self-taught-evaluator: ${where}; database: ${app.database.kind}; endpoint: ${app.services.info.endpoint}${thread}\n`);
+}
+
+/** The app, and with WORKER_THREAD the worker thread first (it owns the simulator the API then uses). */
+async function start(config: Config, logger: Logger): Promise<{ app: App; worker: WorkerThread | null }> {
+  if (!config.worker.thread) return { app: await createApp(config, logger), worker: null };
+  const worker = await startWorkerThread(logger, (error) => {
+    logger.fatal({ err: error }, 'the worker thread ended');
+    process.stderr.write(`self-taught-evaluator: the worker thread ${error.message}; exiting\n`);
+    process.exit(1);
+  });
+  try {
+    const app = await createApp(config, logger, { thread: { side: 'api', simulatorUrl: worker.simulatorUrl, workerMetrics: () => worker.metrics() } });
+    return { app, worker };
+  } catch (error) {
+    await worker.stop();
+    throw error;
+  }
 }
 
 function fail(error: unknown): never {
-  const known =
-    error instanceof ConfigError || error instanceof DatabaseUnavailableError || error instanceof DataDirLockedError || error instanceof ListenError;
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`self-taught-evaluator: ${known ? message : `failed to start: ${message}`}\n`);
+  process.stderr.write(`${error instanceof WorkerThreadStartError ? error.message : startFailureLine(error)}\n`);
   process.exit(1);
 }
 

@@ -155,6 +155,13 @@ export type Config = {
     jobExpireSeconds: number;
     /** How long SIGTERM waits for in-flight work before releasing it. Default 30 s. */
     shutdownTimeoutMs: number;
+    /**
+     * WORKER_THREAD (auto, on, off; default auto): `--role all` on PostgreSQL runs the worker in a
+     * thread of its own (src/worker-thread.ts), so the API's event loop is not the one the stage's
+     * work keeps busy. Off on PGlite (the embedded database serves one thread) and in the api and
+     * worker roles.
+     */
+    thread: boolean;
     /** STAGE_MAX_FAILURE_SHARE: share of a stage's items that may fail after every retry before the stage ends FAILED rather than SUCCEEDED. Default 0.1. */
     maxFailureShare: number;
     /** Stages in execution BATCH: BATCH_JOB_ITEMS (items per queue job, default 50,000), BATCH_POLL_MS (default 30,000), BATCH_MAX_ATTEMPTS (sends of a line, default 3). */
@@ -191,6 +198,16 @@ export type Config = {
 };
 
 
+function workerThread(env: Env, role: Role, postgres: boolean): boolean {
+  const mode = oneOf(env, 'WORKER_THREAD', ['auto', 'on', 'off'], 'auto');
+  if (mode === 'on' && !postgres) {
+    throw new ConfigError(
+      'WORKER_THREAD=on needs a PostgreSQL server (DATABASE_URL): the embedded PGlite database is served to one thread (unset WORKER_THREAD, or set DATABASE_URL=postgres://user:password@localhost:5432/ste)',
+    );
+  }
+  return mode !== 'off' && role === 'all' && postgres;
+}
+
 /** Reads the configuration from `env` (default: process.env) and command-line `argv`. */
 export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const production = env.NODE_ENV === 'production';
@@ -226,6 +243,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       batchSize: int(env, 'WORKER_BATCH_SIZE', 32, 1, 10_000),
       jobExpireSeconds: int(env, 'JOB_EXPIRE_SECONDS', 30, 2, 86_400),
       shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 0, 3_600_000),
+      thread: workerThread(env, role, databaseUrl !== undefined),
       maxFailureShare: fraction(env, 'STAGE_MAX_FAILURE_SHARE', 0.1),
       providerBatch: {
         jobItems: int(env, 'BATCH_JOB_ITEMS', 50_000, 1, 1_000_000),

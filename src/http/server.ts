@@ -34,6 +34,7 @@ import { ConnectionCounter, refuseUpgrade } from './connection-cap.js';
 import { formatError, internalErrorReporter } from './errors.js';
 import { allRules, limitRules, listSizes, variableCostErrors } from './limits.js';
 import { OriginPolicy } from './origin.js';
+import { ListenError } from '../start-errors.js';
 import { RateLimiter } from './rate-limit.js';
 import type { ApiToken } from '../config/tokens.js';
 import { serveGraphqlWs } from './websocket.js';
@@ -60,8 +61,6 @@ export type HttpServerOptions = {
 
 export type HttpServer = { url: string; port: number; stop(): Promise<void> };
 
-/** Raised when the port cannot be bound; the message is one line for the operator. */
-export class ListenError extends Error {}
 
 export async function startHttpServer(services: Services, logger: Logger, options: HttpServerOptions): Promise<HttpServer> {
   // Audited outermost: a mutation refused by the input check is recorded with its code too.

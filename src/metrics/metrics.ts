@@ -3,14 +3,22 @@
  * observer interface of its own (llm's LlmObserver, the stage runner's, the queue's, the WebSocket
  * server's); app.ts hands them this object, which satisfies them all. One registry per app, so
  * several apps in one process (tests) keep their own counts. Served by GET /metrics (http/metrics.ts).
+ * A worker in a thread of its own (src/worker-thread.ts) keeps its own registry, without the
+ * process metrics and queue depth the API's already report; the API's `text()` adds its counts.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Gauges read when scraped: queue depth and each endpoint's limiter. */
 export type MetricsSources = {
   queueDepth?: () => Promise<Record<string, number>>;
   endpoints?: () => Array<{ endpoint: string; inFlight: number; queued: number; concurrencyLimit: number }>;
+  /** Process metrics (CPU, memory, event-loop lag...): default true; false in a worker thread (its process reports them). */
+  processMetrics?: boolean;
 };
+
+/** A registry's metrics as plain data (prom-client's JSON form), to cross a thread. */
+export type MetricsSnapshot = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 
 const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const COMMIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -31,9 +39,12 @@ export class Metrics {
   private readonly wsConnections = new Gauge({ name: 'ste_websocket_connections', help: 'Open GraphQL WebSocket connections.', registers: [this.registry] });
   private readonly wsSlowCloses = new Counter({ name: 'ste_websocket_slow_consumer_closes_total', help: 'WebSocket connections closed as slow consumers (4290).', registers: [this.registry] });
 
+  private readonly peers: Array<() => Promise<MetricsSnapshot>> = [];
+
   constructor(sources: MetricsSources = {}) {
     // Process metrics, event-loop lag (nodejs_eventloop_lag_seconds) among them.
-    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    if (sources.processMetrics !== false) collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+    else this.threadLag();
     const { queueDepth, endpoints } = sources;
     if (queueDepth) {
       new Gauge({
@@ -61,8 +72,44 @@ export class Metrics {
     return this.registry.contentType;
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /** The event-loop lag of a worker thread (the process metrics' nodejs_eventloop_lag_* are the main thread's). */
+  private threadLag(): void {
+    const delay = monitorEventLoopDelay({ resolution: 20 });
+    delay.enable();
+    new Gauge({
+      name: 'ste_worker_thread_eventloop_lag_seconds',
+      help: "Event-loop lag of the worker thread of --role all since the last scrape, by quantile (p50, p99, max).",
+      labelNames: ['quantile'],
+      registers: [this.registry],
+      collect() {
+        if (delay.count > 0) {
+          this.set({ quantile: 'p50' }, delay.percentile(50) / 1e9);
+          this.set({ quantile: 'p99' }, delay.percentile(99) / 1e9);
+          this.set({ quantile: 'max' }, delay.max / 1e9);
+        }
+        delay.reset();
+      },
+    });
+  }
+
+  /** Every metric: this registry's, plus the peers' (counters and histograms summed by labels). */
+  async text(): Promise<string> {
+    if (this.peers.length === 0) return this.registry.metrics();
+    const [own, ...others] = await Promise.all([this.snapshot(), ...this.peers.map((read) => read())]);
+    // A metric only this registry has is passed on as it is: prom-client's aggregators would
+    // otherwise drop some (process_start_time_seconds is `omit`) or average others.
+    const shared = new Set(others.flat().map((metric) => metric.name));
+    const mine = own!.map((metric) => (shared.has(metric.name) ? metric : { ...metric, aggregator: 'first' as const }));
+    return AggregatorRegistry.aggregate([mine, ...others]).metrics();
+  }
+
+  snapshot(): Promise<MetricsSnapshot> {
+    return this.registry.getMetricsAsJSON();
+  }
+
+  /** Adds another registry's counts to `text()`: the worker thread's (src/worker-thread.ts). */
+  addPeer(read: () => Promise<MetricsSnapshot>): void {
+    this.peers.push(read);
   }
 
   // ---- llm (LlmObserver, per endpoint: see `forEndpoint`) ----

@@ -42,11 +42,24 @@ describe(loadConfig.name, () => {
       batchSize: 32,
       jobExpireSeconds: 30,
       shutdownTimeoutMs: 30_000,
+      thread: false,
       maxFailureShare: 0.1,
       providerBatch: { jobItems: 50_000, pollMs: 30_000, maxAttempts: 3 },
       defaultTokenBudget: 10_000_000,
     });
     expect(config.limits).toEqual({ maxInstructionLength: 20_000 });
+  });
+
+  it.each<{ env: Record<string, string>; argv?: string[]; thread: boolean }>([
+    { env: { DATABASE_URL: 'postgres://localhost/ste' }, thread: true },
+    { env: { DATABASE_URL: 'postgres://localhost/ste', WORKER_THREAD: 'on' }, thread: true },
+    { env: { DATABASE_URL: 'postgres://localhost/ste', WORKER_THREAD: 'off' }, thread: false },
+    { env: { DATABASE_URL: 'postgres://localhost/ste' }, argv: ['--role', 'api'], thread: false },
+    { env: { DATABASE_URL: 'postgres://localhost/ste', WORKER_THREAD: 'on' }, argv: ['--role', 'worker'], thread: false },
+    { env: {}, thread: false },
+    { env: { WORKER_THREAD: 'off' }, thread: false },
+  ])('runs the worker in a thread for --role all on PostgreSQL only: $env $argv -> $thread', ({ env, argv, thread }) => {
+    expect(loadConfig(env, argv ?? []).worker.thread).toBe(thread);
   });
 
   it('treats empty and blank variables as unset', () => {
@@ -165,6 +178,8 @@ describe(loadConfig.name, () => {
     { name: 'SIM_ERROR_RATE=2', env: { SIM_ERROR_RATE: '2' }, variable: 'SIM_ERROR_RATE', example: 'example: SIM_ERROR_RATE=0.2' },
     { name: 'SIM_ERROR_RATE=abc', env: { SIM_ERROR_RATE: 'abc' }, variable: 'SIM_ERROR_RATE', example: 'example: SIM_ERROR_RATE=0.2' },
     { name: 'SIM_MODELS with a space', env: { SIM_MODELS: 'a b,c' }, variable: 'SIM_MODELS', example: 'example: SIM_MODELS=' },
+    { name: 'WORKER_THREAD=yes', env: { WORKER_THREAD: 'yes' }, variable: 'WORKER_THREAD', example: 'example: WORKER_THREAD=auto' },
+    { name: 'WORKER_THREAD=on on PGlite', env: { WORKER_THREAD: 'on' }, variable: 'WORKER_THREAD', example: 'DATABASE_URL=postgres://' },
     { name: '--role boss', env: {}, argv: ['--role', 'boss'], variable: '--role', example: 'example: npm start -- --role worker' },
     { name: '--role=boss', env: {}, argv: ['--role=boss'], variable: '--role', example: 'example: npm start -- --role worker' },
     { name: '--role with no value', env: {}, argv: ['--role'], variable: '--role', example: 'example: npm start -- --role worker' },

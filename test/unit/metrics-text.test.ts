@@ -9,6 +9,36 @@ import { Metrics } from '../../src/metrics/metrics.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prom-text.js';
 
 describe('metrics text', () => {
+  it("adds a worker thread's registry to the API's: counters and histograms summed, process metrics once", async () => {
+    const api = new Metrics({ queueDepth: async () => ({ 'stage-batch': 4 }) });
+    const worker = new Metrics({ endpoints: () => [{ endpoint: 'gpu', inFlight: 5, queued: 0, concurrencyLimit: 64 }], processMetrics: false });
+    api.addPeer(() => worker.snapshot());
+    const commit = { waitSeconds: 0.004, transactionSeconds: 0.02 };
+    api.batchCommitted({ kind: 'JUDGE', done: 2, failed: 0, commit });
+    worker.batchCommitted({ kind: 'JUDGE', done: 30, failed: 1, commit });
+    worker.batchCommitted({ kind: 'SELECT', done: 7, failed: 0, commit: { waitSeconds: 0, transactionSeconds: 0.3 } });
+    api.wsOpened();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a few samples of the thread's event-loop lag
+    const e = parsePrometheusText(await api.text());
+    const all = (name: string) => e.samples.filter((s) => s.name === name);
+    expect(sampleValue(e, 'ste_stage_items_total', { kind: 'JUDGE', outcome: 'done' })).toBe(31);
+    expect(sampleValue(e, 'ste_stage_items_total', { kind: 'JUDGE', outcome: 'failed' })).toBe(1);
+    expect(sampleValue(e, 'ste_stage_items_total', { kind: 'SELECT', outcome: 'done' })).toBe(7);
+    expect(sampleValue(e, 'ste_stage_batch_commit_seconds_count', { kind: 'JUDGE' })).toBe(2);
+    expect(sampleValue(e, 'ste_stage_batch_commit_seconds_bucket', { kind: 'JUDGE', le: '0.025' })).toBe(2);
+    expect(sampleValue(e, 'ste_stage_batch_commit_seconds_sum', { kind: 'JUDGE' })).toBeCloseTo(0.04, 9);
+    expect(sampleValue(e, 'ste_queue_depth', { queue: 'stage-batch' })).toBe(4);
+    expect(sampleValue(e, 'ste_llm_in_flight', { endpoint: 'gpu' })).toBe(5);
+    expect(sampleValue(e, 'ste_llm_concurrency_limit', { endpoint: 'gpu' })).toBe(64);
+    expect(sampleValue(e, 'ste_websocket_connections')).toBe(1);
+    expect(all('process_start_time_seconds')).toHaveLength(1);
+    expect(all('nodejs_eventloop_lag_p99_seconds')).toHaveLength(1);
+    expect(e.types.get('ste_worker_thread_eventloop_lag_seconds')).toBe('gauge');
+    expect(all('ste_worker_thread_eventloop_lag_seconds').map((s) => s.labels.quantile)).toEqual(['p50', 'p99', 'max']);
+    // The worker's own registry has no process metrics (they are the process's, reported once).
+    expect(parsePrometheusText(await worker.text()).types.has('process_start_time_seconds')).toBe(false);
+  });
+
   it('writes counters and histograms the parser reads back exactly', async () => {
     const metrics = new Metrics({ queueDepth: async () => ({ 'stage-batch': 7 }), endpoints: () => [{ endpoint: 'gpu', inFlight: 3, queued: 2, concurrencyLimit: 16 }] });
     const judge = metrics.forEndpoint('gpu');
