@@ -1151,6 +1151,17 @@ export type LoopState = {
   untilNoGain?: Maybe<Scalars['Int']['output']>;
 };
 
+/** A LoRA adapter the service loaded on an endpoint (vLLM's /v1/load_lora_adapter). */
+export type LoraAdapter = {
+  __typename?: 'LoraAdapter';
+  /** The named endpoint (STE_CONFIG) serving it. */
+  endpoint: Scalars['String']['output'];
+  /** False once the service unloaded it as no longer in use (unloadLoraAdapters, the default): the model is then not served until loaded again by hand. */
+  loaded: Scalars['Boolean']['output'];
+  /** When it was unloaded (or found already gone from the server, e.g. after a restart); null while loaded. */
+  unloadedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
 /** An amount of money. `amount` is exact (decimal text, no rounding); `value` is the same as a float. */
 export type Money = {
   __typename?: 'Money';
@@ -1922,6 +1933,8 @@ export type TrainingConfigInput = {
 /** A fine-tuning job of an iteration: one per training stage. */
 export type TrainingJob = {
   __typename?: 'TrainingJob';
+  /** The LoRA adapter the service loaded for fineTunedModel (a COMMAND trainer's adapterPath, on an endpoint with loraAdapters), or null when it loaded none. */
+  adapter?: Maybe<LoraAdapter>;
   /** Where it runs. */
   backend: TrainingBackend;
   /** Model fine-tuned. */

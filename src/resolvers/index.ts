@@ -138,6 +138,8 @@ const coreResolvers = {
   TrainingJob: {
     backend: (t: { backend: string }) => t.backend,
     method: (t: { method: string }) => (t.method === 'dpo' ? 'DPO' : 'SUPERVISED'),
+    adapter: (t: { adapterEndpoint: string | null; adapterUnloadedAt: Date | null }) =>
+      t.adapterEndpoint === null ? null : { endpoint: t.adapterEndpoint, loaded: t.adapterUnloadedAt === null, unloadedAt: t.adapterUnloadedAt },
   },
 
   Judgment: {

@@ -87,5 +87,14 @@ describe.skipIf(NO_DATABASE)(`unloading LoRA adapters no longer in use (${TEST_D
     expect(await unloads()).toBe(before + 2);
     expect((await trainingRepo.loadedAdapters(db, experiment.id)).map((a) => a.model)).toEqual([three]);
     expect((await sim.models()).filter((m) => m.startsWith('judge-'))).toEqual([three]);
+
+    // The API shows each job's adapter: it1 and it2 unloaded (with when), it3 loaded; no adapter before training.
+    const body = (await app.gql('query ($id: ID!) { experiment(id: $id) { iterations { index trainingJobs { fineTunedModel adapter { endpoint loaded unloadedAt } } } } }', { id: String(experiment.id) })) as {
+      data: { experiment: { iterations: { index: number; trainingJobs: { fineTunedModel: string; adapter: { endpoint: string; loaded: boolean; unloadedAt: string | null } | null }[] }[] } };
+    };
+    const jobs = body.data.experiment.iterations.sort((a, b) => a.index - b.index).map((it) => it.trainingJobs);
+    expect(jobs.map((j) => j.map((job) => [job.fineTunedModel, job.adapter?.endpoint, job.adapter?.loaded]))).toEqual([[[one, 'judges', false]], [[two, 'judges', false]], [[three, 'judges', true]], []]);
+    expect(jobs[0]![0]!.adapter!.unloadedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(jobs[2]![0]!.adapter!.unloadedAt).toBeNull();
   });
 });
