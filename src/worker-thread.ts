@@ -3,9 +3,10 @@
  * steps, sweeps, and the built-in simulator when no endpoint is set) runs in a worker thread of the
  * process (worker-thread-main.ts), exactly as a `--role worker` process would, and the API on the
  * main thread. At paper scale a stage keeps an event loop busy parsing answers and writing
- * judgments; on one loop the API's queries waited behind it (p95 70-85 ms against 26 ms with the
- * API in a process of its own). The two sides share only the database, as separate processes do,
- * and the process: one start, one stop, one /metrics (the API's serves the worker's counts too).
+ * judgments; on one loop the API's queries waited behind it (p95 104-108 ms, against 44-47 ms with
+ * the worker in this thread: bench/results/2026-12-06-paper-scale-r5.json). The two sides share
+ * only the database, as separate processes do, and the process: one start, one stop, one
+ * /metrics (the API's serves the worker's counts too).
  *
  * The worker thread starting badly ends the start with its line; the thread ending while the
  * process runs ends the process (exit code 1) so that a supervisor restarts both, as it would when
