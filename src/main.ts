@@ -59,14 +59,31 @@ async function main(): Promise<void> {
   process.stdout.write(`self-taught-evaluator: ${where}; database: ${app.database.kind}; endpoint: ${app.services.info.endpoint}${thread}\n`);
 }
 
-/** The app, and with WORKER_THREAD the worker thread first (it owns the simulator the API then uses). */
+/**
+ * The app and, with WORKER_THREAD, the worker thread. As in one thread, the worker starts once the
+ * API is bound (a port in use ends the start before any job is taken), except with the built-in
+ * simulator, which the worker thread owns and the API then uses: the worker thread first.
+ */
 async function start(config: Config, logger: Logger): Promise<{ app: App; worker: WorkerThread | null }> {
   if (!config.worker.thread) return { app: await createApp(config, logger), worker: null };
-  const worker = await startWorkerThread(logger, (error) => {
-    logger.fatal({ err: error }, 'the worker thread ended');
-    process.stderr.write(`self-taught-evaluator: the worker thread ${error.message}; exiting\n`);
-    process.exit(1);
-  });
+  const startWorker = () =>
+    startWorkerThread(logger, (error) => {
+      logger.fatal({ err: error }, 'the worker thread ended');
+      process.stderr.write(`self-taught-evaluator: the worker thread ${error.message}; exiting\n`);
+      process.exit(1);
+    });
+  if (config.endpoints.every((e) => e.baseURL !== null)) {
+    let worker: WorkerThread | null = null;
+    const app = await createApp(config, logger, { thread: { side: 'api', simulatorUrl: null, workerMetrics: async () => (worker ? worker.metrics() : []) } });
+    try {
+      worker = await startWorker();
+    } catch (error) {
+      await app.stop();
+      throw error;
+    }
+    return { app, worker };
+  }
+  const worker = await startWorker();
   try {
     const app = await createApp(config, logger, { thread: { side: 'api', simulatorUrl: worker.simulatorUrl, workerMetrics: () => worker.metrics() } });
     return { app, worker };

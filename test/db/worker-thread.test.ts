@@ -5,6 +5,7 @@
  * start ends the start with the same line as without it.
  */
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, freshDatabase, TEST_DB } from '../helpers/app.js';
 import type { TestDatabase } from '../helpers/app.js';
@@ -87,6 +88,40 @@ describe.skipIf(TEST_DB !== 'postgres' || !process.env.DATABASE_URL)('WORKER_THR
       service.child.kill('SIGTERM');
       expect(await service.exited).toBe(0);
     } finally {
+      await database.drop();
+    }
+  });
+
+  it('with a configured endpoint: starts, serves one /metrics with the thread\'s gauges, and stops on SIGTERM', async () => {
+    const database = await freshDatabase();
+    try {
+      // Nothing listens there: no request is sent while no stage runs.
+      const service = await startService({ DATABASE_URL: database.url!, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', JUDGE_MODEL: 'j', GENERATOR_MODEL: 'g' });
+      expect(service.output()).toContain(`database: postgres; endpoint: http://127.0.0.1:9/v1${THREAD_LINE}\n`);
+      const metrics = parsePrometheusText(await (await fetch(service.url.replace(/\/graphql$/, '/metrics'))).text());
+      expect(metrics.samples.filter((m) => m.name === 'ste_llm_concurrency_limit').map((m) => [m.labels.endpoint, m.value])).toEqual([['default', 64]]);
+      expect(metrics.types.get('ste_worker_thread_eventloop_lag_seconds')).toBe('gauge');
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('ends a start whose port is taken with the line and exit code it has without the thread', async () => {
+    const database = await freshDatabase();
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = { DATABASE_URL: database.url!, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', PORT: String((taken.address() as net.AddressInfo).port) };
+      const threaded = spawnService(env);
+      expect(await threaded.exited).toBe(1);
+      const plain = spawnService({ ...env, WORKER_THREAD: 'off' });
+      expect(await plain.exited).toBe(1);
+      expect(plain.output()).toMatch(/^self-taught-evaluator: .*in use.*\n$/);
+      expect(threaded.output()).toBe(plain.output());
+    } finally {
+      taken.close();
       await database.drop();
     }
   });
