@@ -41,7 +41,11 @@ export type Harness = {
   /** Connections to the test database, for checks on the rows (a pool: it outlives a server restart). */
   sql: pg.Pool;
   databaseUrl: string;
-  startWorker(env?: Record<string, string>): Promise<WorkerProcess>;
+  /**
+   * A worker process, as users start it: `--role worker`, or `--role all` (an API of its own and,
+   * on PostgreSQL, the worker in a thread of the process: see src/worker-thread.ts).
+   */
+  startWorker(env?: Record<string, string>, role?: 'worker' | 'all'): Promise<WorkerProcess>;
   /** Sends a signal and waits for the process to end. */
   stopWorker(worker: WorkerProcess, signal?: NodeJS.Signals): Promise<number | string>;
   stop(): Promise<void>;
@@ -107,10 +111,10 @@ export async function startHarness(options: { serverUrl?: string; sim?: Partial<
     };
 
     let count = 0;
-    const startWorker = async (env: Record<string, string> = {}): Promise<WorkerProcess> => {
+    const startWorker = async (env: Record<string, string> = {}, role: 'worker' | 'all' = 'worker'): Promise<WorkerProcess> => {
       count += 1;
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', 'worker'], {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, OPENAI_BASE_URL: sim.url, ...WORKER_ENV, ...options.env, ...env },
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--role', role], {
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_URL: databaseUrl, OPENAI_BASE_URL: sim.url, PORT: '0', ...WORKER_ENV, ...options.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const worker: WorkerProcess = {
@@ -132,7 +136,8 @@ export async function startHarness(options: { serverUrl?: string; sim?: Partial<
       child.stderr!.on('data', onData);
       const started = await Promise.race([
         new Promise<boolean>((resolve) => {
-          const check = () => (worker.lines.some((l) => l.includes('worker started')) ? resolve(true) : setTimeout(check, 20));
+          const announced = role === 'worker' ? 'worker started' : 'GraphQL API at';
+          const check = () => (worker.lines.some((l) => l.includes(announced)) ? resolve(true) : setTimeout(check, 20));
           check();
         }),
         worker.exited.then(() => false),
