@@ -78,38 +78,35 @@ describe.skipIf(TEST_DB !== 'postgres' || !process.env.DATABASE_URL)('the worker
 });
 
 describe.skipIf(TEST_DB !== 'postgres' || !process.env.DATABASE_URL)('WORKER_THREAD', () => {
-  afterAll(() => stopAll());
+  // One database for these starts, each stopped before the next.
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await freshDatabase();
+  });
+  afterAll(async () => {
+    await stopAll();
+    await database?.drop();
+  });
 
   it('off: the worker runs on the main thread, as on PGlite', async () => {
-    const database = await freshDatabase();
-    try {
-      const service = await startService({ DATABASE_URL: database.url!, WORKER_THREAD: 'off' });
-      expect(service.output()).toContain('database: postgres; endpoint: simulator\n');
-      service.child.kill('SIGTERM');
-      expect(await service.exited).toBe(0);
-    } finally {
-      await database.drop();
-    }
+    const service = await startService({ DATABASE_URL: database.url!, WORKER_THREAD: 'off' });
+    expect(service.output()).toContain('database: postgres; endpoint: simulator\n');
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
   });
 
   it('with a configured endpoint: starts, serves one /metrics with the thread\'s gauges, and stops on SIGTERM', async () => {
-    const database = await freshDatabase();
-    try {
-      // Nothing listens there: no request is sent while no stage runs.
-      const service = await startService({ DATABASE_URL: database.url!, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', JUDGE_MODEL: 'j', GENERATOR_MODEL: 'g' });
-      expect(service.output()).toContain(`database: postgres; endpoint: http://127.0.0.1:9/v1${THREAD_LINE}\n`);
-      const metrics = parsePrometheusText(await (await fetch(service.url.replace(/\/graphql$/, '/metrics'))).text());
-      expect(metrics.samples.filter((m) => m.name === 'ste_llm_concurrency_limit').map((m) => [m.labels.endpoint, m.value])).toEqual([['default', 64]]);
-      expect(metrics.types.get('ste_worker_thread_eventloop_lag_seconds')).toBe('gauge');
-      service.child.kill('SIGTERM');
-      expect(await service.exited).toBe(0);
-    } finally {
-      await database.drop();
-    }
+    // Nothing listens there: no request is sent while no stage runs.
+    const service = await startService({ DATABASE_URL: database.url!, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', JUDGE_MODEL: 'j', GENERATOR_MODEL: 'g' });
+    expect(service.output()).toContain(`database: postgres; endpoint: http://127.0.0.1:9/v1${THREAD_LINE}\n`);
+    const metrics = parsePrometheusText(await (await fetch(service.url.replace(/\/graphql$/, '/metrics'))).text());
+    expect(metrics.samples.filter((m) => m.name === 'ste_llm_concurrency_limit').map((m) => [m.labels.endpoint, m.value])).toEqual([['default', 64]]);
+    expect(metrics.types.get('ste_worker_thread_eventloop_lag_seconds')).toBe('gauge');
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
   });
 
   it('ends a start whose port is taken with the line and exit code it has without the thread', async () => {
-    const database = await freshDatabase();
     const taken = net.createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
@@ -122,7 +119,6 @@ describe.skipIf(TEST_DB !== 'postgres' || !process.env.DATABASE_URL)('WORKER_THR
       expect(threaded.output()).toBe(plain.output());
     } finally {
       taken.close();
-      await database.drop();
     }
   });
 
