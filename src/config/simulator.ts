@@ -25,6 +25,11 @@ export type SimulatorOptions = {
   malformedRate: number;
   /** Per choice: probability that the output is cut mid-way with finish_reason "length". Default 0. */
   truncatedRate: number;
+  /**
+   * Per choice: probability that the output starts with a NUL character and an unpaired UTF-16
+   * surrogate (`\u0000\ud800` in the JSON), as a server with broken decoding may send. Default 0.
+   */
+  controlCharRate: number;
   /** Seed of the fault draws and the default sampling seed of requests without `seed`. Default 0. */
   seed: number;
   /** Most choices returned per request, whatever `n` asks for. Default Infinity (no cap). */
@@ -79,6 +84,7 @@ export const DEFAULT_SIMULATOR_OPTIONS: Readonly<SimulatorOptions> = Object.free
   timeoutRate: 0,
   malformedRate: 0,
   truncatedRate: 0,
+  controlCharRate: 0,
   seed: 0,
   maxN: Infinity,
   fineTuneMs: 1500,
@@ -107,6 +113,7 @@ const NUMERIC: readonly { env: string; key: keyof SimulatorOptions; kind: Kind; 
   { env: 'SIM_TIMEOUT_RATE', key: 'timeoutRate', kind: 'rate', example: '0.01' },
   { env: 'SIM_MALFORMED_RATE', key: 'malformedRate', kind: 'rate', example: '0.1' },
   { env: 'SIM_TRUNCATED_RATE', key: 'truncatedRate', kind: 'rate', example: '0.05' },
+  { env: 'SIM_CONTROL_CHAR_RATE', key: 'controlCharRate', kind: 'rate', example: '0.01' },
   { env: 'SIM_SEED', key: 'seed', kind: 'int', example: '42' },
   { env: 'SIM_MAX_N', key: 'maxN', kind: 'limit', example: '4' },
   { env: 'SIM_FINE_TUNE_MS', key: 'fineTuneMs', kind: 'ms', example: '1500' },

@@ -5,6 +5,7 @@
  * cancel, content) are methods of the LlmClient (client.ts).
  */
 import { LlmError } from './errors.js';
+import { storableModelText } from './text.js';
 import type { ChatChoice, ChatRequest, MaxTokensParam } from './types.js';
 
 export const BATCH_URL = '/v1/chat/completions';
@@ -73,7 +74,7 @@ export function parseBatchResults(text: string): BatchLineOutcome[] {
       .slice()
       .sort((a, b) => Number(a.index ?? 0) - Number(b.index ?? 0))
       .map((c) => {
-        const text = typeof c.message?.content === 'string' ? c.message.content : '';
+        const text = typeof c.message?.content === 'string' ? storableModelText(c.message.content) : '';
         chars += text.length;
         return { text, finishReason: typeof c.finish_reason === 'string' ? c.finish_reason : null };
       });

@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import { linkedController } from './abort.js';
 import { LlmError, MalformedResponseError, refusesMaxTokens } from './errors.js';
 import { runWithRetries, type RetryContext } from './retry.js';
+import { storableModelText } from './text.js';
 import type { ChatChoice, ChatRequest, ChatResult, MaxTokensParam } from './types.js';
 import type { UsageEntry, UsageTracker } from './usage.js';
 
@@ -45,7 +46,7 @@ function toPiece(res: unknown, asked: number, promptEstimate: number): Piece {
   for (let i = 0; i < count; i++) {
     const c = r.choices[i]!;
     const content = c.message?.content;
-    const text = typeof content === 'string' ? content : '';
+    const text = typeof content === 'string' ? storableModelText(content) : '';
     completionChars += text.length;
     choices[i] = { text, finishReason: c.finish_reason ?? null };
   }

@@ -162,6 +162,7 @@ export function generateChoices(
       finish = 'length';
       truncatedCount += 1;
     }
+    if (faults.controlChars()) text = `\u0000\ud800${text}`;
     if (req.maxTokens !== null && tokens(text) > req.maxTokens) {
       text = text.slice(0, req.maxTokens * 4);
       finish = 'length';

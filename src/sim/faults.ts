@@ -67,6 +67,10 @@ export class FaultInjector {
     return this.options.truncatedRate > 0 && this.rng() < this.options.truncatedRate;
   }
 
+  controlChars(): boolean {
+    return this.options.controlCharRate > 0 && this.rng() < this.options.controlCharRate;
+  }
+
   /** Where an injected truncation cuts, as a fraction of the text: between 0.3 and 0.7. */
   truncationPoint(): number {
     return 0.3 + this.rng() * 0.4;

@@ -39,6 +39,12 @@ describe('batch result files', () => {
     ]);
   });
 
+  it('reads a NUL character and an unpaired surrogate in an answer as U+FFFD (PostgreSQL stores neither)', () => {
+    const line = '{"custom_id":"a#0","response":{"status_code":200,"body":{"choices":[{"index":0,"message":{"content":"x\\u0000y\\udc00z\\ud83d\\ude00 [[A]]"},"finish_reason":"stop"}]}},"error":null}';
+    const [outcome] = parseBatchResults(`${line}\n`);
+    expect(outcome).toMatchObject({ ok: true, choices: [{ text: 'x\uFFFDy\uFFFDz\u{1F600} [[A]]', finishReason: 'stop' }] });
+  });
+
   it('refuses a file whose line is not a result line', () => {
     expect(() => parseBatchResults('{"custom_id": "a"}\nnot json\n')).toThrow(new LlmError('batch result file line 2 is not JSON', { kind: 'transient', attempts: 1 }));
     expect(() => parseBatchResults('{"response": {}}\n')).toThrow('batch result file line 1 has no custom_id');

@@ -190,6 +190,25 @@ describe('createLlmClient against the simulator', () => {
     await expect(llm.chat(judge(0, { model: 'no-such-model' }))).rejects.toMatchObject({ kind: 'permanent', status: 404, attempts: 1 });
     expect(sim.stats().requests.total).toBe(1);
   });
+
+  it('hands on a NUL character and an unpaired surrogate in an answer as U+FFFD, the rest of the text unchanged', async () => {
+    const { sim, llm } = await setup({ controlCharRate: 1 });
+    const raw = await (await fetch(`${sim.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sim-key' }, body: JSON.stringify(judge(1)) })).text();
+    // What the server sent: the escapes, as JSON carries them.
+    expect(raw).toContain('"content":"\\u0000\\ud800');
+    const sent = (JSON.parse(raw) as { choices: { message: { content: string } }[] }).choices[0]!.message.content;
+    const result = await llm.chat(judge(1, { n: 3 }));
+    expect(result.choices).toHaveLength(3);
+    for (const choice of result.choices) {
+      expect(choice.text.startsWith('\uFFFD\uFFFD')).toBe(true);
+      expect(choice.text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      expect(choice.text.includes('\u0000')).toBe(false);
+    }
+    // Seeded: the same request's first choice, as sent, with the two characters replaced.
+    const first = (await llm.chat(judge(1))).choices[0]!.text;
+    expect(first).toBe(`\uFFFD\uFFFD${sent.slice(2)}`);
+    expect(sent.slice(0, 2)).toBe('\u0000\ud800');
+  });
 });
 
 describe('max_tokens or max_completion_tokens, against a simulator that refuses max_tokens as OpenAI reasoning models do', () => {
