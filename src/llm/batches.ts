@@ -5,7 +5,7 @@
  * cancel, content) are methods of the LlmClient (client.ts).
  */
 import { LlmError } from './errors.js';
-import { storableModelText } from './text.js';
+import { reportedTokens, storableModelText } from './storable.js';
 import type { ChatChoice, ChatRequest, MaxTokensParam } from './types.js';
 
 export const BATCH_URL = '/v1/chat/completions';
@@ -84,8 +84,8 @@ export function parseBatchResults(text: string): BatchLineOutcome[] {
       ok: true,
       choices,
       usage: {
-        promptTokens: typeof u?.prompt_tokens === 'number' ? u.prompt_tokens : 0,
-        completionTokens: typeof u?.completion_tokens === 'number' ? u.completion_tokens : Math.ceil(chars / 4),
+        promptTokens: reportedTokens(u?.prompt_tokens) ?? 0,
+        completionTokens: reportedTokens(u?.completion_tokens) ?? Math.ceil(chars / 4),
       },
       model: typeof body.model === 'string' ? body.model : '',
     });

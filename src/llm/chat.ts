@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { linkedController } from './abort.js';
 import { LlmError, MalformedResponseError, refusesMaxTokens } from './errors.js';
 import { runWithRetries, type RetryContext } from './retry.js';
-import { storableModelText } from './text.js';
+import { reportedTokens, storableModelText } from './storable.js';
 import type { ChatChoice, ChatRequest, ChatResult, MaxTokensParam } from './types.js';
 import type { UsageEntry, UsageTracker } from './usage.js';
 
@@ -53,8 +53,8 @@ function toPiece(res: unknown, asked: number, promptEstimate: number): Piece {
   const u = r.usage;
   return {
     choices,
-    promptTokens: typeof u?.prompt_tokens === 'number' ? u.prompt_tokens : promptEstimate,
-    completionTokens: typeof u?.completion_tokens === 'number' ? u.completion_tokens : Math.ceil(completionChars / 4),
+    promptTokens: reportedTokens(u?.prompt_tokens) ?? promptEstimate,
+    completionTokens: reportedTokens(u?.completion_tokens) ?? Math.ceil(completionChars / 4),
     model: typeof r.model === 'string' && r.model ? r.model : '',
   };
 }

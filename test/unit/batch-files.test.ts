@@ -45,6 +45,13 @@ describe('batch result files', () => {
     expect(outcome).toMatchObject({ ok: true, choices: [{ text: 'x\uFFFDy\uFFFDz\u{1F600} [[A]]', finishReason: 'stop' }] });
   });
 
+  it('estimates a token count that is not a whole number an integer column holds, as a missing one', () => {
+    const line = (usage: object) => JSON.stringify({ custom_id: 'a#0', response: { status_code: 200, body: { choices: [{ index: 0, message: { content: '12345678' }, finish_reason: 'stop' }], usage } } });
+    expect(parseBatchResults(line({ prompt_tokens: 12.5, completion_tokens: -3 }))[0]).toMatchObject({ usage: { promptTokens: 0, completionTokens: 2 } });
+    expect(parseBatchResults(line({ prompt_tokens: 2 ** 31, completion_tokens: '7' }))[0]).toMatchObject({ usage: { promptTokens: 0, completionTokens: 2 } });
+    expect(parseBatchResults(line({ prompt_tokens: 40, completion_tokens: 7 }))[0]).toMatchObject({ usage: { promptTokens: 40, completionTokens: 7 } });
+  });
+
   it('refuses a file whose line is not a result line', () => {
     expect(() => parseBatchResults('{"custom_id": "a"}\nnot json\n')).toThrow(new LlmError('batch result file line 2 is not JSON', { kind: 'transient', attempts: 1 }));
     expect(() => parseBatchResults('{"response": {}}\n')).toThrow('batch result file line 1 has no custom_id');

@@ -5,6 +5,7 @@ import { APIError } from 'openai';
 import { classifyError, FAILURE_TEXT_MAX, makeScrubber, MalformedResponseError, refusesMaxTokens, scrubErrorChain, shortFailure } from '../../src/llm/errors.js';
 import { EndpointLimiter } from '../../src/llm/limiter.js';
 import { backoffDelay } from '../../src/llm/retry.js';
+import { reportedTokens, storableModelText } from '../../src/llm/storable.js';
 
 /** Records the order and fake-clock time at which acquires resolve. */
 function tracker() {
@@ -237,5 +238,18 @@ describe(shortFailure.name, () => {
 
   it('shortens other errors', () => {
     expect(shortFailure(new Error(`socket ${'x'.repeat(1_000)}`))).toHaveLength(FAILURE_TEXT_MAX + 1);
+  });
+});
+
+describe('what a response says, as PostgreSQL can store it', () => {
+  it('replaces each NUL and unpaired surrogate with U+FFFD, keeping pairs and other text as they are', () => {
+    expect(storableModelText('plain [[A]]')).toBe('plain [[A]]');
+    expect(storableModelText('a\u0000b\u0000')).toBe('a\uFFFDb\uFFFD');
+    expect(storableModelText('\ud800x\udc00 \ud83d\ude00 \udbff')).toBe('\uFFFDx\uFFFD \u{1F600} \uFFFD');
+  });
+
+  it('takes a token count only when it is a whole number an integer column holds', () => {
+    expect([0, 1, 2 ** 31 - 1].map(reportedTokens)).toEqual([0, 1, 2 ** 31 - 1]);
+    expect([12.5, -1, 2 ** 31, Number.NaN, Infinity, '12', null, undefined].map(reportedTokens)).toEqual(Array(8).fill(undefined));
   });
 });
