@@ -45,3 +45,23 @@ export async function withDbRetry<T>(fn: () => Promise<T>, options: DbRetryOptio
     }
   }
 }
+
+/**
+ * SQLSTATE classes of a value the database will not store however often it is tried: data
+ * exceptions (22: a NUL byte, an invalid number for its column) and program limits (54: a value
+ * past an index's or a type's size).
+ */
+const REFUSED_VALUE_CLASSES = ['22', '54'];
+
+/** The database's message when `error` says it refused a value it will refuse on every try; else undefined. */
+export function refusedValue(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let depth = 0; depth < 5 && e && typeof e === 'object'; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.length === 5 && REFUSED_VALUE_CLASSES.includes(code.slice(0, 2))) {
+      return `${e instanceof Error ? e.message : String(e)} (SQLSTATE ${code})`;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -13,7 +13,7 @@
  */
 import { transaction } from '../../db/database.js';
 import type { Database, Db } from '../../db/database.js';
-import { withDbRetry } from '../../db/retry.js';
+import { refusedValue, withDbRetry } from '../../db/retry.js';
 import * as stageUsageRepo from '../../db/stage-usage-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import type { StageControl } from '../../db/stages-repo.js';
@@ -227,7 +227,7 @@ export class StageRunner {
     } finally {
       watch.leave();
     }
-    const committed = await this.commit(stage.id, epoch, ctx, outcome);
+    const committed = await this.commitOrRefuse(stage, epoch, ctx, outcome, todo);
     if (committed) committed.accounted += ingested;
     if (committed && outcome.fatal !== undefined) {
       // No other item can get past this refusal: stop the stage (its other batches see it within StageWatch's poll).
@@ -276,6 +276,27 @@ export class StageRunner {
     if (!stage || !isRunnable(stage)) return 0;
     const committed = await this.commit(stageId, stage.epoch, OUTSIDE_JOB, outcome);
     return committed?.accounted ?? 0;
+  }
+
+  /**
+   * Commits a batch's outcome, or, when the database refuses one of its values (`refusedValue`: no
+   * try can store it), the batch's items as failures with the database's message and the tokens
+   * they cost. So one unstorable answer fails its batch's items, resumable, instead of the job being
+   * tried again (the model called each time) until the stage fails.
+   */
+  private async commitOrRefuse(stage: StageRow, epoch: number, ctx: CommitEntry['ctx'], outcome: BatchOutcome, keys: string[]): Promise<Committed | undefined> {
+    try {
+      return await this.commit(stage.id, epoch, ctx, outcome);
+    } catch (error) {
+      const refusal = refusedValue(error);
+      if (refusal === undefined) throw error;
+      this.logger.error({ stageId: stage.id, jobId: ctx.id, items: keys.length, refusal }, "the database refused a batch's results; its items are recorded as failed");
+      // Items a BATCH job committed while it ingested are stored; the others fail with the refusal.
+      const stored = await this.handler(stage.kind).storedKeys(stage, keys);
+      const failedAlready = new Set(outcome.failures.map((f) => f.itemKey));
+      const refused = keys.filter((k) => !stored.has(k) && !failedAlready.has(k)).map((itemKey) => ({ itemKey, error: `the database refused to store the result: ${refusal}`, attempts: 1 }));
+      return this.commit(stage.id, epoch, ctx, { ...outcome, failures: [...outcome.failures, ...refused], write: async () => 0 });
+    }
   }
 
   /** Writes a batch's outcome (`commitGroup` writes it, alone or with others of its stage). */
