@@ -76,7 +76,7 @@ export function parseBatchResults(text: string): BatchLineOutcome[] {
       .map((c) => {
         const text = typeof c.message?.content === 'string' ? storableModelText(c.message.content) : '';
         chars += text.length;
-        return { text, finishReason: typeof c.finish_reason === 'string' ? c.finish_reason : null };
+        return { text, finishReason: typeof c.finish_reason === 'string' ? storableModelText(c.finish_reason) : null };
       });
     const u = body.usage;
     out.push({

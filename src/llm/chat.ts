@@ -48,7 +48,8 @@ function toPiece(res: unknown, asked: number, promptEstimate: number): Piece {
     const content = c.message?.content;
     const text = typeof content === 'string' ? storableModelText(content) : '';
     completionChars += text.length;
-    choices[i] = { text, finishReason: c.finish_reason ?? null };
+    const finish: unknown = c.finish_reason;
+    choices[i] = { text, finishReason: typeof finish === 'string' ? storableModelText(finish) : null };
   }
   const u = r.usage;
   return {
