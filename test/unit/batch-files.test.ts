@@ -40,9 +40,9 @@ describe('batch result files', () => {
   });
 
   it('reads a NUL character and an unpaired surrogate in an answer as U+FFFD (PostgreSQL stores neither)', () => {
-    const line = '{"custom_id":"a#0","response":{"status_code":200,"body":{"choices":[{"index":0,"message":{"content":"x\\u0000y\\udc00z\\ud83d\\ude00 [[A]]"},"finish_reason":"stop"}]}},"error":null}';
+    const line = '{"custom_id":"a#0","response":{"status_code":200,"body":{"choices":[{"index":0,"message":{"content":"x\\u0000y\\udc00z\\ud83d\\ude00 [[A]]"},"finish_reason":"st\\u0000op"}]}},"error":null}';
     const [outcome] = parseBatchResults(`${line}\n`);
-    expect(outcome).toMatchObject({ ok: true, choices: [{ text: 'x\uFFFDy\uFFFDz\u{1F600} [[A]]', finishReason: 'stop' }] });
+    expect(outcome).toMatchObject({ ok: true, choices: [{ text: 'x\uFFFDy\uFFFDz\u{1F600} [[A]]', finishReason: 'st\uFFFDop' }] });
   });
 
   it('estimates a token count that is not a whole number an integer column holds, as a missing one', () => {
