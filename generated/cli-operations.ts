@@ -198,7 +198,9 @@ export type IterationShowQueryVariables = Exact<{
 }>;
 
 
-export type IterationShowQuery = { iteration: { createdAt: string, id: string, index: number, status: Types.IterationStatus, error: string | null, judgeModel: string, trainedModel: string | null, experiment: { id: string, name: string }, stats: { judgments: number, correct: number, incorrect: number, unparseable: number, ties: number, selected: number, selectedAWins: number, selectedBWins: number, promptTokens: number, completionTokens: number }, stages: Array<{ startedAt: string | null, finishedAt: string | null, promptTokens: number, completionTokens: number, unpricedModels: Array<string>, id: string, kind: Types.StageKind, status: Types.StageStatus, total: number, done: number, failed: number, iterationId: string | null, evaluationId: string | null, error: string | null, cost: { amount: string, currency: string } | null }>, evaluations: Array<{ id: string, status: Types.StageStatus, benchmark: { id: string, name: string }, overall: { accuracy: { value: number, low: number, high: number } | null } }> } | null };
+export type IterationShowQuery = { iteration: { createdAt: string, id: string, index: number, status: Types.IterationStatus, error: string | null, judgeModel: string, trainedModel: string | null, experiment: { id: string, name: string }, stats: { judgments: number, correct: number, incorrect: number, unparseable: number, ties: number, selected: number, selectedAWins: number, selectedBWins: number, promptTokens: number, completionTokens: number }, stages: Array<{ startedAt: string | null, finishedAt: string | null, promptTokens: number, completionTokens: number, unpricedModels: Array<string>, id: string, kind: Types.StageKind, status: Types.StageStatus, total: number, done: number, failed: number, iterationId: string | null, evaluationId: string | null, error: string | null, cost: { amount: string, currency: string } | null }>, evaluations: Array<{ id: string, status: Types.StageStatus, benchmark: { id: string, name: string }, overall: { accuracy: { value: number, low: number, high: number } | null } }>, trainingJobs: Array<{ stageIndex: number, backend: Types.TrainingBackend, method: Types.TrainingMethod, baseModel: string, examples: number, externalJobId: string | null, status: string, fineTunedModel: string | null, error: string | null, adapter: { endpoint: string, loaded: boolean, unloadedAt: string | null } | null }> } | null };
+
+export type TrainingJobSummaryFragment = { stageIndex: number, backend: Types.TrainingBackend, method: Types.TrainingMethod, baseModel: string, examples: number, externalJobId: string | null, status: string, fineTunedModel: string | null, error: string | null, adapter: { endpoint: string, loaded: boolean, unloadedAt: string | null } | null };
 
 export type JudgmentAddedSubscriptionVariables = Exact<{
   iterationId: string | number;
@@ -587,6 +589,24 @@ fragment IterationCounts on IterationStats {
   promptTokens
   completionTokens
 }`, {"fragmentName":"IterationSummary"}) as unknown as TypedDocumentString<IterationSummaryFragment, unknown>;
+export const TrainingJobSummaryFragmentDoc = new TypedDocumentString(`
+    fragment TrainingJobSummary on TrainingJob {
+  stageIndex
+  backend
+  method
+  baseModel
+  examples
+  externalJobId
+  status
+  fineTunedModel
+  error
+  adapter {
+    endpoint
+    loaded
+    unloadedAt
+  }
+}
+    `, {"fragmentName":"TrainingJobSummary"}) as unknown as TypedDocumentString<TrainingJobSummaryFragment, unknown>;
 export const StageFieldsFragmentDoc = new TypedDocumentString(`
     fragment StageFields on Stage {
   id
@@ -1330,6 +1350,9 @@ export const IterationShowDocument = new TypedDocumentString(`
     evaluations {
       ...TrendEvaluation
     }
+    trainingJobs {
+      ...TrainingJobSummary
+    }
   }
 }
     fragment Interval on Accuracy {
@@ -1369,6 +1392,22 @@ fragment IterationCounts on IterationStats {
   selectedBWins
   promptTokens
   completionTokens
+}
+fragment TrainingJobSummary on TrainingJob {
+  stageIndex
+  backend
+  method
+  baseModel
+  examples
+  externalJobId
+  status
+  fineTunedModel
+  error
+  adapter {
+    endpoint
+    loaded
+    unloadedAt
+  }
 }
 fragment StageFields on Stage {
   id

@@ -20,6 +20,7 @@ import { AdapterService } from '../../src/services/training/adapters.js';
 import { startSimulatorProcess } from '../helpers/sim-process.js';
 import type { SimulatorProcess } from '../helpers/sim-process.js';
 import { NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
+import { runCli } from '../helpers/cli.js';
 import type { TestApp } from '../helpers/app.js';
 
 describe.skipIf(NO_DATABASE)(`unloading LoRA adapters no longer in use (${TEST_DB})`, () => {
@@ -51,11 +52,13 @@ describe.skipIf(NO_DATABASE)(`unloading LoRA adapters no longer in use (${TEST_D
     const experiment = await experimentsRepo.insertExperiment(db, 'adapters', {});
     // Four iterations, each trained an adapter (COMMAND backend, loaded on "judges"); the fourth is running.
     const models = ['it1', 'it2', 'it3', 'it4'].map((m) => `judge-${m}-${experiment.id}`);
+    const iterationIds: number[] = [];
     for (const [i, model] of models.entries()) {
       const iteration = (await experimentsRepo.insertIteration(db, { experimentId: experiment.id, index: i + 1, judgeModel: i === 0 ? 'sim-judge' : models[i - 1]!, pairGeneration: 0 }))!;
+      iterationIds.push(iteration.id);
       await experimentsRepo.updateIteration(db, iteration.id, { status: i === 3 ? 'RUNNING' : 'SUCCEEDED', trainedModel: i === 3 ? null : model });
       if (i < 3) {
-        await trainingRepo.upsertTrainingJob(db, { iterationId: iteration.id, stageIndex: 0, backend: 'COMMAND', method: 'DPO', baseModel: 'sim-judge', status: 'SUCCEEDED', fineTunedModel: model, adapterEndpoint: 'judges' });
+        await trainingRepo.upsertTrainingJob(db, { iterationId: iteration.id, stageIndex: 0, backend: 'COMMAND', method: 'dpo', baseModel: 'sim-judge', status: 'SUCCEEDED', fineTunedModel: model, adapterEndpoint: 'judges' });
         await load(model);
       }
     }
@@ -96,5 +99,17 @@ describe.skipIf(NO_DATABASE)(`unloading LoRA adapters no longer in use (${TEST_D
     expect(jobs.map((j) => j.map((job) => [job.fineTunedModel, job.adapter?.endpoint, job.adapter?.loaded]))).toEqual([[[one, 'judges', false]], [[two, 'judges', false]], [[three, 'judges', true]], []]);
     expect(jobs[0]![0]!.adapter!.unloadedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(jobs[2]![0]!.adapter!.unloadedAt).toBeNull();
+
+    // `ste iteration show` says the same in words: when it1's was unloaded, that it3's is loaded, none for it4.
+    const training = async (id: number) => {
+      const out = await runCli(['iteration', 'show', String(id)], app.url);
+      expect([out.code, out.stderr]).toEqual([0, '']);
+      const lines = out.stdout.trim().split('\n');
+      return lines.slice(lines.indexOf('training:'));
+    };
+    const unloadedAt = jobs[0]![0]!.adapter!.unloadedAt!.slice(0, 16).replace('T', ' ');
+    expect(await training(iterationIds[0]!)).toEqual(['training:', `  DPO (COMMAND): sim-judge on 0 examples · SUCCEEDED → ${one} · LoRA adapter on endpoint "judges": unloaded ${unloadedAt} UTC`]);
+    expect(await training(iterationIds[2]!)).toEqual(['training:', `  DPO (COMMAND): sim-judge on 0 examples · SUCCEEDED → ${three} · LoRA adapter on endpoint "judges": loaded`]);
+    expect((await runCli(['iteration', 'show', String(iterationIds[3])], app.url)).stdout).not.toContain('training:');
   });
 });

@@ -136,6 +136,10 @@ describe.skipIf(NO_DATABASE)(`ste show and list commands (${TEST_DB})`, () => {
     expect(lines.slice(3, 6).map((l) => l.trim().split(/\s+/)[0])).toEqual(['JUDGE', 'SELECT', 'TRAIN']);
     expect(lines[3]).toMatch(new RegExp(`^ {2}JUDGE +SUCCEEDED +${iteration.stats.judgments}/${iteration.stats.judgments} · [\\d.k]+ / [\\d.k]+ tokens · cost unknown \\(no price for default/sim-judge\\) · \\d+ s {2}\\(stage \\d+\\)$`));
     expect(lines.at(-1)).toMatch(/^ {2}evaluation \d+ on natural60: \d+\.\d% \[/);
+    // The training job (the simulator's fine-tuning API): on the selected judgments, to the trained judge; no LoRA adapter.
+    const training = lines.indexOf('training:');
+    expect(training).toBe(6);
+    expect(lines[7]).toMatch(new RegExp(`^ {2}SUPERVISED \\(OPENAI job ftjob-\\w+\\): sim-judge on ${iteration.stats.selected.toLocaleString('en-US')} examples · succeeded → ${iteration.trainedModel!.replace(/[.:]/g, '\\$&')}$`));
     const json = jsonOf<IterationJson & { stages: { kind: string }[] }>(await runCli(['iteration', 'show', iteration.id, '--json'], app.url));
     expect([json.stats.judgments, json.stages.map((s) => s.kind)]).toEqual([iteration.stats.judgments, ['JUDGE', 'SELECT', 'TRAIN']]);
 

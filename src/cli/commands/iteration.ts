@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { IterationListDocument, IterationShowDocument } from '../../../generated/cli-operations.js';
-import type { IterationSummaryFragment, StageDetailFragment } from '../../../generated/cli-operations.js';
+import type { IterationSummaryFragment, StageDetailFragment, TrainingJobSummaryFragment } from '../../../generated/cli-operations.js';
 import type { CommandContext } from '../context.js';
 import { table } from '../context.js';
 import { CliError, notFoundMessage } from '../errors.js';
@@ -42,6 +42,21 @@ export function stageDetailLine(stage: StageDetailFragment): string {
   return `${stageLine(stage, false)}${tokens}${tokens ? ` · ${costText(stage.cost, stage.unpricedModels)}` : ''}${seconds}  (stage ${stage.id})`;
 }
 
+/**
+ * "  SUPERVISED (COMMAND): sim-judge on 1,234 examples · succeeded → it1-judge · LoRA adapter on
+ * endpoint "judges": loaded". A LoRA adapter the service unloaded says when: its model is then not
+ * served until it is loaded again.
+ */
+export function trainingJobLine(job: TrainingJobSummaryFragment): string {
+  const host = job.externalJobId ? `${job.backend} job ${job.externalJobId}` : job.backend;
+  const model = job.fineTunedModel ? ` → ${job.fineTunedModel}` : '';
+  const error = job.error ? `: ${job.error}` : '';
+  const adapter = job.adapter
+    ? ` · LoRA adapter on endpoint "${job.adapter.endpoint}": ${job.adapter.loaded ? 'loaded' : `unloaded${job.adapter.unloadedAt ? ` ${minute(job.adapter.unloadedAt)} UTC` : ''}`}`
+    : '';
+  return `  ${job.method} (${host}): ${job.baseModel} on ${count(job.examples)} examples · ${job.status}${error}${model}${adapter}`;
+}
+
 /** "0.0123 USD" (exact), or "cost unknown (no price for default/judge-x)". */
 export function costText(cost: Pick<Money, 'amount' | 'currency'> | null | undefined, unpriced: readonly string[]): string {
   return cost ? `${cost.amount} ${cost.currency}` : `cost unknown (no price for ${unpriced.join(', ')})`;
@@ -63,7 +78,7 @@ export function registerIteration(program: Command, run: Runner): void {
 
   iteration
     .command('show')
-    .description('one iteration: models, counts, stages with durations and tokens, evaluations of its trained judge')
+    .description('one iteration: models, counts, stages with durations and tokens, training jobs (and LoRA adapters), evaluations of its trained judge')
     .argument('<iteration>', 'iteration id')
     .action(run(async (ctx: CommandContext, iterationId: string) => {
       const data = await ctx.api.request(IterationShowDocument, { id: iterationId });
@@ -75,6 +90,7 @@ export function registerIteration(program: Command, run: Runner): void {
         'stages:',
         ...(it.stages.length === 0 ? ['  none yet'] : it.stages.map(stageDetailLine)),
       ];
+      if (it.trainingJobs.length > 0) lines.push('training:', ...it.trainingJobs.map(trainingJobLine));
       if (it.evaluations.length > 0) {
         lines.push(`evaluations of ${it.trainedModel ?? 'its trained judge'}:`);
         for (const e of it.evaluations) lines.push(`  evaluation ${e.id} on ${e.benchmark.name}: ${e.status === 'SUCCEEDED' ? accuracyText(e.overall.accuracy) : e.status}`);
