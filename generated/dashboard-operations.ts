@@ -96,6 +96,24 @@ export type StageStatus =
   /** Finished; `failed` counts items that failed after every retry. */
   | 'SUCCEEDED';
 
+/** Where fine-tuning happens. */
+export type TrainingBackend =
+  /** A trainer command named in the server's configuration file (STE_CONFIG), run by a worker as a child process; it writes result.json with the served model's name. */
+  | 'COMMAND'
+  /** An external trainer (TRL, axolotl, torchtune): export the data, then call registerJudgeModel. */
+  | 'EXTERNAL'
+  /** Any host of OpenAI's files + fine-tuning API (OpenAI itself, or the built-in simulator). */
+  | 'OPENAI'
+  /** A trainer reached by a signed webhook named in the server's configuration file; it downloads the training file with a token and reports the model with completeTraining or a signed callback. */
+  | 'WEBHOOK';
+
+/** Fine-tuning objective. */
+export type TrainingMethod =
+  /** Preference optimisation: chosen = a correct judgment, rejected = an incorrect or unparseable one. */
+  | 'DPO'
+  /** Supervised fine-tuning on (judge prompt -> selected judgment), as in the paper. */
+  | 'SUPERVISED';
+
 /** What the judge's output says. Outputs naming both labels, or none, are UNPARSEABLE: never guessed. */
 export type Verdict =
   /** Answer A is better. */
@@ -252,7 +270,9 @@ export type IterationQueryVariables = Exact<{
 }>;
 
 
-export type IterationQuery = { iteration: { id: string, index: number, status: IterationStatus, error: string | null, judgeModel: string, trainedModel: string | null, unpricedModels: Array<string>, experiment: { id: string, name: string }, stages: Array<{ id: string, kind: StageKind, status: StageStatus, total: number, done: number, failed: number, iterationId: string | null, error: string | null, startedAt: string | null, finishedAt: string | null, promptTokens: number, completionTokens: number }>, stats: { judgments: number, correct: number, incorrect: number, unparseable: number, ties: number, selected: number, selectedAWins: number, selectedBWins: number, promptTokens: number, completionTokens: number }, cost: { amount: string, value: number, currency: string } | null } | null };
+export type IterationQuery = { iteration: { id: string, index: number, status: IterationStatus, error: string | null, judgeModel: string, trainedModel: string | null, unpricedModels: Array<string>, experiment: { id: string, name: string }, stages: Array<{ id: string, kind: StageKind, status: StageStatus, total: number, done: number, failed: number, iterationId: string | null, error: string | null, startedAt: string | null, finishedAt: string | null, promptTokens: number, completionTokens: number }>, stats: { judgments: number, correct: number, incorrect: number, unparseable: number, ties: number, selected: number, selectedAWins: number, selectedBWins: number, promptTokens: number, completionTokens: number }, cost: { amount: string, value: number, currency: string } | null, trainingJobs: Array<{ stageIndex: number, backend: TrainingBackend, method: TrainingMethod, baseModel: string, examples: number, externalJobId: string | null, status: string, fineTunedModel: string | null, error: string | null, adapter: { endpoint: string, loaded: boolean, unloadedAt: string | null } | null }> } | null };
+
+export type TrainingJobFieldsFragment = { stageIndex: number, backend: TrainingBackend, method: TrainingMethod, baseModel: string, examples: number, externalJobId: string | null, status: string, fineTunedModel: string | null, error: string | null, adapter: { endpoint: string, loaded: boolean, unloadedAt: string | null } | null };
 
 export type JudgmentAddedSubscriptionVariables = Exact<{
   iterationId: string | number;

@@ -530,6 +530,9 @@ query Iteration($id: ID!) {
       ...MoneyFields
     }
     unpricedModels
+    trainingJobs {
+      ...TrainingJobFields
+    }
   }
 }
 
@@ -565,6 +568,23 @@ fragment MoneyFields on Money {
   amount
   value
   currency
+}
+
+fragment TrainingJobFields on TrainingJob {
+  stageIndex
+  backend
+  method
+  baseModel
+  examples
+  externalJobId
+  status
+  fineTunedModel
+  error
+  adapter {
+    endpoint
+    loaded
+    unloadedAt
+  }
 }
 `);
 

@@ -2,14 +2,28 @@
 // stderr) as it is written (stageLogAppended, resumed after the last line shown when the socket
 // drops), "Cancel training" while it runs (cancelStage: the trainer's whole process group is
 // stopped), and, for an iteration waiting in AWAITING_MODEL (EXTERNAL backend), a form that names
-// the model trained outside (registerJudgeModel). Actions need an operator token with API tokens.
+// the model trained outside (registerJudgeModel). Above the log, the iteration's training jobs: where
+// each runs, on how many examples, its status and trained model, and the state of a LoRA adapter the
+// service loaded (loaded, or unloaded and when: its model is then not served until loaded again).
+// Actions need an operator token with API tokens.
 
 import { gql } from './api.js';
-import { badge, h, replace } from './dom.js';
+import { badge, fmt, h, replace } from './dom.js';
 import { CancelStageDocument, RegisterJudgeModelDocument, StageLogAppendedDocument, StageLogDocument } from './operations.generated.js';
 import { live } from './ws.js';
 
-/** @import { IterationQuery, LogLineFragment, StageFieldsFragment } from '../../generated/dashboard-operations.js' */
+/** @import { IterationQuery, LogLineFragment, StageFieldsFragment, TrainingJobFieldsFragment } from '../../generated/dashboard-operations.js' */
+
+/** "SUPERVISED on EXTERNAL: sim-judge, 12 examples · awaiting_model → my-judge · LoRA adapter on judges: loaded" @param {TrainingJobFieldsFragment} job */
+function jobItem(job) {
+  const adapter = job.adapter && (job.adapter.loaded ? 'loaded' : `unloaded ${fmt.time(job.adapter.unloadedAt)}`);
+  return h('li', { dataset: { trainingJob: job.stageIndex } },
+    `${job.method} on ${job.backend}${job.externalJobId ? ` (job ${job.externalJobId})` : ''}: ${job.baseModel}, ${fmt.count(job.examples)} examples · `,
+    h('strong', {}, job.status),
+    job.fineTunedModel ? ` → ${job.fineTunedModel}` : null,
+    job.error ? h('span', { class: 'error' }, ` ${job.error}`) : null,
+    adapter ? ` · LoRA adapter on ${job.adapter.endpoint}: ${adapter}` : null);
+}
 
 const ACTIVE = new Set(['QUEUED', 'RUNNING', 'PAUSED']);
 const LOG_KEEP = 500;
@@ -24,6 +38,7 @@ export function trainingPanel(el, iterationId, onActed) {
     message: h('p', { class: 'muted', dataset: { actionMessage: 'training' } }),
     log: h('pre', { class: 'training-log', dataset: { trainingLog: '' } }),
     logNote: h('span', { class: 'muted', dataset: { trainingLogNote: '' } }),
+    jobs: h('ul', { class: 'training-jobs', dataset: { trainingJobs: '' } }),
   };
   let shownStage = null; // the TRAIN stage whose log is shown
   let lastId = null;
@@ -121,8 +136,9 @@ export function trainingPanel(el, iterationId, onActed) {
       drawnFor = 'none';
       return;
     }
-    if (!el.contains(els.log)) replace(el, h('h2', {}, 'Training ', els.status), els.actions, els.message, h('h3', {}, 'Trainer log ', els.logNote), els.log);
+    if (!el.contains(els.log)) replace(el, h('h2', {}, 'Training ', els.status), els.jobs, els.actions, els.message, h('h3', {}, 'Trainer log ', els.logNote), els.log);
     replace(els.status, badge(train.status), train.error ? h('span', { class: 'error' }, ` ${train.error}`) : null);
+    replace(els.jobs, ...iteration.trainingJobs.map(jobItem));
     const running = ACTIVE.has(train.status) && train.status !== 'PAUSED';
     const key = `${train.id}:${iteration.status === 'AWAITING_MODEL' ? 'awaiting' : running ? 'running' : 'idle'}`;
     if (key !== drawnFor) {

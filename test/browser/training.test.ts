@@ -83,6 +83,14 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('training from the dashboard', () 
     await form.waitFor();
     // The TRAIN stage of the EXTERNAL backend runs no trainer here: no log, and no cancel button.
     expect(await page.locator('[data-action="cancel-training"]').count()).toBe(0);
+    // Its job: exported, waiting for the model trained outside.
+    const jobs = page.locator('[data-training-jobs] li');
+    const job = async () => (await gql<{ iteration: { trainingJobs: { examples: number; status: string; fineTunedModel: string | null }[] } }>('query ($id: ID!) { iteration(id: $id) { trainingJobs { examples status fineTunedModel } } }', { id: waiting.id })).iteration.trainingJobs;
+    const [exported] = await job();
+    expect(exported).toMatchObject({ status: 'awaiting_model', fineTunedModel: null });
+    const examples = exported!.examples;
+    expect(examples).toBeGreaterThan(0);
+    expect(await jobs.allTextContents()).toEqual([`SUPERVISED on EXTERNAL: sim-judge, ${examples} examples · awaiting_model`]);
 
     // A blank name is refused by the server, with its reason, and nothing is stored.
     await form.locator('input[name="model"]').fill('   ');
@@ -98,6 +106,8 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('training from the dashboard', () 
     expect(done!.stages.find((s) => s.kind === 'TRAIN')!.status).toBe('SUCCEEDED');
     // The page follows: the form is gone, the models line names the trained judge.
     await expect.poll(() => page.locator('[data-action="register-model"]').count()).toBe(0);
+    expect(await job()).toEqual([{ examples, status: 'succeeded', fineTunedModel: 'my-judge-v1' }]);
+    await expect.poll(() => jobs.allTextContents()).toEqual([`SUPERVISED on EXTERNAL: sim-judge, ${examples} examples · succeeded → my-judge-v1`]);
     await expect.poll(() => page.locator('[data-models]').textContent()).toBe('judge sim-judge → trained my-judge-v1');
     expect(errors).toEqual([]);
   }, 180_000);
@@ -115,6 +125,8 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('training from the dashboard', () 
     const shown = async () => ((await page.locator('[data-training-log]').textContent()) ?? '').split('\n').filter(Boolean).sort();
     await expect.poll(shown, { timeout: 60_000 }).toEqual(['sim-trainer hang iteration 1 base undefined hyperparameters {}', 'training step 1 of many']);
     expect(await page.locator('[data-training-log] .stderr').textContent()).toBe('training step 1 of many\n');
+    // The job runs as a child process of the worker: its pid and host are the job id.
+    await expect.poll(() => page.locator('[data-training-jobs] li').allTextContents()).toEqual([expect.stringMatching(/^SUPERVISED on COMMAND \(job pid:\d+@\S+\): sim-judge, \d+ examples · running$/)]);
     // A line written while the page is open arrives live, after the others.
     writeFileSync(gate, '');
     await expect.poll(async () => (await shown()).length, { timeout: 30_000 }).toBe(3);
