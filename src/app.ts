@@ -37,6 +37,7 @@ import type { ControlJob } from './services/loop/loop.js';
 import { generatePairsStageHandler } from './services/stages/generate-pairs.js';
 import { PipelineService } from './services/loop/pipeline.js';
 import { QueryService } from './services/read/queries.js';
+import { ReasoningIndexes } from './services/read/reasoning-indexes.js';
 import { CostReads } from './services/read/costs.js';
 import { Pricing } from './services/stages/cost.js';
 import { ConnectionReads } from './services/read/connections.js';
@@ -347,6 +348,19 @@ async function startWorkers(config: Config, logger: Logger, infra: Infrastructur
   sweeper.unref();
   // Stopped before the queue (registered later, stopped earlier): no sweep starts work on a closing queue.
   stops.push({ name: 'loop sweeper', stop: async () => clearInterval(sweeper) });
+  // Full-text indexes of finished iterations' reasoning: swept as often; a build in progress is
+  // cancelled at a stop (the next sweep of any worker builds it again).
+  const reasoningIndexes = new ReasoningIndexes(database, config.worker.searchIndexMinJudgments, logger);
+  if (reasoningIndexes.enabled) {
+    const indexer = setInterval(() => {
+      reasoningIndexes.sweep().catch((error: unknown) => logger.error({ err: error }, 'building a reasoning search index failed'));
+    }, sweepMs);
+    indexer.unref();
+    stops.push({ name: 'reasoning search indexes', stop: async () => {
+      clearInterval(indexer);
+      await reasoningIndexes.stop();
+    } });
+  }
 }
 
 /** PGlite lives inside one process: an API process and a worker process cannot share it. */

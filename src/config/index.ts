@@ -164,6 +164,12 @@ export type Config = {
     thread: boolean;
     /** STAGE_MAX_FAILURE_SHARE: share of a stage's items that may fail after every retry before the stage ends FAILED rather than SUCCEEDED. Default 0.1. */
     maxFailureShare: number;
+    /**
+     * SEARCH_INDEX_MIN_JUDGMENTS: an iteration with at least this many judgments gets a full-text
+     * index of its reasoning once its JUDGE stage has ended (PostgreSQL; services/read/reasoning-indexes.ts).
+     * 0: none. Default 20,000.
+     */
+    searchIndexMinJudgments: number;
     /** Stages in execution BATCH: BATCH_JOB_ITEMS (items per queue job, default 50,000), BATCH_POLL_MS (default 30,000), BATCH_MAX_ATTEMPTS (sends of a line, default 3). */
     providerBatch: { jobItems: number; pollMs: number; maxAttempts: number };
     /**
@@ -245,6 +251,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 0, 3_600_000),
       thread: workerThread(env, role, databaseUrl !== undefined),
       maxFailureShare: fraction(env, 'STAGE_MAX_FAILURE_SHARE', 0.1),
+      searchIndexMinJudgments: int(env, 'SEARCH_INDEX_MIN_JUDGMENTS', 20_000, 0, Number.MAX_SAFE_INTEGER),
       providerBatch: {
         jobItems: int(env, 'BATCH_JOB_ITEMS', 50_000, 1, 1_000_000),
         pollMs: int(env, 'BATCH_POLL_MS', 30_000, 10, 3_600_000),

@@ -33,6 +33,9 @@ export function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
   return db.transaction((tx) => fn(tx as unknown as Db));
 }
 
+/** A statement on a `Database.session` connection: its rows. */
+export type SessionQuery = (text: string, values?: unknown[]) => Promise<Record<string, unknown>[]>;
+
 export type Database = {
   kind: 'postgres' | 'pglite';
   db: Db;
@@ -50,6 +53,13 @@ export type Database = {
    * PostgreSQL advisory lock on a connection of its own). PGlite lives in one process: `fn` runs as is.
    */
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` on a connection of its own, for maintenance that must not run in a transaction
+   * (CREATE INDEX CONCURRENTLY), may take minutes and holds session state (an advisory lock).
+   * Aborting `signal` cancels the statement running on it (pg_cancel_backend), so that a stop need
+   * not wait for it. PGlite: its one connection.
+   */
+  session<T>(fn: (run: SessionQuery) => Promise<T>, signal: AbortSignal): Promise<T>;
   /**
    * Calls `listener` if the database is gone for good while open: PGlite's thread stopped without
    * `close()`, after which every call fails. (A PostgreSQL pool replaces dropped connections: never.)
@@ -113,6 +123,22 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         return true;
       } catch {
         return false;
+      }
+    },
+    session: async (fn, signal) => {
+      const client = await pool.connect();
+      try {
+        const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+        const cancel = () => void pool.query('select pg_cancel_backend($1)', [pid]).catch(() => {});
+        if (signal.aborted) throw signal.reason;
+        signal.addEventListener('abort', cancel, { once: true });
+        try {
+          return await fn(async (text, values) => (await client.query(text, values)).rows as Record<string, unknown>[]);
+        } finally {
+          signal.removeEventListener('abort', cancel);
+        }
+      } finally {
+        client.release();
       }
     },
     withLock: async (key, fn) => {
@@ -197,6 +223,7 @@ async function openPglite(dataDir: string, lockOptions: LockOptions, loadDataDir
       }
     },
     withLock: (_key, fn) => fn(),
+    session: (fn) => fn(async (text, values) => (await client.query(text, values)).rows as Record<string, unknown>[]),
     onLost: (listener) => client.onLost(listener),
     close: async () => {
       try {

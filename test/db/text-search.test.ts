@@ -2,8 +2,12 @@
  * Text search over instructions, pairs and judgments (PostgreSQL full-text search, the same SQL on
  * PGlite): word stems match, every word must, stop words are ignored, totals agree with paging, the
  * subscription's filter takes it too, and a search that cannot match is refused naming its field.
+ * On PostgreSQL all of it runs twice: with the judgments' reasoning scanned, and read through the
+ * iteration's full-text index, which the workers build once the JUDGE stage has ended.
  */
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/database.js';
 import { dataOf, eventually, NO_DATABASE, startTestApp, TEST_DB } from '../helpers/app.js';
 import type { TestApp } from '../helpers/app.js';
 import { RawWs, wsUrl } from '../helpers/ws.js';
@@ -23,7 +27,14 @@ const INSTRUCTIONS = TEXTS.map((text, i) => JSON.stringify({ question_id: i + 1,
 type Judgment = { seq: number; verdict: string; reasoning: string; pair: { id: string; instruction: { text: string } } };
 type Connection<T> = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: T }[] };
 
-describe.skipIf(NO_DATABASE)(`text search over instructions, pairs and judgments (${TEST_DB})`, () => {
+const MODES = [
+  { mode: 'scanned', env: {} },
+  // The workers build the index on PostgreSQL only, once an iteration has this many judgments.
+  { mode: 'through the reasoning index', env: { SEARCH_INDEX_MIN_JUDGMENTS: '1' } },
+] as const;
+
+for (const { mode, env } of MODES) describe.skipIf(NO_DATABASE || (env !== MODES[0].env && TEST_DB !== 'postgres'))(`text search over instructions, pairs and judgments, reasoning ${mode} (${TEST_DB})`, () => {
+  const indexed = env !== MODES[0].env;
   let app: TestApp;
   let experimentId: string;
   let iterationId: string;
@@ -42,8 +53,18 @@ describe.skipIf(NO_DATABASE)(`text search over instructions, pairs and judgments
     }
   }
 
+  /** The iteration's reasoning index: whether it is valid, and how often it was read. */
+  const reasoningIndex = async () => {
+    const [row] = await queryRows<{ valid: boolean; scans: string | number }>(
+      app.database.db,
+      sql`select x.indisvalid as valid, coalesce(pg_stat_get_numscans(c.oid), 0) as scans
+          from pg_class c join pg_index x on x.indexrelid = c.oid where c.relname = ${`judgments_reasoning_search_${iterationId}`}`,
+    );
+    return row && { valid: row.valid, scans: Number(row.scans) };
+  };
+
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp(env);
     experimentId = dataOf(await app.gql<{ createExperiment: { id: string } }>('mutation { createExperiment(name: "search", config: { samplesPerOrder: 3, temperature: 1 }) { id } }')).createExperiment.id;
     dataOf(await app.gql('mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c) { accepted } }', { id: experimentId, c: INSTRUCTIONS }));
     dataOf(await app.gql('mutation ($id: ID!) { runLoop(experimentId: $id, iterations: 1) { id } }', { id: experimentId }));
@@ -54,6 +75,8 @@ describe.skipIf(NO_DATABASE)(`text search over instructions, pairs and judgments
     expect(experiment.loop.status).toBe('SUCCEEDED');
     iterationId = experiment.iterations[0]!.id;
     judgments = (await allJudgments(null)).nodes;
+    if (indexed) expect(await eventually(async () => ((await reasoningIndex())?.valid ? reasoningIndex() : undefined), 30_000)).toMatchObject({ valid: true });
+    else expect(await reasoningIndex()).toBeUndefined();
   }, 180_000);
   afterAll(async () => {
     await app?.stop();
@@ -139,5 +162,32 @@ describe.skipIf(NO_DATABASE)(`text search over instructions, pairs and judgments
     }
     const pairs = await app.gql('query ($id: ID!) { experiment(id: $id) { pairs(search: "") { totalCount } } }', { id: experimentId });
     expect(pairs.errors?.[0]).toMatchObject({ message: 'search: is blank: give at least one word, or leave it out', extensions: { code: 'BAD_USER_INPUT', field: 'search' } });
+  });
+
+  it.skipIf(!indexed)('reads the index for a page and a count, builds it again after an interrupted build, and drops it with its iteration', async () => {
+    const weighed = await allJudgments({ search: 'weighed' }, 7);
+    expect(weighed.nodes.length).toBeGreaterThan(0);
+    // Enough judgments for the planner to prefer an index to reading them all (48 would not be): a
+    // thousand more samples of each pair and order, whose reasoning never says "weighed".
+    await app.database.db.execute(sql`
+      insert into judgments (iteration_id, pair_id, "order", sample, seq, reasoning, verdict, correct, finish_reason, model, prompt_tokens, completion_tokens)
+      select iteration_id, pair_id, "order", sample + 3 * g, seq + 1000 * g, 'Both answers are polite; sample ' || g, verdict, correct, finish_reason, model, prompt_tokens, completion_tokens
+      from judgments, generate_series(1, 1000) g where iteration_id = ${Number(iterationId)}`);
+    await app.database.db.execute(sql`analyze judgments`);
+    const before = (await reasoningIndex())!.scans;
+    expect((await allJudgments({ search: 'weighed' }, 7)).nodes).toEqual(weighed.nodes);
+    // Each page probes the matches and reads them, each through the index; the count too. (The server's statistics arrive within a second.)
+    await eventually(async () => ((await reasoningIndex())!.scans > before ? true : undefined), 10_000);
+
+    // A build interrupted (its worker killed) leaves the index invalid: the next sweep drops it and builds it again.
+    await app.database.db.execute(sql.raw(`update pg_index set indisvalid = false where indexrelid = 'judgments_reasoning_search_${iterationId}'::regclass`));
+    expect(await reasoningIndex()).toMatchObject({ valid: false });
+    // Invalid, it is not read: the search scans, with the same answer.
+    expect((await allJudgments({ search: 'weighed' }, 7)).nodes).toEqual(weighed.nodes);
+    expect(await eventually(async () => ((await reasoningIndex())?.valid ? reasoningIndex() : undefined), 30_000)).toMatchObject({ valid: true, scans: 0 });
+
+    // The experiment deleted, the next sweep drops its iteration's index.
+    dataOf(await app.gql('mutation ($id: ID!) { deleteExperiment(id: $id) }', { id: experimentId }));
+    await eventually(async () => ((await reasoningIndex()) === undefined ? true : undefined), 30_000);
   });
 });

@@ -44,6 +44,7 @@ describe(loadConfig.name, () => {
       shutdownTimeoutMs: 30_000,
       thread: false,
       maxFailureShare: 0.1,
+      searchIndexMinJudgments: 20_000,
       providerBatch: { jobItems: 50_000, pollMs: 30_000, maxAttempts: 3 },
       defaultTokenBudget: 10_000_000,
     });
@@ -109,6 +110,7 @@ describe(loadConfig.name, () => {
         JOB_EXPIRE_SECONDS: '60',
         SHUTDOWN_TIMEOUT_MS: '0',
         STAGE_MAX_FAILURE_SHARE: '0.25',
+        SEARCH_INDEX_MIN_JUDGMENTS: '0',
         DEFAULT_TOKEN_BUDGET: '0',
         MAX_INSTRUCTION_LENGTH: '100',
         SIM_ERROR_RATE: '0.1',
@@ -136,7 +138,7 @@ describe(loadConfig.name, () => {
         maxTokensParam: 'max_completion_tokens',
       },
       models: { generatorModel: 'gen', judgeModel: 'judge' },
-      worker: { jobConcurrency: 4, batchSize: 8, jobExpireSeconds: 60, shutdownTimeoutMs: 0, maxFailureShare: 0.25, defaultTokenBudget: 0 },
+      worker: { jobConcurrency: 4, batchSize: 8, jobExpireSeconds: 60, shutdownTimeoutMs: 0, maxFailureShare: 0.25, searchIndexMinJudgments: 0, defaultTokenBudget: 0 },
       limits: { maxInstructionLength: 100 },
       simulator: { errorRate: 0.1, port: 4010 },
     });
@@ -175,6 +177,7 @@ describe(loadConfig.name, () => {
     { name: 'BATCH_JOB_ITEMS=all', env: { BATCH_JOB_ITEMS: 'all' }, variable: 'BATCH_JOB_ITEMS', example: 'example: BATCH_JOB_ITEMS=50000' },
     { name: 'STAGE_MAX_FAILURE_SHARE=1.5', env: { STAGE_MAX_FAILURE_SHARE: '1.5' }, variable: 'STAGE_MAX_FAILURE_SHARE', example: 'example: STAGE_MAX_FAILURE_SHARE=0.1' },
     { name: 'STAGE_MAX_FAILURE_SHARE=ten%', env: { STAGE_MAX_FAILURE_SHARE: 'ten%' }, variable: 'STAGE_MAX_FAILURE_SHARE', example: 'example: STAGE_MAX_FAILURE_SHARE=0.1' },
+    { name: 'SEARCH_INDEX_MIN_JUDGMENTS=-1', env: { SEARCH_INDEX_MIN_JUDGMENTS: '-1' }, variable: 'SEARCH_INDEX_MIN_JUDGMENTS', example: 'example: SEARCH_INDEX_MIN_JUDGMENTS=20000' },
     { name: 'SIM_ERROR_RATE=2', env: { SIM_ERROR_RATE: '2' }, variable: 'SIM_ERROR_RATE', example: 'example: SIM_ERROR_RATE=0.2' },
     { name: 'SIM_ERROR_RATE=abc', env: { SIM_ERROR_RATE: 'abc' }, variable: 'SIM_ERROR_RATE', example: 'example: SIM_ERROR_RATE=0.2' },
     { name: 'SIM_MODELS with a space', env: { SIM_MODELS: 'a b,c' }, variable: 'SIM_MODELS', example: 'example: SIM_MODELS=' },

@@ -152,6 +152,7 @@ export class QueryService {
       afterSeq: decodeCursor('after', args.after),
       limit: limit + 1,
       filter,
+      searchIndex: true,
     });
     return page(rows, limit, (r) => r.seq);
   }
