@@ -350,7 +350,7 @@ async function startWorkers(config: Config, logger: Logger, infra: Infrastructur
   stops.push({ name: 'loop sweeper', stop: async () => clearInterval(sweeper) });
   // Full-text indexes of finished iterations' reasoning: swept as often; a build in progress is
   // cancelled at a stop (the next sweep of any worker builds it again).
-  const reasoningIndexes = new ReasoningIndexes(database, config.worker.searchIndexMinJudgments, logger);
+  const reasoningIndexes = new ReasoningIndexes(database, config.worker.searchIndexMinJudgments, config.worker.searchIndexDelaySeconds, logger);
   if (reasoningIndexes.enabled) {
     const indexer = setInterval(() => {
       reasoningIndexes.sweep().catch((error: unknown) => logger.error({ err: error }, 'building a reasoning search index failed'));

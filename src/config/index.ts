@@ -170,6 +170,8 @@ export type Config = {
      * 0: none. Default 20,000.
      */
     searchIndexMinJudgments: number;
+    /** SEARCH_INDEX_DELAY_SECONDS: how long after the JUDGE stage ended that index is built. Default 60. */
+    searchIndexDelaySeconds: number;
     /** Stages in execution BATCH: BATCH_JOB_ITEMS (items per queue job, default 50,000), BATCH_POLL_MS (default 30,000), BATCH_MAX_ATTEMPTS (sends of a line, default 3). */
     providerBatch: { jobItems: number; pollMs: number; maxAttempts: number };
     /**
@@ -252,6 +254,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       thread: workerThread(env, role, databaseUrl !== undefined),
       maxFailureShare: fraction(env, 'STAGE_MAX_FAILURE_SHARE', 0.1),
       searchIndexMinJudgments: int(env, 'SEARCH_INDEX_MIN_JUDGMENTS', 20_000, 0, Number.MAX_SAFE_INTEGER),
+      searchIndexDelaySeconds: int(env, 'SEARCH_INDEX_DELAY_SECONDS', 60, 0, 86_400),
       providerBatch: {
         jobItems: int(env, 'BATCH_JOB_ITEMS', 50_000, 1, 1_000_000),
         pollMs: int(env, 'BATCH_POLL_MS', 30_000, 10, 3_600_000),

@@ -57,16 +57,18 @@ export async function hasReasoningIndex(db: Db, iterationId: number): Promise<bo
 
 /**
  * Iterations that should have a reasoning index and have no valid one, oldest first: at least
- * `minJudgments` judgments, a JUDGE stage, and none of their JUDGE stages active.
+ * `minJudgments` judgments, a JUDGE stage, none of their JUDGE stages active, and the last one
+ * ended at least `delaySeconds` ago.
  */
-export async function iterationsWithoutReasoningIndex(db: Db, minJudgments: number): Promise<number[]> {
+export async function iterationsWithoutReasoningIndex(db: Db, minJudgments: number, delaySeconds: number): Promise<number[]> {
   const active = sql.join(ACTIVE_STAGE_STATUSES.map((s) => sql`${s}`), sql`, `);
   const rows = await queryRows<{ id: string | number }>(
     db,
     sql`select i.id from iterations i
         where i.judgments_count >= ${minJudgments}
           and exists (select 1 from stages s where s.iteration_id = i.id and s.kind = 'JUDGE')
-          and not exists (select 1 from stages s where s.iteration_id = i.id and s.kind = 'JUDGE' and s.status in (${active}))
+          and not exists (select 1 from stages s where s.iteration_id = i.id and s.kind = 'JUDGE'
+                          and (s.status in (${active}) or s.finished_at > now() - make_interval(secs => ${delaySeconds})))
           and not exists (select 1 from pg_class c join pg_index x on x.indexrelid = c.oid
                           where c.relname = 'judgments_reasoning_search_' || i.id and x.indisvalid and pg_table_is_visible(c.oid))
         order by i.id`,

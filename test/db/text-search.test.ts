@@ -30,7 +30,7 @@ type Connection<T> = { totalCount: number; pageInfo: { hasNextPage: boolean; end
 const MODES = [
   { mode: 'scanned', env: {} },
   // The workers build the index on PostgreSQL only, once an iteration has this many judgments.
-  { mode: 'through the reasoning index', env: { SEARCH_INDEX_MIN_JUDGMENTS: '1' } },
+  { mode: 'through the reasoning index', env: { SEARCH_INDEX_MIN_JUDGMENTS: '1', SEARCH_INDEX_DELAY_SECONDS: '0' } },
 ] as const;
 
 for (const { mode, env } of MODES) describe.skipIf(NO_DATABASE || (env !== MODES[0].env && TEST_DB !== 'postgres'))(`text search over instructions, pairs and judgments, reasoning ${mode} (${TEST_DB})`, () => {

@@ -45,6 +45,7 @@ describe(loadConfig.name, () => {
       thread: false,
       maxFailureShare: 0.1,
       searchIndexMinJudgments: 20_000,
+      searchIndexDelaySeconds: 60,
       providerBatch: { jobItems: 50_000, pollMs: 30_000, maxAttempts: 3 },
       defaultTokenBudget: 10_000_000,
     });
@@ -111,6 +112,7 @@ describe(loadConfig.name, () => {
         SHUTDOWN_TIMEOUT_MS: '0',
         STAGE_MAX_FAILURE_SHARE: '0.25',
         SEARCH_INDEX_MIN_JUDGMENTS: '0',
+        SEARCH_INDEX_DELAY_SECONDS: '5',
         DEFAULT_TOKEN_BUDGET: '0',
         MAX_INSTRUCTION_LENGTH: '100',
         SIM_ERROR_RATE: '0.1',
@@ -138,7 +140,7 @@ describe(loadConfig.name, () => {
         maxTokensParam: 'max_completion_tokens',
       },
       models: { generatorModel: 'gen', judgeModel: 'judge' },
-      worker: { jobConcurrency: 4, batchSize: 8, jobExpireSeconds: 60, shutdownTimeoutMs: 0, maxFailureShare: 0.25, searchIndexMinJudgments: 0, defaultTokenBudget: 0 },
+      worker: { jobConcurrency: 4, batchSize: 8, jobExpireSeconds: 60, shutdownTimeoutMs: 0, maxFailureShare: 0.25, searchIndexMinJudgments: 0, searchIndexDelaySeconds: 5, defaultTokenBudget: 0 },
       limits: { maxInstructionLength: 100 },
       simulator: { errorRate: 0.1, port: 4010 },
     });

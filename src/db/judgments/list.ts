@@ -78,7 +78,7 @@ export async function listJudgments(
         options.toSeq !== undefined ? sql`${judgments.seq} <= ${options.toSeq}` : undefined,
         options.pairId !== undefined ? eq(judgments.pairId, options.pairId) : undefined,
         ...filterConditions(fromMatches ? { ...options.filter, search: null } : options.filter),
-        fromMatches ? sql`${judgments.seq} in (select j.seq from ${judgments} j where j.iteration_id = ${iterationId} and ${indexedSearchCondition(sql`j.reasoning`, sql`j.pair_id`, words)} offset 0)` : undefined,
+        fromMatches ? sql`${judgments.seq} in (select j.seq from ${judgments} j where j.iteration_id = ${iterationId} and j.seq > ${options.afterSeq ?? 0} and ${indexedSearchCondition(sql`j.reasoning`, sql`j.pair_id`, words)} offset 0)` : undefined,
       ),
     )
     .orderBy(asc(judgments.seq))

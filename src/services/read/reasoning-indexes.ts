@@ -1,6 +1,8 @@
 /**
  * Full-text indexes of judgment reasoning, one per iteration (db/search.ts), built by the workers
- * once an iteration's JUDGE stage has ended: a search of a finished iteration's reasoning then
+ * once an iteration's JUDGE stage has ended, SEARCH_INDEX_DELAY_SECONDS later (a build takes a
+ * PostgreSQL core for a while: by then a running loop's SELECT and the export of the training data
+ * are done, and its trainer runs): a search of a finished iteration's reasoning then
  * reads the index instead of computing to_tsvector for every judgment (a minute at the paper's
  * 600,000). Not while the stage runs, where its upkeep would double the database's work per stored
  * judgment; not below SEARCH_INDEX_MIN_JUDGMENTS judgments, where a scan is quick; not on PGlite,
@@ -25,6 +27,8 @@ export class ReasoningIndexes {
     private readonly database: Database,
     /** SEARCH_INDEX_MIN_JUDGMENTS; 0: never build one. */
     private readonly minJudgments: number,
+    /** SEARCH_INDEX_DELAY_SECONDS: how long after its JUDGE stage ended an iteration's index is built. */
+    private readonly delaySeconds: number,
     private readonly logger: Logger,
   ) {}
 
@@ -61,7 +65,7 @@ export class ReasoningIndexes {
       try {
         const dropped = await dropOrphanReasoningIndexes(db, run);
         if (dropped > 0) this.logger.info({ dropped }, 'dropped the reasoning search indexes of deleted iterations');
-        for (const iterationId of await iterationsWithoutReasoningIndex(db, this.minJudgments)) {
+        for (const iterationId of await iterationsWithoutReasoningIndex(db, this.minJudgments, this.delaySeconds)) {
           if (this.stopping.signal.aborted) return;
           const started = performance.now();
           await buildReasoningIndex(db, run, iterationId);
