@@ -133,11 +133,17 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         if (signal.aborted) throw signal.reason;
         signal.addEventListener('abort', cancel, { once: true });
         try {
-          return await fn(async (text, values) => (await client.query(text, values)).rows as Record<string, unknown>[]);
+          return await fn(async (text, values) => {
+            // Aborted between two statements: the cancel found nothing running, so none starts.
+            if (signal.aborted) throw signal.reason;
+            return (await client.query(text, values)).rows as Record<string, unknown>[];
+          });
         } finally {
           signal.removeEventListener('abort', cancel);
         }
       } finally {
+        // The connection goes back to the pool: without session state (an advisory lock `fn` could not release).
+        await client.query('select pg_advisory_unlock_all()').catch(() => {});
         client.release();
       }
     },
