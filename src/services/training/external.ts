@@ -25,10 +25,11 @@ export function externalBackend(): TrainingBackend {
         examples,
         status: 'awaiting_model',
       });
-      await experimentsRepo.updateIteration(db, iteration.id, { status: 'AWAITING_MODEL' });
       const settings = run.method === 'dpo' ? ` (DPO loss settings: /exports/iterations/${iteration.id}/dpo-config.jsonl)` : '';
       const from = run.stageCount > 1 ? `, to train from ${run.baseModel}` : '';
       await run.report(`${examples} examples ready at /exports/iterations/${iteration.id}/${run.format}.jsonl${settings}${from}; call registerJudgeModel with the served model`);
+      // The status last: whoever sees AWAITING_MODEL finds the stage's message saying what to train, and where.
+      await experimentsRepo.updateIteration(db, iteration.id, { status: 'AWAITING_MODEL' });
       return { waiting: true };
     },
   };
