@@ -53,14 +53,14 @@ for (const { mode, env } of MODES) describe.skipIf(NO_DATABASE || (env !== MODES
     }
   }
 
-  /** The iteration's reasoning index: whether it is valid, and how often it was read. */
+  /** The iteration's reasoning index: whether it is valid, how often it was read, and which relation it is. */
   const reasoningIndex = async () => {
-    const [row] = await queryRows<{ valid: boolean; scans: string | number }>(
+    const [row] = await queryRows<{ valid: boolean; scans: string | number; oid: string | number }>(
       app.database.db,
-      sql`select x.indisvalid as valid, coalesce(pg_stat_get_numscans(c.oid), 0) as scans
+      sql`select x.indisvalid as valid, coalesce(pg_stat_get_numscans(c.oid), 0) as scans, c.oid
           from pg_class c join pg_index x on x.indexrelid = c.oid where c.relname = ${`judgments_reasoning_search_${iterationId}`}`,
     );
-    return row && { valid: row.valid, scans: Number(row.scans) };
+    return row && { valid: row.valid, scans: Number(row.scans), oid: Number(row.oid) };
   };
 
   beforeAll(async () => {
@@ -179,12 +179,16 @@ for (const { mode, env } of MODES) describe.skipIf(NO_DATABASE || (env !== MODES
     // Each page probes the matches and reads them, each through the index; the count too. (The server's statistics arrive within a second.)
     await eventually(async () => ((await reasoningIndex())!.scans > before ? true : undefined), 10_000);
 
-    // A build interrupted (its worker killed) leaves the index invalid: the next sweep drops it and builds it again.
+    // A build interrupted (its worker killed) leaves the index invalid: the next sweep drops it and
+    // builds it again (a new relation). Meanwhile the search scans, with the same answer.
+    const { oid } = (await reasoningIndex())!;
     await app.database.db.execute(sql.raw(`update pg_index set indisvalid = false where indexrelid = 'judgments_reasoning_search_${iterationId}'::regclass`));
-    expect(await reasoningIndex()).toMatchObject({ valid: false });
-    // Invalid, it is not read: the search scans, with the same answer.
     expect((await allJudgments({ search: 'weighed' }, 7)).nodes).toEqual(weighed.nodes);
-    expect(await eventually(async () => ((await reasoningIndex())?.valid ? reasoningIndex() : undefined), 30_000)).toMatchObject({ valid: true, scans: 0 });
+    const rebuilt = await eventually(async () => {
+      const now = await reasoningIndex();
+      return now?.valid && now.oid !== oid ? now : undefined;
+    }, 30_000);
+    expect(rebuilt.oid).not.toBe(oid);
 
     // The experiment deleted, the next sweep drops its iteration's index.
     dataOf(await app.gql('mutation ($id: ID!) { deleteExperiment(id: $id) }', { id: experimentId }));
