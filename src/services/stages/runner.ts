@@ -13,8 +13,6 @@
  */
 import { transaction } from '../../db/database.js';
 import type { Database, Db } from '../../db/database.js';
-import { refusedValue, withDbRetry } from '../../db/retry.js';
-import * as stageUsageRepo from '../../db/stage-usage-repo.js';
 import * as stagesRepo from '../../db/stages-repo.js';
 import type { StageControl } from '../../db/stages-repo.js';
 import { TemplateError } from '../../domain/prompts.js';
@@ -26,11 +24,10 @@ import { budgetStop } from './budget.js';
 import { Pricing } from './cost.js';
 import { EMPTY_PRICES } from '../../config/prices.js';
 import { providerJobKey } from './execution.js';
-import { billedLines, mergeLines } from './handler.js';
 import type { BatchOutcome, ProviderBatchJob, StageHandler } from './handler.js';
-import { CommitGroups } from './commit-groups.js';
+import { StageCommits } from './commits.js';
+import type { CommitContext } from './commits.js';
 import { finishIfComplete, pauseIfOverBudget } from './finish.js';
-import { batchObservation } from './observation.js';
 import type { StageObserver } from './observation.js';
 import { StageWatch } from './watch.js';
 
@@ -60,21 +57,10 @@ export type StageRunnerOptions = {
 
 const DEFAULT_PROVIDER_BATCH = { jobItems: 50_000, pollMs: 30_000, maxAttempts: 3 };
 
-/** Thrown inside a batch's transaction to roll it back: the stage is gone or was queued anew. */
-const FENCED = new Error('the stage is gone or in a newer epoch');
-
 /** The job context of a write made outside any queue job (completeOutside): no lease to hold. */
-const OUTSIDE_JOB: Pick<JobContext, 'holds' | 'id' | 'signal'> = { holds: async () => true, id: 'outside', signal: new AbortController().signal };
+const OUTSIDE_JOB: CommitContext = { holds: async () => true, id: 'outside', signal: new AbortController().signal };
 
 const isRunnable = (stage: StageRow) => stage.status === 'RUNNING' || stage.status === 'QUEUED';
-
-const NO_USAGE: BatchOutcome['usage'] = { promptTokens: 0, completionTokens: 0 };
-
-/** A batch waiting for its commit (CommitGroups): its job's context, its outcome, when it asked. */
-type CommitEntry = { epoch: number; ctx: Pick<JobContext, 'holds' | 'id' | 'signal'>; outcome: BatchOutcome; asked: number };
-/** What a batch's commit wrote: undefined when fenced or its lease was lost. */
-type Committed = { row: StageRow; accounted: number };
-type EntryResult = { committed?: Committed; leaseLost: boolean };
 
 export type StageFinishedListener = (stage: StageRow) => Promise<void>;
 
@@ -82,7 +68,7 @@ export class StageRunner {
   private readonly handlers = new Map<StageKind, StageHandler>();
   private readonly finishedListeners: StageFinishedListener[] = [];
   private readonly watch: StageWatch;
-  private readonly commitGroups = new CommitGroups<CommitEntry, EntryResult>((stageId, entries) => this.commitGroup(stageId, entries));
+  private readonly commits: StageCommits;
   /** Preflight answers by "stageId:epoch" (see `preflight`). */
   private readonly preflights = new Map<string, Promise<string | undefined>>();
   readonly pricing: Pricing;
@@ -99,6 +85,15 @@ export class StageRunner {
   ) {
     this.pricing = options.pricing ?? new Pricing(EMPTY_PRICES);
     this.watch = new StageWatch(database.db, logger, (c) => this.budgetStop(c), options.watchPollMs);
+    this.commits = new StageCommits({
+      database,
+      logger,
+      handler: (kind) => this.handler(kind),
+      maxFailureShare: options.maxFailureShare,
+      budgets: this.budgets,
+      observer: options.observer,
+      notifyFinished: (stage) => this.notifyFinished(stage),
+    });
   }
 
   /** The stage kinds this runner has handlers for. */
@@ -207,7 +202,7 @@ export class StageRunner {
       jobKey: providerJobKey(epoch, job.keys),
       db,
       commit: async (part) => {
-        const partial = await this.commit(stage.id, epoch, ctx, part);
+        const partial = await this.commits.commit(stage.id, epoch, ctx, part);
         ingested += partial?.accounted ?? 0;
         return partial !== undefined && isRunnable(partial.row);
       },
@@ -227,7 +222,7 @@ export class StageRunner {
     } finally {
       watch.leave();
     }
-    const committed = await this.commitOrRefuse(stage, epoch, ctx, outcome, todo);
+    const committed = await this.commits.commitOrRefuse(stage, epoch, ctx, outcome, todo);
     if (committed) committed.accounted += ingested;
     if (committed && outcome.fatal !== undefined) {
       // No other item can get past this refusal: stop the stage (its other batches see it within StageWatch's poll).
@@ -274,93 +269,8 @@ export class StageRunner {
   async completeOutside(stageId: number, outcome: BatchOutcome): Promise<number> {
     const stage = await stagesRepo.getStage(this.database.db, stageId);
     if (!stage || !isRunnable(stage)) return 0;
-    const committed = await this.commit(stageId, stage.epoch, OUTSIDE_JOB, outcome);
+    const committed = await this.commits.commit(stageId, stage.epoch, OUTSIDE_JOB, outcome);
     return committed?.accounted ?? 0;
-  }
-
-  /**
-   * Commits a batch's outcome, or, when the database refuses one of its values (`refusedValue`: no
-   * try can store it), the batch's items as failures with the database's message and the tokens
-   * they cost. So one unstorable answer fails its batch's items, resumable, instead of the job being
-   * tried again (the model called each time) until the stage fails.
-   */
-  private async commitOrRefuse(stage: StageRow, epoch: number, ctx: CommitEntry['ctx'], outcome: BatchOutcome, keys: string[]): Promise<Committed | undefined> {
-    try {
-      return await this.commit(stage.id, epoch, ctx, outcome);
-    } catch (error) {
-      const refusal = refusedValue(error);
-      if (refusal === undefined) throw error;
-      this.logger.error({ stageId: stage.id, jobId: ctx.id, items: keys.length, refusal }, "the database refused a batch's results; its items are recorded as failed");
-      // Items a BATCH job committed while it ingested are stored; the others fail with the refusal.
-      const stored = await this.handler(stage.kind).storedKeys(stage, keys);
-      const failedAlready = new Set(outcome.failures.map((f) => f.itemKey));
-      const refused = keys.filter((k) => !stored.has(k) && !failedAlready.has(k)).map((itemKey) => ({ itemKey, error: `the database refused to store the result: ${refusal}`, attempts: 1 }));
-      return this.commit(stage.id, epoch, ctx, { ...outcome, failures: [...outcome.failures, ...refused], write: async () => 0 });
-    }
-  }
-
-  /** Writes a batch's outcome (`commitGroup` writes it, alone or with others of its stage). */
-  private async commit(stageId: number, epoch: number, ctx: CommitEntry['ctx'], outcome: BatchOutcome): Promise<Committed | undefined> {
-    const result = await this.commitGroups.run(stageId, { epoch, ctx, outcome, asked: performance.now() });
-    // (A job aborted for its lost lease was reported by the lease keeper already.)
-    if (result.leaseLost && !ctx.signal.aborted) this.logger.warn({ stageId, jobId: ctx.id }, 'lost the lease of a running job before its commit; its results were dropped (another worker has it)');
-    return result.committed;
-  }
-
-  /**
-   * Writes the outcomes of batches of one stage and epoch (CommitGroups: one, or several that waited
-   * for their turn) and the stage's counts in one transaction: each batch only while its worker holds
-   * its job, all only while the stage is in that epoch, so a stale worker's write is a no-op.
-   * Finishes the stage when every item is accounted for, or pauses it when the budget is reached.
-   * Retried through short database outages (the writes are idempotent).
-   */
-  private async commitGroup(stageId: number, entries: CommitEntry[]): Promise<EntryResult[]> {
-    let turn: number | undefined;
-    let done;
-    try {
-      done = await withDbRetry(() =>
-        transaction(this.database.db, async (t) => {
-          turn ??= performance.now();
-          // Each batch's lease, and its failures, before the rows every batch of a stage updates are
-          // locked: those are locked as late as possible, so that batches queue for them only for the
-          // end of their transaction (the iteration's by the judgment insert, the stage row by the
-          // progress update, which also checks the epoch fence and rolls back what was written).
-          const parts: ({ outcome: BatchOutcome; failed: number; stored: number } | undefined)[] = [];
-          for (const { ctx, outcome } of entries) parts.push((await ctx.holds(t)) ? { outcome, failed: await stagesRepo.insertFailures(t, stageId, outcome.failures), stored: 0 } : undefined);
-          for (const part of parts) if (part) part.stored = await part.outcome.write(t);
-          // Nothing new means this write was already made (a commit whose answer was lost): count its tokens once.
-          const written = parts.map((p) => p && { accounted: p.stored + p.failed, failed: p.failed, usage: p.stored + p.failed > 0 ? p.outcome.usage : NO_USAGE });
-          const live = written.filter((w) => w !== undefined);
-          if (live.length === 0) return { written }; // every lease was lost
-          const sum = (pick: (w: (typeof live)[number]) => number) => live.reduce((n, w) => n + pick(w), 0);
-          const progress = await stagesRepo.addBatchProgress(t, stageId, entries[0]!.epoch, {
-            done: sum((w) => w.accounted),
-            failed: sum((w) => w.failed),
-            promptTokens: sum((w) => w.usage.promptTokens),
-            completionTokens: sum((w) => w.usage.completionTokens),
-          });
-          if (!progress) throw FENCED;
-          for (const line of mergeLines(live.flatMap((w) => billedLines(w.usage)))) await stageUsageRepo.addUsage(t, stageId, line);
-          const { row, control } = progress;
-          const finished = await this.finishIfComplete(t, row);
-          const paused = finished ? undefined : await pauseIfOverBudget(t, row, this.budgets, control);
-          return { written, row: finished ?? paused ?? row, finished };
-        }),
-      );
-    } catch (error) {
-      if (error === FENCED) return entries.map(() => ({ leaseLost: false }));
-      throw error;
-    }
-    const transactionSeconds = (performance.now() - turn!) / 1000;
-    const results = entries.map((entry, i): EntryResult => {
-      const w = done.written[i];
-      if (!w || !done.row) return { leaseLost: !w };
-      this.options.observer?.batchCommitted(batchObservation(this.pricing, done.row.kind, { ...w, commit: { waitSeconds: (turn! - entry.asked) / 1000, transactionSeconds } }));
-      return { leaseLost: false, committed: { row: done.row, accounted: w.accounted } };
-    });
-    if (done.row) this.options.observer?.commitGrouped({ kind: done.row.kind, batches: results.filter((r) => r.committed).length });
-    if (done.finished) await this.notifyFinished(done.finished);
-    return results;
   }
 
   /** Items a handler left without result or failure although nothing stopped it (their input is gone) become failures, so the stage can end. */
@@ -371,7 +281,7 @@ export class StageRunner {
     if (skipped.length === 0) return;
     this.logger.warn({ stageId: stage.id, items: skipped.length }, 'the stage handler skipped items; recording them as failed');
     const failures = skipped.map((itemKey) => ({ itemKey, error: 'not processed: the item no longer exists', attempts: 0 }));
-    await this.commit(stage.id, epoch, ctx, { write: async () => 0, failures, usage: { promptTokens: 0, completionTokens: 0 } });
+    await this.commits.commit(stage.id, epoch, ctx, { write: async () => 0, failures, usage: { promptTokens: 0, completionTokens: 0 } });
   }
 
   /** Why a stage may spend no more (its token budget, the server's default one, or its experiment's money budget is reached), or undefined. */
