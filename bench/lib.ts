@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
@@ -140,6 +140,19 @@ export function processStats(pid: number): { cpuMs: number; rssBytes: number } {
 export function peakRss(pid: number): number {
   const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : 0;
+}
+
+/**
+ * Resets a process's VmHWM to its current RSS (Linux: `5` written to /proc/<pid>/clear_refs), so
+ * that peakRss then measures from now on. False when it could not (not permitted, not Linux).
+ */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return peakRss(pid) <= processStats(pid).rssBytes + 4096 * 256;
+  } catch {
+    return false;
+  }
 }
 
 /** CPU milliseconds of every PostgreSQL process (server and backends) by pid, from /proc. */

@@ -14,7 +14,7 @@
  */
 import pg from 'pg';
 import type { Child, Gql } from './lib.js';
-import { graphql, machineBusyMs, peakRss, percentile, postgresCpuMs, postgresProcesses, processStats, startService, startSimulatorProcess, waitForStage } from './lib.js';
+import { graphql, machineBusyMs, peakRss, percentile, postgresCpuMs, postgresProcesses, processStats, resetPeakRss, startService, startSimulatorProcess, waitForStage } from './lib.js';
 import { judgeStage, prepare, runDatabase, simOptions, simRequests } from './scenarios.js';
 import type { StageRun } from './scenarios.js';
 
@@ -32,7 +32,14 @@ export type PaperRun = {
   serviceCpuMs: number;
   /** CPU ms during the judge stage: the simulator, every PostgreSQL process, the whole machine (2 cores: 2,000 a second). */
   cpuMs: { simulator: number; postgres: number; machine: number };
+  /**
+   * Highest RSS of the service from the judge stage's start to its end: sampled every 100 ms, and
+   * the kernel's high-water mark (VmHWM) when it could be reset at the stage's start (`peakExact`).
+   */
   peakRssBytes: number;
+  peakExact: boolean;
+  /** Highest RSS of the service before the judge stage: its start, the import and the generation of the pairs. */
+  preparePeakRssBytes: number;
   idleRssBytes: number;
   /** p50 / p95 of the API's first page of judgments and of the iteration's stats, while the stage ran. */
   duringStage: { firstPageP50Ms: number; firstPageP95Ms: number; statsP50Ms: number; statsP95Ms: number; samples: number };
@@ -132,6 +139,9 @@ export async function paperScale(
     const simBefore = processStats(sim.process.pid!).cpuMs;
     const postgresBefore = postgresProcesses();
     const machineBefore = machineBusyMs();
+    // VmHWM so far is the preparation's (importing and generating 20,000 pairs): measured apart, then reset.
+    const preparePeakRssBytes = Math.max(...pids.map((p) => peakRss(p)));
+    const peakExact = pids.map((p) => resetPeakRss(p)).every(Boolean);
     let peak = rssOf();
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssOf());
@@ -147,7 +157,7 @@ export async function paperScale(
     const serviceCpuMs = cpuOf() - cpuBefore;
     const cpuMs = { simulator: processStats(sim.process.pid!).cpuMs - simBefore, postgres: postgresCpuMs(postgresBefore), machine: machineBusyMs() - machineBefore };
     const requests = (await simRequests(sim)) - requestsBefore;
-    peak = Math.max(peak, ...pids.map((p) => peakRss(p)));
+    if (peakExact) peak = Math.max(peak, ...pids.map((p) => peakRss(p)));
 
     const selectStart = performance.now();
     const { selectJudgments } = await gql<{ selectJudgments: { id: string } }>('mutation ($id: ID!) { selectJudgments(iterationId: $id) { id } }', { id: iterationId });
@@ -177,6 +187,8 @@ export async function paperScale(
       serviceCpuMs,
       cpuMs,
       peakRssBytes: peak,
+      peakExact,
+      preparePeakRssBytes,
       idleRssBytes,
       duringStage: {
         firstPageP50Ms: percentile(pageTimes, 50),
