@@ -20,7 +20,7 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { graphql, median, peakRss, percentile, processStats, startService, startSimulatorProcess, waitForStage } from './lib.js';
+import { graphql, median, peakRss, percentile, processStats, resetPeakRss, startService, startSimulatorProcess, waitForStage } from './lib.js';
 import { FIRST_PAGE, sampleQuery } from './paper.js';
 import { prepare, runDatabase, simOptions, simRequests } from './scenarios.js';
 
@@ -145,6 +145,8 @@ async function run(pairs: number) {
     const backendsBefore = backends.snapshot();
     const requestsBefore = await simRequests(sim);
     const serviceBefore = processStats(pid).cpuMs;
+    // The peak from the stage's start (the preparation's is higher and not this figure's); null when it cannot be reset.
+    const peakFromStage = resetPeakRss(pid);
     const simBefore = processStats(sim.process.pid!).cpuMs;
     const timer = setInterval(() => void backends.sample().catch(() => {}), 250);
     const timeline = values.timeline ? inFlightSampler(sim, 256) : undefined;
@@ -174,7 +176,7 @@ async function run(pairs: number) {
       wallMs: Math.round(wallMs),
       efficiency: Number(((requests * 200) / 256 / wallMs).toFixed(3)),
       cpuSecondsPer1000: { service: serviceMs / 1000 / k, postgresBackends: postgresMs / 1000 / k, autovacuum: autovacuumMs / 1000 / k, simulator: simMs / 1000 / k },
-      servicePeakRssMB: Math.round(peakRss(pid) / 2 ** 20),
+      servicePeakRssMB: peakFromStage ? Math.round(peakRss(pid) / 2 ** 20) : null,
       firstPageMs: { p50: percentile(pageTimes, 50), p95: percentile(pageTimes, 95), samples: pageTimes.length },
       ...(inFlight ? { inFlight, commits } : {}),
     };
