@@ -89,8 +89,10 @@ export async function judgeStage(setup: ServiceSetup, endpoint: Endpoint, pairs:
     OPENAI_BASE_URL: sim.url,
     LLM_CONCURRENCY: String(setup.llmConcurrency),
     DATABASE_POOL_SIZE: '16',
-    // Benchmarks measure throughput: no default token budget may pause a big stage.
+    // Benchmarks measure throughput: no default token budget may pause a big stage, and no query
+    // limit may refuse the harness's polls (every 20 ms: 3,000 a minute on a stage of a minute).
     DEFAULT_TOKEN_BUDGET: '0',
+    QUERIES_PER_MINUTE: '0',
     ...setup.env,
   };
   const service = await startService(env);
@@ -115,10 +117,15 @@ export async function judgeStage(setup: ServiceSetup, endpoint: Endpoint, pairs:
       peak = Math.max(peak, processStats(pids[0]!).rssBytes);
     }, 100);
     const start = performance.now();
-    const { judgePairs } = await gql<{ judgePairs: { id: string } }>('mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: iterationId });
-    const stage = await waitForStage(gql, judgePairs.id, 20);
+    let stage: Awaited<ReturnType<typeof waitForStage>>;
+    try {
+      const { judgePairs } = await gql<{ judgePairs: { id: string } }>('mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: iterationId });
+      stage = await waitForStage(gql, judgePairs.id, 20);
+    } finally {
+      // (also when the stage could not be run: the service may be gone, and its /proc entry with it)
+      clearInterval(sampler);
+    }
     const wallMs = performance.now() - start;
-    clearInterval(sampler);
     const after = pids.map(processStats);
     const cpuMs = {
       service: after.map((s, i) => s.cpuMs - before[i]!.cpuMs),
