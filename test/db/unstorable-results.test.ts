@@ -106,3 +106,48 @@ describe.skipIf(NO_DATABASE)(`a batch whose results the database refuses (${TEST
     expect(stats.judgments.totalCount).toBe(12);
   });
 });
+
+describe.skipIf(NO_DATABASE)(`a Batch API part whose results the database refuses (${TEST_DB})`, () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // Execution BATCH through the embedded simulator's /v1/batches; a queue job (and its provider batch) per pair.
+    app = await startTestApp({ SIM_BATCH_MS: '100', BATCH_POLL_MS: '50', BATCH_JOB_ITEMS: '2', STAGE_MAX_FAILURE_SHARE: '1' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+  const { waitFor } = stageReader<StageView & { failures: { itemKey: string; error: string; attempts: number }[] }>(() => app, 'status total done failed failures { itemKey error attempts }');
+
+  it("records the items of the refused part as failed, without polling or sending them again, and stores the other batches' results", async () => {
+    const id = dataOf(await app.gql<{ createExperiment: { id: string } }>('mutation { createExperiment(name: "refused-batch", config: { samplesPerOrder: 2, execution: BATCH }) { id } }')).createExperiment.id;
+    dataOf(await app.gql('mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c) { accepted } }', { id, c: INSTRUCTIONS }));
+    const generate = dataOf(await app.gql<{ generatePairs: { id: string } }>('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id })).generatePairs.id;
+    expect(await waitFor(generate, 'SUCCEEDED')).toMatchObject({ status: 'SUCCEEDED', total: 4, done: 4, failed: 0 });
+    const iterationId = dataOf(await app.gql<{ startIteration: { id: string } }>('mutation ($id: ID!) { startIteration(experimentId: $id) { id } }', { id })).startIteration.id;
+    const [first] = await queryRows<{ id: string | number }>(app.database.db, sql`select min(id) as id from pairs where experiment_id = ${Number(id)}`);
+    const pairId = Number(first!.id);
+    await app.database.db.execute(sql.raw(`
+      create function refuse_first_batch_pair() returns trigger language plpgsql as $$
+      begin
+        if new.pair_id = ${pairId} then raise exception 'refused for the test' using errcode = '22023'; end if;
+        return new;
+      end $$`));
+    await app.database.db.execute(sql.raw('create trigger refuse_first_batch_pair before insert on judgments for each row execute function refuse_first_batch_pair()'));
+    const before = app.simulator!.stats();
+
+    const judge = dataOf(await app.gql<{ judgePairs: { id: string } }>('mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: iterationId })).judgePairs.id;
+    const stage = await waitFor(judge, 'SUCCEEDED');
+    expect({ ...stage, failures: undefined }).toEqual({ status: 'SUCCEEDED', total: 8, done: 8, failed: 2, failures: undefined });
+    const error = 'the database refused to store the result: refused for the test (SQLSTATE 22023)';
+    expect(stage.failures.sort((a, b) => a.itemKey.localeCompare(b.itemKey))).toEqual([
+      { itemKey: `${pairId}:CHOSEN_FIRST`, error, attempts: 1 },
+      { itemKey: `${pairId}:CHOSEN_SECOND`, error, attempts: 1 },
+    ]);
+    // One provider batch per pair, each created once; no judge request online.
+    const after = app.simulator!.stats();
+    expect(after.batches.created - before.batches.created).toBe(4);
+    expect(after.requests.byKind.judge).toBe(before.requests.byKind.judge);
+    const stats = dataOf(await app.gql<{ iteration: { judgments: { totalCount: number } } }>('query ($id: ID!) { iteration(id: $id) { judgments(first: 1) { totalCount } } }', { id: iterationId })).iteration;
+    expect(stats.judgments.totalCount).toBe(12);
+  });
+});

@@ -72,7 +72,7 @@ export class BatchRun<T, R> {
     private readonly p: ItemsRun<T, R>,
     private readonly job: ProviderBatchJob,
   ) {
-    this.collected = emptyCollected<R>({ endpoint: p.endpoint, model: p.model, execution: 'BATCH' });
+    this.collected = { ...emptyCollected<R>({ endpoint: p.endpoint, model: p.model, execution: 'BATCH' }), stored: [] };
   }
 
   async run(): Promise<BatchOutcome> {
@@ -173,14 +173,15 @@ export class BatchRun<T, R> {
     if (online.promptTokens + online.completionTokens > 0) usage.online = online;
     this.collected.usage.promptTokens = 0;
     this.collected.usage.completionTokens = 0;
-    return { rows: this.collected.rows.splice(0), failures: this.collected.failures.splice(0), usage };
+    return { rows: this.collected.rows.splice(0), failures: this.collected.failures.splice(0), usage, stored: this.collected.stored?.splice(0) ?? [] };
   }
 
   /** Commits what finished items gave since the last commit; false when the stage no longer runs. */
   private async commitSoFar(): Promise<boolean> {
     await this.settled();
     if (this.collected.rows.length === 0 && this.collected.failures.length === 0) return true;
-    return this.job.commit(this.p.outcome(this.take()));
+    const part = this.take();
+    return this.job.commit(this.p.outcome(part), part.stored ?? []);
   }
 
   private async sendOnline(lines: Waiting[]): Promise<void> {

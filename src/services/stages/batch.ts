@@ -13,8 +13,12 @@ import type { BatchControl, BilledTo, ItemFailure, Usage } from './handler.js';
 /** What one item produced: rows to store, tokens spent, or a reason it is unusable (stored as a failure). */
 export type ItemResult<R> = { rows?: readonly R[]; usage: Usage; rejected?: string };
 
-/** `fatal`: the endpoint's permanent refusal that stopped the batch (the stage fails with it). */
-export type Collected<R> = { rows: R[]; failures: ItemFailure[]; usage: Usage; fatal?: string };
+/**
+ * `fatal`: the endpoint's permanent refusal that stopped the batch (the stage fails with it).
+ * `stored`: when present, the keys of the items whose rows are in `rows` (a Batch API run commits
+ * parts of a job, and a part the database refuses fails those items, runner's commitOrRefuse).
+ */
+export type Collected<R> = { rows: R[]; failures: ItemFailure[]; usage: Usage; fatal?: string; stored?: string[] };
 
 /** An empty collection; `billedTo` says where its calls go (endpoint, model, ONLINE or BATCH), for their cost. */
 export const emptyCollected = <R>(billedTo?: BilledTo): Collected<R> => ({ rows: [], failures: [], usage: { promptTokens: 0, completionTokens: 0, ...(billedTo && { billedTo }) } });
@@ -41,7 +45,10 @@ export async function collectBatch<T, R>(
         if (!result) return;
         collected.usage.promptTokens += result.usage.promptTokens;
         collected.usage.completionTokens += result.usage.completionTokens;
-        if (result.rows) collected.rows.push(...result.rows);
+        if (result.rows) {
+          collected.rows.push(...result.rows);
+          collected.stored?.push(keyOf(item));
+        }
         if (result.rejected !== undefined) collected.failures.push({ itemKey: keyOf(item), error: result.rejected, attempts: 1 });
       } catch (error) {
         if (isAbort(error)) return;

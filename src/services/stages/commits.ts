@@ -54,11 +54,11 @@ export class StageCommits {
 
   /**
    * Commits a batch's outcome, or, when the database refuses one of its values (`refusedValue`: no
-   * try can store it), the batch's items as failures with the database's message and the tokens
-   * they cost. So one unstorable answer fails its batch's items, resumable, instead of the job being
+   * try can store it), the batch's items (`keys`: a queue job's, or a Batch API job's part) as
+   * failures with the database's message and the tokens they cost. So one unstorable answer fails its batch's items, resumable, instead of the job being
    * tried again (the model called each time) until the stage fails.
    */
-  async commitOrRefuse(stage: StageRow, epoch: number, ctx: CommitContext, outcome: BatchOutcome, keys: string[]): Promise<Committed | undefined> {
+  async commitOrRefuse(stage: StageRow, epoch: number, ctx: CommitContext, outcome: BatchOutcome, keys: readonly string[]): Promise<Committed | undefined> {
     try {
       return await this.commit(stage.id, epoch, ctx, outcome);
     } catch (error) {
@@ -66,7 +66,7 @@ export class StageCommits {
       if (refusal === undefined) throw error;
       this.deps.logger.error({ stageId: stage.id, jobId: ctx.id, items: keys.length, refusal }, "the database refused a batch's results; its items are recorded as failed");
       // Items a BATCH job committed while it ingested are stored; the others fail with the refusal.
-      const stored = await this.deps.handler(stage.kind).storedKeys(stage, keys);
+      const stored = await this.deps.handler(stage.kind).storedKeys(stage, [...keys]);
       const failedAlready = new Set(outcome.failures.map((f) => f.itemKey));
       const refused = keys.filter((k) => !stored.has(k) && !failedAlready.has(k)).map((itemKey) => ({ itemKey, error: `the database refused to store the result: ${refusal}`, attempts: 1 }));
       return this.commit(stage.id, epoch, ctx, { ...outcome, failures: [...outcome.failures, ...refused], write: async () => 0 });

@@ -85,7 +85,8 @@ export type BatchOutcome = {
  */
 export type ProviderBatchJob = {
   jobKey: string;
-  commit(outcome: BatchOutcome): Promise<boolean>;
+  /** `keys`: the items whose results `outcome` writes (a part the database refuses fails them). */
+  commit(outcome: BatchOutcome, keys: readonly string[]): Promise<boolean>;
   db: Db;
   /** How often a running provider batch is polled, ms. */
   pollMs: number;

@@ -201,8 +201,8 @@ export class StageRunner {
       ...this.providerBatch,
       jobKey: providerJobKey(epoch, job.keys),
       db,
-      commit: async (part) => {
-        const partial = await this.commits.commit(stage.id, epoch, ctx, part);
+      commit: async (part, keys) => {
+        const partial = await this.commits.commitOrRefuse(stage, epoch, ctx, part, keys);
         ingested += partial?.accounted ?? 0;
         return partial !== undefined && isRunnable(partial.row);
       },
