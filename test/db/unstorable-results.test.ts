@@ -17,6 +17,44 @@ const INSTRUCTIONS = Array.from({ length: 4 }, (_, i) => JSON.stringify({ instru
 type StageView = { status: string; total: number; done: number; failed: number };
 type Connection<T> = { totalCount: number; edges: { node: T }[] };
 
+type RefusalView = StageView & { failures: { itemKey: string; error: string; attempts: number }[] };
+
+/** Judges the iteration: the stage succeeds with the refused pair's two items failed, once, and the 12 other judgments stored. */
+async function judgeWithRefusedPair(app: TestApp, waitFor: (stageId: string, status: string) => Promise<RefusalView>, iterationId: string, pairId: number): Promise<void> {
+  const judge = dataOf(await app.gql<{ judgePairs: { id: string } }>('mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: iterationId })).judgePairs.id;
+  const stage = await waitFor(judge, 'SUCCEEDED');
+  expect({ ...stage, failures: undefined }).toEqual({ status: 'SUCCEEDED', total: 8, done: 8, failed: 2, failures: undefined });
+  const error = 'the database refused to store the result: refused for the test (SQLSTATE 22023)';
+  expect(stage.failures.sort((a, b) => a.itemKey.localeCompare(b.itemKey))).toEqual([
+    { itemKey: `${pairId}:CHOSEN_FIRST`, error, attempts: 1 },
+    { itemKey: `${pairId}:CHOSEN_SECOND`, error, attempts: 1 },
+  ]);
+  const stats = dataOf(await app.gql<{ iteration: { judgments: { totalCount: number } } }>('query ($id: ID!) { iteration(id: $id) { judgments(first: 1) { totalCount } } }', { id: iterationId })).iteration;
+  expect(stats.judgments.totalCount).toBe(12);
+}
+
+/**
+ * An experiment (`config`) with the four instructions' pairs and an iteration, and a trigger named
+ * `name` that refuses every judgment of its first pair as PostgreSQL refuses a value it cannot store.
+ */
+async function iterationWithRefusedPair(app: TestApp, waitFor: (stageId: string, status: string) => Promise<StageView>, name: string, config: string): Promise<{ iterationId: string; pairId: number }> {
+  const id = dataOf(await app.gql<{ createExperiment: { id: string } }>(`mutation { createExperiment(name: "${name}", config: ${config}) { id } }`)).createExperiment.id;
+  dataOf(await app.gql('mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c) { accepted } }', { id, c: INSTRUCTIONS }));
+  const generate = dataOf(await app.gql<{ generatePairs: { id: string } }>('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id })).generatePairs.id;
+  expect(await waitFor(generate, 'SUCCEEDED')).toMatchObject({ status: 'SUCCEEDED', total: 4, done: 4, failed: 0 });
+  const iterationId = dataOf(await app.gql<{ startIteration: { id: string } }>('mutation ($id: ID!) { startIteration(experimentId: $id) { id } }', { id })).startIteration.id;
+  const [first] = await queryRows<{ id: string | number }>(app.database.db, sql`select min(id) as id from pairs where experiment_id = ${Number(id)}`);
+  const pairId = Number(first!.id);
+  await app.database.db.execute(sql.raw(`
+    create function ${name}() returns trigger language plpgsql as $$
+    begin
+      if new.pair_id = ${pairId} then raise exception 'refused for the test' using errcode = '22023'; end if;
+      return new;
+    end $$`));
+  await app.database.db.execute(sql.raw(`create trigger ${name} before insert on judgments for each row execute function ${name}()`));
+  return { iterationId, pairId };
+}
+
 describe.skipIf(NO_DATABASE)(`model output with characters PostgreSQL cannot store (${TEST_DB})`, () => {
   let app: TestApp;
   beforeAll(async () => {
@@ -72,38 +110,16 @@ describe.skipIf(NO_DATABASE)(`a batch whose results the database refuses (${TEST
     await app?.stop();
     await simulator?.close();
   });
-  const { waitFor } = stageReader<StageView & { failures: { itemKey: string; error: string; attempts: number }[] }>(() => app, 'status total done failed failures { itemKey error attempts }');
+  const { waitFor } = stageReader<RefusalView>(() => app, 'status total done failed failures { itemKey error attempts }');
 
   it("records that batch's items as failed with the database's message, without trying it again, and stores the others", async () => {
-    const id = dataOf(await app.gql<{ createExperiment: { id: string } }>('mutation { createExperiment(name: "refused", config: { samplesPerOrder: 2 }) { id } }')).createExperiment.id;
-    dataOf(await app.gql('mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c) { accepted } }', { id, c: INSTRUCTIONS }));
-    const generate = dataOf(await app.gql<{ generatePairs: { id: string } }>('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id })).generatePairs.id;
-    await waitFor(generate, 'SUCCEEDED');
-    const iterationId = dataOf(await app.gql<{ startIteration: { id: string } }>('mutation ($id: ID!) { startIteration(experimentId: $id) { id } }', { id })).startIteration.id;
-    // The database refuses every judgment of the first pair, as it refuses a value it cannot store.
-    const [first] = await queryRows<{ id: string | number }>(app.database.db, sql`select min(id) as id from pairs where experiment_id = ${Number(id)}`);
-    const pairId = Number(first!.id);
-    await app.database.db.execute(sql.raw(`
-      create function refuse_first_pair() returns trigger language plpgsql as $$
-      begin
-        if new.pair_id = ${pairId} then raise exception 'refused for the test' using errcode = '22023'; end if;
-        return new;
-      end $$`));
-    await app.database.db.execute(sql.raw('create trigger refuse_first_pair before insert on judgments for each row execute function refuse_first_pair()'));
+    // The database refuses every judgment of the first pair.
+    const { iterationId, pairId } = await iterationWithRefusedPair(app, waitFor, 'refuse_first_pair', '{ samplesPerOrder: 2 }');
     const requestsBefore = simulator.stats().log.filter((e) => e.model === 'sim-judge').length;
 
-    const judge = dataOf(await app.gql<{ judgePairs: { id: string } }>('mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: iterationId })).judgePairs.id;
-    const stage = await waitFor(judge, 'SUCCEEDED');
-    expect({ ...stage, failures: undefined }).toEqual({ status: 'SUCCEEDED', total: 8, done: 8, failed: 2, failures: undefined });
-    const error = 'the database refused to store the result: refused for the test (SQLSTATE 22023)';
-    expect(stage.failures.sort((a, b) => a.itemKey.localeCompare(b.itemKey))).toEqual([
-      { itemKey: `${pairId}:CHOSEN_FIRST`, error, attempts: 1 },
-      { itemKey: `${pairId}:CHOSEN_SECOND`, error, attempts: 1 },
-    ]);
+    await judgeWithRefusedPair(app, waitFor, iterationId, pairId);
     // One request per pair and order: the refused batch was not sent again.
     expect(simulator.stats().log.filter((e) => e.model === 'sim-judge').length - requestsBefore).toBe(8);
-    const stats = dataOf(await app.gql<{ iteration: { judgments: { totalCount: number } } }>('query ($id: ID!) { iteration(id: $id) { judgments(first: 1) { totalCount } } }', { id: iterationId })).iteration;
-    expect(stats.judgments.totalCount).toBe(12);
   });
 });
 
@@ -116,38 +132,16 @@ describe.skipIf(NO_DATABASE)(`a Batch API part whose results the database refuse
   afterAll(async () => {
     await app?.stop();
   });
-  const { waitFor } = stageReader<StageView & { failures: { itemKey: string; error: string; attempts: number }[] }>(() => app, 'status total done failed failures { itemKey error attempts }');
+  const { waitFor } = stageReader<RefusalView>(() => app, 'status total done failed failures { itemKey error attempts }');
 
-  it("records the items of the refused part as failed, without polling or sending them again, and stores the other batches' results", async () => {
-    const id = dataOf(await app.gql<{ createExperiment: { id: string } }>('mutation { createExperiment(name: "refused-batch", config: { samplesPerOrder: 2, execution: BATCH }) { id } }')).createExperiment.id;
-    dataOf(await app.gql('mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c) { accepted } }', { id, c: INSTRUCTIONS }));
-    const generate = dataOf(await app.gql<{ generatePairs: { id: string } }>('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id })).generatePairs.id;
-    expect(await waitFor(generate, 'SUCCEEDED')).toMatchObject({ status: 'SUCCEEDED', total: 4, done: 4, failed: 0 });
-    const iterationId = dataOf(await app.gql<{ startIteration: { id: string } }>('mutation ($id: ID!) { startIteration(experimentId: $id) { id } }', { id })).startIteration.id;
-    const [first] = await queryRows<{ id: string | number }>(app.database.db, sql`select min(id) as id from pairs where experiment_id = ${Number(id)}`);
-    const pairId = Number(first!.id);
-    await app.database.db.execute(sql.raw(`
-      create function refuse_first_batch_pair() returns trigger language plpgsql as $$
-      begin
-        if new.pair_id = ${pairId} then raise exception 'refused for the test' using errcode = '22023'; end if;
-        return new;
-      end $$`));
-    await app.database.db.execute(sql.raw('create trigger refuse_first_batch_pair before insert on judgments for each row execute function refuse_first_batch_pair()'));
+  it("records the items of the refused part as failed, without sending them again, and stores the other batches' results", async () => {
+    const { iterationId, pairId } = await iterationWithRefusedPair(app, waitFor, 'refuse_first_batch_pair', '{ samplesPerOrder: 2, execution: BATCH }');
     const before = app.simulator!.stats();
 
-    const judge = dataOf(await app.gql<{ judgePairs: { id: string } }>('mutation ($id: ID!) { judgePairs(iterationId: $id) { id } }', { id: iterationId })).judgePairs.id;
-    const stage = await waitFor(judge, 'SUCCEEDED');
-    expect({ ...stage, failures: undefined }).toEqual({ status: 'SUCCEEDED', total: 8, done: 8, failed: 2, failures: undefined });
-    const error = 'the database refused to store the result: refused for the test (SQLSTATE 22023)';
-    expect(stage.failures.sort((a, b) => a.itemKey.localeCompare(b.itemKey))).toEqual([
-      { itemKey: `${pairId}:CHOSEN_FIRST`, error, attempts: 1 },
-      { itemKey: `${pairId}:CHOSEN_SECOND`, error, attempts: 1 },
-    ]);
+    await judgeWithRefusedPair(app, waitFor, iterationId, pairId);
     // One provider batch per pair, each created once; no judge request online.
     const after = app.simulator!.stats();
     expect(after.batches.created - before.batches.created).toBe(4);
     expect(after.requests.byKind.judge).toBe(before.requests.byKind.judge);
-    const stats = dataOf(await app.gql<{ iteration: { judgments: { totalCount: number } } }>('query ($id: ID!) { iteration(id: $id) { judgments(first: 1) { totalCount } } }', { id: iterationId })).iteration;
-    expect(stats.judgments.totalCount).toBe(12);
   });
 });
