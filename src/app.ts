@@ -65,6 +65,8 @@ export type App = {
   services: Services;
   simulator: Simulator | null;
   metrics: Metrics;
+  /** Has this app's idle queue workers of `queueName` look for jobs now (jobs another thread sent: worker-thread-main.ts). */
+  wakeQueue(queueName: string): void;
   stop(): Promise<void>;
 };
 
@@ -85,7 +87,7 @@ export type AppOverrides = {
  * simulator (if any) and serves the worker's metrics with its own. `worker`: the thread's app, a
  * `--role worker` whose metrics leave the process-wide ones (and METRICS_PORT) to the API's.
  */
-export type ThreadSide = { side: 'api'; simulatorUrl: string | null; workerMetrics: () => Promise<MetricsSnapshot> } | { side: 'worker' };
+export type ThreadSide = { side: 'api'; simulatorUrl: string | null; workerMetrics: () => Promise<MetricsSnapshot>; wakeWorker: (queueName: string) => void } | { side: 'worker' };
 
 type Stops = { name: string; stop: () => Promise<void> }[];
 
@@ -159,7 +161,7 @@ export async function createApp(config: Config, logger: Logger, overrides: AppOv
     // never keep /healthz and the API from answering.
     if (config.role !== 'api' && overrides.thread?.side !== 'api') await startWorkers(config, logger, infra, runner, loop, overrides, stops);
 
-    return { url: http?.url ?? null, database: infra.database, services, simulator: infra.simulator, metrics, stop: stopAll };
+    return { url: http?.url ?? null, database: infra.database, services, simulator: infra.simulator, metrics, wakeQueue: (name) => infra.queue.wake(name), stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
@@ -192,7 +194,8 @@ async function startInfrastructure(config: Config, logger: Logger, stops: Stops,
   const queue: Queue = await startQueue(
     database,
     config.database.kind === 'postgres' ? config.database.url : null,
-    { expireSeconds: config.worker.jobExpireSeconds, observer: metrics },
+    // The API thread's sends wake the worker thread's idle workers at once, as a send in one thread does.
+    { expireSeconds: config.worker.jobExpireSeconds, pollingSeconds: config.worker.queuePollMs / 1_000, observer: metrics, ...(thread?.side === 'api' && { onSent: thread.wakeWorker }) },
     logger,
   );
   // On stop: no new jobs, no new LLM requests; requests in flight get the shutdown timeout, then

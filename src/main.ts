@@ -74,7 +74,7 @@ async function start(config: Config, logger: Logger): Promise<{ app: App; worker
     });
   if (config.endpoints.every((e) => e.baseURL !== null)) {
     let worker: WorkerThread | null = null;
-    const app = await createApp(config, logger, { thread: { side: 'api', simulatorUrl: null, workerMetrics: async () => (worker ? worker.metrics() : []) } });
+    const app = await createApp(config, logger, { thread: { side: 'api', simulatorUrl: null, workerMetrics: async () => (worker ? worker.metrics() : []), wakeWorker: (name) => worker?.wake(name) } });
     try {
       worker = await startWorker();
     } catch (error) {
@@ -85,7 +85,7 @@ async function start(config: Config, logger: Logger): Promise<{ app: App; worker
   }
   const worker = await startWorker();
   try {
-    const app = await createApp(config, logger, { thread: { side: 'api', simulatorUrl: worker.simulatorUrl, workerMetrics: () => worker.metrics() } });
+    const app = await createApp(config, logger, { thread: { side: 'api', simulatorUrl: worker.simulatorUrl, workerMetrics: () => worker.metrics(), wakeWorker: (name) => worker.wake(name) } });
     return { app, worker };
   } catch (error) {
     await worker.stop();

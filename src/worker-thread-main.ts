@@ -31,6 +31,8 @@ port.on('message', (message: ToWorker) => {
       (snapshot) => say({ type: 'metrics', id: message.id, snapshot }),
       (error: unknown) => say({ type: 'metrics', id: message.id, error: error instanceof Error ? error.message : String(error) }),
     );
+  } else if (message.type === 'wake') {
+    app.wakeQueue(message.queueName);
   } else if (message.type === 'stop') {
     app.stop().then(
       () => {

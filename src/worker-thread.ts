@@ -26,12 +26,14 @@ export type FromWorker =
   | { type: 'stopped'; error?: string };
 
 /** What the main thread asks of it. */
-export type ToWorker = { type: 'metrics'; id: number } | { type: 'stop' };
+export type ToWorker = { type: 'metrics'; id: number } | { type: 'stop' } | { type: 'wake'; queueName: string };
 
 export type WorkerThread = {
   /** The worker's simulator (no endpoint configured), for the API's clients. */
   simulatorUrl: string | null;
   metrics(): Promise<MetricsSnapshot>;
+  /** Has the worker's idle queue workers of `queueName` look for jobs now (the API thread just sent some). */
+  wake(queueName: string): void;
   /** Stops the worker as SIGTERM stops a worker process (in-flight work gets SHUTDOWN_TIMEOUT_MS), and ends the thread. */
   stop(): Promise<void>;
 };
@@ -94,6 +96,9 @@ export function startWorkerThread(logger: Logger, onLost: (error: Error) => void
                 pending.set(id, { resolve: resolveMetrics, reject: rejectMetrics });
                 worker.postMessage({ type: 'metrics', id } satisfies ToWorker);
               }),
+            wake: (queueName) => {
+              if (!ended && !stopping) worker.postMessage({ type: 'wake', queueName } satisfies ToWorker);
+            },
             stop: () => {
               stopping ??= ended
                 ? Promise.resolve()

@@ -17,6 +17,12 @@ export type WorkerConfig = {
   /** How long SIGTERM waits for in-flight work before releasing it. Default 30 s. */
   shutdownTimeoutMs: number;
   /**
+   * QUEUE_POLL_MS: how often an idle worker looks for queued jobs. Jobs sent by the same process
+   * (either thread of `--role all`) wake it at once; jobs sent by another process (`--role api`) and
+   * retries wait for the next poll. Default 500.
+   */
+  queuePollMs: number;
+  /**
    * WORKER_THREAD (auto, on, off; default auto): `--role all` on PostgreSQL runs the worker in a
    * thread of its own (src/worker-thread.ts), so the API's event loop is not the one the stage's
    * work keeps busy. Off on PGlite (the embedded database serves one thread) and in the api and
@@ -50,6 +56,7 @@ export function workerConfig(env: Env, role: Role, postgres: boolean): WorkerCon
     batchSize: int(env, 'WORKER_BATCH_SIZE', 32, 1, 10_000),
     jobExpireSeconds: int(env, 'JOB_EXPIRE_SECONDS', 30, 2, 86_400),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 30_000, 0, 3_600_000),
+    queuePollMs: int(env, 'QUEUE_POLL_MS', 500, 50, 60_000),
     thread: workerThread(env, role, postgres),
     maxFailureShare: fraction(env, 'STAGE_MAX_FAILURE_SHARE', 0.1),
     searchIndexMinJudgments: int(env, 'SEARCH_INDEX_MIN_JUDGMENTS', 20_000, 0, Number.MAX_SAFE_INTEGER),

@@ -33,6 +33,11 @@ export type Queue = {
    * then aborts them and gives their jobs back to the queue for another worker.
    */
   stop(timeoutMs: number, beforeWait?: () => void): Promise<void>;
+  /**
+   * Has this process's idle workers of `name` look for jobs now instead of at their next poll (a
+   * send from this queue does it itself; this is for jobs another thread of the process sent).
+   */
+  wake(name: string): void;
   /** True when the queue's tables answer. */
   ping(): Promise<boolean>;
   /** Jobs of `name` not finished yet (waiting, retrying or running) whose data contains `match`. */
@@ -50,6 +55,8 @@ export type QueueOptions = {
   retryLimit?: number;
   /** Sees the leases reclaimed from workers that stopped renewing them (metrics). */
   observer?: { leasesReclaimed(n: number): void };
+  /** Told of every send of jobs that may start at once (the API thread wakes the worker thread's workers with it). */
+  onSent?: (name: string) => void;
 };
 
 export const QUEUE_NAMES = ['stage-batch', 'stage-control'] as const;
@@ -87,12 +94,18 @@ export async function startQueue(database: Database, connectionString: string | 
           retryBackoff: true,
         })),
       );
-      if (working && !sendOptions?.startAfterSeconds) workers.wake(name);
+      if (!sendOptions?.startAfterSeconds) {
+        if (working) workers.wake(name);
+        options.onSent?.(name);
+      }
       return jobs.length;
     },
     async work(name, concurrency, handler, workOptions) {
       working = true;
       workers.work(name, concurrency, handler, workOptions?.onGiveUp);
+    },
+    wake(name) {
+      if (working) workers.wake(name);
     },
     async stop(timeoutMs, beforeWait) {
       await workers.stop(timeoutMs, beforeWait);

@@ -95,6 +95,23 @@ describe.skipIf(TEST_DB !== 'postgres' || !process.env.DATABASE_URL)('WORKER_THR
     expect(await service.exited).toBe(0);
   });
 
+  it("wakes the thread's idle workers when the API thread queues a stage's jobs, instead of leaving them to the next poll", async () => {
+    // An idle worker polls once a minute here: without the wake, the stage below would wait for that poll.
+    const service = await startService({ DATABASE_URL: database.url!, QUEUE_POLL_MS: '60000' });
+    expect(service.output()).toContain(THREAD_LINE);
+    const { gql } = service;
+    const { id } = (await gql<{ createExperiment: { id: string } }>('mutation { createExperiment(name: "wake", config: { samplesPerOrder: 1 }) { id } }')).createExperiment;
+    await gql('mutation ($id: ID!, $c: String!) { importInstructions(experimentId: $id, content: $c) { accepted } }', { id, c: TWENTY.split('\n').slice(0, 4).join('\n') });
+    const stageId = (await gql<{ generatePairs: { id: string } }>('mutation ($id: ID!) { generatePairs(experimentId: $id) { id } }', { id })).generatePairs.id;
+    const stage = await eventually(async () => {
+      const { stage: s } = await gql<{ stage: { status: string; done: number } }>('query ($id: ID!) { stage(id: $id) { status done } }', { id: stageId });
+      return s.status === 'SUCCEEDED' ? s : undefined;
+    }, 20_000, 100);
+    expect(stage).toEqual({ status: 'SUCCEEDED', done: 4 });
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
+  });
+
   it('with a configured endpoint: starts, serves one /metrics with the thread\'s gauges, and stops on SIGTERM', async () => {
     // Nothing listens there: no request is sent while no stage runs.
     const service = await startService({ DATABASE_URL: database.url!, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', JUDGE_MODEL: 'j', GENERATOR_MODEL: 'g' });
