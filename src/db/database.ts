@@ -142,9 +142,13 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
           signal.removeEventListener('abort', cancel);
         }
       } finally {
-        // The connection goes back to the pool: without session state (an advisory lock `fn` could not release).
-        await client.query('select pg_advisory_unlock_all()').catch(() => {});
-        client.release();
+        // The connection goes back to the pool without session state (an advisory lock `fn` could not
+        // release); one where even that fails is closed instead (release with an error destroys it).
+        const unlocked = await client.query('select pg_advisory_unlock_all()').then(
+          () => undefined,
+          (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+        );
+        client.release(unlocked);
       }
     },
     withLock: async (key, fn) => {
